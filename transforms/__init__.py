@@ -1,0 +1,1 @@
+"""Revenue-cycle billing analytics: the code behind every step of the pipeline."""

@@ -1,0 +1,195 @@
+"""`rcm`: the command line. Every command calls one function of the `transforms` package.
+
+Options fall back to environment variables (see `transforms.settings` and the README's
+configuration table). Errors print as one sentence; `--debug` shows the traceback.
+Heavy modules (dbt, Great Expectations, Airflow) are imported inside commands, never at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from transforms import log, settings
+from transforms.errors import RcmError
+
+DATA_DIR_OPTION = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=settings.ENV_DATA_DIR,
+    default=settings.DEFAULT_DATA_DIR,
+    show_default=True,
+    show_envvar=True,
+    help="Root of the data tree (landing/, raw/, quarantine/, warehouse/, reports/).",
+)
+AS_OF_OPTION = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    envvar=settings.ENV_AS_OF,
+    default=None,
+    show_envvar=True,
+    help="Logical date of the run (YYYY-MM-DD); date-dependent measures use it. Default: today.",
+)
+
+
+def _as_date(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+def _echo_json(payload: object) -> None:
+    click.echo(json.dumps(payload, indent=2, default=str))
+
+
+class RcmGroup(click.Group):
+    """Turns expected errors into one clear sentence unless --debug is set."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except RcmError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 - last line of defence for users
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=RcmGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show full tracebacks and debug logging.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Revenue-cycle billing analytics: X12 835/837 and coded services into a DuckDB warehouse."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    log.configure(debug)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), envvar=settings.ENV_DATA_DIR,
+              default=settings.DEFAULT_DATA_DIR, show_default=True, show_envvar=True,
+              help="Data directory; files are written under OUT/landing/.")
+@click.option("--claims", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Number of claims to generate.")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default="2026-01-01",
+              show_default=True, help="First date of service.")
+@click.option("--days", type=click.IntRange(min=1), default=180, show_default=True,
+              help="Number of days of service the claims spread over.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same bytes).")
+@click.option("--defect-rate", type=click.FloatRange(0, 1), default=0.06, show_default=True,
+              help="Share of claims with an injected coding defect.")
+def generate(out: Path, claims: int, start: dt.datetime, days: int, seed: int, defect_rate: float) -> None:
+    """Write a synthetic practice's nightly files: encounters CSV, 837P claims, 835 remittances."""
+    from transforms.generate import generate as run_generate
+
+    summary = run_generate(out=out, claims=claims, start=start.date(), days=days, seed=seed,
+                           defect_rate=defect_rate)
+    _echo_json(summary)
+
+
+@main.command()
+@DATA_DIR_OPTION
+def ingest(data_dir: Path) -> None:
+    """Load every new file under DATA_DIR/landing/ into the raw Parquet layer (once only)."""
+    from transforms.ingest import ingest as run_ingest
+
+    _echo_json(run_ingest(settings.data_dir(data_dir)))
+
+
+@main.command()
+@DATA_DIR_OPTION
+def codesets(data_dir: Path) -> None:
+    """Build the reference code sets (ICD-10-CM from its package, CARC, POS...) under DATA_DIR/ref/."""
+    from transforms.codesets import build_codesets
+
+    _echo_json(build_codesets(settings.data_dir(data_dir)))
+
+
+@main.command()
+@DATA_DIR_OPTION
+@AS_OF_OPTION
+def build(data_dir: Path, as_of: dt.datetime | None) -> None:
+    """Run `dbt build` into the private build database (DATA_DIR/warehouse/build.duckdb)."""
+    from transforms.warehouse import build as run_build
+
+    _echo_json(run_build(settings.data_dir(data_dir), _as_date(as_of)))
+
+
+@main.command()
+@DATA_DIR_OPTION
+@AS_OF_OPTION
+@click.option("--gate", type=click.Choice(["ingestion", "publish"]), required=True,
+              help="Which gate: 'ingestion' on the raw batch, 'publish' on the built marts.")
+@click.option("--run-id", default=None, help="Run id to record results under (default: generated).")
+def validate(data_dir: Path, as_of: dt.datetime | None, gate: str, run_id: str | None) -> None:
+    """Run a Great Expectations gate; exit 1 when a critical expectation fails."""
+    from transforms.quality import run_gate
+
+    _echo_json(run_gate(gate, settings.data_dir(data_dir), _as_date(as_of), run_id=run_id))
+
+
+@main.command()
+@DATA_DIR_OPTION
+def publish(data_dir: Path) -> None:
+    """Copy the audited build database over DATA_DIR/warehouse/analytics.duckdb atomically."""
+    from transforms.publish import publish as run_publish
+
+    _echo_json(run_publish(settings.data_dir(data_dir)))
+
+
+@main.command()
+@DATA_DIR_OPTION
+@AS_OF_OPTION
+def report(data_dir: Path, as_of: dt.datetime | None) -> None:
+    """Write the denial report (HTML, XLSX, CSVs) to DATA_DIR/reports/<as-of>/."""
+    from transforms.report import write_report
+
+    _echo_json(write_report(settings.data_dir(data_dir), _as_date(as_of)))
+
+
+@main.command()
+@DATA_DIR_OPTION
+@AS_OF_OPTION
+def run(data_dir: Path, as_of: dt.datetime | None) -> None:
+    """Run the whole nightly pipeline without Airflow: ingest, gates, build, publish, report."""
+    from transforms.pipeline import run_pipeline
+
+    _echo_json(run_pipeline(settings.data_dir(data_dir), _as_date(as_of)))
+
+
+@main.group()
+def x12() -> None:
+    """Tools for X12 files."""
+
+
+@x12.command("inspect")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def x12_inspect(files: tuple[Path, ...]) -> None:
+    """Print one JSON object per FILE: envelope counts, claims, lines and money totals, balance errors.
+
+    Exit code 0 when every file parses (even unbalanced), 2 when one cannot be parsed.
+    """
+    from transforms.x12.errors import X12Error
+    from transforms.x12.inspect import inspect_file
+
+    status = 0
+    for path in files:
+        try:
+            click.echo(json.dumps(inspect_file(path)))
+        except X12Error as exc:
+            click.echo(f"{path}: {exc}", err=True)
+            status = 2
+    sys.exit(status)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

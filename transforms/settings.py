@@ -1,0 +1,91 @@
+"""Every setting the pipeline reads, in one place.
+
+Each value has a command-line option in `rcm` and an environment-variable fallback; the README's
+configuration table is generated from the same names. Paths are derived from one data directory so a
+test, the demo and the nightly job can each run on their own tree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENV_DATA_DIR = "RCM_DATA_DIR"
+ENV_AS_OF = "RCM_AS_OF"
+ENV_TIMEZONE = "RCM_TIMEZONE"
+ENV_SCHEDULE = "RCM_SCHEDULE"
+ENV_MATCH_RATE_MIN = "RCM_MATCH_RATE_MIN"
+ENV_TIMELY_FILING_DAYS = "RCM_TIMELY_FILING_DAYS"
+
+DEFAULT_DATA_DIR = "data"
+DEFAULT_SCHEDULE = "0 2 * * *"
+DEFAULT_TIMEZONE = "UTC"
+
+# Money is DECIMAL(18,2) everywhere: in Parquet, in DuckDB and in the marts.
+MONEY_PRECISION = 18
+MONEY_SCALE = 2
+
+
+def data_dir(value: str | os.PathLike[str] | None = None) -> Path:
+    """Resolve the data directory: explicit value, else $RCM_DATA_DIR, else ./data."""
+    raw = value if value is not None else os.environ.get(ENV_DATA_DIR, DEFAULT_DATA_DIR)
+    return Path(raw).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The folders and files of one data directory (see docs in the README, 'Flow of data')."""
+
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def manifest(self) -> Path:
+        return self.raw / "_manifest"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def ref(self) -> Path:
+        return self.root / "ref"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse"
+
+    @property
+    def build_db(self) -> Path:
+        return self.warehouse / "build.duckdb"
+
+    @property
+    def analytics_db(self) -> Path:
+        return self.warehouse / "analytics.duckdb"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    def ensure(self) -> "Paths":
+        for folder in (self.landing, self.raw, self.quarantine, self.warehouse, self.reports):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def paths(value: str | os.PathLike[str] | None = None) -> Paths:
+    return Paths(data_dir(value))
