@@ -1,0 +1,76 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both set themselves up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+UV := .uv/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.rcm-synced
+
+DEMO_DATA := $(CURDIR)/data
+DEMO_CLAIMS ?= 3000
+DEMO_START ?= 2026-03-01
+DEMO_DAYS ?= 180
+DEMO_AS_OF ?= 2026-10-15
+DEMO_SEED ?= 7
+
+export GX_ANALYTICS_ENABLED := False
+export PYTHONDONTWRITEBYTECODE := 1
+AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/.airflow \
+	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
+	AIRFLOW__CORE__LOAD_EXAMPLES=False \
+	AIRFLOW__LOGGING__BASE_LOG_FOLDER=$(CURDIR)/.airflow/logs \
+	RCM_DATA_DIR=$(DEMO_DATA)
+
+.PHONY: help setup test test-fast test-reliability demo lint airflow-init airflow-standalone docs clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(UV):
+	@$(PYTHON) -m venv .uv
+	@.uv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv from uv.lock (idempotent; fast when nothing changed)
+
+test: setup ## run the whole test suite
+	@$(BIN)/pytest -q
+
+test-fast: setup ## the suite without slow tests
+	@$(BIN)/pytest -q -m "not slow"
+
+test-reliability: setup ## long reliability runs (crash trials, fuzzing with more examples)
+	@RCM_RELIABILITY=1 $(BIN)/pytest -q -m slow
+
+lint: setup ## ruff on Python
+	@$(BIN)/ruff check transforms dags tests
+
+airflow-init: setup ## migrate the project-local Airflow metadata DB (SQLite) and create the writer pool
+	@mkdir -p .airflow
+	@$(AIRFLOW_ENV) $(BIN)/airflow db migrate > .airflow/db-migrate.log 2>&1 || (cat .airflow/db-migrate.log; exit 1)
+	@$(AIRFLOW_ENV) $(BIN)/airflow pools set rcm_warehouse_writer 1 "one writer for build.duckdb" > /dev/null
+
+demo: setup airflow-init ## generate demo data and run the nightly DAG end to end with `airflow dags test`
+	@echo "==> generating $(DEMO_CLAIMS) synthetic claims under $(DEMO_DATA)/landing"
+	@$(BIN)/rcm generate --out $(DEMO_DATA) --claims $(DEMO_CLAIMS) --start $(DEMO_START) \
+		--days $(DEMO_DAYS) --seed $(DEMO_SEED) > /dev/null
+	@echo "==> running DAG billing_nightly for $(DEMO_AS_OF) (airflow dags test)"
+	@$(AIRFLOW_ENV) $(BIN)/airflow dags test billing_nightly $(DEMO_AS_OF) > .airflow/demo-run.log 2>&1 \
+		|| (tail -n 60 .airflow/demo-run.log; echo "demo run FAILED; full log: .airflow/demo-run.log"; exit 1)
+	@$(BIN)/python -m transforms.demo_summary --data-dir $(DEMO_DATA) --as-of $(DEMO_AS_OF) \
+		--airflow-log .airflow/demo-run.log
+
+airflow-standalone: airflow-init ## the scheduler + UI on http://localhost:8080 (password in .airflow/)
+	@$(AIRFLOW_ENV) $(BIN)/airflow standalone
+
+docs: setup ## dbt docs for analysts (offline), written to data/dbt/target
+	@$(BIN)/python -c "from transforms.warehouse import docs; from transforms.settings import data_dir; print(docs(data_dir()))"
+
+clean: ## remove runtime data and the local Airflow home (keeps .venv)
+	rm -rf data/landing data/raw data/quarantine data/warehouse data/reports data/ref data/dbt .airflow

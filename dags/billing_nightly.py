@@ -1,0 +1,139 @@
+"""
+### billing_nightly — the revenue-cycle warehouse, rebuilt every night
+
+Loads what landed (encounter extracts, X12 837 claims, X12 835 remittances), checks it, builds the
+dbt marts into a private DuckDB file, checks them again and only then publishes the analysts'
+warehouse (`analytics.duckdb`) with an atomic rename, then writes the denial report.
+
+    discover_landed_files → ingest → ingestion_gate → dbt_build → publish_gate → publish
+        → denial_report → run_summary
+
+* **Schedule**: 02:00 every night (`RCM_SCHEDULE`, time zone `RCM_TIMEZONE`), and also whenever the
+  `landing_watch` DAG sees new files land (asset `rcm_landing_files`).
+* **As of**: every measure uses the run's logical date, never the wall clock; backfills reproduce
+  what that night would have published.
+* **One writer**: tasks that write `build.duckdb` share the pool `rcm_warehouse_writer` (one slot)
+  and a file lock in `transforms.locking`.
+* **Safety**: a critical gate failure fails the run before `publish`; the published file stays as it
+  was.
+
+Each task calls one function of `transforms.pipeline`; the logic lives and is tested there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, dag, get_current_context, task
+
+from transforms.locking import POOL_NAME
+from transforms.orchestration import schedule_cron, schedule_timezone
+
+LANDING_FILES = Asset(name="rcm_landing_files", uri="file:///rcm/landing")
+PUBLISHED_WAREHOUSE = Asset(name="rcm_analytics_warehouse", uri="file:///rcm/warehouse/analytics.duckdb")
+
+DEFAULT_ARGS = {
+    "owner": "revenue-cycle-data",
+    "retries": 2,
+    "retry_delay": dt.timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": dt.timedelta(minutes=20),
+    "execution_timeout": dt.timedelta(minutes=60),
+}
+
+
+def _ctx() -> tuple:
+    from transforms import orchestration
+
+    context = get_current_context()
+    return (
+        orchestration.data_dir(),
+        orchestration.as_of_from_context(context),
+        orchestration.run_id_from_context(context),
+    )
+
+
+@dag(
+    dag_id="billing_nightly",
+    schedule=AssetOrTimeSchedule(
+        timetable=CronTriggerTimetable(schedule_cron(), timezone=schedule_timezone()),
+        assets=[LANDING_FILES],
+    ),
+    start_date=dt.datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    dagrun_timeout=dt.timedelta(hours=4),
+    tags=["revenue-cycle", "nightly", "dbt", "great-expectations"],
+    doc_md=__doc__,
+)
+def billing_nightly():
+    @task(task_id="discover_landed_files")
+    def discover_landed_files() -> dict:
+        from transforms.pipeline import stage_discover
+
+        data_dir, _, _ = _ctx()
+        return stage_discover(data_dir)
+
+    @task(task_id="ingest")
+    def ingest() -> dict:
+        from transforms.pipeline import stage_ingest
+
+        data_dir, _, _ = _ctx()
+        return stage_ingest(data_dir)
+
+    @task(task_id="ingestion_gate", pool=POOL_NAME)
+    def ingestion_gate() -> dict:
+        from transforms.pipeline import stage_gate
+
+        data_dir, as_of, run_id = _ctx()
+        return stage_gate("ingestion", data_dir, as_of, run_id)
+
+    @task(task_id="dbt_build", pool=POOL_NAME, execution_timeout=dt.timedelta(minutes=90))
+    def dbt_build() -> dict:
+        from transforms.pipeline import stage_build
+
+        data_dir, as_of, _ = _ctx()
+        return stage_build(data_dir, as_of)
+
+    @task(task_id="publish_gate", pool=POOL_NAME)
+    def publish_gate() -> dict:
+        from transforms.pipeline import stage_gate
+
+        data_dir, as_of, run_id = _ctx()
+        return stage_gate("publish", data_dir, as_of, run_id)
+
+    @task(task_id="publish", pool=POOL_NAME, outlets=[PUBLISHED_WAREHOUSE])
+    def publish() -> dict:
+        from transforms.pipeline import stage_publish
+
+        data_dir, _, _ = _ctx()
+        return stage_publish(data_dir)
+
+    @task(task_id="denial_report")
+    def denial_report() -> dict:
+        from transforms.pipeline import stage_report
+
+        data_dir, as_of, run_id = _ctx()
+        return stage_report(data_dir, as_of, run_id)
+
+    @task(task_id="run_summary")
+    def run_summary(*results: dict) -> dict:
+        from transforms.pipeline import stage_summary
+
+        data_dir, as_of, run_id = _ctx()
+        names = ["discover", "ingest", "ingestion_gate", "build", "publish_gate", "publish", "report"]
+        return stage_summary(data_dir, as_of, run_id, dict(zip(names, results)))
+
+    found = discover_landed_files()
+    loaded = ingest()
+    checked_in = ingestion_gate()
+    built = dbt_build()
+    checked_out = publish_gate()
+    published = publish()
+    reported = denial_report()
+    found >> loaded >> checked_in >> built >> checked_out >> published >> reported
+    run_summary(found, loaded, checked_in, built, checked_out, published, reported)
+
+
+billing_nightly()

@@ -1,0 +1,54 @@
+"""One writer at a time for the build database.
+
+DuckDB allows one writer process per database file. Every step that writes
+`warehouse/build.duckdb` (the gates' result writer, `dbt build`, publish's checkpoint) runs inside
+`writer_lock`, an exclusive `flock` on `warehouse/.writer.lock`. The Airflow DAG adds a pool of one
+slot on top, so the scheduler never even starts two writers; the lock is what makes the CLI, cron and
+Airflow safe together.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from transforms.errors import RcmError
+
+POOL_NAME = "rcm_warehouse_writer"
+
+
+class WriterBusy(RcmError):
+    """Another process holds the build database's writer lock."""
+
+
+@contextmanager
+def writer_lock(warehouse_dir: Path, timeout: float = 3600.0, poll: float = 0.2) -> Iterator[None]:
+    """Hold the exclusive writer lock for the build database; wait up to `timeout` seconds."""
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = warehouse_dir / ".writer.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WriterBusy(
+                        f"another run holds the warehouse writer lock {lock_path} "
+                        f"(waited {timeout:.0f}s)"
+                    ) from None
+                time.sleep(poll)
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)

@@ -1,0 +1,49 @@
+"""What the Airflow DAG needs beyond the pipeline stages: the run's as-of date, run id and data dir.
+
+Kept out of `dags/` so the DAG file only wires tasks, and so these rules are unit-tested without a
+scheduler. The as-of date is the run's logical date in the schedule's time zone; runs triggered by a
+landing event (no logical date in Airflow 3) use the time the run was queued for (`run_after`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from transforms import settings
+
+
+def schedule_timezone() -> str:
+    return os.environ.get(settings.ENV_TIMEZONE, settings.DEFAULT_TIMEZONE)
+
+
+def schedule_cron() -> str:
+    return os.environ.get(settings.ENV_SCHEDULE, settings.DEFAULT_SCHEDULE)
+
+
+def as_of_from_context(context: Mapping[str, Any]) -> dt.date:
+    """The run's business date: logical date (or run_after) converted to the schedule's time zone."""
+    import pendulum
+
+    moment = context.get("logical_date")
+    if moment is None:
+        dag_run = context.get("dag_run")
+        moment = getattr(dag_run, "run_after", None)
+    if moment is None:
+        raise ValueError("the Airflow context has neither a logical_date nor a dag_run.run_after")
+    return pendulum.instance(moment).in_timezone(schedule_timezone()).date()
+
+
+def run_id_from_context(context: Mapping[str, Any]) -> str:
+    """A filesystem- and SQL-safe run id: as-of date plus the Airflow run id."""
+    as_of = as_of_from_context(context)
+    raw = str(context.get("run_id") or "manual")
+    return f"{as_of.isoformat()}__{re.sub(r'[^A-Za-z0-9_.-]+', '_', raw)[:80]}"
+
+
+def data_dir() -> Path:
+    return settings.data_dir(None)

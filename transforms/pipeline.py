@@ -1,0 +1,118 @@
+"""The nightly job as plain functions: one function per stage, the same for the CLI and the DAG.
+
+    discover -> ingest -> ingestion gate -> dbt build -> publish gate -> publish -> report -> summary
+
+`run_pipeline` chains them for `rcm run` (cron users, tests, the demo without Airflow); the Airflow
+DAG calls each stage function from its own task. Every stage takes the run's logical date (`as_of`)
+and a `run_id`; none reads the wall clock for business logic. A stage that fails raises, and nothing
+after it runs: in particular a critical gate failure stops the run before `publish`, so the analysts'
+warehouse stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+
+from transforms import log, settings
+from transforms.settings import Paths
+
+LOG = log.get_logger("pipeline")
+
+
+def make_run_id(as_of: dt.date, suffix: str | None = None) -> str:
+    """Run ids sort by as-of date; the suffix tells reruns of the same date apart."""
+    return f"{as_of.isoformat()}__{suffix or dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}"
+
+
+def stage_discover(data_dir: Path) -> dict:
+    """List files under landing/ that the manifest has not seen (cheap: no parsing)."""
+    from transforms.ingest import discover_new_files
+
+    paths = Paths(data_dir).ensure()
+    new_files = discover_new_files(data_dir)
+    LOG.info("discover: %d new file(s) under %s", len(new_files), paths.landing)
+    return {"new_files": len(new_files)}
+
+
+def stage_ingest(data_dir: Path) -> dict:
+    from transforms.codesets import build_codesets
+    from transforms.ingest import ingest
+
+    Paths(data_dir).ensure()
+    codesets = build_codesets(data_dir)
+    result = ingest(data_dir)
+    result["codesets"] = codesets
+    return result
+
+
+def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str) -> dict:
+    from transforms.quality import run_gate
+
+    return run_gate(gate, data_dir, as_of, run_id=run_id)
+
+
+def stage_build(data_dir: Path, as_of: dt.date) -> dict:
+    from transforms.warehouse import build
+
+    return build(data_dir, as_of)
+
+
+def stage_publish(data_dir: Path) -> dict:
+    from transforms.publish import publish
+
+    return publish(data_dir)
+
+
+def stage_report(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> dict:
+    from transforms.report import write_report
+
+    return write_report(data_dir, as_of)
+
+
+def stage_summary(data_dir: Path, as_of: dt.date, run_id: str, results: dict) -> dict:
+    """Write the run summary (counts only, no patient data) next to the reports and return it."""
+    paths = Paths(data_dir)
+    summary = {"run_id": run_id, "as_of": as_of.isoformat(), **results}
+    out = paths.reports / as_of.isoformat()
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "run_summary.json"
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(summary, indent=2, default=str))
+    os.replace(tmp, target)
+    LOG.info("run %s for %s finished; summary at %s", run_id, as_of, target)
+    return summary
+
+
+def run_pipeline(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> dict:
+    """Run every stage in order; raise on the first failure (nothing is published after it)."""
+    run_id = run_id or make_run_id(as_of)
+    LOG.info("run %s: data dir %s, as of %s", run_id, data_dir, as_of)
+    results: dict[str, object] = {}
+    timings: dict[str, float] = {}
+
+    def timed(name: str, fn, *args, **kwargs):
+        start = time.monotonic()
+        LOG.info("stage %s: start", name)
+        value = fn(*args, **kwargs)
+        timings[name] = round(time.monotonic() - start, 2)
+        LOG.info("stage %s: done in %.1fs", name, timings[name])
+        results[name] = value
+        return value
+
+    timed("discover", stage_discover, data_dir)
+    timed("ingest", stage_ingest, data_dir)
+    timed("ingestion_gate", stage_gate, "ingestion", data_dir, as_of, run_id)
+    timed("build", stage_build, data_dir, as_of)
+    timed("publish_gate", stage_gate, "publish", data_dir, as_of, run_id)
+    timed("publish", stage_publish, data_dir)
+    timed("report", stage_report, data_dir, as_of, run_id)
+    results["timings_seconds"] = timings
+    return stage_summary(data_dir, as_of, run_id, results)
+
+
+def data_dir_from_env() -> Path:
+    return settings.data_dir(None)
