@@ -66,3 +66,66 @@ def test_failed_publish_leaves_published_file_byte_identical(tmp_path, monkeypat
 def test_publish_without_build_is_a_clear_error(tmp_path):
     with pytest.raises(RcmError, match="nothing to publish"):
         publish_mod.publish(tmp_path)
+
+
+def _reader_loop(db: str, stop_file: str, out: str) -> None:
+    import os
+    import time
+
+    import duckdb
+
+    seen, errors = set(), []
+    open(out + ".ready", "w").close()
+    while not os.path.exists(stop_file):
+        try:
+            con = duckdb.connect(db, read_only=True)
+            try:
+                # a complete version has exactly 1000 rows all carrying the same version number
+                n, lo, hi = con.execute("select count(*), min(v), max(v) from marts.t").fetchone()
+            finally:
+                con.close()
+            if n != 1000 or lo != hi:
+                errors.append(f"incomplete version: n={n} lo={lo} hi={hi}")
+            seen.add(lo)
+        except Exception as exc:  # noqa: BLE001 - the test counts every kind of failure
+            errors.append(repr(exc))
+        time.sleep(0.005)
+    with open(out, "w") as fh:
+        fh.write(f"{sorted(seen)}\n{errors}\n")
+
+
+def test_readers_in_a_loop_see_only_complete_versions_during_publishes(tmp_path):
+    import multiprocessing as mp
+
+    paths = Paths(tmp_path)
+
+    def build(version: int) -> None:
+        paths.warehouse.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(paths.build_db))
+        con.execute("create schema if not exists marts")
+        con.execute("create or replace table marts.t as select ? as v, range as i from range(1000)",
+                    [version])
+        con.close()
+
+    build(0)
+    publish_mod.publish(tmp_path)
+    ctx = mp.get_context("spawn")
+    stop, out = tmp_path / "stop", tmp_path / "reader.txt"
+    reader = ctx.Process(target=_reader_loop, args=(str(paths.analytics_db), str(stop), str(out)))
+    reader.start()
+    try:
+        import time
+
+        deadline = time.monotonic() + 60
+        while not Path(str(out) + ".ready").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for version in range(1, 9):
+            build(version)
+            publish_mod.publish(tmp_path)
+            time.sleep(0.05)
+    finally:
+        stop.touch()
+        reader.join(60)
+    seen_line, errors_line = out.read_text().splitlines()
+    assert errors_line == "[]"
+    assert len(eval(seen_line)) >= 2  # the reader really saw versions change under it
