@@ -24,7 +24,7 @@ AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/.airflow \
 	AIRFLOW__LOGGING__BASE_LOG_FOLDER=$(CURDIR)/.airflow/logs \
 	RCM_DATA_DIR=$(DEMO_DATA)
 
-.PHONY: help setup test test-fast test-reliability demo lint airflow-init airflow-standalone docs clean
+.PHONY: help setup browser test test-reliability demo lint airflow-init airflow-standalone docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -39,10 +39,14 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 
 setup: $(STAMP) ## create .venv from uv.lock (idempotent; fast when nothing changed)
 
-test: setup ## run the whole test suite
-	@$(BIN)/pytest -q
+browser: ## Debian's chromium for the report's browser test (installs it when missing; needs root)
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "==> installing Debian's chromium (report browser test)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test-fast: setup ## the suite without slow tests
+test: setup browser ## run the whole test suite (long reliability runs excluded: make test-reliability)
 	@$(BIN)/pytest -q -m "not slow"
 
 test-reliability: setup ## long reliability runs (crash trials, fuzzing with more examples)

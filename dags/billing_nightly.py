@@ -83,11 +83,11 @@ def billing_nightly():
         return stage_ingest(data_dir)
 
     @task(task_id="ingestion_gate", pool=POOL_NAME)
-    def ingestion_gate() -> dict:
+    def ingestion_gate(ingested: dict) -> dict:
         from transforms.pipeline import stage_gate
 
         data_dir, as_of, run_id = _ctx()
-        return stage_gate("ingestion", data_dir, as_of, run_id)
+        return stage_gate("ingestion", data_dir, as_of, run_id, ingested["ingest_run_id"])
 
     @task(task_id="dbt_build", pool=POOL_NAME, execution_timeout=dt.timedelta(minutes=90))
     def dbt_build() -> dict:
@@ -127,7 +127,7 @@ def billing_nightly():
 
     found = discover_landed_files()
     loaded = ingest()
-    checked_in = ingestion_gate()
+    checked_in = ingestion_gate(loaded)
     built = dbt_build()
     checked_out = publish_gate()
     published = publish()

@@ -166,6 +166,28 @@ def run(data_dir: Path, as_of: dt.datetime | None) -> None:
     _echo_json(run_pipeline(settings.data_dir(data_dir), _as_date(as_of)))
 
 
+@main.command()
+@click.option("--sizes", default="10000,100000,1000000", show_default=True,
+              help="Comma-separated numbers of claims to generate and run.")
+@click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default="bench",
+              show_default=True, help="Scratch folder for generated data and results.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default="2026-10-15",
+              show_default=True, help="Logical date of the measured runs.")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default="2026-03-01",
+              show_default=True, help="First service date of the generated claims.")
+@click.option("--days", type=click.IntRange(min=1), default=180, show_default=True,
+              help="Days of service the claims spread over.")
+@click.option("--peers/--no-peers", default=True, show_default=True,
+              help="Also run edi-835-parser, pyx12 and DuckDB on the same 835 bytes.")
+def bench(sizes: str, work_dir: Path, as_of: dt.datetime, start: dt.datetime, days: int, peers: bool) -> None:
+    """Measure every stage (wall time, peak RSS) on generated data sets, with peers in the same run."""
+    from transforms.bench import run_bench
+
+    result = run_bench([int(s) for s in sizes.split(",") if s], work_dir, as_of.date(), start.date(),
+                       days, peers)
+    click.echo(result["table"])
+
+
 @main.group()
 def x12() -> None:
     """Tools for X12 files."""

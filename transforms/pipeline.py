@@ -49,9 +49,13 @@ def stage_ingest(data_dir: Path) -> dict:
     return result
 
 
-def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str) -> dict:
+def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str,
+               ingest_run_id: str | None = None) -> dict:
+    """Run a Great Expectations gate; the ingestion gate checks exactly the batch `ingest` loaded."""
     from transforms.quality import run_gate
 
+    if gate == "ingestion":
+        return run_gate(gate, data_dir, as_of, run_id=run_id, ingest_run_id=ingest_run_id)
     return run_gate(gate, data_dir, as_of, run_id=run_id)
 
 
@@ -70,7 +74,7 @@ def stage_publish(data_dir: Path) -> dict:
 def stage_report(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> dict:
     from transforms.report import write_report
 
-    return write_report(data_dir, as_of)
+    return write_report(data_dir, as_of, run_id=run_id)
 
 
 def stage_summary(data_dir: Path, as_of: dt.date, run_id: str, results: dict) -> dict:
@@ -104,8 +108,9 @@ def run_pipeline(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> d
         return value
 
     timed("discover", stage_discover, data_dir)
-    timed("ingest", stage_ingest, data_dir)
-    timed("ingestion_gate", stage_gate, "ingestion", data_dir, as_of, run_id)
+    ingested = timed("ingest", stage_ingest, data_dir)
+    timed("ingestion_gate", stage_gate, "ingestion", data_dir, as_of, run_id,
+          ingested["ingest_run_id"])
     timed("build", stage_build, data_dir, as_of)
     timed("publish_gate", stage_gate, "publish", data_dir, as_of, run_id)
     timed("publish", stage_publish, data_dir)

@@ -1,0 +1,76 @@
+{#-
+    One row per claim (patient control number, CLM01) submitted on an 837 on or before the as-of
+    date. A claim may be submitted several times (corrections, replacements, a secondary payer's
+    copy): the first submission (primary payer first, then earliest) fixes the claim's payer and
+    submission date; the latest one is the current bill whose lines are matched downstream.
+-#}
+with
+
+submissions as (
+
+    select * from {{ ref('stg_claims__claims') }}
+    where submission_date <= {{ as_of_date() }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by patient_control_number
+            order by
+                case when payer_responsibility_code = 'P' then 0 else 1 end,
+                submission_date,
+                claim_submission_id
+        ) as first_rank,
+        row_number() over (
+            partition by patient_control_number
+            order by submission_date desc, claim_submission_id desc
+        ) as latest_rank,
+        count(*) over (partition by patient_control_number) as submission_count,
+        max(submission_date) over (partition by patient_control_number) as latest_submission_date
+    from submissions
+
+),
+
+first_submissions as (
+
+    select * from ranked where first_rank = 1
+
+),
+
+latest_submissions as (
+
+    select * from ranked where latest_rank = 1
+
+),
+
+final as (
+
+    select
+        first_submissions.patient_control_number,
+        first_submissions.claim_submission_id as first_claim_submission_id,
+        latest_submissions.claim_submission_id as current_claim_submission_id,
+        first_submissions.submission_date as first_submission_date,
+        first_submissions.latest_submission_date,
+        first_submissions.submission_count,
+        first_submissions.claim_type,
+        first_submissions.payer_id,
+        first_submissions.payer_name,
+        first_submissions.claim_filing_indicator_code,
+        latest_submissions.billing_provider_npi,
+        latest_submissions.rendering_provider_npi,
+        latest_submissions.place_of_service_code,
+        latest_submissions.claim_frequency_code,
+        latest_submissions.billed_amount,
+        latest_submissions.line_count,
+        latest_submissions.patient_id,
+        latest_submissions.patient_sex
+    from first_submissions
+    inner join latest_submissions
+        on first_submissions.patient_control_number = latest_submissions.patient_control_number
+
+)
+
+select * from final

@@ -1,0 +1,132 @@
+{#-
+    One row per coded service line (latest coding) with the 837 line it was billed on, if any.
+    Matching, each pass on what the earlier passes left unmatched, one to one:
+      1. patient control number + REF*6R line item control number
+      2. patient control number + line number
+      3. patient control number + procedure + modifiers + service date
+    A coded line with no match was never billed (a missed or late charge).
+-#}
+with
+
+coded_lines as (
+
+    select * from {{ ref('stg_encounters__coded_lines') }}
+
+),
+
+billed_lines as (
+
+    select * from {{ ref('int_claim_lines_billed') }}
+
+),
+
+coded_keys as (
+
+    select
+        coded_lines.coded_line_id,
+        {{ line_match_keys('coded_lines', 'coded_lines.billed_amount') }}
+    from coded_lines
+
+),
+
+billed_keys as (
+
+    select
+        claim_line_id,
+        line_number,
+        control_number_key,
+        line_number_key,
+        service_key
+    from billed_lines
+
+),
+
+matched_on_control_number as (
+
+    {{ ranked_key_match('coded_keys', 'coded_line_id', 'billed_keys', 'claim_line_id',
+                        'control_number_key', 'line_item_control_number',
+                        left_order='coded_line_id', right_order='line_number, claim_line_id') }}
+
+),
+
+coded_left_1 as (
+
+    select * from coded_keys
+    where not exists (
+        select 1 from matched_on_control_number as matched
+        where matched.coded_line_id = coded_keys.coded_line_id
+    )
+
+),
+
+billed_left_1 as (
+
+    select * from billed_keys
+    where not exists (
+        select 1 from matched_on_control_number as matched
+        where matched.claim_line_id = billed_keys.claim_line_id
+    )
+
+),
+
+matched_on_line_number as (
+
+    {{ ranked_key_match('coded_left_1', 'coded_line_id', 'billed_left_1', 'claim_line_id',
+                        'line_number_key', 'line_number',
+                        left_order='coded_line_id', right_order='line_number, claim_line_id') }}
+
+),
+
+coded_left_2 as (
+
+    select * from coded_left_1
+    where not exists (
+        select 1 from matched_on_line_number as matched
+        where matched.coded_line_id = coded_left_1.coded_line_id
+    )
+
+),
+
+billed_left_2 as (
+
+    select * from billed_left_1
+    where not exists (
+        select 1 from matched_on_line_number as matched
+        where matched.claim_line_id = billed_left_1.claim_line_id
+    )
+
+),
+
+matched_on_service as (
+
+    {{ ranked_key_match('coded_left_2', 'coded_line_id', 'billed_left_2', 'claim_line_id',
+                        'service_key', 'procedure_modifiers_service_date',
+                        left_order='coded_line_id', right_order='line_number, claim_line_id') }}
+
+),
+
+matches as (
+
+    select * from matched_on_control_number
+    union all
+    select * from matched_on_line_number
+    union all
+    select * from matched_on_service
+
+),
+
+final as (
+
+    select
+        coded_lines.coded_line_id,
+        coded_lines.encounter_line_id,
+        matches.claim_line_id,
+        coalesce(matches.match_method, 'unbilled') as match_method,
+        matches.claim_line_id is not null as is_billed
+    from coded_lines
+    left join matches
+        on coded_lines.coded_line_id = matches.coded_line_id
+
+)
+
+select * from final

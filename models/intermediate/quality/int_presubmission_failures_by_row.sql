@@ -1,0 +1,89 @@
+{#-
+    One row per raw row that failed at least one pre-submission check in a gate run up to the
+    as-of date: coding checks (suite coding_quality, rows of encounter_lines) and claim billing
+    checks (suite billing_quality, rows of the x837 tables). 835 findings are not pre-submission
+    edits and are left out. A check that failed in several runs counts once. The claim (patient
+    control number) comes from the gate's claim_id, else from the raw row the key points at.
+-#}
+with
+
+row_failures as (
+
+    select * from {{ ref('stg_quality__row_failures') }}
+    where as_of_date <= {{ as_of_date() }}
+        and table_name in ('encounter_lines', 'x837_claims', 'x837_claim_lines', 'x837_diagnoses')
+        and row_key is not null
+
+),
+
+encounter_rows as (
+
+    select encounter_line_id as row_key, patient_control_number
+    from {{ ref('stg_encounters__coded_lines') }}
+
+),
+
+claim_rows as (
+
+    select claim_submission_id as row_key, patient_control_number
+    from {{ ref('stg_claims__claims') }}
+    union all
+    select claim_line_id as row_key, patient_control_number
+    from {{ ref('stg_claims__claim_lines') }}
+    union all
+    select claim_diagnosis_id as row_key, patient_control_number
+    from {{ ref('stg_claims__diagnoses') }}
+
+),
+
+distinct_checks as (
+
+    select
+        table_name,
+        row_key,
+        check_name,
+        max(patient_control_number) as patient_control_number,
+        max(case when severity = 'critical' then 1 else 0 end) as is_critical
+    from row_failures
+    group by table_name, row_key, check_name
+
+),
+
+located as (
+
+    select
+        distinct_checks.table_name,
+        distinct_checks.row_key,
+        distinct_checks.check_name,
+        distinct_checks.is_critical,
+        coalesce(
+            distinct_checks.patient_control_number,
+            encounter_rows.patient_control_number,
+            claim_rows.patient_control_number
+        ) as patient_control_number
+    from distinct_checks
+    left join encounter_rows
+        on distinct_checks.table_name = 'encounter_lines'
+        and distinct_checks.row_key = encounter_rows.row_key
+    left join claim_rows
+        on distinct_checks.table_name <> 'encounter_lines'
+        and distinct_checks.row_key = claim_rows.row_key
+
+),
+
+final as (
+
+    select
+        table_name,
+        row_key,
+        max(patient_control_number) as patient_control_number,
+        table_name = 'encounter_lines' as is_coding_check,
+        count(*) as failed_check_count,
+        {{ dbt.listagg('check_name', "','", 'order by check_name') }} as failed_checks,
+        max(is_critical) = 1 as has_critical_failure
+    from located
+    group by table_name, row_key
+
+)
+
+select * from final

@@ -1,0 +1,236 @@
+{#-
+    One row per CLP occurrence with its payment's date and payer, its adjustments and lines summed,
+    its denial classification and its match to a submitted claim.
+
+    Outcome of one adjudication (remit_outcome):
+      reversal               CLP02 = 22 (amounts carry the opposite sign)
+      denied                 CLP02 = 4, or paid 0 with CO/OA/PI adjustments whose CARC is a denial
+      partially_paid         paid > 0 and at least one line denied
+      patient_responsibility paid 0 and the patient owes (PR only: NOT a denial)
+      paid                   anything else (paid > 0, or adjusted to 0 without a denial CARC)
+-#}
+with
+
+remit_claims as (
+
+    select * from {{ ref('stg_remittances__claims') }}
+
+),
+
+payments as (
+
+    select * from {{ ref('int_remittance_payments_deduplicated') }}
+
+),
+
+lines as (
+
+    select * from {{ ref('int_remittance_lines_adjudicated') }}
+
+),
+
+adjustments as (
+
+    select * from {{ ref('int_remittance_adjustments_classified') }}
+
+),
+
+remarks as (
+
+    select * from {{ ref('stg_remittances__remarks') }}
+
+),
+
+submitted_claims as (
+
+    select * from {{ ref('int_claims_submitted') }}
+
+),
+
+claim_level_adjustments as (
+
+    select
+        remit_claim_id,
+        {{ sum_money('denial_amount') }} as claim_denial_adjustment_amount,
+        {{ sum_money('contractual_amount') }} as claim_contractual_adjustment_amount,
+        {{ sum_money('patient_responsibility_amount') }} as claim_patient_responsibility_adjustment_amount
+    from adjustments
+    where adjustment_level = 'claim'
+    group by remit_claim_id
+
+),
+
+summed_lines as (
+
+    select
+        remit_claim_id,
+        count(*) as service_line_count,
+        sum(case when is_denied then 1 else 0 end) as denied_line_count,
+        {{ sum_money('denied_amount') }} as line_denied_amount,
+        {{ sum_money('contractual_adjustment_amount') }} as line_contractual_adjustment_amount,
+        {{ sum_money('patient_responsibility_adjustment_amount') }}
+            as line_patient_responsibility_adjustment_amount
+    from lines
+    group by remit_claim_id
+
+),
+
+summed as (
+
+    select
+        remit_claims.*,
+        payments.payer_id,
+        payments.payer_name,
+        payments.payment_date,
+        payments.adjudication_date,
+        payments.trace_number,
+        payments.is_duplicate_delivery,
+        payments.is_counted,
+        coalesce(summed_lines.service_line_count, 0) as service_line_count,
+        coalesce(summed_lines.denied_line_count, 0) as denied_line_count,
+        coalesce(summed_lines.line_denied_amount, 0) as line_denied_amount,
+        coalesce(claim_level_adjustments.claim_denial_adjustment_amount, 0)
+            as claim_denial_adjustment_amount,
+        {{ money("coalesce(claim_level_adjustments.claim_contractual_adjustment_amount, 0)
+            + coalesce(summed_lines.line_contractual_adjustment_amount, 0)") }}
+            as contractual_adjustment_amount,
+        {{ money("coalesce(claim_level_adjustments.claim_patient_responsibility_adjustment_amount, 0)
+            + coalesce(summed_lines.line_patient_responsibility_adjustment_amount, 0)") }}
+            as patient_responsibility_adjustment_amount
+
+    from remit_claims
+    inner join payments
+        on remit_claims.payment_id = payments.payment_id
+    left join summed_lines
+        on remit_claims.remit_claim_id = summed_lines.remit_claim_id
+    left join claim_level_adjustments
+        on remit_claims.remit_claim_id = claim_level_adjustments.remit_claim_id
+
+),
+
+classified as (
+
+    select
+        *,
+        coalesce(claim_status_code = '22', false) as is_reversal,
+        coalesce(claim_status_code, '') <> '22'
+            and (
+                claim_status_code = '4'
+                or (
+                    paid_amount = 0
+                    and (denied_line_count > 0 or claim_denial_adjustment_amount > 0)
+                )
+            ) as is_denied
+    from summed
+
+),
+
+with_outcome as (
+
+    select
+        *,
+        case
+            when is_reversal then 'reversal'
+            when is_denied then 'denied'
+            when paid_amount > 0 and denied_line_count > 0 then 'partially_paid'
+            when paid_amount = 0
+                and (patient_responsibility_amount > 0 or patient_responsibility_adjustment_amount > 0)
+                then 'patient_responsibility'
+            else 'paid'
+        end as remit_outcome,
+        {{ money("case
+            when not is_denied then line_denied_amount
+            when claim_denial_adjustment_amount + line_denied_amount > 0
+                then claim_denial_adjustment_amount + line_denied_amount
+            else billed_amount
+        end") }} as denied_amount
+    from classified
+
+),
+
+denial_reasons as (
+
+    select
+        adjustments.remit_claim_id,
+        adjustments.group_code,
+        adjustments.reason_code,
+        adjustments.root_cause,
+        sum(adjustments.adjustment_amount) as reason_amount
+    from adjustments
+    inner join with_outcome
+        on adjustments.remit_claim_id = with_outcome.remit_claim_id
+    left join lines
+        on adjustments.remit_line_id = lines.remit_line_id
+    where adjustments.is_denial_adjustment
+        and (
+            (adjustments.adjustment_level = 'claim' and with_outcome.is_denied)
+            or (adjustments.adjustment_level = 'line' and lines.is_denied)
+        )
+    group by
+        adjustments.remit_claim_id,
+        adjustments.group_code,
+        adjustments.reason_code,
+        adjustments.root_cause
+
+),
+
+ranked_denial_reasons as (
+
+    select
+        *,
+        row_number() over (
+            partition by remit_claim_id order by reason_amount desc, reason_code, group_code
+        ) as reason_rank
+    from denial_reasons
+
+),
+
+listed_denial_reasons as (
+
+    select
+        remit_claim_id,
+        {{ dbt.listagg("group_code || '-' || reason_code", "','", "order by group_code, reason_code") }}
+            as denial_carc_codes,
+        max(case when reason_rank = 1 then reason_code end) as primary_denial_carc_code,
+        max(case when reason_rank = 1 then root_cause end) as denial_root_cause
+    from ranked_denial_reasons
+    group by remit_claim_id
+
+),
+
+listed_remarks as (
+
+    select
+        remit_claim_id,
+        {{ dbt.listagg('remark_code', "','", 'order by remark_code') }} as remark_codes
+    from (select distinct remit_claim_id, remark_code from remarks) as distinct_remarks
+    group by remit_claim_id
+
+),
+
+final as (
+
+    select
+        with_outcome.*,
+        listed_denial_reasons.denial_carc_codes,
+        listed_denial_reasons.primary_denial_carc_code,
+        listed_denial_reasons.denial_root_cause,
+        listed_remarks.remark_codes,
+        submitted_claims.patient_control_number is not null as has_submitted_claim,
+        case
+            when submitted_claims.patient_control_number is null then 'unmatched'
+            when submitted_claims.payer_id = with_outcome.payer_id then 'matched'
+            else 'matched_other_payer'
+        end as claim_match_status
+
+    from with_outcome
+    left join listed_denial_reasons
+        on with_outcome.remit_claim_id = listed_denial_reasons.remit_claim_id
+    left join listed_remarks
+        on with_outcome.remit_claim_id = listed_remarks.remit_claim_id
+    left join submitted_claims
+        on with_outcome.patient_control_number = submitted_claims.patient_control_number
+
+)
+
+select * from final

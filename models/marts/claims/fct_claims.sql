@@ -1,0 +1,105 @@
+with
+
+lifecycle as (
+
+    select * from {{ ref('int_claims_lifecycle') }}
+
+),
+
+submitted_claims as (
+
+    select * from {{ ref('int_claims_submitted') }}
+
+),
+
+claim_lines as (
+
+    select * from {{ ref('int_claim_lines_outcomes') }}
+
+),
+
+failures as (
+
+    select * from {{ ref('int_presubmission_failures_by_row') }}
+
+),
+
+billing_failures as (
+
+    select distinct patient_control_number
+    from failures
+    where not is_coding_check
+
+),
+
+line_summary as (
+
+    select
+        patient_control_number,
+        sum(case when is_coded then 1 else 0 end) as coded_line_count,
+        sum(case when has_coding_check_failure then 1 else 0 end) as lines_failed_coding_check
+    from claim_lines
+    where is_billed
+    group by patient_control_number
+
+),
+
+final as (
+
+    select
+        lifecycle.patient_control_number as claim_id,
+        lifecycle.has_submission,
+        lifecycle.remittance_count > 0 as has_remittance,
+        lifecycle.payer_id,
+        submitted_claims.claim_type,
+        submitted_claims.claim_filing_indicator_code,
+        submitted_claims.billing_provider_npi,
+        submitted_claims.rendering_provider_npi,
+        submitted_claims.place_of_service_code,
+        submitted_claims.submission_count,
+        lifecycle.first_submission_date,
+        submitted_claims.latest_submission_date,
+        lifecycle.billed_amount,
+        lifecycle.adjudicated_billed_amount,
+        lifecycle.remittance_count,
+        lifecycle.reversal_count,
+        lifecycle.first_adjudication_date,
+        lifecycle.last_adjudication_date,
+        lifecycle.first_payment_date,
+        lifecycle.days_to_payment,
+        lifecycle.initial_outcome,
+        lifecycle.final_status,
+        lifecycle.is_initially_denied,
+        lifecycle.is_first_pass_resolved,
+        lifecycle.is_overturned,
+        lifecycle.initial_denied_amount,
+        lifecycle.initial_denial_carc_codes,
+        lifecycle.initial_primary_denial_carc_code,
+        lifecycle.initial_denial_root_cause,
+        lifecycle.initial_remark_codes,
+        lifecycle.final_denied_amount,
+        lifecycle.final_denial_carc_codes,
+        lifecycle.final_denial_root_cause,
+        lifecycle.paid_amount,
+        lifecycle.patient_responsibility_amount,
+        lifecycle.contractual_adjustment_amount,
+        lifecycle.open_balance_amount,
+        coalesce(line_summary.coded_line_count, 0) as coded_line_count,
+        coalesce(line_summary.lines_failed_coding_check, 0) as lines_failed_coding_check,
+        coalesce(line_summary.lines_failed_coding_check, 0) > 0 as has_coding_check_failure,
+        billing_failures.patient_control_number is not null as has_billing_check_failure,
+        lifecycle.has_submission
+            and coalesce(line_summary.lines_failed_coding_check, 0) = 0
+            and billing_failures.patient_control_number is null as is_clean_claim
+
+    from lifecycle
+    left join submitted_claims
+        on lifecycle.patient_control_number = submitted_claims.patient_control_number
+    left join line_summary
+        on lifecycle.patient_control_number = line_summary.patient_control_number
+    left join billing_failures
+        on lifecycle.patient_control_number = billing_failures.patient_control_number
+
+)
+
+select * from final

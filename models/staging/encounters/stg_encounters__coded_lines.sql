@@ -1,0 +1,78 @@
+{#-
+    One row per coded service line (encounter_id + line_number): a line re-coded in a later
+    delivery supersedes the earlier one (latest coded_at wins; ties go to the later file row).
+    Codings made after the as-of date are not visible yet. The raw layer keeps every delivery.
+-#}
+with
+
+source as (
+
+    select * from {{ source('encounters', 'encounter_lines') }}
+
+),
+
+renamed as (
+
+    select
+        encounter_line_id,
+        encounter_id,
+        claim_id as patient_control_number,
+        line_number,
+        line_item_control_number,
+        patient_id,
+        cast(patient_birth_date as date) as patient_birth_date,
+        patient_sex,
+        payer_id,
+        payer_name,
+        claim_filing_indicator_code,
+        rendering_npi as rendering_provider_npi,
+        billing_npi as billing_provider_npi,
+        place_of_service_code,
+        cast(service_date as date) as service_date,
+        procedure_code,
+        modifier_1,
+        modifier_2,
+        modifier_3,
+        modifier_4,
+        cast(units as decimal(12, 2)) as units,
+        {{ money('charge_amount') }} as billed_amount,
+        upper(replace(trim(diagnosis_code_1), '.', '')) as diagnosis_code_1,
+        upper(replace(trim(diagnosis_code_2), '.', '')) as diagnosis_code_2,
+        upper(replace(trim(diagnosis_code_3), '.', '')) as diagnosis_code_3,
+        upper(replace(trim(diagnosis_code_4), '.', '')) as diagnosis_code_4,
+        coder_id,
+        coded_at,
+        file_name,
+        file_sha256,
+        source_line_number
+
+    from source
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by encounter_id, line_number
+            order by coded_at desc, file_name desc, source_line_number desc
+        ) as coding_version_rank,
+        count(*) over (partition by encounter_id, line_number) as coding_version_count
+
+    from renamed
+    where coded_at < {{ dbt.dateadd('day', 1, as_of_date()) }}
+
+),
+
+final as (
+
+    select
+        {{ composite_key(['encounter_id', 'line_number']) }} as coded_line_id,
+        *
+    from ranked
+    where coding_version_rank = 1
+
+)
+
+select * from final

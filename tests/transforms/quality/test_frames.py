@@ -1,0 +1,148 @@
+"""The frames GX validates: right columns, no patient identifiers, batch-wide facts, chunking.
+
+GIVEN raw tables (or marts) written by the builders
+WHEN  each frame's DuckDB query runs
+THEN  it outputs every column its suite checks, never a PHI column, and computes duplicates,
+      claim totals and matches over the whole batch; `chunks` splits Arrow streams exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pyarrow as pa
+import pytest
+from quality_builders import (
+    AS_OF,
+    RawBatch,
+    build_marts,
+    clean_batch,
+    encounter_line,
+    raw_payments,
+    x835_payment,
+    x837_claim,
+    x837_line,
+)
+
+from transforms.quality import frames, gates, suites
+
+
+def _suite_columns(gx_suite: str) -> set[str]:
+    columns = set()
+    for check in suites.SUITE_CHECKS[gx_suite]():
+        for key in ("column", "column_A", "column_B", "service_date_column"):
+            if key in check.kwargs:
+                columns.add(check.kwargs[key])
+        if check.offending_column:
+            columns.add(check.offending_column)
+    return columns
+
+
+def _ingestion_con(data_dir) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    gates.raw_views(con, data_dir, gates.latest_batch(data_dir))
+    return con
+
+
+def _publish_con(data_dir) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
+    gates.register_raw(
+        con,
+        "raw_x835_payments",
+        "x835_payments",
+        sorted((data_dir / "raw" / "x835_payments").glob("*.parquet")),
+    )
+    return con
+
+
+def _run(con, frame: frames.Frame) -> pa.Table:
+    params = frames.bind(frame.sql, {"as_of_date": AS_OF})
+    return con.sql(frame.sql, params=params or None).to_arrow_table()
+
+
+def test_every_frame_has_its_suite_and_every_suite_a_frame():
+    names = {f.gx_suite for gate in frames.FRAMES_BY_GATE.values() for f in gate}
+    assert names == set(suites.SUITE_CHECKS)
+
+
+def test_frames_output_what_suites_check_and_no_phi(data_dir):
+    clean_batch(data_dir).write()
+    raw_payments(data_dir, "remit.835", [x835_payment()])
+    build_marts(data_dir)
+    for gate, connect in (("ingestion", _ingestion_con), ("publish", _publish_con)):
+        con = connect(data_dir)
+        for frame in frames.FRAMES_BY_GATE[gate]:
+            columns = set(_run(con, frame).column_names)
+            needed = _suite_columns(frame.gx_suite) | {frame.row_key, frame.claim_key} - {None}
+            assert needed <= columns, (frame.gx_suite, needed - columns)
+            assert not columns & frames.PHI_COLUMNS, frame.gx_suite
+        con.close()
+
+
+def test_duplicates_and_claim_facts_are_computed_over_the_whole_batch(data_dir):
+    batch = RawBatch(data_dir)
+    batch.add("e1.csv", "encounter_lines", [encounter_line(1), encounter_line(2)])
+    batch.add("e2.csv", "encounter_lines", [encounter_line(3, encounter_line_id="enc:1")])
+    batch.add(
+        "c.837",
+        "x837_claims",
+        [
+            x837_claim("A", billed_amount=Decimal("250.00")),
+            x837_claim("A", claim_submission_id="again"),
+        ],
+    )
+    batch.add(
+        "c.837",
+        "x837_claim_lines",
+        [
+            x837_line("A", 1, service_date=dt.date(2026, 3, 3)),
+            x837_line("A", 2, billed_amount=Decimal("150.00"), service_date=dt.date(2026, 2, 28)),
+        ],
+    )
+    batch.write()
+    con = _ingestion_con(data_dir)
+    lines = _run(con, frames.ENCOUNTER_LINES).to_pylist()
+    occurrences = sorted(
+        (r["encounter_line_id"], r["encounter_line_id_occurrences"]) for r in lines
+    )
+    assert occurrences == [("enc:1", 2), ("enc:1", 2), ("enc:2", 1)]  # across two files
+    assert {r["patient_age_days_at_service"] for r in lines} == {
+        (encounter_line()["service_date"] - dt.date(1970, 5, 1)).days
+    }
+    claims = {r["claim_submission_id"]: r for r in _run(con, frames.X837_CLAIMS).to_pylist()}
+    first = claims["c837:A"]
+    assert first["line_charge_total"] == Decimal("250.00")
+    assert first["first_service_date"] == dt.date(2026, 2, 28)
+    assert first["days_service_to_submission"] == 5  # 2026-02-28 -> 2026-03-05
+    assert first["claim_occurrences"] == 2 and claims["again"]["claim_occurrences"] == 2
+    assert claims["again"]["line_charge_total"] is None  # no lines under that id
+    con.close()
+
+
+@pytest.mark.parametrize("sizes", [[250], [30, 30, 30, 160], [99, 1, 100, 50]])
+def test_chunks_are_exact_and_keep_decimals(sizes):
+    start = 0
+    batches = []
+    for size in sizes:
+        batches.append(
+            pa.record_batch(
+                {
+                    "n": pa.array(range(start, start + size)),
+                    "amount": pa.array([Decimal("1.10")] * size, pa.decimal128(18, 2)),
+                }
+            )
+        )
+        start += size
+    reader = pa.RecordBatchReader.from_batches(batches[0].schema, batches)
+    chunked = list(frames.chunks(reader, 100))
+    assert [len(c) for c in chunked] == [100, 100, 50]
+    assert [n for c in chunked for n in c["n"]] == list(range(250))
+    assert isinstance(chunked[0]["amount"].iloc[0], Decimal)
+
+
+def test_bind_passes_only_parameters_the_query_uses():
+    assert frames.bind("select $as_of_date", {"as_of_date": 1, "carc_codes": [2]}) == {
+        "as_of_date": 1
+    }

@@ -1,0 +1,147 @@
+"""The publish gate on hand-built marts: rates, denial band, reconciliation, orphans, gaps.
+
+GIVEN a build database whose `marts` tables carry the columns the analyst contract names, and raw
+      835 payments as Parquet
+WHEN  run_gate("publish", ...) runs publish_checks
+THEN  each crafted defect fails the right check with the right count; critical ones raise
+      GateFailed after the results are recorded, the denial band is only a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from quality_builders import AS_OF, build_marts, raw_payments, x835_payment
+
+from transforms.errors import GateFailed
+from transforms.quality import run_gate
+
+
+def results(data_dir: Path, run_id: str) -> dict[str, tuple]:
+    con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "select check_name, success, unexpected_count, observed_value, severity "
+            "from quality.expectation_results where run_id = ?",
+            [run_id],
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_consistent_marts_pass(data_dir):
+    # GIVEN marts that reconcile with raw, rates in range, no orphan line
+    raw_payments(data_dir, "remit.835", [x835_payment("pay:1")])
+    build_marts(data_dir)
+    # WHEN the publish gate runs THEN it passes every check
+    out = run_gate("publish", data_dir, AS_OF, "pub-ok", data_docs=False)
+    assert out["success"] and out["failures"] == [] and out["warnings"] == []
+    got = results(data_dir, "pub-ok")
+    assert got["publish_checks.payment_amount_reconciles"][:3] == (True, 0, '"0.00"')
+    assert got["publish_checks.kpi_rates_between_0_and_1"][:2] == (True, 0)
+
+
+def test_rate_outside_0_1_and_high_denial_rate(data_dir):
+    # GIVEN one payer row with a net collection rate of 1.2 and a clean-claim rate of -0.1, and an
+    # all-payer month whose initial denial rate is 0.6 (implausible, but possible)
+    raw_payments(data_dir, "remit.835", [x835_payment("pay:1")])
+    good = ["0.100000"] * 7
+    build_marts(
+        data_dir,
+        kpis=[
+            (dt.date(2026, 3, 1), "ALL", 10, "0.600000", *good[1:]),
+            (dt.date(2026, 3, 1), "PAYER1", 10, *good[:4], "-0.100000", "0.100000", "1.200000"),
+            (dt.date(2026, 4, 1), "ALL", 10, *good),
+        ],
+    )
+    # WHEN the gate runs THEN the two bad rates are critical, the denial band a warning
+    with pytest.raises(GateFailed, match=r"kpi_rates_between_0_and_1 \(2 row\(s\)\)") as info:
+        run_gate("publish", data_dir, AS_OF, "pub-rates", data_docs=False)
+    assert "initial_denial_rate_plausible" not in str(info.value)
+    got = results(data_dir, "pub-rates")
+    assert got["publish_checks.kpi_rates_between_0_and_1"][:2] == (False, 2)
+    assert got["publish_checks.initial_denial_rate_plausible"][:2] == (False, 1)
+    assert got["publish_checks.initial_denial_rate_plausible"][3] == "warning"
+    con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
+    flagged = sorted(
+        con.execute(
+            "select row_key, offending_value from quality.row_failures "
+            "where check_name = 'publish_checks.kpi_rates_between_0_and_1'"
+        ).fetchall()
+    )
+    con.close()
+    assert flagged == [
+        ("2026-03-01|PAYER1|clean_claim_rate", "-0.1"),
+        ("2026-03-01|PAYER1|net_collection_rate", "1.2"),
+    ]
+
+
+def test_denial_band_alone_is_a_warning_and_publishes(data_dir):
+    raw_payments(data_dir, "remit.835", [x835_payment("pay:1")])
+    build_marts(data_dir, kpis=[(dt.date(2026, 3, 1), "ALL", 10, "0.550000", *(["0.1"] * 6))])
+    out = run_gate("publish", data_dir, AS_OF, "pub-band", data_docs=False)
+    assert out["success"] is True
+    assert [w["check"] for w in out["warnings"]] == ["publish_checks.initial_denial_rate_plausible"]
+
+
+def test_reconciliation_gap_is_critical_and_second_delivery_is_explained(data_dir):
+    # GIVEN raw: pay:1 (in marts), pay:2 delivered again as pay:3 in another file (marts keep
+    # one), pay:4 dated after as-of (not yet in marts), pay:5 missing from marts for no reason
+    raw_payments(
+        data_dir,
+        "a.835",
+        [
+            x835_payment("pay:1"),
+            x835_payment("pay:2", trace_number="T2"),
+            x835_payment("pay:4", payment_date=dt.date(2026, 7, 2)),
+            x835_payment("pay:5", payment_amount=Decimal("42.10")),
+        ],
+    )
+    raw_payments(data_dir, "b.835", [x835_payment("pay:3", trace_number="T2")])
+    build_marts(data_dir, payments=[("pay:1", "150.00", "TRN-pay:1"), ("pay:2", "150.00", "T2")])
+    # WHEN the gate runs THEN only the unexplained payment fails, and the totals are off by it
+    with pytest.raises(GateFailed, match="payment_reaches_marts") as info:
+        run_gate("publish", data_dir, AS_OF, "pub-rec", data_docs=False)
+    assert "payment_amount_reconciles" in str(info.value)
+    got = results(data_dir, "pub-rec")
+    assert got["publish_checks.payment_reaches_marts"][:2] == (False, 1)
+    assert got["publish_checks.payment_amount_reconciles"][:3] == (False, 1, '"42.10"')
+    assert got["publish_checks.marts_payments_come_from_raw"][:2] == (True, 0)
+
+
+def test_payment_in_marts_but_not_in_raw_is_critical(data_dir):
+    raw_payments(data_dir, "a.835", [x835_payment("pay:1")])
+    build_marts(data_dir, payments=[("pay:1", "150.00", "TRN-pay:1"), ("ghost", "0.00", "T9")])
+    with pytest.raises(GateFailed, match="marts_payments_come_from_raw"):
+        run_gate("publish", data_dir, AS_OF, "pub-ghost", data_docs=False)
+    assert results(data_dir, "pub-ghost")["publish_checks.marts_payments_come_from_raw"][:3] == (
+        False,
+        1,
+        "1",
+    )
+
+
+def test_orphan_service_line_is_critical(data_dir):
+    raw_payments(data_dir, "a.835", [x835_payment("pay:1")])
+    build_marts(data_dir, lines=[("rc:1:1", "rc:1"), ("rc:9:1", "rc:9"), ("rc:9:2", "rc:9")])
+    with pytest.raises(GateFailed, match=r"remit_service_line_not_orphan \(2 row\(s\)\)"):
+        run_gate("publish", data_dir, AS_OF, "pub-orphan", data_docs=False)
+
+
+def test_missing_mart_and_missing_database_are_clear_critical_failures(data_dir):
+    # GIVEN no build database at all
+    with pytest.raises(GateFailed, match="build database does not exist"):
+        run_gate("publish", data_dir, AS_OF, "pub-nodb", data_docs=False)
+    # GIVEN a build without rpt_kpis_monthly
+    raw_payments(data_dir, "a.835", [x835_payment("pay:1")])
+    build_marts(data_dir, skip=("rpt_kpis_monthly",))
+    with pytest.raises(GateFailed, match=r"marts.rpt_kpis_monthly missing from the build"):
+        run_gate("publish", data_dir, AS_OF, "pub-missing", data_docs=False)
+    got = results(data_dir, "pub-missing")
+    assert got["publish_checks.rpt_kpis_monthly_exists"][0] is False
+    assert got["publish_checks.payment_amount_reconciles"][0] is True

@@ -1,0 +1,63 @@
+"""The committed GX project matches the suites written in Python, and the suites are well formed.
+
+GIVEN transforms.quality.suites (the source) and expectations/ (the committed file context)
+WHEN  the suites are generated and the context is opened
+THEN  the JSON is identical, every check has a unique name and a severity, and every suite's
+      dataframe asset exists in great_expectations.yml.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from transforms.quality import suites
+from transforms.quality.gx_context import CONTEXT_ROOT
+
+
+def test_committed_suite_json_is_what_the_python_generates():
+    for name in suites.SUITE_CHECKS:
+        path = suites.suite_path(CONTEXT_ROOT, name)
+        assert path.read_text() == suites.suite_json(name), (
+            f"{path} is stale: run `.venv/bin/python -m transforms.quality.suites`"
+        )
+
+
+def test_check_names_unique_per_suite_and_severities_sensible():
+    for suite in suites.SUITES:
+        names = [c.name for n in suites.gx_suite_names(suite) for c in suites.SUITE_CHECKS[n]()]
+        assert len(names) == len(set(names)), suite
+    for name, make in suites.SUITE_CHECKS.items():
+        for check in make():
+            assert check.severity in (suites.CRITICAL, suites.WARNING), (name, check.name)
+    # unbalanced remittances and coding defects are findings, not stops
+    severity = {c.name: c.severity for n in suites.SUITE_CHECKS for c in suites.SUITE_CHECKS[n]()}
+    assert severity["transaction_balanced"] == severity["diagnosis_code_1_billable"] == "warning"
+    assert (
+        severity["kpi_rates_between_0_and_1"]
+        == severity["payment_amount_reconciles"]
+        == ("critical")
+    )
+
+
+def test_every_suite_has_its_asset_in_the_committed_context():
+    config = yaml.safe_load((CONTEXT_ROOT / "great_expectations.yml").read_text())
+    assets = set(config["fluent_datasources"]["rcm"]["assets"])
+    assert {suites.split_name(n)[1] for n in suites.SUITE_CHECKS} == assets
+    assert config["data_docs_sites"]["local_site"]["store_backend"]["base_directory"] == (
+        "${RCM_QUALITY_DOCS_DIR}"
+    )
+
+
+def test_suites_load_from_the_file_context_with_their_meta(tmp_path):
+    from transforms.quality.gx_context import open_context
+
+    context = open_context(tmp_path)
+    suite = context.suites.get("coding_quality.encounter_lines")
+    meta = {e.meta["check"]: e.meta for e in suite.expectations}
+    assert meta["rendering_npi_check_digit"]["severity"] == "warning"
+    assert type(suite.expectations[0]).__name__ == "ExpectColumnValuesToNotBeNull"
+    assert {type(e).__name__ for e in suite.expectations} >= {
+        "ExpectColumnValuesToBeValidNpi",
+        "ExpectColumnValuesToBeValidIcd10Cm",
+        "ExpectColumnValuesToBeInCodeSet",
+    }

@@ -1,0 +1,254 @@
+"""End to end: a hand-built raw layer -> `build()` (one real `dbt build`) -> marts checked exactly.
+
+The data set is described in warehouse_scenario.py. Every expected number below was worked out by
+hand from that description, not read back from the warehouse. One build serves every test here
+(dbt start-up dominates the cost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from warehouse_scenario import AS_OF, C2_LINE2_CODED_ROW, write_scenario
+
+from transforms.warehouse import WarehouseBuildFailed, build, docs
+
+Q = Decimal
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    # GIVEN the scenario's raw layer, code set and gate findings in a fresh data directory
+    data_dir = tmp_path_factory.mktemp("warehouse") / "data"
+    write_scenario(data_dir)
+    # WHEN the warehouse is built as of 2026-03-31
+    summary = build(data_dir, AS_OF)
+    return data_dir, summary
+
+
+def query(data_dir: Path, sql: str) -> list[dict[str, Any]]:
+    con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def test_build_runs_every_node_and_reports_them(built):
+    data_dir, summary = built
+    # THEN nothing failed, the unit tests and data tests ran, and the summary says where
+    assert summary["failed"] == []
+    assert summary["statuses"].get("error", 0) == 0 and summary["statuses"].get("fail", 0) == 0
+    assert summary["statuses"]["pass"] >= 100  # data + unit tests
+    assert summary["statuses"]["success"] >= 40  # models + seeds
+    assert summary["as_of"] == "2026-03-31"
+    assert summary["database"] == str((data_dir / "warehouse" / "build.duckdb").resolve())
+    assert (data_dir / "dbt" / "target" / "run_results.json").exists()
+
+
+def test_kpis_monthly_match_hand_computation(built):
+    data_dir, _ = built
+    rows = {(r["month_start_date"].isoformat(), r["payer_id"]): r for r in query(
+        data_dir, "select * from marts.rpt_kpis_monthly")}
+    # THEN one row per month x payer plus one 'ALL' row per month
+    assert sorted(rows) == [
+        ("2025-11-01", "ACME01"), ("2025-11-01", "ALL"),
+        ("2026-01-01", "ACME01"), ("2026-01-01", "ALL"), ("2026-01-01", "MCD01"),
+        ("2026-02-01", "ACME01"), ("2026-02-01", "ALL"),
+    ]
+    # 2026-01 ACME01: C1, C2, C3, C5 first adjudicated (PA1, 01-20; the re-sent PA1 ignored).
+    # Billed 100+200+200+90 = 590. Denied on first adjudication: C3 (200) in full, C2 line 2 (50)
+    # partially -> 1 claim, 250 dollars. Still denied: C2's 50. C3 overturned. First pass: C1, C5.
+    # Paid net: 80 + 120 + 150 + (70 - 70 + 60) = 410. Contractual CO-45 net: 20+30+50+(20-20+30)
+    # = 130 (CO-97 and CO-50 are denials). NCR 410 / (590 - 130) = 0.891304.
+    # Days: C1 15, C2 15, C3 36 (01-10 -> 02-15), C5 5 -> median 15, mean 71/4 = 17.75.
+    # Submitted: C1, C2, C3, C5; C2 failed a coding check and C3 a billing check -> clean 2/4.
+    expect_jan_acme = {
+        "payer_name": "ACME HEALTH", "claims_adjudicated": 4, "claims_initially_denied": 1,
+        "initial_denial_rate": Q("0.250000"), "initial_denial_rate_dollars": Q("0.423729"),
+        "billed_amount_adjudicated": Q("590.00"), "initially_denied_amount": Q("250.00"),
+        "final_denied_amount": Q("50.00"), "final_denial_rate": Q("0.084746"),
+        "claims_overturned": 1, "denial_overturn_rate": Q("1.000000"),
+        "claims_submitted": 4, "clean_claims": 2, "clean_claim_rate": Q("0.500000"),
+        "claims_first_pass_resolved": 2, "first_pass_resolution_rate": Q("0.500000"),
+        "paid_amount": Q("410.00"), "contractual_adjustment_amount": Q("130.00"),
+        "net_collection_rate": Q("0.891304"),
+        "median_days_to_payment": Q("15.00"), "mean_days_to_payment": Q("17.75"),
+    }
+    assert {k: rows[("2026-01-01", "ACME01")][k] for k in expect_jan_acme} == expect_jan_acme
+    # 2026-01 MCD01: C4 paid 0 with PR-1 only -> adjudicated, not denied, resolved on first pass.
+    expect_jan_mcd = {
+        "claims_adjudicated": 1, "claims_initially_denied": 0, "initial_denial_rate": Q("0"),
+        "billed_amount_adjudicated": Q("120.00"), "denial_overturn_rate": None,
+        "first_pass_resolution_rate": Q("1"), "paid_amount": Q("0"),
+        "net_collection_rate": Q("0"), "median_days_to_payment": None, "clean_claim_rate": Q("1"),
+    }
+    assert {k: rows[("2026-01-01", "MCD01")][k] for k in expect_jan_mcd} == expect_jan_mcd
+    # 2026-01 ALL: the five claims together: 1/5 denied, 250/710, 50/710, first pass 3/5,
+    # NCR 410 / (710 - 130) = 0.706897, clean 3/5.
+    expect_jan_all = {
+        "payer_name": "All payers", "claims_adjudicated": 5, "initial_denial_rate": Q("0.200000"),
+        "initial_denial_rate_dollars": Q("0.352113"), "final_denial_rate": Q("0.070423"),
+        "first_pass_resolution_rate": Q("0.600000"), "net_collection_rate": Q("0.706897"),
+        "clean_claim_rate": Q("0.600000"), "median_days_to_payment": Q("15.00"),
+        "mean_days_to_payment": Q("17.75"),
+    }
+    assert {k: rows[("2026-01-01", "ALL")][k] for k in expect_jan_all} == expect_jan_all
+    # 2026-02 ACME01: X999 (orphan remittance, paid 50), C9 (paid 60, later reversed), C10 (denied
+    # with claim-level CO-16 80, no lines). 1/3 denied; 80/190 dollars, still denied 80/190;
+    # overturn 0/1; first pass 2/3; paid 50 + 0 + 0; NCR 50/190 = 0.263158; days: only C9 has a
+    # submission and a payment (02-01 -> 02-15 = 14). Submitted in Feb: C6, C9, C10, all clean.
+    expect_feb = {
+        "claims_adjudicated": 3, "claims_initially_denied": 1,
+        "initial_denial_rate": Q("0.333333"), "initial_denial_rate_dollars": Q("0.421053"),
+        "final_denial_rate": Q("0.421053"), "denial_overturn_rate": Q("0"),
+        "first_pass_resolution_rate": Q("0.666667"), "paid_amount": Q("50.00"),
+        "net_collection_rate": Q("0.263158"), "median_days_to_payment": Q("14.00"),
+        "claims_submitted": 3, "clean_claim_rate": Q("1"),
+    }
+    assert {k: rows[("2026-02-01", "ACME01")][k] for k in expect_feb} == expect_feb
+    # 2025-11: only C7's submission (never answered): adjudication rates are null, clean 1/1.
+    nov = rows[("2025-11-01", "ACME01")]
+    assert (nov["claims_adjudicated"], nov["initial_denial_rate"], nov["clean_claim_rate"]) == (
+        0, None, Q("1"))
+
+
+def test_claim_lifecycle_final_and_initial_states(built):
+    data_dir, _ = built
+    rows = {r["claim_id"]: (r["initial_outcome"], r["final_status"], r["paid_amount"])
+            for r in query(data_dir, "select * from marts.fct_claims")}
+    # THEN each claim nets its remittances into the state worked out by hand
+    assert rows == {
+        "C1": ("paid", "paid", Q("80.00")),
+        "C2": ("partially_paid", "partially_paid", Q("120.00")),
+        "C3": ("denied", "paid", Q("150.00")),
+        "C4": ("patient_responsibility", "patient_responsibility", Q("0.00")),
+        "C5": ("paid", "paid", Q("60.00")),
+        "C6": (None, "open", Q("0.00")),  # its payment is dated after the as-of date
+        "C7": (None, "open", Q("0.00")),
+        "C9": ("paid", "reversed", Q("0.00")),
+        "C10": ("denied", "denied", Q("0.00")),
+        "X999": ("paid", "paid", Q("50.00")),  # a remittance with no claim is kept
+    }
+
+
+def test_ar_aging_buckets_as_of_run_date(built):
+    data_dir, _ = built
+    rows = [(r["payer_id"], r["age_bucket"], r["open_claims"], r["open_balance_amount"])
+            for r in query(data_dir, "select * from marts.rpt_ar_aging order by payer_id, bucket_order")]
+    # THEN C6 (02-20, 39 days, 110) and C9 (02-01, 58 days, reversed, 60) are 31-60;
+    # C7 (2025-11-15, 136 days, 75) is >120
+    assert rows == [
+        ("ACME01", "0-30", 0, Q("0.00")),
+        ("ACME01", "31-60", 2, Q("170.00")),
+        ("ACME01", "61-90", 0, Q("0.00")),
+        ("ACME01", "91-120", 0, Q("0.00")),
+        ("ACME01", ">120", 1, Q("75.00")),
+    ]
+    assert {r["as_of_date"] for r in query(data_dir, "select as_of_date from marts.rpt_ar_aging")} == {
+        dt.date(2026, 3, 31)}
+
+
+def test_denials_by_root_cause_link_coding_failures(built):
+    data_dir, _ = built
+    rows = [(r["month_start_date"].isoformat(), r["denial_root_cause"], r["carc_code"],
+             r["procedure_code"], r["coder_id"], r["denied_lines"], r["denied_amount"],
+             r["lines_failed_coding_check"], r["still_denied_amount"])
+            for r in query(data_dir, "select * from marts.rpt_denials order by denied_amount")]
+    # THEN C2 line 2 (CO-97 coding, 50, its coded line failed a check, still denied), C10
+    # (claim-level CO-16 billing, 80, still denied) and C3 (CO-50 clinical, 200, overturned)
+    assert rows == [
+        ("2026-01-01", "coding", "97", "93000", "CODER-A", 1, Q("50.00"), 1, Q("50.00")),
+        ("2026-02-01", "billing", "16", "99214", "CODER-B", 1, Q("80.00"), 0, Q("80.00")),
+        ("2026-01-01", "clinical", "50", "99215", "CODER-B", 1, Q("200.00"), 0, Q("0.00")),
+    ]
+
+
+def test_payments_reconcile_and_resent_payment_counts_once(built):
+    data_dir, _ = built
+    rows = query(data_dir, "select file_name, payment_amount, is_duplicate_delivery, is_counted "
+                           "from marts.fct_remittance_payments order by file_name")
+    # THEN every raw payment is in the mart (275 + 275 + 0 + 250 + 0 + 100 = 900) ...
+    assert sum(r["payment_amount"] for r in rows) == Q("900.00")
+    # ... the re-sent PA1 is flagged, and only payments up to the as-of date count once
+    assert [r["file_name"] for r in rows if r["is_duplicate_delivery"]] == ["remits/pa1_resent.835"]
+    assert sum(r["payment_amount"] for r in rows if r["is_counted"]) == Q("525.00")
+
+
+def test_claim_lines_join_coding_to_billing_and_payment(built):
+    data_dir, _ = built
+    lines = {(r["claim_id"], r["line_number"]): r for r in query(
+        data_dir, "select * from marts.fct_claim_lines")}
+    # THEN C1's re-coding dated after the as-of date is not visible (coder stays CODER-A)
+    assert lines[("C1", 1)]["coder_id"] == "CODER-A"
+    # C2 line 2: the later coding wins, it failed a coding check, and it was denied for 50
+    c2 = lines[("C2", 2)]
+    assert (c2["encounter_line_id"], c2["diagnosis_code_1"], c2["has_coding_check_failure"]) == (
+        C2_LINE2_CODED_ROW, "R0789", True)
+    assert (c2["initial_line_outcome"], c2["initial_denied_amount"], c2["initial_denial_root_cause"]) == (
+        "denied", Q("50.00"), "coding")
+    # C7's coded line carries another REF*6R: matched on line number instead
+    assert lines[("C7", 1)]["coding_match_method"] == "line_number"
+    # C8 was coded and never billed
+    assert (lines[("C8", 1)]["is_billed"], lines[("C8", 1)]["coding_match_method"]) == (False, "unbilled")
+
+
+def test_orphans_on_every_side_are_counted(built):
+    data_dir, _ = built
+    summary = {(r["record_type"], r["match_status"]): (r["record_count"], r["amount"])
+               for r in query(data_dir, "select * from audit.match_summary")}
+    # THEN X999 is a remittance with no claim, C6/C7 are claims with no remittance (75 + 110),
+    # C8 a coded line never billed (100), and C2 line 2 (no REF*6R echo) matched on service+charge
+    assert summary[("remittance_claim", "unmatched")] == (1, Q("50.00"))
+    assert summary[("claim", "without_remittance")] == (2, Q("185.00"))
+    assert summary[("coded_line", "unbilled")] == (1, Q("100.00"))
+    assert summary[("remittance_line", "procedure_modifiers_service_date_charge")][0] == 1
+
+
+def test_audit_models_expose_ingestion_records(built):
+    data_dir, _ = built
+    manifest = query(data_dir, "select status, count(*) as files from audit.file_manifest group by status")
+    quarantine = query(data_dir, "select rule_id, file_name from audit.quarantine")
+    # THEN the manifest and the quarantine are queryable in schema audit
+    assert {r["status"]: r["files"] for r in manifest} == {"loaded": 11, "quarantined": 1}
+    assert quarantine == [{"rule_id": "no_isa", "file_name": "remits/garbage.835"}]
+
+
+def test_docs_generate_offline_into_the_data_dir(built):
+    data_dir, _ = built
+    # WHEN the docs are generated after the build (no network in this sandbox)
+    result = docs(data_dir)
+    page = Path(result["static_index"])
+    # THEN one self-contained page sits in the data dir's dbt target, documenting the marts, and
+    # it uses the as-of date of the last build
+    assert page.parent == data_dir.resolve() / "dbt" / "target"
+    text = page.read_text(encoding="utf-8")
+    assert "model.rcm.rpt_kpis_monthly" in text and "Initial denial rate" in text
+    assert result["as_of"] == "2026-03-31"
+
+
+@pytest.mark.slow
+def test_build_names_the_failing_rule(tmp_path: Path):
+    # GIVEN the scenario with one 835 payment whose balancing flag contradicts its numbers
+    data_dir = tmp_path / "data"
+    write_scenario(data_dir)
+    raw = data_dir / "raw" / "x835_payments"
+    for path in raw.glob("*.parquet"):
+        table = pq.read_table(path)
+        if table.num_rows:
+            table = table.set_column(table.schema.get_field_index("is_balanced"), "is_balanced",
+                                     pc.invert(table["is_balanced"]))
+            pq.write_table(table, path)
+            break
+    # WHEN building THEN the error names the singular test that quotes the rule
+    with pytest.raises(WarehouseBuildFailed, match="assert_835_payment_balancing_reflected"):
+        build(data_dir, AS_OF)

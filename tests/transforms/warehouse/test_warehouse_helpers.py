@@ -1,0 +1,117 @@
+"""The warehouse module's pure helpers: dbt arguments, environment, input checks, result summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from warehouse_raw import write_icd10cm
+
+from transforms.errors import RcmError
+from transforms.ingest import ensure_raw_layout
+from transforms.warehouse import (
+    build,
+    dbt_args,
+    dbt_env,
+    docs,
+    log_node_result,
+    missing_inputs,
+    summarize,
+)
+
+
+def test_dbt_args_point_dbt_at_the_project_and_keep_state_in_the_data_dir(tmp_path: Path):
+    # GIVEN a data directory and the project root
+    data_dir, project = tmp_path / "data", tmp_path / "project"
+    # WHEN the build arguments are made
+    args = dbt_args(["build"], data_dir, dt.date(2026, 3, 31), project)
+    # THEN the console is quiet (progress goes to our log), project and profiles come from the
+    # project, target and logs stay inside the data dir, and the as-of date goes in as a var
+    assert args[:2] == ["build", "--quiet"]
+    options = dict(zip(args[2::2], args[3::2], strict=True))
+    assert options["--project-dir"] == options["--profiles-dir"] == str(project)
+    assert options["--target-path"] == str(data_dir.resolve() / "dbt" / "target")
+    assert options["--log-path"] == str(data_dir.resolve() / "logs" / "dbt")
+    assert json.loads(options["--vars"]) == {"as_of_date": "2026-03-31"}
+
+
+def test_dbt_env_names_the_database_raw_and_ref_folders(tmp_path: Path):
+    # GIVEN a data directory WHEN its dbt environment is made
+    env = dbt_env(tmp_path)
+    # THEN the profile and sources read absolute paths under it
+    assert env["RCM_BUILD_DB"] == str(tmp_path.resolve() / "warehouse" / "build.duckdb")
+    assert env["RCM_RAW_DIR"] == str(tmp_path.resolve() / "raw")
+    assert env["RCM_REF_DIR"] == str(tmp_path.resolve() / "ref")
+
+
+def test_missing_inputs_names_empty_raw_tables_and_the_code_set(tmp_path: Path):
+    # GIVEN an empty data directory, THEN every raw table and the ICD-10-CM file are missing
+    missing = missing_inputs(tmp_path)
+    assert "raw/x835_payments/*.parquet" in missing
+    assert any(item.startswith("ref/icd10cm_codes.parquet") for item in missing)
+    # GIVEN the raw layout (ingest's helper) and the code set, THEN nothing is missing
+    ensure_raw_layout(tmp_path)
+    write_icd10cm(tmp_path / "ref", [("I10", "Essential hypertension", True)])
+    assert missing_inputs(tmp_path) == []
+
+
+def test_build_refuses_to_run_without_the_code_set(tmp_path: Path):
+    # GIVEN no ICD-10-CM code set (build lays out the raw folders itself)
+    # WHEN building THEN a one-sentence error tells what to run, before dbt starts
+    with pytest.raises(RcmError, match="rcm codesets"):
+        build(tmp_path, dt.date(2026, 3, 31))
+
+
+def test_docs_refuses_without_a_built_warehouse(tmp_path: Path):
+    with pytest.raises(RcmError, match="rcm build"):
+        docs(tmp_path)
+
+
+def test_node_results_are_logged_without_touching_stdout(caplog, capsys, monkeypatch):
+    # GIVEN dbt's NodeFinished events for a built model and a failing test
+    def event(name: str, kind: str, status: str, message: str | None = None) -> SimpleNamespace:
+        return SimpleNamespace(
+            info=SimpleNamespace(name="NodeFinished"),
+            data=SimpleNamespace(node_info=SimpleNamespace(node_name=name, resource_type=kind),
+                                 run_result=SimpleNamespace(status=status, execution_time=0.5,
+                                                            message=message)))
+
+    monkeypatch.setattr(logging.getLogger("rcm"), "propagate", True)  # let caplog see it
+    with caplog.at_level(logging.INFO, logger="rcm"):
+        # WHEN the callback sees them (and an event of another kind)
+        log_node_result(event("fct_claims", "model", "success"))
+        log_node_result(event("assert_x", "test", "fail", "Got 1 result"))
+        log_node_result(SimpleNamespace(info=SimpleNamespace(name="SQLQuery")))
+    # THEN one INFO line for the model, one WARNING naming the failing test, nothing on stdout
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("INFO", "dbt model fct_claims: success in 0.50s"),
+        ("WARNING", "dbt test assert_x: fail (Got 1 result)"),
+    ]
+    assert capsys.readouterr().out == ""
+
+
+def _result(unique_id: str, status: str) -> SimpleNamespace:
+    return SimpleNamespace(node=SimpleNamespace(unique_id=unique_id), status=SimpleNamespace(value=status))
+
+
+def test_summarize_counts_statuses_and_names_failed_and_warned_nodes():
+    # GIVEN dbt results of several statuses
+    results = [
+        _result("model.rcm.fct_claims", "success"),
+        _result("test.rcm.unique_fct_claims_claim_id", "pass"),
+        _result("test.rcm.relationships_x", "warn"),
+        _result("test.rcm.assert_marts_reconcile_to_raw_per_file", "fail"),
+        _result("model.rcm.rpt_kpis_monthly", "error"),
+    ]
+    # WHEN summarised
+    summary = summarize(results, 12.345)
+    # THEN counts by status, failed and warned nodes by name, elapsed rounded
+    assert summary["statuses"] == {"error": 1, "fail": 1, "pass": 1, "success": 1, "warn": 1}
+    assert summary["failed"] == ["model.rcm.rpt_kpis_monthly",
+                                 "test.rcm.assert_marts_reconcile_to_raw_per_file"]
+    assert summary["warned"] == ["test.rcm.relationships_x"]
+    assert summary["nodes"] == 5 and summary["elapsed_seconds"] == 12.35

@@ -1,0 +1,159 @@
+"""Reader: envelope checks (SE01, SE02, GE01, GE02, IEA01, IEA02, missing trailers) and their units."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from transforms.x12.constants import SCOPE_GROUP, SCOPE_INTERCHANGE, SCOPE_TRANSACTION, Rule
+from transforms.x12.errors import X12ContentError, X12EnvelopeError
+from transforms.x12.reader import EnvelopeFailure, TransactionResult, X12Reader
+from transforms.x12.synth import interchange, payment_835
+
+CLAIM = [["CLP", "PCN1", "1", "100", "80", "20", "12"], ["CAS", "PR", "1", "20"]]
+BODY = payment_835([CLAIM], payment="80")
+
+
+def read(text: str, **options) -> tuple[list[TransactionResult], list[EnvelopeFailure], X12Reader]:
+    reader = X12Reader(io.BytesIO(text.encode()), file_name="t.x12", file_sha256="ab" * 32,
+                       **options)
+    events = list(reader)
+    results = [e for e in events if isinstance(e, TransactionResult)]
+    failures = [e for e in events if isinstance(e, EnvelopeFailure)]
+    return results, failures, reader
+
+
+def test_valid_interchange_yields_rows_and_counts():
+    # GIVEN one interchange with two transaction sets  WHEN read
+    results, failures, reader = read(interchange([BODY, BODY]))
+    # THEN both are valid, nothing fails, and the counters match the envelope
+    assert [r.ok for r in results] == [True, True]
+    assert failures == []
+    assert (reader.interchanges, reader.groups, reader.transactions) == (1, 1, 2)
+    assert [r.position for r in results] == [3, 3 + len(BODY) + 2]
+    assert results[0].rows["x835_claims"][0].paid_amount == 80
+
+
+@pytest.mark.parametrize(
+    ("options", "rule", "element"),
+    [({"se01_offset": 1}, Rule.SE01_COUNT, "SE01"),
+     ({"se02": "9999"}, Rule.SE02_CONTROL, "SE02")],
+)
+def test_transaction_trailer_errors_reject_that_transaction_only(options, rule, element):
+    # GIVEN two transaction sets whose SE is wrong (both get the same defect)
+    text = interchange([BODY], **options) + interchange([BODY], isa_control="000000002")
+    # WHEN read
+    results, failures, _ = read(text)
+    # THEN the first is rejected with the rule and element named; the other interchange loads
+    assert [r.ok for r in results] == [False, True]
+    error = results[0].error
+    assert isinstance(error, X12EnvelopeError)
+    assert (error.rule, error.element, error.segment_id, error.scope) == (
+        rule, element, "SE", SCOPE_TRANSACTION)
+    assert error.position == 3 + len(BODY) + 1
+    assert results[0].rows == {}
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("options", "rule", "element", "scope"),
+    [({"ge01_offset": 1}, Rule.GE01_COUNT, "GE01", SCOPE_GROUP),
+     ({"ge02": "77"}, Rule.GE02_CONTROL, "GE02", SCOPE_GROUP),
+     ({"iea01_offset": 2}, Rule.IEA01_COUNT, "IEA01", SCOPE_INTERCHANGE),
+     ({"iea02": "000000999"}, Rule.IEA02_CONTROL, "IEA02", SCOPE_INTERCHANGE)],
+)
+def test_group_and_interchange_errors_list_every_enclosed_transaction(options, rule, element, scope):
+    # GIVEN a group of two valid transaction sets inside a wrong GE or IEA
+    results, failures, _ = read(interchange([BODY, BODY], **options))
+    # THEN each transaction set was read, and one failure rejects both of them
+    assert len(results) == 2
+    assert len(failures) == 1
+    failure = failures[0]
+    assert (failure.error.rule, failure.error.element, failure.error.scope) == (rule, element, scope)
+    assert failure.transactions == tuple(r.position for r in results)
+
+
+def test_check_counts_false_forgives_counts_but_not_control_numbers():
+    # GIVEN wrong SE01/GE01/IEA01 counts and, separately, a wrong GE02
+    miscounted = interchange([BODY], se01_offset=5, ge01_offset=1, iea01_offset=1)
+    results, failures, _ = read(miscounted, check_counts=False)
+    assert [r.ok for r in results] == [True] and failures == []
+    _, failures, _ = read(interchange([BODY], ge02="2"), check_counts=False)
+    assert [f.error.rule for f in failures] == [Rule.GE02_CONTROL]
+
+
+def test_missing_se_cuts_the_transaction_at_the_next_st():
+    # GIVEN an ST whose SE was lost, followed by a complete transaction set
+    text = interchange([BODY, BODY])
+    first_se = text.index("~SE*") + 1
+    text = text[:first_se] + text[text.index("~", first_se) + 1:]
+    # WHEN read
+    results, _, _ = read(text, check_counts=False)
+    # THEN the first is rejected as missing_se where the next ST starts, the second loads
+    assert results[0].error is not None and results[0].error.rule == Rule.MISSING_SE
+    assert results[0].error.segment_id == "ST"
+    assert results[0].end_position == results[1].position - 1
+    assert results[1].ok
+
+
+def test_truncated_file_rejects_the_open_transaction_group_and_interchange():
+    # GIVEN a file cut in the middle of a transaction set
+    text = interchange([BODY, BODY])
+    cut = text[: text.rindex("CLP")]
+    # WHEN read
+    results, failures, _ = read(cut)
+    # THEN the open transaction is missing_se, and the GS and ISA around it fail as well
+    assert results[-1].error is not None and results[-1].error.rule == Rule.MISSING_SE
+    assert {f.error.rule for f in failures} == {Rule.MISSING_GE, Rule.MISSING_IEA}
+    assert all(set(f.transactions) == {r.position for r in results} for f in failures)
+
+
+def test_segments_outside_any_transaction_reject_the_group():
+    # GIVEN a stray claim segment between two transaction sets
+    text = interchange([BODY, BODY])
+    second_st = text.index("ST*835*0002")
+    text = text[:second_st] + "CLP*STRAY*1*1*1~" + text[second_st:]
+    # WHEN read (counts off by design, so only the stray segment matters)
+    _, failures, _ = read(text, check_counts=False)
+    # THEN the group fails with segment_outside_transaction and rejects both transaction sets
+    assert [f.error.rule for f in failures] == [Rule.SEGMENT_OUTSIDE_TRANSACTION]
+    assert len(failures[0].transactions) == 2
+
+
+def test_text_after_the_last_iea_is_reported_without_rejecting_anything():
+    results, failures, _ = read(interchange([BODY]) + "\n-- end of file --\n")
+    assert [r.ok for r in results] == [True]
+    assert [(f.error.rule, f.transactions) for f in failures] == [(Rule.MISSING_ISA, ())]
+
+
+def test_unsupported_transaction_type_is_a_rejected_unit():
+    results, _, _ = read(interchange([[["BHT", "0010"]]], transaction_type="277", guide="005010X212"))
+    assert results[0].error is not None
+    assert results[0].error.rule == Rule.UNSUPPORTED_TRANSACTION
+    assert results[0].error.element == "ST01"
+
+
+def test_invalid_segment_id_inside_a_transaction_is_a_content_error():
+    body = [*BODY[:3], ["n1!", "x"], *BODY[3:]]
+    results, _, _ = read(interchange([body]))
+    assert isinstance(results[0].error, X12ContentError)
+    assert results[0].error.rule == Rule.INVALID_SEGMENT_ID
+    assert results[0].error.position == 3 + 4
+
+
+def test_reject_map_rejects_named_transactions_up_front():
+    # GIVEN a reader told that the transaction set at position 3 is rejected
+    error = X12EnvelopeError("group failed", rule=Rule.GE01_COUNT, scope=SCOPE_GROUP)
+    results, _, _ = read(interchange([BODY, BODY]), reject={3: error})
+    # THEN that one carries the given error and no rows; the other loads
+    assert results[0].error is error and results[0].rows == {}
+    assert results[1].ok
+
+
+def test_keep_segments_returns_the_transaction_as_read():
+    results, _, _ = read(interchange([BODY]), keep_segments=True)
+    segments = results[0].segments
+    assert segments is not None
+    assert segments[0][0] == "ST" and segments[-1][0] == "SE"
+    assert len(segments) == len(BODY) + 2

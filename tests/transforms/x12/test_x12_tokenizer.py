@@ -1,0 +1,138 @@
+"""Tokenizer: separators come from each ISA, real-world layout quirks are tolerated, bad input is typed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from transforms.x12.constants import MAX_SEGMENT_CHARS, Rule
+from transforms.x12.errors import X12SyntaxError
+from transforms.x12.synth import Style, interchange
+from transforms.x12.tokenizer import Tokenizer, tokenize_bytes
+
+BODY = [[["CLP", "PCN1", "1", "100", "80", "20", "12"]]]
+
+
+def ids(segments: list[list[str]]) -> list[str]:
+    return [segment[0] for segment in segments]
+
+
+def test_reads_separators_from_isa_not_defaults():
+    # GIVEN an interchange whose element, component and terminator are |, > and !
+    style = Style(element="|", component=">", terminator="!", repetition="^")
+    text = interchange([[["SVC", ["HC", "99213", "25"], "100", "80"]]], style=style)
+    # WHEN it is tokenized
+    stream = io.BytesIO(text.encode())
+    tokenizer = Tokenizer(stream, file="pipes.x12")
+    segments = list(tokenizer)
+    # THEN segments split on | and the composite keeps > inside the element
+    assert ids(segments) == ["ISA", "GS", "ST", "SVC", "SE", "GE", "IEA"]
+    assert segments[3] == ["SVC", "HC>99213>25", "100", "80"]
+    assert tokenizer.separators is not None
+    assert (tokenizer.separators.element, tokenizer.separators.component,
+            tokenizer.separators.segment, tokenizer.separators.repetition) == ("|", ">", "!", "^")
+
+
+def test_bom_junk_blank_lines_and_crlf_are_tolerated():
+    # GIVEN a BOM, a text preamble with blank lines, and CRLF after every terminator
+    text = interchange(BODY, style=Style(after_terminator="\r\n"))
+    data = "\ufeffFrom: clearinghouse\r\nVISA*not an envelope\r\n\r\n" + text + "\r\n\r\n"
+    # WHEN tokenized
+    segments = tokenize_bytes(data.encode())
+    # THEN the preamble is skipped and no segment carries CR/LF
+    assert ids(segments) == ["ISA", "GS", "ST", "CLP", "SE", "GE", "IEA"]
+    assert all("\r" not in e and "\n" not in e for segment in segments for e in segment)
+
+
+def test_newline_as_terminator_with_crlf_lines():
+    # GIVEN a file whose segment terminator is the newline (written with CRLF line ends)
+    text = interchange(BODY, style=Style(terminator="\n")).replace("\n", "\r\n")
+    # WHEN tokenized
+    segments = tokenize_bytes(text.encode())
+    # THEN every line is one segment and values are intact
+    assert ids(segments) == ["ISA", "GS", "ST", "CLP", "SE", "GE", "IEA"]
+    assert segments[3] == ["CLP", "PCN1", "1", "100", "80", "20", "12"]
+
+
+def test_trimmed_isa_fields_are_read_by_counting_separators():
+    # GIVEN an ISA without its fixed-width padding (much shorter than 106 characters)
+    text = interchange(BODY, style=Style(trimmed=True), isa_control="7")
+    assert len(text.split("~")[0]) < 90
+    # WHEN tokenized
+    segments = tokenize_bytes(text.encode())
+    # THEN ISA has its 16 elements and the interchange control number survives
+    assert len(segments[0]) == 17 and segments[0][13] == "7"
+    assert segments[-1] == ["IEA", "1", "000000007"]
+
+
+def test_several_interchanges_each_with_its_own_separators():
+    # GIVEN two interchanges in one file: the second uses different separators, blank line between
+    first = interchange(BODY, isa_control="000000001")
+    second = interchange(BODY, style=Style(element="^", component="\\", terminator="'",
+                                           repetition="{"), isa_control="000000002")
+    # WHEN tokenized, in small chunks so the switch happens across a chunk boundary
+    segments = tokenize_bytes((first + "\n\n" + second).encode(), chunk_chars=17)
+    # THEN both interchanges are read with their own separators
+    assert ids(segments) == ["ISA", "GS", "ST", "CLP", "SE", "GE", "IEA"] * 2
+    assert segments[10] == ["CLP", "PCN1", "1", "100", "80", "20", "12"]
+    assert segments[13] == ["IEA", "1", "000000002"]
+
+
+def test_004010_isa_has_no_repetition_separator():
+    # GIVEN a 00401 interchange (ISA11 = U)
+    text = interchange(BODY, style=Style(version="00401", repetition=None), guide="004010X091A1")
+    stream = io.BytesIO(text.encode())
+    tokenizer = Tokenizer(stream, file="old.x12")
+    # WHEN tokenized
+    segments = list(tokenizer)
+    # THEN it reads normally and reports no repetition separator
+    assert segments[0][11] == "U" and segments[0][12] == "00401"
+    assert tokenizer.separators is not None and tokenizer.separators.repetition is None
+
+
+def test_chunk_size_does_not_change_the_result():
+    # GIVEN one document
+    text = interchange([BODY[0]] * 3, style=Style(after_terminator="\n")).encode()
+    # WHEN tokenized with chunk sizes from 1 character up
+    results = {size: tokenize_bytes(text, chunk_chars=size) for size in (1, 2, 3, 7, 64, 1 << 20)}
+    # THEN every chunk size gives the same segments
+    first = results[1 << 20]
+    assert all(result == first for result in results.values())
+    assert len(first) == 4 + 3 * 3
+
+
+def test_last_segment_without_terminator_is_read():
+    text = interchange(BODY).rstrip("~")
+    assert tokenize_bytes(text.encode())[-1] == ["IEA", "1", "000000001"]
+
+
+@pytest.mark.parametrize(
+    ("data", "rule"),
+    [
+        (b"", Rule.EMPTY_FILE),
+        (b"   \n\n", Rule.NO_ISA),
+        (b"hello, this is not an EDI file at all", Rule.NO_ISA),
+        (b"ISA*00*x*00*y*ZZ*A*ZZ*B*1*2*^*00501*1*0*P*A~GS*HP~", Rule.ISA_SEPARATORS),
+        (b"ISA*00*x*00*y*ZZ*A*ZZ*B*1*2", Rule.ISA_INVALID),
+        (b"ISA*00*" + b"\xff\xfe\x00" * 50, Rule.ENCODING),
+    ],
+    ids=["empty", "blank", "text", "alphanumeric-isa16", "truncated-isa", "not-utf8"],
+)
+def test_unreadable_input_raises_a_typed_syntax_error(data: bytes, rule: str):
+    # GIVEN input that cannot be X12  WHEN tokenized  THEN an X12SyntaxError names the rule
+    with pytest.raises(X12SyntaxError) as caught:
+        tokenize_bytes(data, file="bad.edi")
+    assert caught.value.rule == rule
+    assert caught.value.file == "bad.edi"
+    assert "bad.edi" in str(caught.value)
+
+
+def test_a_runaway_segment_is_rejected_instead_of_buffered():
+    # GIVEN an ISA followed by more than MAX_SEGMENT_CHARS characters with no terminator
+    text = interchange(BODY).split("GS*")[0] + "GS*" + "A" * (MAX_SEGMENT_CHARS + 10)
+    # WHEN tokenized  THEN it stops with segment_too_long at the segment after the ISA
+    with pytest.raises(X12SyntaxError) as caught:
+        tokenize_bytes(text.encode(), chunk_chars=1 << 16)
+    assert caught.value.rule == Rule.SEGMENT_TOO_LONG
+    assert caught.value.position == 2

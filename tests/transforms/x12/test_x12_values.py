@@ -1,0 +1,82 @@
+"""Element values: exact money (never rounded), dates, integers; row records follow the raw contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from transforms.raw_schema import RAW_TABLES, X12_LINEAGE, X835_TABLES, X837_TABLES, columns
+from transforms.x12.constants import Rule
+from transforms.x12.context import TransactionContext, lineage_values
+from transforms.x12.records import RECORD_TYPES
+from transforms.x12.values import (
+    BadValue,
+    parse_date,
+    parse_date_period,
+    parse_int,
+    parse_money,
+    parse_quantity,
+)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("45.5", "45.50"), ("6", "6.00"), ("-1.27", "-1.27"), (".5", "0.50"), ("0", "0.00"),
+    ("1766.50", "1766.50"), ("+3", "3.00"), ("10.000", "10.00"), ("-.5", "-0.50"),
+    ("9999999999999999", "9999999999999999.00"),
+])
+def test_money_is_an_exact_two_decimal_decimal(raw: str, expected: str):
+    value = parse_money(raw)
+    assert isinstance(value, Decimal) and str(value) == expected
+
+
+@pytest.mark.parametrize("raw", ["1e3", "1_000", "12.5X", "1.234", "NaN", "Infinity", "--5", "1.2.3",
+                                 " 5", "10000000000000000", "-", "+", ".", "1..2", "1.-5"])
+def test_money_rejects_anything_but_a_plain_exact_amount(raw: str):
+    with pytest.raises(BadValue) as caught:
+        parse_money(raw)
+    assert caught.value.rule == Rule.INVALID_AMOUNT
+
+
+def test_quantity_and_integer():
+    assert parse_quantity("68") == Decimal("68.00")
+    with pytest.raises(BadValue):
+        parse_quantity("0.333")
+    assert parse_int("07") == 7
+    with pytest.raises(BadValue):
+        parse_int("-1")
+
+
+def test_dates_and_periods():
+    assert parse_date("20240229") == dt.date(2024, 2, 29)
+    with pytest.raises(BadValue) as caught:
+        parse_date("20230229")
+    assert caught.value.rule == Rule.INVALID_DATE
+    with pytest.raises(BadValue):
+        parse_date("240229")
+    assert parse_date_period("RD8", "20040201-20040207") == (dt.date(2004, 2, 1), dt.date(2004, 2, 7))
+    assert parse_date_period("RD8", "19960911") == (dt.date(1996, 9, 11),) * 2
+    assert parse_date_period("D8", "20050208") == (dt.date(2005, 2, 8),) * 2
+
+
+def test_records_have_the_contract_columns_in_order():
+    assert set(RECORD_TYPES) == set(X835_TABLES) | set(X837_TABLES)
+    for table, record in RECORD_TYPES.items():
+        assert list(record._fields) == columns(table)
+        assert [name for name, _ in X12_LINEAGE] == [
+            c for c in record._fields if c in dict(X12_LINEAGE)], table
+
+
+def test_lineage_values_follow_the_contract_order():
+    context = TransactionContext("f.edi", "a" * 64, "ICN", "GCN", "TCN", 3)
+    values = dict(zip([name for name, _ in X12_LINEAGE], (*lineage_values(context), 3), strict=True))
+    assert values == {"file_name": "f.edi", "file_sha256": "a" * 64,
+                      "interchange_control_number": "ICN", "group_control_number": "GCN",
+                      "transaction_control_number": "TCN", "segment_position": 3}
+    # every raw X12 table places the lineage block contiguously, as the flatteners write it
+    for table in (*X835_TABLES, *X837_TABLES):
+        names = columns(table)
+        start = names.index("file_name")
+        assert names[start:start + 6] == [name for name, _ in X12_LINEAGE], table
+        assert len(RAW_TABLES[table]) == len(names)

@@ -1,0 +1,21 @@
+"""Ingestion: landed files -> the immutable, engine-neutral raw Parquet layer (`rcm ingest`).
+
+Public entry points:
+
+- `ingest(data_dir) -> dict`: load every new file under `data_dir/landing/` (see `run`);
+- `discover_new_files(data_dir) -> list[str]`: what `ingest` would look at, without loading;
+- `ensure_raw_layout(data_dir) -> dict`: every raw table folder with its zero-row `_schema.parquet`;
+- `arrow_schema(table) -> pyarrow.Schema`: the raw contract in Arrow types (the one mapping).
+
+Modules: `schema` (types), `layout` (folders, permissions, atomic writes), `discover` (landing walk,
+hashing, content sniffing), `x12_load` (one X12 file), `encounters` (one encounter extract),
+`quarantine` (rejected bytes and reasons), `manifest` (run records), `run` (the orchestration).
+"""
+
+from __future__ import annotations
+
+from transforms.ingest.layout import ensure_raw_layout
+from transforms.ingest.run import IngestError, discover_new_files, ingest
+from transforms.ingest.schema import arrow_schema
+
+__all__ = ["IngestError", "arrow_schema", "discover_new_files", "ensure_raw_layout", "ingest"]

@@ -1,0 +1,152 @@
+"""Find the files waiting under landing/, hash them, and tell what each one is (by content).
+
+- `walk_landing`: every regular file under landing/ (recursively), as a path relative to landing/.
+  Symbolic links, dot-files and dot-folders (partial uploads, editors' temporaries) are skipped, and
+  every path is checked to resolve inside landing/, so no name (spaces, quotes, unicode, `..`) can
+  lead outside it. File names are data, never SQL or shell text.
+- `HashCache`: SHA-256 by (size, mtime_ns, ctime_ns, inode), so unchanged files are not re-hashed on
+  every run. Any change to a file changes its ctime, so a stale entry cannot be reused.
+- `sniff_kind`: X12 when the first bytes hold a valid ISA (whatever the name or folder); otherwise an
+  encounter extract when under landing/encounters/ and named *.csv or *.parquet; otherwise unknown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from transforms.ingest.layout import write_bytes_atomic
+from transforms.x12.constants import SNIFF_BYTES
+from transforms.x12.errors import X12Error
+from transforms.x12.tokenizer import BOM, find_isa, parse_isa
+
+KIND_X12 = "x12"
+KIND_ENCOUNTERS = "encounters"
+KIND_UNKNOWN = "unknown"
+ENCOUNTER_FOLDER = "encounters"
+ENCOUNTER_SUFFIXES = frozenset({".csv", ".parquet"})
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class LandedFile:
+    """A file under landing/: where it is, what it is called, and its stat signature."""
+
+    path: Path          # absolute
+    name: str           # relative to landing/, POSIX separators (the manifest's file_name)
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @property
+    def signature(self) -> list[int]:
+        return [self.size, self.mtime_ns, self.ctime_ns, self.inode]
+
+
+def walk_landing(landing: Path) -> list[LandedFile]:
+    """Regular files under `landing`, sorted by relative name (deterministic duplicate choice)."""
+    if not landing.is_dir():
+        return []
+    root = landing.resolve()
+    found: list[LandedFile] = []
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in filenames:
+            if filename.startswith("."):
+                continue
+            path = Path(folder, filename)
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            if not _is_regular(info.st_mode) or not path.resolve().is_relative_to(root):
+                continue
+            found.append(LandedFile(path=path, name=path.relative_to(root).as_posix(),
+                                    size=info.st_size, mtime_ns=info.st_mtime_ns,
+                                    ctime_ns=info.st_ctime_ns, inode=info.st_ino))
+    return sorted(found, key=lambda landed: landed.name)
+
+
+def _is_regular(mode: int) -> bool:
+    return stat.S_ISREG(mode)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class HashCache:
+    """Remembered SHA-256 of landed files, keyed by relative name and stat signature."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._entries: dict[str, dict] = {}
+        self._dirty = False
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self._entries = {k: v for k, v in loaded.items() if isinstance(v, dict)}
+        except (OSError, ValueError):
+            self._entries = {}
+
+    def sha256(self, landed: LandedFile, *, compute: bool = True) -> str | None:
+        """The file's SHA-256 from the cache when its signature is unchanged, else hashed now
+        (or None when `compute` is False)."""
+        entry = self._entries.get(landed.name)
+        if entry and entry.get("signature") == landed.signature and isinstance(entry.get("sha256"), str):
+            return entry["sha256"]
+        if not compute:
+            return None
+        digest = sha256_file(landed.path)
+        self._entries[landed.name] = {"signature": landed.signature, "sha256": digest}
+        self._dirty = True
+        return digest
+
+    def save(self, present: set[str] | None = None) -> None:
+        """Write the cache (dropping entries for files no longer in landing/ when `present` is given)."""
+        if present is not None:
+            stale = set(self._entries) - present
+            for name in stale:
+                del self._entries[name]
+            self._dirty = self._dirty or bool(stale)
+        if self._dirty:
+            write_bytes_atomic(self.path, json.dumps(self._entries, sort_keys=True).encode())
+            self._dirty = False
+
+
+def looks_like_x12(head: bytes) -> bool:
+    """True when the first bytes hold an ISA with usable separators."""
+    text = head.decode("utf-8", errors="ignore")
+    if text.startswith(BOM):
+        text = text[1:]
+    start = find_isa(text)
+    while start >= 0:
+        try:
+            if parse_isa(text, start, final=False, file="", position=1) is not None:
+                return True
+        except X12Error:
+            pass
+        start = find_isa(text, start + 1)
+    return False
+
+
+def sniff_kind(landed: LandedFile) -> str:
+    """'x12', 'encounters' or 'unknown', from content first and then from place and name."""
+    with landed.path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if looks_like_x12(head):
+        return KIND_X12
+    parts = landed.name.split("/")
+    if len(parts) >= 2 and parts[0] == ENCOUNTER_FOLDER \
+            and Path(parts[-1]).suffix.lower() in ENCOUNTER_SUFFIXES:
+        return KIND_ENCOUNTERS
+    return KIND_UNKNOWN

@@ -1,0 +1,250 @@
+"""The raw layer on disk: folders, owner-only permissions, and writes that are all-or-nothing.
+
+Every file under `raw/` and `quarantine/` is written under a temporary name in its final folder
+(`.<name>.<random>.tmp`, which no `*.parquet` glob matches), flushed and fsync'd, then `os.replace`d
+into place, and the folder is fsync'd: a reader sees the whole file or no file. Files get mode 0o600
+and folders 0o700. `ensure_raw_layout` gives every raw table a zero-row `_schema.parquet` with the
+exact Arrow schema, so dbt's `raw/<table>/*.parquet` globs always match something.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transforms.errors import RcmError
+from transforms.ingest.schema import arrow_schema, rows_to_batch
+from transforms.raw_schema import RAW_TABLES
+from transforms.settings import Paths
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+SCHEMA_FILE = "_schema.parquet"
+TEMP_SUFFIX = ".tmp"
+PARQUET_COMPRESSION = "zstd"
+
+
+class RawLayoutError(RcmError):
+    """The raw folder disagrees with the contract (for example a stale `_schema.parquet`)."""
+
+
+def secure_dir(path: Path) -> Path:
+    """Create `path` (and missing parents) with mode 0o700; tighten it if it already exists."""
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)
+    return path
+
+
+def temp_path(target: Path) -> Path:
+    """A fresh temporary name beside `target` that no `*.parquet`/`*.json` glob matches."""
+    return target.with_name(f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _open_private(path: Path) -> BinaryIO:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    os.fchmod(fd, FILE_MODE)
+    return os.fdopen(fd, "wb")
+
+
+def commit(temp: Path, target: Path, *, pending_dirs: set[Path] | None = None) -> Path:
+    """fsync `temp`, rename it over `target`, fsync the folder; the file ends up 0o600.
+
+    With `pending_dirs`, the folder is added to that set instead of being fsync'd now: a caller
+    committing many files calls `sync_dirs` once before it records them (ingest does, before
+    writing its manifest), which saves one fsync per file.
+    """
+    fd = os.open(temp, os.O_RDONLY)
+    try:
+        os.fdatasync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(temp, FILE_MODE)
+    os.replace(temp, target)
+    if pending_dirs is None:
+        _fsync_dir(target.parent)
+    else:
+        pending_dirs.add(target.parent)
+    return target
+
+
+def sync_dirs(folders: set[Path]) -> None:
+    """fsync each folder once (the renames into them become durable), then forget them."""
+    for folder in sorted(folders):
+        _fsync_dir(folder)
+    folders.clear()
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> Path:
+    """Write `data` to `target` all-or-nothing (owner-only)."""
+    secure_dir(target.parent)
+    temp = temp_path(target)
+    try:
+        with _open_private(temp) as handle:
+            handle.write(data)
+        return commit(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def copy_atomic(source: Path, target: Path) -> Path:
+    """Copy a file's bytes to `target` all-or-nothing (streamed, owner-only)."""
+    secure_dir(target.parent)
+    temp = temp_path(target)
+    try:
+        with source.open("rb") as src, _open_private(temp) as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        return commit(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_table_atomic(target: Path, table: pa.Table) -> Path:
+    """Write an Arrow table as Parquet to `target` all-or-nothing (owner-only)."""
+    secure_dir(target.parent)
+    temp = temp_path(target)
+    try:
+        with _open_private(temp) as handle:
+            pq.write_table(table, handle, compression=PARQUET_COMPRESSION)
+        return commit(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+class ParquetSink:
+    """Stream row batches of one raw table into `target`; nothing is visible until `commit()`.
+
+    Rows are buffered and written `batch_rows` at a time (bulk Arrow conversion, one row group per
+    batch); the temporary file is opened only when the first row arrives.
+    """
+
+    def __init__(self, table: str, target: Path, *, batch_rows: int = 16_384,
+                 pending_dirs: set[Path] | None = None) -> None:
+        self.table = table
+        self.target = target
+        self._pending_dirs = pending_dirs
+        self.rows_written = 0
+        self._batch_rows = batch_rows
+        self._buffer: list[tuple] = []
+        self._temp: Path | None = None
+        self._handle: BinaryIO | None = None
+        self._writer: pq.ParquetWriter | None = None
+
+    def extend(self, rows: Iterable[tuple]) -> None:
+        self._buffer.extend(rows)
+        if len(self._buffer) >= self._batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        if self._writer is None:
+            secure_dir(self.target.parent)
+            self._temp = temp_path(self.target)
+            self._handle = _open_private(self._temp)
+            self._writer = pq.ParquetWriter(self._handle, arrow_schema(self.table),
+                                            compression=PARQUET_COMPRESSION)
+        batch = rows_to_batch(self.table, self._buffer)
+        self._writer.write_batch(batch)
+        self.rows_written += batch.num_rows
+        self._buffer = []
+
+    def finish(self) -> None:
+        """Write the buffered rows and close the temporary file (still invisible)."""
+        self._flush()
+        self._close()
+
+    def publish(self) -> Path | None:
+        """Rename the finished file to its final name; None when no row was ever written."""
+        if self._temp is None:
+            return None
+        commit(self._temp, self.target, pending_dirs=self._pending_dirs)
+        self._temp = None
+        return self.target
+
+    def commit(self) -> Path | None:
+        """`finish` then `publish`."""
+        self.finish()
+        return self.publish()
+
+    def abort(self) -> None:
+        """Drop everything written so far."""
+        self._buffer = []
+        self._close()
+        if self._temp is not None:
+            self._temp.unlink(missing_ok=True)
+            self._temp = None
+        self.rows_written = 0
+
+    def _close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def table_dir(data_dir: Path, table: str) -> Path:
+    return Paths(data_dir).raw / table
+
+
+def ensure_raw_layout(data_dir: Path) -> dict[str, str]:
+    """Give every raw table a folder and a zero-row `_schema.parquet` with its exact Arrow schema.
+
+    Created on the first run and never rewritten; a `_schema.parquet` whose schema no longer matches
+    the contract raises `RawLayoutError` (the contract changed: migrate, do not overwrite silently).
+    Returns {table: 'created' | 'present'}. Also tightens raw/ and quarantine/ to 0o700.
+    """
+    paths = Paths(Path(data_dir))
+    secure_dir(paths.raw)
+    secure_dir(paths.quarantine)
+    status: dict[str, str] = {}
+    for table in RAW_TABLES:
+        folder = secure_dir(paths.raw / table)
+        target = folder / SCHEMA_FILE
+        expected = arrow_schema(table)
+        if target.exists():
+            found = pq.read_schema(target)
+            if not found.equals(expected, check_metadata=False):
+                raise RawLayoutError(
+                    f"{target} does not match the raw contract for {table}; the contract changed "
+                    "since it was created: migrate the raw layer before ingesting")
+            status[table] = "present"
+            continue
+        write_table_atomic(target, expected.empty_table())
+        status[table] = "created"
+    return status
+
+
+def remove_stale_temporaries(data_dir: Path) -> int:
+    """Delete temporary files a crashed run left in raw table folders (call under the ingest lock)."""
+    removed = 0
+    raw = Paths(Path(data_dir)).raw
+    for table in RAW_TABLES:
+        folder = raw / table
+        if not folder.is_dir():
+            continue
+        for leftover in folder.glob(f".*{TEMP_SUFFIX}"):
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def rows_table(table: str, rows: list[tuple]) -> pa.Table:
+    """Rows (contract order) as an Arrow table with the table's exact schema."""
+    return pa.Table.from_batches([rows_to_batch(table, rows)], schema=arrow_schema(table))

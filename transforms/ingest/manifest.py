@@ -1,0 +1,77 @@
+"""The file manifest: what every past run did with every file, read back to decide what is new.
+
+Each ingest run writes `raw/file_manifest/<ingest_run_id>.parquet` (one row per file it handled) and
+`raw/quarantine_records/<ingest_run_id>.parquet` (one row per rejected unit), columns per
+`raw_schema`. `ManifestHistory` reads all past manifests: which (name, SHA-256) pairs were handled
+(skipped silently next time), and which SHA-256 was first delivered under which name (a later
+delivery of the same bytes, under any name, is a duplicate of it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transforms.ingest.layout import SCHEMA_FILE, write_table_atomic
+from transforms.ingest.schema import arrow_schema
+
+MANIFEST_TABLE = "file_manifest"
+QUARANTINE_TABLE = "quarantine_records"
+STATUS_LOADED = "loaded"
+STATUS_DUPLICATE = "duplicate"
+STATUS_QUARANTINED = "quarantined"
+STATUS_PARTIAL = "partially_quarantined"
+
+
+@dataclass
+class ManifestHistory:
+    """Known files from every manifest under raw/file_manifest/."""
+
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+    first_name: dict[str, str] = field(default_factory=dict)
+    units: dict[str, int] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, raw_dir: Path) -> ManifestHistory:
+        history = cls()
+        folder = raw_dir / MANIFEST_TABLE
+        if not folder.is_dir():
+            return history
+        tables = [pq.read_table(path, columns=["file_name", "file_sha256", "file_kind", "status",
+                                               "units_in", "loaded_at"])
+                  for path in sorted(folder.glob("*.parquet")) if path.name != SCHEMA_FILE]
+        if not tables:
+            return history
+        rows = pa.concat_tables(tables).to_pylist()
+        rows.sort(key=lambda row: (row["loaded_at"] is None, row["loaded_at"]))
+        for row in rows:
+            history.add(row["file_name"], row["file_sha256"], row["units_in"] or 0, row["status"],
+                        row["file_kind"] or "unknown")
+        return history
+
+    def is_known(self, file_name: str, file_sha256: str) -> bool:
+        return (file_name, file_sha256) in self.pairs
+
+    def original(self, file_sha256: str) -> str | None:
+        """Name under which these bytes were first delivered, if ever."""
+        return self.first_name.get(file_sha256)
+
+    def add(self, file_name: str, file_sha256: str, units_in: int, status: str,
+            kind: str) -> None:
+        self.pairs.add((file_name, file_sha256))
+        if status != STATUS_DUPLICATE and file_sha256 not in self.first_name:
+            self.first_name[file_sha256] = file_name
+            self.units[file_sha256] = units_in
+            self.kinds[file_sha256] = kind
+
+
+def write_records(raw_dir: Path, table: str, run_id: str, records: list[dict]) -> Path | None:
+    """Write one run's manifest or quarantine records (nothing when there are none)."""
+    if not records:
+        return None
+    data = pa.Table.from_pylist(records, schema=arrow_schema(table))
+    return write_table_atomic(raw_dir / table / f"{run_id}.parquet", data)

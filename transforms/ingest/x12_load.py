@@ -1,0 +1,221 @@
+"""Load one X12 file into the raw layer: valid transaction sets in, the rest set aside with a reason.
+
+One streaming pass (`X12Reader`) feeds each valid transaction set's rows to one `ParquetSink` per raw
+table (`raw/<table>/<sha256>.parquet`, committed only at the end). The units are transaction sets:
+
+- a transaction set with its own error (bad SE01, an unreadable CLP...) is rejected alone;
+- a group or interchange that closes wrong rejects every transaction set inside it. If some of them
+  were already written, the sinks are dropped and the file is read once more with those positions
+  rejected up front (only files with broken envelopes pay for a second pass);
+- a file that cannot be tokenized at all (no ISA, not UTF-8, bad separators) is one unit, rejected.
+
+`extract_transactions` re-reads a file only when something was rejected and writes each rejected
+transaction set (with its ISA and GS) to its own quarantine file, streaming.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from transforms.ingest.layout import ParquetSink, commit, secure_dir, temp_path
+from transforms.x12.constants import SUPPORTED_TRANSACTIONS
+from transforms.x12.errors import X12Error
+from transforms.x12.reader import EnvelopeFailure, X12Reader, paused_gc
+from transforms.x12.tokenizer import Tokenizer
+
+UNIT_FILE = "file"
+UNIT_TRANSACTION = "transaction"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A unit that was not loaded: the whole file, or the transaction set at `start`..`end`."""
+
+    unit: str
+    error: X12Error
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class X12FileLoad:
+    """What happened to one X12 file (rows are already committed when this is returned)."""
+
+    kind: str
+    units_in: int
+    units_loaded: int
+    units_quarantined: int
+    row_counts: dict[str, int]
+    rejections: list[Rejection]
+    warnings: list[dict] = field(default_factory=list)
+    segments: int = 0
+    passes: int = 1
+
+
+@dataclass
+class _Pass:
+    sinks: dict[str, ParquetSink]
+    loaded: set[int]
+    failed: dict[int, tuple[X12Error, int]]
+    failures: list[EnvelopeFailure]
+    transactions: int
+    segments: int
+    kind: str
+
+    @property
+    def retracted(self) -> set[int]:
+        return {pos for failure in self.failures for pos in failure.transactions
+                if pos in self.loaded}
+
+    def abort(self) -> None:
+        for sink in self.sinks.values():
+            sink.abort()
+
+
+def _read_pass(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
+               reject: Mapping[int, X12Error], batch_rows: int,
+               pending_dirs: set[Path] | None) -> _Pass:
+    sinks: dict[str, ParquetSink] = {}
+    result = _Pass(sinks, set(), {}, [], 0, 0, "unknown")
+    try:
+        with source.open("rb") as stream, paused_gc():
+            reader = X12Reader(stream, file_name=file_name, file_sha256=file_sha256, reject=reject)
+            for event in reader:
+                if isinstance(event, EnvelopeFailure):
+                    result.failures.append(event)
+                    continue
+                if result.kind == "unknown" and event.transaction_type in SUPPORTED_TRANSACTIONS:
+                    result.kind = event.transaction_type
+                if event.error is not None:
+                    result.failed[event.position] = (event.error, event.end_position)
+                    continue
+                result.loaded.add(event.position)
+                for table, rows in event.rows.items():
+                    if rows:
+                        sink = sinks.get(table)
+                        if sink is None:
+                            sink = sinks[table] = ParquetSink(
+                                table, raw_dir / table / f"{file_sha256}.parquet",
+                                batch_rows=batch_rows, pending_dirs=pending_dirs)
+                        sink.extend(rows)
+            result.transactions, result.segments = reader.transactions, reader.segments
+    except BaseException:
+        result.abort()
+        raise
+    return result
+
+
+def load_x12(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
+             batch_rows: int = 16_384, pending_dirs: set[Path] | None = None) -> X12FileLoad:
+    """Parse `source` and commit its valid transaction sets' rows under `raw_dir`.
+
+    `pending_dirs`: see `layout.commit` (folders to fsync later, once per run).
+    """
+    options = {"file_name": file_name, "file_sha256": file_sha256, "raw_dir": raw_dir,
+               "batch_rows": batch_rows, "pending_dirs": pending_dirs}
+    try:
+        current = _read_pass(source, reject={}, **options)
+        passes = 1
+        if current.retracted:
+            current.abort()
+            reject: dict[int, X12Error] = {pos: error for pos, (error, _) in current.failed.items()}
+            for failure in current.failures:
+                for pos in failure.transactions:
+                    reject.setdefault(pos, failure.error)
+            current = _read_pass(source, reject=reject, **options)
+            passes = 2
+            if current.retracted:  # cannot happen: every retracted position was rejected up front
+                current.abort()
+                raise RuntimeError(f"{file_name}: envelope failures changed between passes")
+    except X12Error as exc:  # the file cannot be tokenized: the file is the unit
+        return X12FileLoad(kind="unknown", units_in=1, units_loaded=0, units_quarantined=1,
+                           row_counts={}, rejections=[Rejection(UNIT_FILE, exc)])
+    row_counts: dict[str, int] = {}
+    try:
+        for sink in current.sinks.values():  # every table written in full before any is published
+            sink.finish()
+        for table, sink in sorted(current.sinks.items()):
+            if sink.publish() is not None:
+                row_counts[table] = sink.rows_written
+    except BaseException:
+        current.abort()
+        raise
+    rejections = [Rejection(UNIT_TRANSACTION, error, start, end)
+                  for start, (error, end) in sorted(current.failed.items())]
+    warnings = [failure.error.as_dict() for failure in current.failures if not failure.transactions]
+    return X12FileLoad(
+        kind=current.kind,
+        units_in=current.transactions,
+        units_loaded=len(current.loaded),
+        units_quarantined=len(current.failed),
+        row_counts=row_counts,
+        rejections=rejections,
+        warnings=warnings,
+        segments=current.segments,
+        passes=passes,
+    )
+
+
+def extract_transactions(source: Path, ranges: list[tuple[int, int]],
+                         targets: Mapping[int, Path],
+                         pending_dirs: set[Path] | None = None) -> None:
+    """Write each segment range `(start, end)` of `source` to `targets[start]`, preceded by the
+    ISA and GS that enclose it, one segment per line with the file's own separators.
+
+    Streams: one target file open at a time; each is committed atomically (owner-only).
+    """
+    if not ranges:
+        return
+    pending = sorted(ranges)
+    index = 0
+    start, end = pending[0]
+    handle: BinaryIO | None = None
+    temp: Path | None = None
+    isa: list[str] = []
+    gs: list[str] = []
+    with source.open("rb") as stream:
+        tokenizer = Tokenizer(stream, file=source.name)
+        position = 0
+        try:
+            for segment in tokenizer:
+                position += 1
+                if segment[0] == "ISA":
+                    isa = segment
+                elif segment[0] == "GS":
+                    gs = segment
+                if position < start:
+                    continue
+                separators = tokenizer.separators
+                assert separators is not None
+                if handle is None:
+                    temp = temp_path(targets[start])
+                    secure_dir(temp.parent)
+                    handle = temp.open("xb")
+                    for header in (isa, gs):
+                        if header:
+                            handle.write(_segment_bytes(header, separators.element,
+                                                        separators.segment))
+                handle.write(_segment_bytes(segment, separators.element, separators.segment))
+                if position >= end:
+                    handle.close()
+                    handle = None
+                    assert temp is not None
+                    commit(temp, targets[start], pending_dirs=pending_dirs)
+                    temp = None
+                    index += 1
+                    if index == len(pending):
+                        return
+                    start, end = pending[index]
+        finally:
+            if handle is not None:
+                handle.close()
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+
+
+def _segment_bytes(segment: list[str], element: str, terminator: str) -> bytes:
+    line = element.join(segment) + terminator
+    return (line if terminator in "\r\n" else line + "\n").encode("utf-8")

@@ -1,0 +1,500 @@
+"""What each GX suite sees: one DuckDB query per `<suite>.<asset>`, streamed to pandas in chunks.
+
+GX's pandas route holds a whole dataframe in memory, so the gates never hand it a table: each frame
+selects only the columns its suite checks, computes in DuckDB whatever needs the whole batch
+(uniqueness as window counts, claim totals from their lines, the remittance-to-claim match, the
+raw-to-marts reconciliation), and is read in chunks of `CHUNK_ROWS` rows.
+
+No frame carries a patient identifier or birth date: derived values replace them (the patient's
+age in days at the date of service stands in for the birth date). `PHI_COLUMNS` lists the names a
+frame must never output; a test holds every frame to it.
+
+Ingestion frames read views named after the raw tables (restricted to the batch's files; see
+`gates.raw_views`) plus `all_x837_claims` (every raw 837 claim ever loaded). Publish frames read the
+`marts` schema of the build database and `raw_x835_payments` (every raw 835 payment).
+Named parameters (`$as_of_date`) are bound from the gate's parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+
+CHUNK_ROWS = 50_000
+
+PHI_COLUMNS = frozenset({"patient_id", "patient_birth_date", "subscriber_id", "insured_id"})
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The rows one GX suite validates, and how to name them in `quality.row_failures`."""
+
+    gx_suite: str  # '<suite>.<asset>'; the asset has the same name in GX
+    table_name: str  # what row_failures.table_name says
+    sql: str
+    row_key: str | None  # column holding the raw row id (None: one-row summary)
+    claim_key: str | None = None  # column holding the claim id / patient control number
+    source: str | None = None  # ingestion: the raw table whose batch files drive the frame
+    requires: tuple[str, ...] = field(default_factory=tuple)  # publish: marts tables needed
+
+    @property
+    def suite(self) -> str:
+        return self.gx_suite.partition(".")[0]
+
+    @property
+    def asset(self) -> str:
+        return self.gx_suite.partition(".")[2]
+
+
+def _repeats(name: str, table: str, *columns: str) -> str:
+    """CTE of the key values seen more than once in `table` (only those: a small hash table, so
+    the frame's main scan still streams instead of materialising a window over the batch)."""
+    keys = ", ".join(columns)
+    return (
+        f"{name} as (select {keys}, count(*) as occurrences from {table} "
+        f"where {' and '.join(f'{c} is not null' for c in columns)} "
+        f"group by {keys} having count(*) > 1)"
+    )
+
+
+def _join_repeats(name: str, alias: str, *columns: str) -> str:
+    on = " and ".join(f"{name}.{c} = {alias}.{c}" for c in columns)
+    return f"left join {name} on {on}"
+
+
+# ---- ingestion gate: coding_quality -------------------------------------------------------------
+
+ENCOUNTER_LINES = Frame(
+    gx_suite="coding_quality.encounter_lines",
+    table_name="encounter_lines",
+    source="encounter_lines",
+    row_key="encounter_line_id",
+    claim_key="claim_id",
+    sql=f"""
+        with {_repeats("repeated_ids", "encounter_lines", "encounter_line_id")}
+        select
+            e.encounter_line_id,
+            e.claim_id,
+            coalesce(repeated_ids.occurrences, 1) as encounter_line_id_occurrences,
+            nullif(trim(e.diagnosis_code_1), '') as diagnosis_code_1,
+            nullif(trim(e.diagnosis_code_2), '') as diagnosis_code_2,
+            nullif(trim(e.diagnosis_code_3), '') as diagnosis_code_3,
+            nullif(trim(e.diagnosis_code_4), '') as diagnosis_code_4,
+            e.procedure_code,
+            nullif(trim(e.modifier_1), '') as modifier_1,
+            nullif(trim(e.modifier_2), '') as modifier_2,
+            nullif(trim(e.modifier_3), '') as modifier_3,
+            nullif(trim(e.modifier_4), '') as modifier_4,
+            e.units,
+            e.charge_amount,
+            e.service_date,
+            date_diff('day', e.patient_birth_date, e.service_date) as patient_age_days_at_service,
+            e.rendering_npi,
+            e.billing_npi,
+            e.place_of_service_code
+        from encounter_lines as e
+        {_join_repeats("repeated_ids", "e", "encounter_line_id")}
+    """,
+)
+
+# ---- ingestion gate: billing_quality ------------------------------------------------------------
+
+X837_CLAIMS = Frame(
+    gx_suite="billing_quality.x837_claims",
+    table_name="x837_claims",
+    source="x837_claims",
+    row_key="claim_submission_id",
+    claim_key="patient_control_number",
+    sql=f"""
+        with line_totals as (
+            select
+                claim_submission_id,
+                sum(billed_amount) as line_charge_total,
+                min(service_date) as first_line_service_date
+            from x837_claim_lines
+            group by claim_submission_id
+        ),
+        {_repeats("repeated_ids", "x837_claims", "claim_submission_id")},
+        {
+        _repeats("repeated_claims", "x837_claims", "patient_control_number", "claim_frequency_code")
+    },
+        claims as (
+            select
+                c.claim_submission_id,
+                c.patient_control_number,
+                c.claim_frequency_code,
+                c.billed_amount,
+                t.line_charge_total,
+                nullif(trim(c.payer_id), '') as payer_id,
+                c.submission_date,
+                coalesce(t.first_line_service_date, c.statement_start_date) as first_service_date,
+                coalesce(repeated_ids.occurrences, 1) as claim_submission_id_occurrences,
+                coalesce(repeated_claims.occurrences, 1) as claim_occurrences
+            from x837_claims as c
+            left join line_totals as t on t.claim_submission_id = c.claim_submission_id
+            {_join_repeats("repeated_ids", "c", "claim_submission_id")}
+            {
+        _join_repeats("repeated_claims", "c", "patient_control_number", "claim_frequency_code")
+    }
+        )
+        select
+            *,
+            date_diff('day', first_service_date, submission_date) as days_service_to_submission
+        from claims
+    """,
+)
+
+X837_CLAIM_LINES = Frame(
+    gx_suite="billing_quality.x837_claim_lines",
+    table_name="x837_claim_lines",
+    source="x837_claim_lines",
+    row_key="claim_line_id",
+    claim_key="patient_control_number",
+    sql=f"""
+        with {_repeats("repeated_ids", "x837_claim_lines", "claim_line_id")}
+        select
+            l.claim_line_id,
+            l.claim_submission_id,
+            l.patient_control_number,
+            coalesce(repeated_ids.occurrences, 1) as claim_line_id_occurrences,
+            l.billed_amount,
+            l.diagnosis_pointer_1
+        from x837_claim_lines as l
+        {_join_repeats("repeated_ids", "l", "claim_line_id")}
+    """,
+)
+
+X835_PAYMENTS = Frame(
+    gx_suite="billing_quality.x835_payments",
+    table_name="x835_payments",
+    source="x835_payments",
+    row_key="payment_id",
+    sql=f"""
+        with {_repeats("repeated_ids", "x835_payments", "payment_id")}
+        select
+            p.payment_id,
+            coalesce(repeated_ids.occurrences, 1) as payment_id_occurrences,
+            p.payment_amount,
+            nullif(trim(p.payer_id), '') as payer_id,
+            p.is_balanced,
+            p.balance_difference
+        from x835_payments as p
+        {_join_repeats("repeated_ids", "p", "payment_id")}
+    """,
+)
+
+X835_CLAIMS = Frame(
+    gx_suite="billing_quality.x835_claims",
+    table_name="x835_claims",
+    source="x835_claims",
+    row_key="remit_claim_id",
+    claim_key="patient_control_number",
+    sql=f"""
+        with {_repeats("repeated_ids", "x835_claims", "remit_claim_id")},
+        submitted as (
+            select distinct patient_control_number from all_x837_claims
+            where patient_control_number is not null
+        )
+        select
+            c.remit_claim_id,
+            c.patient_control_number,
+            coalesce(repeated_ids.occurrences, 1) as remit_claim_id_occurrences,
+            c.claim_status_code,
+            c.billed_amount,
+            c.paid_amount,
+            c.is_balanced,
+            c.balance_difference,
+            case when c.patient_control_number is null then null
+                 else submitted.patient_control_number is not null
+            end as has_submitted_claim
+        from x835_claims as c
+        {_join_repeats("repeated_ids", "c", "remit_claim_id")}
+        left join submitted on submitted.patient_control_number = c.patient_control_number
+    """,
+)
+
+_REMIT_CLAIM_KEYS = """
+    remit_claim_keys as (
+        select remit_claim_id, any_value(patient_control_number) as patient_control_number
+        from x835_claims
+        group by remit_claim_id
+    )
+"""
+
+X835_SERVICE_LINES = Frame(
+    gx_suite="billing_quality.x835_service_lines",
+    table_name="x835_service_lines",
+    source="x835_service_lines",
+    row_key="remit_line_id",
+    claim_key="patient_control_number",
+    sql=f"""
+        with {_REMIT_CLAIM_KEYS},
+        {_repeats("repeated_ids", "x835_service_lines", "remit_line_id")}
+        select
+            s.remit_line_id,
+            s.remit_claim_id,
+            k.patient_control_number,
+            coalesce(repeated_ids.occurrences, 1) as remit_line_id_occurrences,
+            s.billed_amount,
+            s.paid_amount,
+            s.is_balanced,
+            s.balance_difference
+        from x835_service_lines as s
+        left join remit_claim_keys as k on k.remit_claim_id = s.remit_claim_id
+        {_join_repeats("repeated_ids", "s", "remit_line_id")}
+    """,
+)
+
+X835_ADJUSTMENTS = Frame(
+    gx_suite="billing_quality.x835_adjustments",
+    table_name="x835_adjustments",
+    source="x835_adjustments",
+    row_key="adjustment_id",
+    claim_key="patient_control_number",
+    sql=f"""
+        with {_REMIT_CLAIM_KEYS},
+        {_repeats("repeated_ids", "x835_adjustments", "adjustment_id")}
+        select
+            a.adjustment_id,
+            k.patient_control_number,
+            coalesce(repeated_ids.occurrences, 1) as adjustment_id_occurrences,
+            a.group_code,
+            a.reason_code,
+            a.adjustment_amount
+        from x835_adjustments as a
+        left join remit_claim_keys as k on k.remit_claim_id = a.remit_claim_id
+        {_join_repeats("repeated_ids", "a", "adjustment_id")}
+    """,
+)
+
+X835_PROVIDER_ADJUSTMENTS = Frame(
+    gx_suite="billing_quality.x835_provider_adjustments",
+    table_name="x835_provider_adjustments",
+    source="x835_provider_adjustments",
+    row_key="provider_adjustment_id",
+    sql=f"""
+        with {_repeats("repeated_ids", "x835_provider_adjustments", "provider_adjustment_id")}
+        select
+            p.provider_adjustment_id,
+            coalesce(repeated_ids.occurrences, 1) as provider_adjustment_id_occurrences,
+            p.provider_adjustment_reason_code,
+            p.provider_adjustment_amount
+        from x835_provider_adjustments as p
+        {_join_repeats("repeated_ids", "p", "provider_adjustment_id")}
+    """,
+)
+
+REMIT_MATCH_SUMMARY = Frame(
+    gx_suite="billing_quality.remit_match_summary",
+    table_name="x835_claims",
+    source="x835_claims",
+    row_key=None,
+    sql="""
+        with batch_claims as (
+            select distinct patient_control_number
+            from x835_claims
+            where patient_control_number is not null
+        ),
+        matched as (
+            select
+                b.patient_control_number,
+                b.patient_control_number in (
+                    select patient_control_number from all_x837_claims
+                    where patient_control_number is not null) as is_matched
+            from batch_claims as b
+        )
+        select
+            count(*) as remit_claims,
+            count(*) filter (where is_matched) as remit_claims_matched,
+            case when count(*) = 0 then null
+                 else cast(count(*) filter (where is_matched) as double) / count(*)
+            end as remit_match_rate
+        from matched
+    """,
+)
+
+INGESTION_FRAMES: tuple[Frame, ...] = (
+    ENCOUNTER_LINES,
+    X837_CLAIMS,
+    X837_CLAIM_LINES,
+    X835_PAYMENTS,
+    X835_CLAIMS,
+    X835_SERVICE_LINES,
+    X835_ADJUSTMENTS,
+    X835_PROVIDER_ADJUSTMENTS,
+    REMIT_MATCH_SUMMARY,
+)
+
+# ---- publish gate: publish_checks ---------------------------------------------------------------
+
+KPIS_MONTHLY = Frame(
+    gx_suite="publish_checks.rpt_kpis_monthly",
+    table_name="marts.rpt_kpis_monthly",
+    requires=("rpt_kpis_monthly",),
+    row_key="kpi_row_key",
+    sql="""
+        select
+            cast(month_start_date as varchar) || '|' || coalesce(payer_id, '') as kpi_row_key,
+            month_start_date,
+            payer_id,
+            count(*) over (partition by month_start_date, payer_id) as kpi_row_key_occurrences,
+            case when payer_id = 'ALL' then cast(initial_denial_rate as double) end
+                as all_payers_initial_denial_rate
+        from marts.rpt_kpis_monthly
+    """,
+)
+
+# Every column whose name contains `_rate` (initial_denial_rate_dollars included), one row per
+# month x payer x rate; null rates (denominator 0) are dropped by UNPIVOT.
+KPIS_MONTHLY_RATES = Frame(
+    gx_suite="publish_checks.rpt_kpis_monthly_rates",
+    table_name="marts.rpt_kpis_monthly",
+    requires=("rpt_kpis_monthly",),
+    row_key="kpi_rate_key",
+    sql="""
+        with rates as (
+            select
+                cast(month_start_date as varchar) || '|' || coalesce(payer_id, '') as kpi_row_key,
+                columns('_rate') :: double
+            from marts.rpt_kpis_monthly
+        ),
+        long as (
+            unpivot rates on columns(* exclude (kpi_row_key))
+            into name rate_name value rate_value
+        )
+        select kpi_row_key || '|' || rate_name as kpi_rate_key, rate_name, rate_value
+        from long
+    """,
+)
+
+_PAYMENT_STATES = """
+    raw as (
+        select payment_id, trace_number, payer_id, payment_amount, payment_date
+        from raw_x835_payments
+    ),
+    in_marts as (
+        select distinct payment_id from marts.fct_remittance_payments
+    ),
+    kept as (
+        select r.trace_number, r.payer_id, r.payment_amount
+        from raw as r
+        where r.payment_id in (select payment_id from in_marts)
+    ),
+    classified as (
+        select
+            r.payment_id,
+            r.payment_amount,
+            case
+                when r.payment_id in (select payment_id from in_marts) then 'in_marts'
+                when exists (
+                    select 1 from kept as k
+                    where k.trace_number is not distinct from r.trace_number
+                      and k.payer_id is not distinct from r.payer_id
+                      and k.payment_amount = r.payment_amount
+                ) then 'duplicate_delivery'
+                when r.payment_date > $as_of_date then 'after_as_of'
+                else 'missing_from_marts'
+            end as reconciliation_status
+        from raw as r
+    )
+"""
+
+PAYMENT_RECONCILIATION = Frame(
+    gx_suite="publish_checks.payment_reconciliation",
+    table_name="x835_payments",
+    requires=("fct_remittance_payments",),
+    row_key="payment_id",
+    sql=f"""
+        with {_PAYMENT_STATES}
+        select payment_id, payment_amount, reconciliation_status
+        from classified
+    """,
+)
+
+PAYMENT_TOTALS = Frame(
+    gx_suite="publish_checks.payment_totals",
+    table_name="marts.fct_remittance_payments",
+    requires=("fct_remittance_payments",),
+    row_key=None,
+    sql=f"""
+        with {_PAYMENT_STATES},
+        totals as (
+            select
+                (select count(*) from raw) as raw_payment_count,
+                (select coalesce(sum(payment_amount), 0) from raw) as raw_payment_amount,
+                (select count(*) from marts.fct_remittance_payments) as marts_payment_count,
+                (select coalesce(sum(payment_amount), 0) from marts.fct_remittance_payments)
+                    as marts_payment_amount,
+                (select coalesce(sum(payment_amount), 0) from classified
+                 where reconciliation_status in ('duplicate_delivery', 'after_as_of'))
+                    as explained_payment_amount,
+                (select count(*) from marts.fct_remittance_payments
+                 where payment_id not in (select payment_id from raw where payment_id is not null))
+                    as marts_payments_not_in_raw
+        )
+        select
+            *,
+            raw_payment_amount - explained_payment_amount - marts_payment_amount
+                as unreconciled_payment_amount
+        from totals
+    """,
+)
+
+REMITTANCE_LINE_ORPHANS = Frame(
+    gx_suite="publish_checks.fct_remittance_service_lines",
+    table_name="marts.fct_remittance_service_lines",
+    requires=("fct_remittance_service_lines", "fct_remittance_claims"),
+    row_key="remit_line_id",
+    sql="""
+        select
+            s.remit_line_id,
+            s.remit_claim_id,
+            case when s.remit_claim_id is null then null
+                 else s.remit_claim_id in (
+                     select remit_claim_id from marts.fct_remittance_claims
+                     where remit_claim_id is not null)
+            end as has_remit_claim
+        from marts.fct_remittance_service_lines as s
+    """,
+)
+
+PUBLISH_FRAMES: tuple[Frame, ...] = (
+    KPIS_MONTHLY,
+    KPIS_MONTHLY_RATES,
+    PAYMENT_RECONCILIATION,
+    PAYMENT_TOTALS,
+    REMITTANCE_LINE_ORPHANS,
+)
+
+FRAMES_BY_GATE: dict[str, tuple[Frame, ...]] = {
+    "ingestion": INGESTION_FRAMES,
+    "publish": PUBLISH_FRAMES,
+}
+
+
+def bind(sql: str, parameters: dict[str, object]) -> dict[str, object]:
+    """The named parameters a query actually uses (DuckDB rejects unused ones)."""
+    return {name: value for name, value in parameters.items() if f"${name}" in sql}
+
+
+def chunks(
+    reader: pa.RecordBatchReader | pa.Table, rows: int = CHUNK_ROWS
+) -> Iterator[pd.DataFrame]:
+    """Pandas frames of at most `rows` rows from an Arrow stream or table (money stays Decimal)."""
+    batches = reader.to_batches(max_chunksize=rows) if isinstance(reader, pa.Table) else reader
+    pending: list[pa.RecordBatch] = []
+    pending_rows = 0
+    for batch in batches:
+        while batch.num_rows:
+            take = min(rows - pending_rows, batch.num_rows)
+            pending.append(batch.slice(0, take))
+            pending_rows += take
+            batch = batch.slice(take)
+            if pending_rows == rows:
+                yield pa.Table.from_batches(pending).to_pandas()
+                pending, pending_rows = [], 0
+    if pending_rows:
+        yield pa.Table.from_batches(pending).to_pandas()

@@ -1,0 +1,530 @@
+"""The two gates: which rows each suite sees, running GX over them, recording and deciding.
+
+    ingestion gate -- the batch just loaded (files marked loaded in the latest raw/file_manifest/
+                      <ingest_run_id>.parquet): coding_quality and billing_quality.
+    publish gate   -- the marts in warehouse/build.duckdb: publish_checks.
+
+For each frame (see `frames`): build it with DuckDB, validate it chunk by chunk with its GX suite
+(result format COMPLETE, indexed by the row key), fold the chunk results (see `results`), then write
+`quality.*` in the build database (see `store`), render Data Docs (see `docs`) and, when a critical
+check failed, raise `GateFailed` naming the failing checks. Warnings are recorded and returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from transforms import log, raw_schema
+from transforms.errors import GateFailed, RcmError
+from transforms.locking import writer_lock
+from transforms.quality import frames as frames_mod
+from transforms.quality import refdata, results, store
+from transforms.quality.frames import Frame
+from transforms.settings import Paths
+
+LOG = log.get_logger("quality")
+
+GATE_SUITES: dict[str, tuple[str, ...]] = {
+    "ingestion": ("coding_quality", "billing_quality"),
+    "publish": ("publish_checks",),
+}
+LOADED_STATUSES = ("loaded", "partially_quarantined")
+DUCKDB_MEMORY_LIMIT = "256MB"
+
+
+@dataclass
+class Batch:
+    """The raw files an ingestion gate validates, by raw table."""
+
+    ingest_run_id: str | None
+    files: dict[str, list[Path]] = field(default_factory=dict)
+
+    @property
+    def file_count(self) -> int:
+        return len({p.stem for paths in self.files.values() for p in paths})
+
+
+@dataclass
+class FrameRun:
+    frame: Frame
+    tallies: list[results.Tally]
+    configs: dict[str, Any]
+    meta: dict[str, Any]
+    rows: int = 0
+    chunks: int = 0
+
+
+def default_run_id(as_of: dt.date) -> str:
+    return f"{as_of.isoformat()}__{store.now_utc().strftime('%Y%m%dT%H%M%S')}"
+
+
+# ---- what the ingestion gate reads -------------------------------------------------------------
+
+
+def latest_batch(data_dir: Path, ingest_run_id: str | None = None) -> Batch:
+    """Files loaded by one ingest run (the latest by load time unless named), per raw table."""
+    raw = Paths(data_dir).raw
+    manifests = sorted((raw / "file_manifest").glob("*.parquet"))
+    if not manifests:
+        return Batch(None)
+    con = duckdb.connect()
+    try:
+        con.register("manifest", con.read_parquet([str(p) for p in manifests], union_by_name=True))
+        if ingest_run_id is None:
+            row = con.execute(
+                "select ingest_run_id from manifest where ingest_run_id is not null "
+                "group by ingest_run_id "
+                "order by max(loaded_at) desc nulls last, ingest_run_id desc "
+                "limit 1"
+            ).fetchone()
+            if row is None:
+                return Batch(None)
+            ingest_run_id = row[0]
+        shas = [
+            r[0]
+            for r in con.execute(
+                "select distinct file_sha256 from manifest where ingest_run_id = ? "
+                "and status in (?, ?) and file_sha256 is not null order by 1",
+                [ingest_run_id, *LOADED_STATUSES],
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    batch = Batch(ingest_run_id)
+    for table in raw_schema.RAW_TABLES:
+        if table in ("file_manifest", "quarantine_records"):
+            continue
+        paths = [raw / table / f"{sha}.parquet" for sha in shas]
+        batch.files[table] = [p for p in paths if p.is_file()]
+    return batch
+
+
+def _empty_table_sql(table: str) -> str:
+    """A zero-row select with the raw table's columns and types (from the contract constants)."""
+    columns = ", ".join(
+        f"cast(null as {sql_type}) as {name}" for name, sql_type in raw_schema.RAW_TABLES[table]
+    )
+    return f"select {columns} where false"
+
+
+def register_raw(con: duckdb.DuckDBPyConnection, name: str, table: str, files: list[Path]) -> None:
+    """Register `name` as the raw table over `files` (file names never enter SQL text); zero
+    files give an empty relation with the contract's columns. Works on read-only connections."""
+    if files:
+        relation = con.read_parquet([str(p) for p in files], union_by_name=True)
+    else:
+        relation = con.sql(_empty_table_sql(table))
+    con.register(name, relation)
+
+
+def raw_views(con: duckdb.DuckDBPyConnection, data_dir: Path, batch: Batch) -> None:
+    """Views named after the raw tables over the batch's files, plus every raw 837 claim."""
+    for table, files in batch.files.items():
+        register_raw(con, table, table, files)
+    all_claims = sorted(p for p in (Paths(data_dir).raw / "x837_claims").glob("*.parquet"))
+    register_raw(con, "all_x837_claims", "x837_claims", all_claims)
+
+
+# ---- running GX over a frame -------------------------------------------------------------------
+
+
+def _duckdb_config(scratch: str) -> dict[str, str]:
+    """Keep DuckDB's share of the gate's memory small: it spills batch-wide aggregates (key
+    counts, claim totals) to `scratch` instead of growing with the batch."""
+    return {"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": scratch, "threads": "2"}
+
+
+def _validate_frame(
+    context: Any,
+    frame: Frame,
+    chunk_iter: Iterator[pd.DataFrame],
+    params: dict[str, Any],
+    failures: list[dict[str, Any]],
+) -> FrameRun:
+    from transforms.quality.gx_context import batch_definition
+
+    suite = context.suites.get(frame.gx_suite)
+    configs = {e.meta["check"]: e.configuration for e in suite.expectations}
+    metas = [dict(e.meta or {}) for e in suite.expectations]
+    tallies = {
+        e.meta["check"]: results.new_tally(frame, e.configuration) for e in suite.expectations
+    }
+    result_format: dict[str, Any] = {
+        "result_format": "COMPLETE",
+        "partial_unexpected_count": 20,
+        "return_unexpected_index_query": False,
+    }
+    if frame.row_key:
+        result_format["unexpected_index_column_names"] = results.index_columns(frame, metas)
+    definition = batch_definition(context, frame.asset)
+    run = FrameRun(frame, list(tallies.values()), configs, {})
+    for chunk in chunk_iter:
+        if chunk.empty:
+            continue
+        batch = definition.get_batch(batch_parameters={"dataframe": chunk})
+        outcome = batch.validate(suite, result_format=result_format, expectation_parameters=params)
+        for result in outcome.results:
+            tally = tallies[result.expectation_config.meta["check"]]
+            tally.add(result)
+            if frame.row_key is None:
+                tally.observed.extend(_summary_values(chunk, result.expectation_config.kwargs))
+            failures.extend(results.row_failures(frame, tally, result))
+        run.rows += len(chunk)
+        run.chunks += 1
+        del batch, outcome
+    run.meta = {
+        "active_batch_definition": {
+            "datasource_name": "rcm",
+            "data_asset_name": frame.asset,
+            "batch_definition_name": "whole_dataframe",
+        },
+        "rows_validated": run.rows,
+        "chunks": run.chunks,
+        "table_name": frame.table_name,
+        "great_expectations_version": _gx_version(),
+    }
+    return run
+
+
+def _gx_version() -> str:
+    from importlib.metadata import version
+
+    return version("great_expectations")
+
+
+def _summary_values(chunk: pd.DataFrame, kwargs: dict[str, Any]) -> list[Any]:
+    """The checked value(s) of a one-row summary frame, recorded as the observed value."""
+    column = kwargs.get("column")
+    if column is None or column not in chunk.columns:
+        return []
+    return chunk[column].tolist()
+
+
+# ---- the two gates' frame sources --------------------------------------------------------------
+
+
+def _ingestion_runs(
+    context: Any,
+    data_dir: Path,
+    batch: Batch,
+    params: dict[str, Any],
+    failures: list[dict[str, Any]],
+    chunk_rows: int,
+) -> list[FrameRun]:
+    runs: list[FrameRun] = []
+    warehouse = Paths(data_dir).warehouse
+    warehouse.mkdir(parents=True, exist_ok=True)
+    scratch = tempfile.TemporaryDirectory(prefix=".quality-", dir=warehouse)
+    con = duckdb.connect(config=_duckdb_config(scratch.name))
+    try:
+        raw_views(con, data_dir, batch)
+        for frame in frames_mod.INGESTION_FRAMES:
+            if not batch.files.get(frame.source or ""):
+                continue
+            try:
+                reader = con.sql(frame.sql, params=frames_mod.bind(frame.sql, params) or None)
+                run = _validate_frame(
+                    context,
+                    frame,
+                    frames_mod.chunks(reader.to_arrow_reader(chunk_rows), chunk_rows),
+                    params,
+                    failures,
+                )
+            except duckdb.Error as exc:
+                run = _failed_run(
+                    frame,
+                    f"{frame.asset}_readable",
+                    f"frame_query({frame.asset})",
+                    f"cannot read {frame.table_name}: {exc}".splitlines()[0],
+                )
+            LOG.info(
+                "%s: %s rows, %d check(s) failed",
+                frame.gx_suite,
+                f"{run.rows:,}",
+                sum(1 for t in run.tallies if not t.success),
+            )
+            runs.append(run)
+    finally:
+        con.close()
+        scratch.cleanup()
+    return runs
+
+
+def _marts_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _failed_run(frame: Frame, check: str, expectation: str, message: str) -> FrameRun:
+    return FrameRun(frame, [results.synthetic_failure(frame, check, expectation, message)], {}, {})
+
+
+def _publish_runs(
+    context: Any,
+    data_dir: Path,
+    params: dict[str, Any],
+    failures: list[dict[str, Any]],
+    chunk_rows: int,
+) -> list[FrameRun]:
+    paths = Paths(data_dir)
+    if not paths.build_db.is_file():
+        return [
+            _failed_run(
+                frames_mod.PUBLISH_FRAMES[0],
+                "build_database_exists",
+                f"database_exists({paths.build_db.name})",
+                f"the build database does not exist ({paths.build_db}); run `rcm build`",
+            )
+        ]
+    tables: dict[Frame, Any] = {}
+    runs: list[FrameRun] = []
+    reported: set[str] = set()
+    con = duckdb.connect(str(paths.build_db), read_only=True)
+    try:
+        present = _marts_tables(con)
+        raw_files = sorted((paths.raw / "x835_payments").glob("*.parquet"))
+        register_raw(con, "raw_x835_payments", "x835_payments", raw_files)
+        for frame in frames_mod.PUBLISH_FRAMES:
+            missing = [t for t in frame.requires if t not in present]
+            for table in missing:
+                if table not in reported:
+                    reported.add(table)
+                    runs.append(
+                        _failed_run(
+                            frame,
+                            f"{table}_exists",
+                            f"table_exists(marts.{table})",
+                            f"marts.{table} missing from the build",
+                        )
+                    )
+            if missing:
+                continue
+            try:
+                tables[frame] = con.sql(
+                    frame.sql, params=frames_mod.bind(frame.sql, params) or None
+                ).to_arrow_table()
+            except duckdb.Error as exc:
+                runs.append(
+                    _failed_run(
+                        frame,
+                        f"{frame.asset}_readable",
+                        f"frame_query({frame.asset})",
+                        f"cannot read {frame.table_name}: {exc}".splitlines()[0],
+                    )
+                )
+    finally:
+        con.close()
+    for frame, table in tables.items():
+        runs.append(
+            _validate_frame(context, frame, frames_mod.chunks(table, chunk_rows), params, failures)
+        )
+    return runs
+
+
+# ---- the gate ----------------------------------------------------------------------------------
+
+
+def _suite_run_rows(
+    gate: str,
+    run_id: str,
+    as_of: dt.date,
+    started: dt.datetime,
+    finished: dt.datetime,
+    runs: list[FrameRun],
+) -> list[dict[str, Any]]:
+    rows = []
+    for suite in GATE_SUITES[gate]:
+        tallies = [t for r in runs if r.frame.suite == suite for t in r.tallies]
+        rows.append(
+            {
+                "run_id": run_id,
+                "gate": gate,
+                "as_of_date": as_of,
+                "suite": suite,
+                "started_at": started,
+                "finished_at": finished,
+                "success": all(t.success for t in tallies),
+                "critical_failures": sum(
+                    1 for t in tallies if not t.success and t.severity == "critical"
+                ),
+                "warning_failures": sum(
+                    1 for t in tallies if not t.success and t.severity != "critical"
+                ),
+                "evaluated_expectations": len(tallies),
+                "rows_validated": sum(r.rows for r in runs if r.frame.suite == suite),
+            }
+        )
+    return rows
+
+
+def run_gate(
+    gate: str,
+    data_dir: Path,
+    as_of: dt.date,
+    run_id: str | None = None,
+    *,
+    ingest_run_id: str | None = None,
+    seeds_dir: Path | None = None,
+    chunk_rows: int = frames_mod.CHUNK_ROWS,
+    data_docs: bool = True,
+) -> dict[str, Any]:
+    """Run one gate, record its results, build Data Docs; raise GateFailed on a critical failure.
+
+    `ingest_run_id` picks the ingestion batch (default: the latest manifest); `seeds_dir` the
+    reference CSVs (default $RCM_SEEDS_DIR or <repo>/seeds); `chunk_rows` the rows GX sees at a
+    time; `data_docs=False` skips rendering (tests).
+    """
+    if gate not in GATE_SUITES:
+        raise RcmError(f"unknown gate {gate!r}; expected one of {sorted(GATE_SUITES)}")
+    data_dir = Path(data_dir)
+    run_id = run_id or default_run_id(as_of)
+    started, clock = store.now_utc(), time.monotonic()
+    params = refdata.suite_parameters(gate, as_of, seeds_dir)
+
+    from transforms.quality.gx_context import open_context
+
+    context = open_context(data_dir)
+    failures: list[dict[str, Any]] = []
+    batch: Batch | None = None
+    if gate == "ingestion":
+        batch = latest_batch(data_dir, ingest_run_id)
+        runs = _ingestion_runs(context, data_dir, batch, params, failures, chunk_rows)
+    else:
+        runs = _publish_runs(context, data_dir, params, failures, chunk_rows)
+    suite_rows = _suite_run_rows(gate, run_id, as_of, started, store.now_utc(), runs)
+    _record(data_dir, gate, run_id, as_of, suite_rows, runs, failures)
+    docs = _render_docs(context, data_dir, run_id, started, runs) if data_docs else (None, None)
+
+    summary = _summary(gate, run_id, as_of, batch, suite_rows, runs, len(failures), docs)
+    summary["elapsed_seconds"] = round(time.monotonic() - clock, 2)
+    LOG.info(
+        "%s gate %s: %d critical, %d warning failure(s), %d flagged row(s) in %.1fs",
+        gate,
+        run_id,
+        len(summary["failures"]),
+        len(summary["warnings"]),
+        len(failures),
+        summary["elapsed_seconds"],
+    )
+    critical = [t for r in runs for t in r.tallies if not t.success and t.severity == "critical"]
+    if critical:
+        names = ", ".join(f"{t.check_name} ({_count_text(t)})" for t in critical)
+        raise GateFailed(
+            f"{gate} gate failed for run {run_id}: critical check(s) failed: {names}; "
+            "see quality.expectation_results and quality.row_failures"
+        )
+    return summary
+
+
+def _record(
+    data_dir: Path,
+    gate: str,
+    run_id: str,
+    as_of: dt.date,
+    suite_rows: list[dict[str, Any]],
+    runs: list[FrameRun],
+    failures: list[dict[str, Any]],
+) -> None:
+    """Write the gate's rows into quality.* under the warehouse writer lock."""
+    stamp = {"run_id": run_id, "as_of_date": as_of}
+    paths = Paths(data_dir)
+    with writer_lock(paths.warehouse):
+        store.write_results(
+            paths.build_db,
+            run_id=run_id,
+            suites=GATE_SUITES[gate],
+            runs=suite_rows,
+            results=[{**stamp, **t.as_record()} for r in runs for t in r.tallies],
+            failures=[{**stamp, **f} for f in failures],
+        )
+
+
+def _summary(
+    gate: str,
+    run_id: str,
+    as_of: dt.date,
+    batch: Batch | None,
+    suite_rows: list[dict[str, Any]],
+    runs: list[FrameRun],
+    flagged_rows: int,
+    docs: tuple[Path | None, str | None],
+) -> dict[str, Any]:
+    """The JSON-able answer of a gate (the CLI prints it)."""
+    tallies = [t for r in runs for t in r.tallies]
+    failed = [t for t in tallies if not t.success]
+    summary = {
+        "gate": gate,
+        "run_id": run_id,
+        "as_of": as_of.isoformat(),
+        "success": not any(t.severity == "critical" for t in failed),
+        "ingest_run_id": batch.ingest_run_id if batch else None,
+        "files_validated": batch.file_count if batch else None,
+        "suites": [
+            {k: v for k, v in row.items() if k not in ("run_id", "as_of_date", "gate")}
+            for row in suite_rows
+        ],
+        "successes": [t.check_name for t in tallies if t.success],
+        "failures": [_brief(t) for t in failed if t.severity == "critical"],
+        "warnings": [_brief(t) for t in failed if t.severity != "critical"],
+        "row_failures": flagged_rows,
+        "data_docs": str(docs[0]) if docs[0] else None,
+    }
+    if docs[1]:
+        summary["data_docs_error"] = docs[1]
+    return summary
+
+
+def _render_docs(
+    context: Any, data_dir: Path, run_id: str, started: dt.datetime, runs: list[FrameRun]
+) -> tuple[Path | None, str | None]:
+    """Build Data Docs; a rendering problem is logged and returned, never decides the gate."""
+    from transforms.quality.docs import publish_docs
+
+    try:
+        index = publish_docs(
+            context,
+            data_dir,
+            run_id=run_id,
+            run_time=started,
+            suites={r.frame.gx_suite: (r.tallies, r.configs, r.meta) for r in runs if r.configs},
+        )
+    except Exception as exc:  # noqa: BLE001 - the gate's verdict must not depend on rendering
+        error = f"{type(exc).__name__}: {exc}"
+        LOG.warning("data docs not built: %s", error)
+        return None, error
+    return index, None
+
+
+def _count_text(tally: results.Tally) -> str:
+    if tally.errors:
+        return tally.errors[0]
+    if tally.observed:
+        return f"observed {tally.observed_value}"
+    if tally.unexpected_count is not None:
+        return f"{tally.unexpected_count} row(s)"
+    return f"observed {tally.observed_value}"
+
+
+def _brief(tally: results.Tally) -> dict[str, Any]:
+    return {
+        "check": tally.check_name,
+        "table": tally.table_name,
+        "expectation": tally.expectation,
+        "unexpected_count": tally.unexpected_count,
+        "unexpected_percent": tally.unexpected_percent,
+        "observed_value": tally.observed_value,
+    }
+
+
+__all__ = ["Batch", "latest_batch", "raw_views", "run_gate"]

@@ -1,0 +1,225 @@
+"""The report's charts as inline SVG, drawn with matplotlib's SVG backend (offline, no fonts).
+
+Every chart is drawn from a report `Table`, so it shows exactly the numbers of the table beside it.
+Text stays text (`svg.fonttype = none`: the browser's sans-serif font draws it); the XML prolog and
+metadata are dropped and every id is prefixed with the chart's name, so several SVGs can live in one
+HTML page without clashing. A chart with nothing to show says so instead of drawing empty axes.
+Matplotlib's object API is used (no pyplot), so nothing global is touched.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+from transforms.report.model import Table
+
+PALETTE = ("#2f5d8a", "#e07b39", "#3a9a5b", "#c0392b", "#7d5ba6", "#8c6d31", "#d36ba6",
+           "#5f6b7a", "#17becf", "#bcbd22")
+ROOT_CAUSE_COLORS = {"coding": "#2f5d8a", "billing": "#e07b39", "front_end": "#3a9a5b",
+                     "clinical": "#c0392b", "other": "#9aa3ad"}
+AGE_COLORS = ("#9ecae1", "#6baed6", "#3182bd", "#e6550d", "#a63603")
+INK = "#1f2a44"
+GRID = "#d9dee5"
+FIGSIZE = (8.4, 3.3)
+
+_RC = {
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica"],
+    "font.size": 9,
+    "axes.edgecolor": GRID,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _figure():  # -> matplotlib.figure.Figure (imported lazily: matplotlib is slow to import)
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=FIGSIZE, layout="constrained")
+
+
+def _style(ax, percent: bool = False, money: bool = False) -> None:
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    if percent:
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+    if money:
+        ax.yaxis.set_major_formatter(FuncFormatter(_money_tick))
+
+
+def _money_tick(value: float, _position: object = None) -> str:
+    magnitude = abs(value)
+    if magnitude >= 1_000_000:
+        return f"${value / 1_000_000:.1f}M"
+    if magnitude >= 1_000:
+        return f"${value / 1_000:.0f}k"
+    return f"${value:.0f}"
+
+
+def to_svg(fig, slug: str, title: str) -> str:
+    """Serialise a figure as an inline <svg> element with ids unique to this chart."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": slug}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return inline_svg(buffer.getvalue(), slug, title)
+
+
+def inline_svg(svg: str, slug: str, title: str) -> str:
+    """Strip the prolog and metadata, prefix ids, make it scale with its container."""
+    start = svg.find("<svg")
+    svg = svg[start:] if start >= 0 else svg
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    svg = re.sub(r'\bid="', f'id="{slug}-', svg)
+    svg = re.sub(r"url\(#", f"url(#{slug}-", svg)
+    svg = re.sub(r'href="#', f'href="#{slug}-', svg)
+    svg = re.sub(r'(<svg[^>]*?)\s(width|height)="[^"]*"', r"\1", svg, count=1)
+    svg = re.sub(r'(<svg[^>]*?)\s(width|height)="[^"]*"', r"\1", svg, count=1)
+    safe_title = (title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;"))
+    return svg.replace("<svg", f'<svg class="chart" role="img" aria-label="{safe_title}"', 1)
+
+
+def _empty(slug: str, title: str, message: str = "No data in the report window") -> str:
+    fig = _figure()
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", color="#5f6b7a", fontsize=11,
+            transform=ax.transAxes)
+    return to_svg(fig, slug, title)
+
+
+def _month_labels(values: Sequence) -> list[str]:
+    return [v.strftime("%b %y") for v in values]
+
+
+def _floats(values: Sequence) -> list[float]:
+    return [float("nan") if v is None else float(v) for v in values]
+
+
+def denial_trend(table: Table) -> str:
+    """Initial (claims, dollars) and final denial rates by month, all payers."""
+    slug, title = "chart-denial-trend", "Denial rates by month, all payers"
+    if not table.rows:
+        return _empty(slug, title)
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig = _figure()
+        ax = fig.subplots()
+        months = _month_labels(table.column("month_start_date"))
+        series = (("initial_denial_rate", "Initial denial rate (claims)", PALETTE[0], "-"),
+                  ("initial_denial_rate_dollars", "Initial denial rate ($)", PALETTE[1], "-"),
+                  ("final_denial_rate", "Final denial rate", PALETTE[3], "--"))
+        for column, label, color, style in series:
+            ax.plot(months, _floats(table.column(column)), marker="o", markersize=3.5,
+                    linewidth=1.8, color=color, linestyle=style, label=label)
+        _style(ax, percent=True)
+        ax.set_ylim(bottom=0)
+        fig.legend(frameon=False, loc="outside upper left", ncols=3)
+        return to_svg(fig, slug, title)
+
+
+def payer_trend(table: Table) -> str:
+    """Initial denial rate (claims) by payer and month, one line per payer."""
+    slug, title = "chart-payer-trend", "Initial denial rate by payer and month"
+    month_columns = [c for c in table.columns if c.name.startswith("m_")]
+    if not table.rows or not month_columns:
+        return _empty(slug, title)
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig = _figure()
+        ax = fig.subplots()
+        labels = [c.label for c in month_columns]
+        for index, record in enumerate(table.records()):
+            name = record["payer_name"] or record["payer_id"]
+            ax.plot(labels, _floats([record[c.name] for c in month_columns]), marker="o",
+                    markersize=3, linewidth=1.5, color=PALETTE[index % len(PALETTE)],
+                    label=str(name)[:28])
+        _style(ax, percent=True)
+        ax.set_ylim(bottom=0)
+        fig.legend(frameon=False, loc="outside right center", fontsize=8)
+        return to_svg(fig, slug, title)
+
+
+def root_cause_trend(table: Table) -> str:
+    """Denied dollars by month, stacked by root cause (coding, billing, front end, clinical)."""
+    slug, title = "chart-root-cause", "Denied dollars by root cause and month"
+    if not table.rows:
+        return _empty(slug, title)
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig = _figure()
+        ax = fig.subplots()
+        months = _month_labels(table.column("month_start_date"))
+        bottom = [0.0] * len(months)
+        for column in table.columns[1:]:
+            if column.name == "total":
+                continue
+            values = [float(v or 0) for v in table.column(column.name)]
+            ax.bar(months, values, bottom=bottom, width=0.65, label=column.label,
+                   color=ROOT_CAUSE_COLORS.get(column.name, "#9aa3ad"))
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        _style(ax, money=True)
+        fig.legend(frameon=False, loc="outside upper left", ncols=5)
+        return to_svg(fig, slug, title)
+
+
+def ar_aging(table: Table) -> str:
+    """Open balance by payer, stacked by age bucket (horizontal bars)."""
+    slug, title = "chart-ar-aging", "Open A/R by payer and age"
+    records = [r for r in table.records() if r["payer_id"] != "ALL"]
+    if not records:
+        return _empty(slug, title, "No open A/R")
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig = _figure()
+        ax = fig.subplots()
+        records = list(reversed(records))  # largest balance on top
+        names = [str(r["payer_name"] or r["payer_id"])[:28] for r in records]
+        left = [0.0] * len(records)
+        buckets = [c for c in table.columns if c.name.startswith("balance_")]
+        for index, column in enumerate(buckets):
+            values = [float(r[column.name] or 0) for r in records]
+            ax.barh(names, values, left=left, height=0.6, label=column.label,
+                    color=AGE_COLORS[index % len(AGE_COLORS)])
+            left = [a + v for a, v in zip(left, values, strict=True)]
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(_money_tick))
+        ax.grid(axis="x", color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        fig.legend(frameon=False, loc="outside upper left", ncols=5, fontsize=8)
+        return to_svg(fig, slug, title)
+
+
+def days_to_payment(table: Table) -> str:
+    """Claims by days from first submission to first payment."""
+    slug, title = "chart-days-to-payment", "Distribution of days to payment"
+    counts = [int(v or 0) for v in table.column("claims")] if table.rows else []
+    if not any(counts):
+        return _empty(slug, title, "No paid claims in the report window")
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig = _figure()
+        ax = fig.subplots()
+        labels = [str(v) for v in table.column("days_bucket")]
+        bars = ax.bar(labels, counts, width=0.65, color=PALETTE[0])
+        ax.bar_label(bars, labels=[f"{c:,}" for c in counts], padding=2, fontsize=8, color=INK)
+        _style(ax)
+        ax.set_xlabel("Days from first submission to first payment")
+        ax.set_ylabel("Claims")
+        ax.set_ylim(top=max(counts) * 1.15)
+        return to_svg(fig, slug, title)

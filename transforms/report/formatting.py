@@ -1,0 +1,74 @@
+"""How one cell reads: in the HTML (people) and in the CSV (machines). Pure functions.
+
+HTML: money as `$1,234.50`, rates as `12.3%`, rate changes as `+1.2 pp`, months as `Oct 2026`,
+missing values as an em dash. CSV: exact values, no thousands separators: Decimal as written by the
+warehouse (`1234.50`, `0.125000`), dates in ISO form, missing values empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from transforms.report.model import Kind
+
+MISSING = "\u2014"
+
+
+def _signed(text: str, value: Any) -> str:
+    return f"+{text}" if value > 0 else text
+
+
+def _money(value: Any) -> str:
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def html_text(value: Any, kind: Kind) -> str:
+    """The text of one cell in the HTML report (not yet escaped)."""
+    if value is None:
+        return MISSING
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "money":
+        return _money(value)
+    if kind == "rate":
+        return f"{Decimal(value) * 100:.1f}%"
+    if kind == "rate_change":
+        return _signed(f"{Decimal(value) * 100:.1f} pp", value)
+    if kind == "days":
+        return f"{Decimal(value):.1f}"
+    if kind == "days_change":
+        return _signed(f"{Decimal(value):.1f} d", value)
+    if kind == "month" and isinstance(value, dt.date):
+        return value.strftime("%b %Y")
+    if kind == "timestamp" and isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_text(value: Any) -> str:
+    """The text of one cell in a CSV file: exact, machine-readable."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+NUMERIC_KINDS: frozenset[str] = frozenset(
+    {"int", "money", "rate", "rate_change", "days", "days_change"})
+
+
+def is_numeric(kind: Kind) -> bool:
+    return kind in NUMERIC_KINDS

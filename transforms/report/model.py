@@ -1,0 +1,183 @@
+"""The report's data model: typed tables that the HTML, the CSVs and the workbook all render.
+
+A `Table` is what one query against the published marts returned, plus how to show each column:
+its `kind` (text, int, money, rate, date, month, days, timestamp) decides the HTML formatting, the
+XLSX cell type and number format, and the CSV text. Every output is rendered from the same `Table`
+objects, so the three files cannot disagree with each other, and tests compare them with the marts.
+
+`Window` is the report's time frame: the as-of date and the twelve calendar months ending with the
+as-of month (trailing 12 months). Pure code, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["text", "int", "money", "rate", "date", "month", "days", "timestamp",
+               "rate_change", "days_change", "per_row", "per_row_change"]
+"""How a column is shown. `per_row` takes the kind from the table's `row_kinds` (headline and
+info tables); `per_row_change` shows a difference of the row's kind (rate -> rate_change)."""
+
+CHANGE_KINDS: dict[str, Kind] = {"rate": "rate_change", "days": "days_change"}
+
+WINDOW_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a report table: machine name (CSV header), label (HTML/XLSX header), kind."""
+
+    name: str
+    label: str
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the report, in display order; `slug` names its CSV file and XLSX sheet."""
+
+    slug: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    note: str = ""
+    row_kinds: tuple[Kind, ...] | None = None
+
+    def cell_kind(self, row_index: int, column_index: int) -> Kind:
+        """The kind of one cell: the column's, or the row's when the column is `per_row`."""
+        kind = self.columns[column_index].kind
+        if kind in ("per_row", "per_row_change"):
+            if self.row_kinds is None:
+                raise ValueError(f"table {self.slug}: {kind} column without row_kinds")
+            row_kind = self.row_kinds[row_index]
+            return CHANGE_KINDS.get(row_kind, row_kind) if kind == "per_row_change" else row_kind
+        return kind
+
+    def column(self, name: str) -> list[Any]:
+        """All values of the named column, top to bottom."""
+        index = [c.name for c in self.columns].index(name)
+        return [row[index] for row in self.rows]
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts keyed by column name (tests, charts)."""
+        names = [c.name for c in self.columns]
+        return [dict(zip(names, row, strict=True)) for row in self.rows]
+
+
+def make_table(slug: str, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]],
+               note: str = "", row_kinds: Sequence[Kind] | None = None) -> Table:
+    """Build a Table, checking that every row has one value per column."""
+    columns = tuple(columns)
+    frozen_rows = tuple(tuple(row) for row in rows)
+    for number, row in enumerate(frozen_rows, start=1):
+        if len(row) != len(columns):
+            raise ValueError(f"table {slug}: row {number} has {len(row)} values for "
+                             f"{len(columns)} columns")
+    kinds = tuple(row_kinds) if row_kinds is not None else None
+    if kinds is not None and len(kinds) != len(frozen_rows):
+        raise ValueError(f"table {slug}: {len(kinds)} row kinds for {len(frozen_rows)} rows")
+    return Table(slug, title, columns, frozen_rows, note, kinds)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(first_of_month: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` after (or before, when negative) the given month."""
+    index = first_of_month.year * 12 + (first_of_month.month - 1) + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The as-of date and the trailing months the report covers (both ends inclusive)."""
+
+    as_of: dt.date
+    first_month: dt.date
+    last_month: dt.date
+
+    @property
+    def months(self) -> list[dt.date]:
+        out, month = [], self.first_month
+        while month <= self.last_month:
+            out.append(month)
+            month = add_months(month, 1)
+        return out
+
+
+def report_window(as_of: dt.date, months: int = WINDOW_MONTHS) -> Window:
+    """The trailing `months` calendar months ending with the as-of date's month."""
+    if months < 1:
+        raise ValueError("a report window needs at least one month")
+    last = month_start(as_of)
+    return Window(as_of=as_of, first_month=add_months(last, -(months - 1)), last_month=last)
+
+
+@dataclass(frozen=True)
+class QualityStatus:
+    """What the gates said about the run the published warehouse came from."""
+
+    run_id: str | None
+    publish_gate_recorded: bool
+    critical_failures: int
+    warning_failures: int
+
+    @property
+    def label(self) -> str:
+        if self.run_id is None:
+            return "No gate results recorded"
+        if not self.publish_gate_recorded:
+            return "No publish-gate result for this run"
+        if self.critical_failures:
+            return f"Critical checks failed ({self.critical_failures})"
+        if self.warning_failures:
+            return f"Published with warnings ({self.warning_failures} check(s))"
+        return "Published: every check passed"
+
+    @property
+    def level(self) -> Literal["ok", "warn", "bad", "none"]:
+        if self.run_id is None or not self.publish_gate_recorded:
+            return "none"
+        if self.critical_failures:
+            return "bad"
+        return "warn" if self.warning_failures else "ok"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One KPI tile: the reporting month's value, the previous month's, and which way is good."""
+
+    label: str
+    column: str
+    kind: Kind
+    value: Any
+    previous: Any
+    lower_is_better: bool
+
+    @property
+    def change(self) -> Any:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass
+class ReportData:
+    """Everything the renderers need, read from the published warehouse."""
+
+    window: Window
+    reporting_month: dt.date | None
+    previous_month: dt.date | None
+    headlines: list[Headline]
+    quality: QualityStatus
+    warehouse_as_of: dt.date | None
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    def add(self, table: Table) -> None:
+        if table.slug in self.tables:
+            raise ValueError(f"duplicate report table {table.slug}")
+        self.tables[table.slug] = table

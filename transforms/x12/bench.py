@@ -1,0 +1,256 @@
+"""Benchmark: synthesise a large, balanced 835 and time our parser and loader against edi-835-parser.
+
+    python -m transforms.x12.bench --size-mb 100 --workdir /tmp/x12bench [--peer-mb 20]
+
+Writes deterministic balanced 835 files under `<workdir>` (reused when present), then runs each
+measurement in its own child process so peak RSS (`ru_maxrss`) belongs to that measurement alone:
+
+- `parse`: tokenize + envelope checks + flatten every transaction set (rows built, not written);
+- `load`:  `transforms.ingest.x12_load.load_x12` end to end, Parquet files committed in a temp dir;
+- `peer`:  `edi_835_parser.parse(path).to_dataframe()`, the closest PyPI peer (it reads the whole
+  file into memory and accepts only one payer, i.e. one transaction set, per file);
+- on a `size-mb` file of 200-claim payments and on one a tenth that size (peak RSS must not grow),
+  and, for the speed comparison, all three on the same single-payment file of `peer-mb`.
+
+Prints one JSON object: seconds, MB/s, segments/s and peak RSS per measurement, and our speed-up over
+the peer. Needs no network; the peer is a dev dependency (uv.lock dev group).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MB = 1_000_000
+CLAIMS_PER_TRANSACTION = 200
+BYTES_PER_CLAIM = 430  # average size of one generated claim loop (2.5 lines), for sizing
+
+
+def _money(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    whole, frac = divmod(cents, 100)
+    return f"{sign}{whole}" if frac == 0 else f"{sign}{whole}.{frac:02d}"
+
+
+def _transaction(rng: random.Random, number: int, claim_base: int,
+                 claim_count: int = CLAIMS_PER_TRANSACTION) -> list[str]:
+    """One balanced 835 transaction set (ST..SE) as segment strings without terminators."""
+    body: list[str] = []
+    claims: list[str] = []
+    paid_total = 0
+    for c in range(claim_count):
+        claim_no = claim_base + c
+        lines: list[str] = []
+        billed = paid = patient = 0
+        for line in range(rng.randint(1, 4)):
+            charge = rng.randint(5_000, 50_000)
+            allowed = charge * rng.randint(55, 95) // 100
+            responsibility = allowed * rng.choice((0, 0, 10, 20)) // 100
+            line_paid = allowed - responsibility
+            billed, paid, patient = billed + charge, paid + line_paid, patient + responsibility
+            lines += [f"SVC*HC:992{rng.randint(11, 15)}:25*{_money(charge)}*{_money(line_paid)}**1",
+                      f"DTM*472*202601{rng.randint(1, 28):02d}",
+                      f"CAS*CO*45*{_money(charge - allowed)}"]
+            if responsibility:
+                lines.append(f"CAS*PR*2*{_money(responsibility)}")
+            lines += [f"REF*6R*L{claim_no}-{line + 1}", f"AMT*B6*{_money(allowed)}"]
+            if rng.random() < 0.1:
+                lines.append("LQ*HE*N130")
+        paid_total += paid
+        claims += [(f"CLP*PCN{claim_no:09d}*1*{_money(billed)}*{_money(paid)}*{_money(patient)}*12*"
+                   f"ICN{claim_no:012d}*11*1"),
+                   f"NM1*QC*1*DOE*JANE****MI*M{claim_no:08d}",
+                   "NM1*82*1*SMITH*JOHN****XX*1234567893",
+                   "DTM*232*20260101", "DTM*233*20260131", *lines]
+    plb = -rng.randint(0, 500)
+    body += [f"ST*835*{number:09d}",
+             (f"BPR*I*{_money(paid_total - plb)}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*"
+             f"999988880*DA*98765*20260215"),
+             f"TRN*1*T{number:09d}*1512345678", "REF*EV*RCMBENCH", "DTM*405*20260214",
+             "N1*PR*BENCH PAYER*XV*12345", "N3*1 MAIN ST", "N4*ANYTOWN*PA*17111",
+             "PER*BL*PAYER SUPPORT*TE*8005551212", "N1*PE*BENCH CLINIC*XX*1234567893",
+             "REF*TJ*123456789", "LX*1", *claims]
+    if plb:
+        body.append(f"PLB*1234567893*20261231*L6:INTEREST*{_money(plb)}")
+    body.append(f"SE*{len(body) + 1}*{number:09d}")
+    return body
+
+
+def synthesize_835(path: Path, size_bytes: int, *, seed: int = 835,
+                   single_transaction: bool = False) -> dict[str, int]:
+    """Write a balanced 005010X221A1 file of about `size_bytes`; returns its counts.
+
+    Default: one ISA/GS holding as many 200-claim transaction sets (payments) as fit, as a payer's
+    daily file looks. `single_transaction=True` puts every claim in one transaction set (one
+    payment), the only shape edi-835-parser accepts (it asserts one payer per file).
+    """
+    rng = random.Random(seed)
+    isa = ("ISA*00*          *00*          *ZZ*BENCHPAYER     *ZZ*BENCHCLINIC    *260215*1200*^*"
+           "00501*000000001*0*P*:~")
+    gs = "GS*HP*BENCHPAYER*BENCHCLINIC*20260215*1200*1*X*005010X221A1~"
+    transactions = segments = 0
+    with path.open("w", encoding="ascii", newline="") as out:
+        out.write(isa + gs)
+        written = len(isa) + len(gs)
+        while written < size_bytes:
+            transactions += 1
+            claims = max(1, (size_bytes - written) // BYTES_PER_CLAIM) if single_transaction \
+                else CLAIMS_PER_TRANSACTION
+            body = _transaction(rng, transactions, transactions * CLAIMS_PER_TRANSACTION, claims)
+            text = "~".join(body) + "~"
+            out.write(text)
+            written += len(text)
+            segments += len(body)
+            if single_transaction:
+                break
+        out.write(f"GE*{transactions}*1~IEA*1*000000001~")
+    return {"bytes": path.stat().st_size, "transactions": transactions,
+            "segments": segments + 4}
+
+
+# ---- measurements (each runs in its own process) ------------------------------------------------
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def measure_parse(path: Path) -> dict[str, float]:
+    from transforms.x12.reader import X12Reader, paused_gc
+
+    start, cpu = time.perf_counter(), time.process_time()
+    rows = 0
+    with path.open("rb") as stream, paused_gc():
+        reader = X12Reader(stream, file_name=path.name, file_sha256="0" * 64)
+        for event in reader:
+            if getattr(event, "error", None) is not None:
+                raise SystemExit(f"benchmark file did not parse: {event.error}")
+            rows += sum(len(r) for r in getattr(event, "rows", {}).values())
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu_seconds": cpu, "segments": reader.segments, "rows": rows}
+
+
+def _warm_up_arrow() -> None:
+    """Pay pyarrow's one-time start-up (lazy imports, kernels) before the clock starts."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from transforms.ingest.schema import arrow_schema, rows_to_batch
+
+    row = ("id", "claim", "f", "sha", "i", "g", "t", 5, "PCN", 1, "ABK", "J189")
+    batch = rows_to_batch("x837_diagnoses", [row])
+    pq.write_table(pa.Table.from_batches([batch], schema=arrow_schema("x837_diagnoses")),
+                   io.BytesIO())
+
+
+def measure_load(path: Path) -> dict[str, float]:
+    from transforms.ingest.x12_load import load_x12
+
+    _warm_up_arrow()
+
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            sha.update(chunk)
+    with tempfile.TemporaryDirectory() as raw:
+        start, cpu = time.perf_counter(), time.process_time()
+        result = load_x12(path, file_name=path.name, file_sha256=sha.hexdigest(), raw_dir=Path(raw))
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    if result.units_quarantined:
+        raise SystemExit("benchmark file had rejected transaction sets")
+    return {"seconds": seconds, "cpu_seconds": cpu, "segments": result.segments,
+            "rows": sum(result.row_counts.values())}
+
+
+def measure_peer(path: Path) -> dict[str, float]:
+    import warnings
+
+    import edi_835_parser
+
+    warnings.simplefilter("ignore")
+    start, cpu = time.perf_counter(), time.process_time()
+    frame = edi_835_parser.parse(str(path)).to_dataframe()
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    segments = path.read_text(encoding="ascii").count("~")
+    return {"seconds": seconds, "cpu_seconds": cpu, "segments": segments, "rows": len(frame)}
+
+
+MEASURES = {"parse": measure_parse, "load": measure_load, "peer": measure_peer}
+
+
+def _child(mode: str, path: Path) -> dict[str, float]:
+    """Run one measurement in a fresh interpreter; add MB/s, segments/s and peak RSS."""
+    out = subprocess.run([sys.executable, "-m", "transforms.x12.bench", "--child", mode, str(path)],
+                         check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    size = path.stat().st_size
+    result["file_mb"] = round(size / MB, 1)
+    result["mb_per_s"] = round(size / MB / result["seconds"], 2)
+    result["segments_per_s"] = round(result["segments"] / result["seconds"])
+    result["cpu_mb_per_s"] = round(size / MB / result["cpu_seconds"], 2)
+    result["seconds"] = round(result["seconds"], 2)
+    result["cpu_seconds"] = round(result["cpu_seconds"], 2)
+    return result
+
+
+def run_benchmark(size_mb: float, workdir: Path, peer_mb: float) -> dict[str, object]:
+    """Time ours on a `size_mb` file (and a tenth of it, for RSS), and ours vs the peer on the
+    same single-payment file of `peer_mb` (the shape and size the peer can take)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    def file(mb: float, single: bool = False) -> Path:
+        path = workdir / f"bench_{mb:g}mb{'_single' if single else ''}.835"
+        if not path.exists():
+            synthesize_835(path, int(mb * MB), single_transaction=single)
+        return path
+
+    big, small, shared = file(size_mb), file(size_mb / 10), file(peer_mb, single=True)
+    results: dict[str, object] = {
+        "parse": _child("parse", big),
+        "load": _child("load", big),
+        "parse_tenth_size": _child("parse", small),
+        "peer_same_file": _child("peer", shared),
+        "parse_same_file": _child("parse", shared),
+        "load_same_file": _child("load", shared),
+    }
+    peer = results["peer_same_file"]
+    assert isinstance(peer, dict)
+    for mine in ("parse_same_file", "load_same_file"):
+        ours = results[mine]
+        assert isinstance(ours, dict)
+        results[f"{mine}_speedup_vs_peer"] = round(ours["mb_per_s"] / peer["mb_per_s"], 1)
+        results[f"{mine}_cpu_speedup_vs_peer"] = round(
+            ours["cpu_mb_per_s"] / peer["cpu_mb_per_s"], 1)
+    results["python"] = sys.version.split()[0]
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=float, default=100.0)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "x12bench")
+    parser.add_argument("--peer-mb", type=float, default=20.0,
+                        help="size of the single-payment file both parsers read (the peer reads "
+                             "a file whole and accepts one payer per file)")
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        mode, file = args.child
+        result = MEASURES[mode](Path(file))
+        result["peak_rss_mb"] = round(_peak_rss_mb(), 1)
+        print(json.dumps(result))
+        return
+    print(json.dumps(run_benchmark(args.size_mb, args.workdir, args.peer_mb), indent=2))
+
+
+if __name__ == "__main__":
+    main()

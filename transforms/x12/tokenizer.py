@@ -1,0 +1,268 @@
+"""Streaming X12 tokenizer: bytes in, one list of elements per segment out.
+
+The separators are read from each `ISA` (never assumed): the 4th character is the element separator,
+`ISA16` the component separator, the character after `ISA16` the segment terminator and `ISA11` the
+repetition separator (00402 and later). Fixed-width `ISA` fields may arrive trimmed: the parser
+counts the 16 element separators instead of relying on column 106.
+
+Tolerated, because real feeds do it: a UTF-8 byte-order mark; any text or blank lines before the first
+`ISA`; CR/LF or blanks after terminators and blank segments (`~~`); a newline as terminator (CRLF
+too); several interchanges per file, each with its own separators; no terminator after the last
+segment. Not tolerated (typed `X12SyntaxError`): bytes that are not UTF-8, no `ISA`, an `ISA` whose
+separators are letters/digits or collide, a run of more than `MAX_SEGMENT_CHARS` characters without a
+terminator.
+
+Memory is bounded: the file is read `CHUNK_CHARS` at a time and split with `str.split` (one C-level
+pass per chunk); only the unterminated tail of a chunk is carried over. The tokenizer does not judge
+envelopes: `transforms.x12.reader` does (so a segment after an `IEA` that is not an `ISA` is passed
+on, and the reader reports it as outside any interchange).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from transforms.x12.constants import (
+    CHUNK_CHARS,
+    IEA,
+    ISA,
+    ISA_ELEMENT_COUNT,
+    ISA_SEARCH_CHARS,
+    MAX_SEGMENT_CHARS,
+    Rule,
+)
+from transforms.x12.errors import X12SyntaxError
+
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    """The four delimiters of one interchange, as read from its ISA."""
+
+    element: str
+    component: str
+    repetition: str | None
+    segment: str
+
+
+def _is_delimiter(char: str) -> bool:
+    """A separator may be any character that cannot appear inside an id or a number."""
+    return len(char) == 1 and not char.isalnum() and char != " "
+
+
+def separators_from_isa(elements: list[str], terminator: str, element_sep: str) -> Separators | None:
+    """Separators of an ISA already split into its 17 parts (`ISA`, ISA01..ISA16); None if invalid."""
+    if len(elements) != ISA_ELEMENT_COUNT + 1 or len(elements[16]) != 1:
+        return None
+    component = elements[16]
+    chosen = {element_sep, component, terminator}
+    if len(chosen) != 3 or not all(_is_delimiter(c) for c in chosen):
+        return None
+    if element_sep.isspace() or component.isspace():
+        return None
+    repetition: str | None = None
+    isa11 = elements[11].strip()
+    if elements[12].strip() >= "00402" and len(isa11) == 1 and _is_delimiter(isa11) \
+            and isa11 not in chosen and not isa11.isspace():
+        repetition = isa11
+    return Separators(element_sep, component, repetition, terminator)
+
+
+def find_isa(text: str, start: int = 0) -> int:
+    """Index of the first plausible `ISA` at or after `start` (not inside a word), else -1.
+
+    A candidate at the very end of `text` (too short to see its separator) is returned so that the
+    caller reads more before deciding.
+    """
+    i = text.find(ISA, start)
+    while i != -1:
+        if i == 0 or not text[i - 1].isalnum():
+            if i + 3 >= len(text):
+                return i
+            char = text[i + 3]
+            if _is_delimiter(char) and not char.isspace():
+                return i
+        i = text.find(ISA, i + 1)
+    return -1
+
+
+def parse_isa(text: str, start: int, *, final: bool, file: str,
+              position: int) -> tuple[list[str], Separators, int] | None:
+    """Read the ISA that begins at `text[start]`.
+
+    Returns (elements, separators, index just after its terminator), or None when `text` ends before
+    the ISA does and more input may follow (`final=False`). Raises X12SyntaxError when it can never
+    be an ISA.
+    """
+    if start + 3 >= len(text):
+        if final:
+            raise _isa_error("the file ends inside the ISA segment", file, position)
+        return None
+    element_sep = text[start + 3]
+    cursor = start + 3
+    for _ in range(ISA_ELEMENT_COUNT - 1):
+        cursor = text.find(element_sep, cursor + 1, start + ISA_SEARCH_CHARS)
+        if cursor == -1:
+            if final or len(text) - start >= ISA_SEARCH_CHARS:
+                raise _isa_error("ISA does not have 16 elements", file, position)
+            return None
+    # cursor is at the 16th element separator; ISA16 and the terminator follow it
+    if cursor + 2 >= len(text):
+        if final:
+            raise _isa_error("the file ends inside the ISA segment", file, position)
+        return None
+    terminator = text[cursor + 2]
+    elements = text[start:cursor + 2].split(element_sep)
+    separators = separators_from_isa(elements, terminator, element_sep)
+    if separators is None:
+        raise X12SyntaxError(
+            "ISA separators are missing, alphanumeric or not distinct",
+            rule=Rule.ISA_SEPARATORS, file=file, position=position, segment_id=ISA, element="ISA16",
+        )
+    return elements, separators, cursor + 3
+
+
+def _isa_error(message: str, file: str, position: int) -> X12SyntaxError:
+    return X12SyntaxError(message, rule=Rule.ISA_INVALID, file=file, position=position,
+                          segment_id=ISA)
+
+
+class Tokenizer:
+    """Iterate a binary stream as X12 segments (lists of element strings).
+
+    `separators` always holds the separators of the interchange being read (the reader needs the
+    component separator). `position` (segments yielded so far) is kept up to date only where an
+    error may be raised or an interchange changes; the reader keeps its own count per segment.
+    """
+
+    def __init__(self, stream: BinaryIO, *, file: str, chunk_chars: int = CHUNK_CHARS) -> None:
+        self.file = file
+        self.separators: Separators | None = None
+        self.position = 0
+        self.bytes_read = 0
+        self._stream = stream
+        self._chunk = chunk_chars
+        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self._started = False
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self._segments()
+
+    # -- input ----------------------------------------------------------------------------------
+    def _read(self) -> str | None:
+        """Next decoded chunk, or None at end of input."""
+        data = self._stream.read(self._chunk)
+        try:
+            if not data:
+                rest = self._decoder.decode(b"", final=True)
+                return rest or None
+            text = self._decoder.decode(data)
+        except UnicodeDecodeError as exc:
+            raise X12SyntaxError(
+                f"not UTF-8 text near byte {self.bytes_read + exc.start}",
+                rule=Rule.ENCODING, file=self.file, position=self.position or None,
+            ) from None
+        self.bytes_read += len(data)
+        if not self._started:
+            self._started = True
+            if text.startswith(BOM):
+                text = text[1:]
+        return text
+
+    # -- segments -------------------------------------------------------------------------------
+    def _seek_isa(self, buf: str, eof: bool) -> tuple[list[str], Separators, str, bool]:
+        """Skip text up to the next ISA; return its elements, separators, the text after it, eof."""
+        while True:
+            i = find_isa(buf)
+            if i >= 0:
+                parsed = parse_isa(buf, i, final=eof, file=self.file, position=self.position + 1)
+                if parsed is not None:
+                    elements, separators, end = parsed
+                    return elements, separators, buf[end:], eof
+                buf = buf[i:]
+            else:
+                buf = buf[-3:]  # an "IS" split across chunks must survive
+            if eof:
+                if self.bytes_read == 0:
+                    raise X12SyntaxError("the file is empty", rule=Rule.EMPTY_FILE, file=self.file)
+                raise X12SyntaxError("no ISA segment found", rule=Rule.NO_ISA, file=self.file)
+            chunk = self._read()
+            if chunk is None:
+                eof = True
+            else:
+                buf += chunk
+
+    def _segments(self) -> Iterator[list[str]]:
+        """One generator for the whole stream (a single frame per segment keeps it fast)."""
+        buf = self._read() or ""
+        eof = False
+        position = 0
+        while True:
+            # ---- an ISA: read the separators of the interchange that starts here
+            self.position = position
+            elements, separators, buf, eof = self._seek_isa(buf, eof)
+            self.separators = separators
+            position += 1
+            yield elements
+            element, terminator = separators.element, separators.segment
+            expect_isa = False
+            restart = False
+            # ---- the interchange's segments, a chunk at a time
+            while not restart:
+                if not eof:
+                    chunk = self._read()
+                    if chunk is None:
+                        eof = True
+                    else:
+                        buf += chunk
+                parts = buf.split(terminator)
+                tail = "" if eof else parts.pop()
+                if len(tail) > MAX_SEGMENT_CHARS:
+                    self.position = position
+                    raise X12SyntaxError(
+                        f"more than {MAX_SEGMENT_CHARS} characters without a segment terminator",
+                        rule=Rule.SEGMENT_TOO_LONG, file=self.file, position=position + 1,
+                    )
+                for index, raw in enumerate(parts):
+                    text = raw.strip()
+                    if not text:
+                        continue
+                    segment = text.split(element)
+                    if expect_isa:
+                        expect_isa = False
+                        if text.startswith(ISA):
+                            same = separators_from_isa(segment, terminator, element)
+                            if same is None:  # other separators: re-read from this ISA
+                                rest = terminator.join(parts[index:]).lstrip()
+                                buf = rest + (terminator + tail if not eof else "")
+                                restart = True
+                                break
+                            separators = same
+                            self.separators = same
+                    position += 1
+                    yield segment
+                    if segment[0] == IEA:
+                        expect_isa = True
+                else:
+                    if eof:
+                        self.position = position
+                        return
+                    buf = tail
+
+
+def tokenize(path: Path, *, chunk_chars: int = CHUNK_CHARS) -> Iterator[list[str]]:
+    """Segments of the file at `path` (see `Tokenizer`)."""
+    with path.open("rb") as stream:
+        yield from Tokenizer(stream, file=path.name, chunk_chars=chunk_chars)
+
+
+def tokenize_bytes(data: bytes, *, file: str = "<bytes>",
+                   chunk_chars: int = CHUNK_CHARS) -> list[list[str]]:
+    """All segments of an in-memory X12 document (tests and small inputs)."""
+    return list(Tokenizer(io.BytesIO(data), file=file, chunk_chars=chunk_chars))

@@ -1,0 +1,120 @@
+"""Element values to Python: money and quantities as Decimal, dates as `datetime.date`, integers.
+
+Pure functions that raise `BadValue` (a ValueError carrying a rule id); the flatteners turn it into an
+`X12ContentError` naming the segment and element. X12 numbers (`R`/`N2` types) are an optional sign,
+digits and an optional decimal point: no exponents, no blanks, no thousands separators. Money must fit
+DECIMAL(18,2) exactly: an amount with a non-zero third decimal is an error, never rounded.
+Parsed values are memoised in bounded dicts (remittances repeat the same amounts and dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from transforms.x12.constants import (
+    DATE_QUALIFIER_RANGE,
+    MAX_INTEGER_DIGITS,
+    MONEY_LIMIT,
+    NUMBER_CHARS,
+    QUANTITY_LIMIT,
+    VALUE_CACHE_LIMIT,
+    Rule,
+)
+
+
+class BadValue(ValueError):
+    """An element value that does not fit its type; `rule` is the machine-readable reason."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+# Memoised parses, exposed so hot callers can try the dict before calling a function.
+MONEY_CACHE: dict[str, Decimal] = {}
+QUANTITY_CACHE: dict[str, Decimal] = {}
+DATE_CACHE: dict[str, dt.date] = {}
+_MONEY, _QUANTITY, _DATES = MONEY_CACHE, QUANTITY_CACHE, DATE_CACHE
+
+
+def _decimal(raw: str, rule: str, what: str, limit: Decimal) -> Decimal:
+    """`raw` as a Decimal with exactly two decimals; padding zeros are added, never digits dropped."""
+    if not NUMBER_CHARS.issuperset(raw) or not raw.strip("+-."):  # no NaN, exponent, blank, "-"
+        raise BadValue(rule, f"{what} is not a decimal number")
+    dot = raw.find(".")
+    decimals = -1 if dot < 0 else len(raw) - dot - 1
+    if decimals == 2:
+        text = raw
+    elif decimals < 0:
+        text = raw + ".00"
+    elif decimals < 2:
+        text = raw + "0" * (2 - decimals)
+    else:  # "10.000" is fine, "10.001" is not
+        text = raw[:dot + 3]
+        if raw[dot + 3:].strip("0"):
+            raise BadValue(rule, f"{what} has more than two decimals")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise BadValue(rule, f"{what} is not a decimal number") from None
+    if "." in text[:-3] or abs(value) >= limit:
+        raise BadValue(rule, f"{what} is not a decimal number" if "." in text[:-3]
+                       else f"{what} is out of range")
+    return value
+
+
+def parse_money(raw: str) -> Decimal:
+    """An amount in dollars as a Decimal with two decimals (`"45.5"` -> `Decimal("45.50")`)."""
+    value = _MONEY.get(raw)
+    if value is None:
+        value = _decimal(raw, Rule.INVALID_AMOUNT, "amount", MONEY_LIMIT)
+        if len(_MONEY) >= VALUE_CACHE_LIMIT:
+            _MONEY.clear()
+        _MONEY[raw] = value
+    return value
+
+
+def parse_quantity(raw: str) -> Decimal:
+    """A quantity (units, days) as a Decimal with two decimals; DECIMAL(12,2) range."""
+    value = _QUANTITY.get(raw)
+    if value is None:
+        value = _decimal(raw, Rule.INVALID_QUANTITY, "quantity", QUANTITY_LIMIT)
+        if len(_QUANTITY) >= VALUE_CACHE_LIMIT:
+            _QUANTITY.clear()
+        _QUANTITY[raw] = value
+    return value
+
+
+def parse_date(raw: str) -> dt.date:
+    """A CCYYMMDD date."""
+    value = _DATES.get(raw)
+    if value is None:
+        if len(raw) != 8 or not raw.isdigit() or not raw.isascii():
+            raise BadValue(Rule.INVALID_DATE, "date is not CCYYMMDD")
+        try:
+            value = dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+        except ValueError:
+            raise BadValue(Rule.INVALID_DATE, "date is not a calendar date") from None
+        if len(_DATES) >= VALUE_CACHE_LIMIT:
+            _DATES.clear()
+        _DATES[raw] = value
+    return value
+
+
+def parse_date_period(qualifier: str, raw: str) -> tuple[dt.date, dt.date]:
+    """A D8 date or an RD8 `CCYYMMDD-CCYYMMDD` period as (start, end); an RD8 with one date is
+    read as a one-day period (some senders do that)."""
+    if qualifier == DATE_QUALIFIER_RANGE and "-" in raw:
+        first, _, last = raw.partition("-")
+        return parse_date(first), parse_date(last)
+    day = parse_date(raw)
+    return day, day
+
+
+def parse_int(raw: str) -> int:
+    """A non-negative integer element (line numbers, diagnosis pointers) that fits INTEGER."""
+    if not raw.isdigit() or not raw.isascii() or len(raw) > MAX_INTEGER_DIGITS:
+        raise BadValue(Rule.INVALID_INTEGER, "not a whole number of at most 9 digits")
+    return int(raw)
