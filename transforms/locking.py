@@ -28,7 +28,9 @@ class WriterBusy(RcmError):
 @contextmanager
 def writer_lock(warehouse_dir: Path, timeout: float = 3600.0, poll: float = 0.2) -> Iterator[None]:
     """Hold the exclusive writer lock for the build database; wait up to `timeout` seconds."""
-    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    if not warehouse_dir.exists():
+        warehouse_dir.mkdir(parents=True, exist_ok=True)
+        warehouse_dir.chmod(0o700)  # the warehouse holds patient identifiers: owner-only
     lock_path = warehouse_dir / ".writer.lock"
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + timeout

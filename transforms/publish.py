@@ -20,6 +20,7 @@ from transforms.locking import writer_lock
 from transforms.settings import Paths
 
 LOG = log.get_logger("publish")
+ENV_PUBLISHED_FILE_MODE = "RCM_PUBLISHED_FILE_MODE"
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -36,6 +37,19 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def published_file_mode() -> int:
+    """Mode of the published file: owner-only by default; `RCM_PUBLISHED_FILE_MODE=0640` lets a group
+    of analysts read it (give `warehouse/` that group with the setgid bit so new files inherit it)."""
+    raw = os.environ.get(ENV_PUBLISHED_FILE_MODE, "0600")
+    try:
+        mode = int(raw, 8)
+    except ValueError:
+        raise RcmError(f"{ENV_PUBLISHED_FILE_MODE}={raw!r} is not an octal file mode like 0640") from None
+    if mode & 0o137:
+        raise RcmError(f"{ENV_PUBLISHED_FILE_MODE}={raw}: only owner read/write and group read are allowed")
+    return mode
 
 
 def publish(data_dir: Path) -> dict:
@@ -55,7 +69,7 @@ def publish(data_dir: Path) -> dict:
             con.close()
         try:
             with build_db.open("rb") as src, open(tmp, "wb") as dst:
-                os.fchmod(dst.fileno(), 0o600)
+                os.fchmod(dst.fileno(), published_file_mode())
                 shutil.copyfileobj(src, dst, length=1 << 22)
                 dst.flush()
                 os.fsync(dst.fileno())

@@ -261,7 +261,7 @@ def _encounter_columns() -> list[tuple[str, str]]:
 RAW_TABLES["encounter_lines"] = _encounter_columns()
 
 PHI_COLUMNS: dict[str, frozenset[str]] = {
-    "x835_claims": frozenset({"patient_id", "insured_id"}),
+    "x835_claims": frozenset({"patient_id", "insured_id", "reference_ids"}),
     "x837_claims": frozenset({"subscriber_id", "patient_id", "patient_birth_date"}),
     "encounter_lines": frozenset({"patient_id", "patient_birth_date"}),
 }

@@ -82,8 +82,13 @@ class Paths:
         return self.root / "logs"
 
     def ensure(self) -> "Paths":
-        for folder in (self.landing, self.raw, self.quarantine, self.warehouse, self.reports):
+        """Create the tree; folders that hold patient data (raw, quarantine, warehouse) are
+        owner-only (0700), whatever the umask."""
+        for folder in (self.landing, self.reports):
             folder.mkdir(parents=True, exist_ok=True)
+        for folder in (self.raw, self.quarantine, self.warehouse):
+            folder.mkdir(parents=True, exist_ok=True)
+            folder.chmod(0o700)
         return self
 
 

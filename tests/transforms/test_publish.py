@@ -129,3 +129,14 @@ def test_readers_in_a_loop_see_only_complete_versions_during_publishes(tmp_path)
     seen_line, errors_line = out.read_text().splitlines()
     assert errors_line == "[]"
     assert len(eval(seen_line)) >= 2  # the reader really saw versions change under it
+
+
+def test_published_file_mode_is_owner_only_unless_group_read_is_asked(tmp_path, monkeypatch):
+    paths = Paths(tmp_path)
+    _make_build(paths, 1)
+    monkeypatch.setenv("RCM_PUBLISHED_FILE_MODE", "0640")
+    publish_mod.publish(tmp_path)
+    assert (paths.analytics_db.stat().st_mode & 0o777) == 0o640
+    monkeypatch.setenv("RCM_PUBLISHED_FILE_MODE", "0644")  # world-readable is refused
+    with pytest.raises(RcmError, match="only owner read/write and group read"):
+        publish_mod.publish(tmp_path)

@@ -80,14 +80,25 @@ def test_node_results_are_logged_without_touching_stdout(caplog, capsys, monkeyp
                                  run_result=SimpleNamespace(status=status, execution_time=0.5,
                                                             message=message)))
 
-    monkeypatch.setattr(logging.getLogger("rcm"), "propagate", True)  # let caplog see it
-    with caplog.at_level(logging.INFO, logger="rcm"):
-        # WHEN the callback sees them (and an event of another kind)
-        log_node_result(event("fct_claims", "model", "success"))
-        log_node_result(event("assert_x", "test", "fail", "Got 1 result"))
-        log_node_result(SimpleNamespace(info=SimpleNamespace(name="SQLQuery")))
+    # a handler of our own on the package logger: independent of whatever other libraries (Airflow,
+    # GX) did to the root logger earlier in the session
+    seen: list[logging.LogRecord] = []
+
+    class ListHandler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    logger = logging.getLogger("rcm")
+    handler = ListHandler(level=logging.INFO)
+    monkeypatch.setattr(logger, "handlers", [handler])
+    monkeypatch.setattr(logger, "propagate", False)
+    monkeypatch.setattr(logger, "level", logging.INFO)
+    # WHEN the callback sees them (and an event of another kind)
+    log_node_result(event("fct_claims", "model", "success"))
+    log_node_result(event("assert_x", "test", "fail", "Got 1 result"))
+    log_node_result(SimpleNamespace(info=SimpleNamespace(name="SQLQuery")))
     # THEN one INFO line for the model, one WARNING naming the failing test, nothing on stdout
-    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+    assert [(r.levelname, r.getMessage()) for r in seen] == [
         ("INFO", "dbt model fct_claims: success in 0.50s"),
         ("WARNING", "dbt test assert_x: fail (Got 1 result)"),
     ]
