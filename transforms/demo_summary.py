@@ -36,8 +36,8 @@ def summarize(data_dir: Path, as_of: str) -> tuple[list[str], bool]:
         con = duckdb.connect(str(paths.analytics_db), read_only=True)
         try:
             rows = con.execute(
-                "select table_schema, table_name, estimated_size from duckdb_tables() "
-                "where table_schema in ('marts', 'audit', 'quality') order by 1, 2"
+                "select schema_name, table_name, estimated_size from duckdb_tables() "
+                "where schema_name in ('marts', 'audit', 'quality') order by 1, 2"
             ).fetchall()
             kpi = con.execute(
                 "select sum(claims_adjudicated), sum(claims_initially_denied) "
