@@ -24,7 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, dag, get_current_context, task
+from airflow.sdk import (
+    Asset,
+    AssetOrTimeSchedule,
+    CronTriggerTimetable,
+    dag,
+    get_current_context,
+    task,
+)
 
 from transforms.locking import POOL_NAME
 from transforms.orchestration import schedule_cron, schedule_timezone

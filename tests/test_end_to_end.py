@@ -130,6 +130,6 @@ def test_airflow_dag_runs_end_to_end(generated, first_run, tmp_path):
     subprocess.run([airflow, "pools", "set", "rcm_warehouse_writer", "1", "one writer"], env=env,
                    check=True, capture_output=True)
     run = subprocess.run([airflow, "dags", "test", "billing_nightly", AS_OF.isoformat()], env=env,
-                         capture_output=True, text=True, timeout=900)
+                         capture_output=True, text=True, timeout=900, check=False)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert table_checksums(Paths(data).analytics_db) == table_checksums(Paths(generated).analytics_db)

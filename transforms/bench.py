@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -90,9 +91,10 @@ PEER_SNIPPETS = {
         "    for seg in r: n += 1\n"
         "print(n)"
     ),
-    "lower bound: DuckDB reads the bytes once": (
+    "lower bound: DuckDB reads the bytes once (counts segments)": (
         "import sys, duckdb; c = duckdb.connect();"
-        "print(c.execute('select sum(length(content)) from read_blob(?)', [sys.argv[1] + '/*.835']).fetchone())"
+        "q = 'select sum(len(string_split(content, chr(126))) - 1) from read_text(?)';"
+        "print(c.execute(q, [sys.argv[1] + '/*.835']).fetchone())"
     ),
     "ours: transforms.x12 full parse (inspect)": (
         "import sys, glob; from transforms.x12.inspect import inspect_file;"
@@ -101,14 +103,48 @@ PEER_SNIPPETS = {
 }
 
 
-def bench_size(size: int, work: Path, as_of: dt.date, start: dt.date, days: int, peers: bool) -> list[Measure]:
+_DATE_TOKEN = re.compile(r"(20\d{6})")
+
+
+def file_date(path: Path) -> dt.date | None:
+    """The first YYYYMMDD in a generated file's name (its delivery date)."""
+    match = _DATE_TOKEN.search(path.name)
+    return dt.datetime.strptime(match.group(1), "%Y%m%d").date() if match else None
+
+
+def increment_day(landing: Path) -> dt.date:
+    """The last day on which every feed delivered a file: that day's files are the nightly increment."""
+    days = []
+    for kind in ("encounters", "claims", "remits"):
+        days.append({d for p in (landing / kind).iterdir() if (d := file_date(p))})
+    common = set.intersection(*days)
+    if not common:
+        raise RuntimeError("no day on which every feed delivered a file")
+    return max(common)
+
+
+def land(src_landing: Path, dst_landing: Path, kind: str, keep) -> float:
+    """Hard-link the generated files of one feed that `keep(date)` accepts; return their MiB."""
+    total = 0
+    (dst_landing / kind).mkdir(parents=True, exist_ok=True)
+    for path in sorted((src_landing / kind).iterdir()):
+        day = file_date(path)
+        if day is not None and keep(day) and not (dst_landing / kind / path.name).exists():
+            os.link(path, dst_landing / kind / path.name)
+            total += path.stat().st_size
+    return total / 2**20
+
+
+def bench_size(size: int, work: Path, as_of: dt.date, start: dt.date, days: int, peers: bool,
+               increment: bool = False) -> list[Measure]:
     gen, data = work / f"gen_{size}", work / f"data_{size}"
     for folder in (gen, data):
         shutil.rmtree(folder, ignore_errors=True)
     results: list[Measure] = []
 
-    def measure(stage: str, argv: list[str], input_mib: float | None = None, note: str = "") -> None:
-        seconds, rss, _ = run_measured(argv, env={**os.environ, "RCM_DATA_DIR": str(data)})
+    def measure(stage: str, argv: list[str], input_mib: float | None = None, note: str = "",
+                env: dict[str, str] | None = None) -> None:
+        seconds, rss, _ = run_measured(argv, env=env or {**os.environ, "RCM_DATA_DIR": str(data)})
         m = Measure(size, stage, round(seconds, 2), round(rss, 1), input_mib and round(input_mib, 1), note)
         LOG.info("bench %s %s: %.1fs, %.0f MiB", size, stage, seconds, rss)
         results.append(m)
@@ -117,16 +153,21 @@ def bench_size(size: int, work: Path, as_of: dt.date, start: dt.date, days: int,
                              start.isoformat(), "--days", str(days), "--seed", "1"),
             note="835 + 837 + encounters")
     landing = data / "landing"
+    cutoff = increment_day(gen / "landing") if increment else None
+    if cutoff is not None:
+        as_of = cutoff - dt.timedelta(days=1)
     for kind, stage in (("encounters", "ingest encounters"), ("claims", "ingest 837"), ("remits", "ingest 835")):
-        src = gen / "landing" / kind
-        shutil.copytree(src, landing / kind, copy_function=os.link)
-        measure(stage, _rcm("ingest", "--data-dir", str(data)), input_mib=_size_mib(src))
+        mib = land(gen / "landing", landing, kind, lambda d: cutoff is None or d < cutoff)
+        measure(stage, _rcm("ingest", "--data-dir", str(data)), input_mib=mib)
     as_of_s = as_of.isoformat()
+    measure("code sets (ICD-10-CM from its package)", _rcm("codesets", "--data-dir", str(data)))
     measure("ingestion gate", _rcm("validate", "--gate", "ingestion", "--data-dir", str(data), "--as-of", as_of_s))
     measure("dbt build", _rcm("build", "--data-dir", str(data), "--as-of", as_of_s))
     measure("publish gate", _rcm("validate", "--gate", "publish", "--data-dir", str(data), "--as-of", as_of_s))
     measure("publish", _rcm("publish", "--data-dir", str(data)))
     measure("report", _rcm("report", "--data-dir", str(data), "--as-of", as_of_s))
+    if cutoff is not None:
+        results.extend(bench_increment(size, work, data, gen, cutoff))
     if peers:
         remits = gen / "landing" / "remits"
         mib = _size_mib(remits)
@@ -136,6 +177,26 @@ def bench_size(size: int, work: Path, as_of: dt.date, start: dt.date, days: int,
             except RuntimeError as exc:
                 results.append(Measure(size, name, float("nan"), float("nan"), mib, f"failed: {exc}"[:200]))
     return results
+
+
+def bench_increment(size: int, work: Path, data: Path, gen: Path, day: dt.date) -> list[Measure]:
+    """Land one day of new files on the built warehouse and run the real DAG for that night."""
+    home = work / f"airflow_{size}"
+    shutil.rmtree(home, ignore_errors=True)
+    env = {**os.environ, "AIRFLOW_HOME": str(home), "RCM_DATA_DIR": str(data),
+           "AIRFLOW__CORE__DAGS_FOLDER": str(Path(__file__).resolve().parent.parent / "dags"),
+           "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    airflow = str(Path(sys.executable).parent / "airflow")
+    subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([airflow, "pools", "set", "rcm_warehouse_writer", "1", "one writer"], env=env,
+                   check=True, capture_output=True)
+    mib = sum(land(gen / "landing", data / "landing", kind, lambda d: d == day)
+              for kind in ("encounters", "claims", "remits"))
+    start = time.monotonic()
+    seconds, rss, _ = run_measured([airflow, "dags", "test", "billing_nightly", day.isoformat()], env=env)
+    LOG.info("bench %s nightly increment: %.1fs", size, time.monotonic() - start)
+    return [Measure(size, f"nightly increment {day} via airflow dags test (all tasks)", round(seconds, 2),
+                    round(rss, 1), round(mib, 1), "one day of new files onto the built warehouse")]
 
 
 def to_markdown(results: list[Measure]) -> str:
@@ -148,11 +209,12 @@ def to_markdown(results: list[Measure]) -> str:
     return "\n".join(lines)
 
 
-def run_bench(sizes: list[int], work: Path, as_of: dt.date, start: dt.date, days: int, peers: bool) -> dict:
+def run_bench(sizes: list[int], work: Path, as_of: dt.date, start: dt.date, days: int, peers: bool,
+              increment: bool = False) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     results: list[Measure] = []
     for size in sizes:
-        results.extend(bench_size(size, work, as_of, start, days, peers))
+        results.extend(bench_size(size, work, as_of, start, days, peers, increment))
         (work / "results.json").write_text(json.dumps(
             {"machine": machine(), "results": [asdict(r) for r in results]}, indent=2))
     table = to_markdown(results)

@@ -81,7 +81,7 @@ class Paths:
     def logs(self) -> Path:
         return self.root / "logs"
 
-    def ensure(self) -> "Paths":
+    def ensure(self) -> Paths:
         """Create the tree; folders that hold patient data (raw, quarantine, warehouse) are
         owner-only (0700), whatever the umask."""
         for folder in (self.landing, self.reports):

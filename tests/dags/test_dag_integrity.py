@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def test_nightly_task_order_and_single_writer_pool(dagbag):
     dag = dagbag.dags["billing_nightly"]
     chain = ["discover_landed_files", "ingest", "ingestion_gate", "dbt_build", "publish_gate",
              "publish", "denial_report"]
-    for upstream, downstream in zip(chain, chain[1:]):
+    for upstream, downstream in itertools.pairwise(chain):
         assert downstream in dag.get_task(upstream).downstream_task_ids
     writers = {t.task_id for t in dag.tasks if t.pool == "rcm_warehouse_writer"}
     # every task that writes build.duckdb (gates write results, dbt builds, publish checkpoints)

@@ -45,8 +45,7 @@ def test_second_writer_times_out_with_clear_error(tmp_path):
         deadline = time.monotonic() + 20
         while not (tmp_path / "log").exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-        with pytest.raises(WriterBusy, match="writer lock"):
-            with writer_lock(tmp_path, timeout=0.3):
-                pass
+        with pytest.raises(WriterBusy, match="writer lock"), writer_lock(tmp_path, timeout=0.3):
+            pass
     finally:
         p.join(30)

@@ -129,10 +129,14 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def _ensure_inputs(data_dir: Path) -> None:
-    """Give every raw table its zero-row `_schema.parquet` (so globs match), then check the inputs."""
+    """Give every raw table its zero-row `_schema.parquet` (so globs match), build the code sets
+    when they are missing (offline, from their packages), then check the inputs."""
+    from transforms.codesets import build_codesets
     from transforms.ingest import ensure_raw_layout
 
     ensure_raw_layout(data_dir)
+    if missing_inputs(data_dir):
+        build_codesets(data_dir)
     missing = missing_inputs(data_dir)
     if missing:
         raise RcmError(f"cannot build the warehouse: missing inputs under {data_dir}: {', '.join(missing)}")

@@ -4,12 +4,14 @@ Pure functions that raise `BadValue` (a ValueError carrying a rule id); the flat
 `X12ContentError` naming the segment and element. X12 numbers (`R`/`N2` types) are an optional sign,
 digits and an optional decimal point: no exponents, no blanks, no thousands separators. Money must fit
 DECIMAL(18,2) exactly: an amount with a non-zero third decimal is an error, never rounded.
-Parsed values are memoised in bounded dicts (remittances repeat the same amounts and dates).
+Parsed values are memoised in bounded dicts (remittances repeat the same amounts and dates), and the
+usual shape (`-?digits.dd`, in range) goes straight to `Decimal` without the general checks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from transforms.x12.constants import (
@@ -37,6 +39,10 @@ MONEY_CACHE: dict[str, Decimal] = {}
 QUANTITY_CACHE: dict[str, Decimal] = {}
 DATE_CACHE: dict[str, dt.date] = {}
 _MONEY, _QUANTITY, _DATES = MONEY_CACHE, QUANTITY_CACHE, DATE_CACHE
+# Exactly two decimals, ASCII digits, and few enough integer digits to be in range: `_decimal`
+# would return `Decimal(raw)` unchanged for these, so they skip its checks (the common case).
+_PLAIN_MONEY = re.compile(r"-?[0-9]{1,16}\.[0-9]{2}").fullmatch
+_PLAIN_QUANTITY = re.compile(r"-?[0-9]{1,10}\.[0-9]{2}").fullmatch
 
 
 def _decimal(raw: str, rule: str, what: str, limit: Decimal) -> Decimal:
@@ -69,7 +75,8 @@ def parse_money(raw: str) -> Decimal:
     """An amount in dollars as a Decimal with two decimals (`"45.5"` -> `Decimal("45.50")`)."""
     value = _MONEY.get(raw)
     if value is None:
-        value = _decimal(raw, Rule.INVALID_AMOUNT, "amount", MONEY_LIMIT)
+        value = Decimal(raw) if _PLAIN_MONEY(raw) else \
+            _decimal(raw, Rule.INVALID_AMOUNT, "amount", MONEY_LIMIT)
         if len(_MONEY) >= VALUE_CACHE_LIMIT:
             _MONEY.clear()
         _MONEY[raw] = value
@@ -80,7 +87,8 @@ def parse_quantity(raw: str) -> Decimal:
     """A quantity (units, days) as a Decimal with two decimals; DECIMAL(12,2) range."""
     value = _QUANTITY.get(raw)
     if value is None:
-        value = _decimal(raw, Rule.INVALID_QUANTITY, "quantity", QUANTITY_LIMIT)
+        value = Decimal(raw) if _PLAIN_QUANTITY(raw) else \
+            _decimal(raw, Rule.INVALID_QUANTITY, "quantity", QUANTITY_LIMIT)
         if len(_QUANTITY) >= VALUE_CACHE_LIMIT:
             _QUANTITY.clear()
         _QUANTITY[raw] = value

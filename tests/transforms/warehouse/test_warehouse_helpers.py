@@ -14,7 +14,6 @@ from warehouse_raw import write_icd10cm
 from transforms.errors import RcmError
 from transforms.ingest import ensure_raw_layout
 from transforms.warehouse import (
-    build,
     dbt_args,
     dbt_env,
     docs,
@@ -59,11 +58,16 @@ def test_missing_inputs_names_empty_raw_tables_and_the_code_set(tmp_path: Path):
     assert missing_inputs(tmp_path) == []
 
 
-def test_build_refuses_to_run_without_the_code_set(tmp_path: Path):
-    # GIVEN no ICD-10-CM code set (build lays out the raw folders itself)
-    # WHEN building THEN a one-sentence error tells what to run, before dbt starts
-    with pytest.raises(RcmError, match="rcm codesets"):
-        build(tmp_path, dt.date(2026, 3, 31))
+def test_build_makes_the_missing_code_set_itself_before_dbt_starts(tmp_path: Path):
+    from transforms.warehouse import _ensure_inputs
+
+    # GIVEN a data dir with no ICD-10-CM code set and no raw folders
+    assert "ref/icd10cm_codes.parquet (run `rcm codesets`)" in missing_inputs(tmp_path)
+    # WHEN the build checks its inputs
+    _ensure_inputs(tmp_path)
+    # THEN the code set was built offline from its package and nothing is missing any more
+    assert (tmp_path / "ref" / "icd10cm_codes.parquet").stat().st_size > 1_000_000
+    assert missing_inputs(tmp_path) == []
 
 
 def test_docs_refuses_without_a_built_warehouse(tmp_path: Path):

@@ -6,12 +6,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from transforms.raw_schema import RAW_TABLES, X12_LINEAGE, X835_TABLES, X837_TABLES, columns
-from transforms.x12.constants import Rule
+from transforms.x12.constants import MONEY_LIMIT, QUANTITY_LIMIT, Rule
 from transforms.x12.context import TransactionContext, lineage_values
 from transforms.x12.records import RECORD_TYPES
 from transforms.x12.values import (
+    MONEY_CACHE,
+    QUANTITY_CACHE,
     BadValue,
     parse_date,
     parse_date_period,
@@ -19,6 +23,7 @@ from transforms.x12.values import (
     parse_money,
     parse_quantity,
 )
+from transforms.x12.values import _decimal as general_decimal
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -37,6 +42,52 @@ def test_money_rejects_anything_but_a_plain_exact_amount(raw: str):
     with pytest.raises(BadValue) as caught:
         parse_money(raw)
     assert caught.value.rule == Rule.INVALID_AMOUNT
+
+
+# Strings shaped like X12 amounts, plain and not: signs, 0-4 decimals, long integer parts.
+_AMOUNT_TEXT = st.builds(
+    lambda sign, whole, dot, cents: f"{sign}{whole}{dot}{cents}",
+    st.sampled_from(["", "-", "+"]),
+    st.text("0123456789", min_size=0, max_size=20),
+    st.sampled_from(["", "."]),
+    st.text("0123456789", min_size=0, max_size=4),
+)
+
+
+def _general(raw: str, rule: str, what: str, limit: Decimal) -> tuple[str, str] | tuple[str, str, str]:
+    """The general parser's answer: ('ok', str(value)) or ('error', rule, message)."""
+    try:
+        return "ok", str(general_decimal(raw, rule, what, limit))
+    except BadValue as exc:
+        return "error", exc.rule, exc.message
+
+
+@given(_AMOUNT_TEXT)
+def test_plain_amount_shortcut_returns_what_the_general_parser_returns(raw: str):
+    # GIVEN any amount-like text; WHEN parsed by parse_money / parse_quantity (which take a shortcut
+    # for `-?digits.dd`) and by the general `_decimal` path
+    # THEN value (with its two-decimal scale) or error rule and message are the same
+    MONEY_CACHE.clear()
+    QUANTITY_CACHE.clear()
+    for parse, rule, what, limit in (
+            (parse_money, Rule.INVALID_AMOUNT, "amount", MONEY_LIMIT),
+            (parse_quantity, Rule.INVALID_QUANTITY, "quantity", QUANTITY_LIMIT)):
+        try:
+            got: tuple = ("ok", str(parse(raw)))
+        except BadValue as exc:
+            got = ("error", exc.rule, exc.message)
+        assert got == _general(raw, rule, what, limit)
+
+
+def test_plain_amount_shortcut_keeps_two_decimals_and_the_range_limit():
+    # GIVEN the shortcut's own edge cases; THEN exact two-decimal values, and 17 digits still fail
+    assert str(parse_money("-0.00")) == "-0.00" and str(parse_money("0012.30")) == "12.30"
+    assert str(parse_money("9999999999999999.99")) == "9999999999999999.99"
+    assert str(parse_quantity("9999999999.99")) == "9999999999.99"
+    with pytest.raises(BadValue, match="out of range"):
+        parse_money("10000000000000000.00")
+    with pytest.raises(BadValue, match="out of range"):
+        parse_quantity("10000000000.00")
 
 
 def test_quantity_and_integer():
