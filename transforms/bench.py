@@ -112,12 +112,13 @@ def file_date(path: Path) -> dt.date | None:
     return dt.datetime.strptime(match.group(1), "%Y%m%d").date() if match else None
 
 
-def increment_day(landing: Path) -> dt.date:
-    """The last day on which every feed delivered a file: that day's files are the nightly increment."""
+def increment_day(landing: Path, last_service_day: dt.date) -> dt.date:
+    """The last day within the service window on which every feed delivered a file: a typical
+    night (new encounters, a claim batch and remittances), not the thin tail after the window."""
     days = []
     for kind in ("encounters", "claims", "remits"):
         days.append({d for p in (landing / kind).iterdir() if (d := file_date(p))})
-    common = set.intersection(*days)
+    common = {d for d in set.intersection(*days) if d <= last_service_day}
     if not common:
         raise RuntimeError("no day on which every feed delivered a file")
     return max(common)
@@ -153,7 +154,8 @@ def bench_size(size: int, work: Path, as_of: dt.date, start: dt.date, days: int,
                              start.isoformat(), "--days", str(days), "--seed", "1"),
             note="835 + 837 + encounters")
     landing = data / "landing"
-    cutoff = increment_day(gen / "landing") if increment else None
+    last_service_day = start + dt.timedelta(days=days - 1)
+    cutoff = increment_day(gen / "landing", last_service_day) if increment else None
     if cutoff is not None:
         as_of = cutoff - dt.timedelta(days=1)
     for kind, stage in (("encounters", "ingest encounters"), ("claims", "ingest 837"), ("remits", "ingest 835")):
