@@ -199,18 +199,33 @@ def x12() -> None:
 
 @x12.command("inspect")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def x12_inspect(files: tuple[Path, ...]) -> None:
+@click.option("--strict", is_flag=True,
+              help="Treat wrong envelope counts (SE01, GE01, IEA01) as unparseable (exit 2) instead of "
+                   "reporting them under envelope_errors.")
+def x12_inspect(files: tuple[Path, ...], strict: bool) -> None:
     """Print one JSON object per FILE: envelope counts, claims, lines and money totals, balance errors.
 
-    Exit code 0 when every file parses (even unbalanced), 2 when one cannot be parsed.
+    Exit code 0 when every file parses (even unbalanced, even with miscounted envelopes, which are
+    listed under `envelope_errors`; `rcm ingest` quarantines such transaction sets), 2 when one
+    cannot be parsed.
     """
+    from transforms.x12.constants import Rule
     from transforms.x12.errors import X12Error
     from transforms.x12.inspect import inspect_file
 
+    count_rules = {Rule.SE01_COUNT, Rule.GE01_COUNT, Rule.IEA01_COUNT}
     status = 0
     for path in files:
         try:
-            click.echo(json.dumps(inspect_file(path)))
+            try:
+                summary = inspect_file(path)
+                summary["envelope_errors"] = []
+            except X12Error as exc:
+                if strict or exc.rule not in count_rules:
+                    raise
+                summary = inspect_file(path, check_counts=False)
+                summary["envelope_errors"] = [exc.as_dict()]
+            click.echo(json.dumps(summary))
         except X12Error as exc:
             click.echo(f"{path}: {exc}", err=True)
             status = 2

@@ -1,0 +1,39 @@
+"""`rcm x12 inspect` on every public sample: exit 0, totals to the cent, miscounted envelopes reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from transforms.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "x12"
+
+
+def test_every_sample_file_parses_and_exits_0():
+    files = sorted(str(p) for p in FIXTURES.glob("83*/*") if p.is_file())
+    assert len(files) == 16
+    result = CliRunner().invoke(main, ["x12", "inspect", *files])
+    assert result.exit_code == 0, result.output
+    summaries = [json.loads(line) for line in result.output.splitlines()]
+    assert len(summaries) == 16
+    for summary in summaries:
+        for key in ("billed_total", "paid_total", "adjustment_total", "plb_total", "payment_total"):
+            assert summary[key].count(".") == 1 and len(summary[key].split(".")[1]) == 2  # cents
+
+
+def test_miscounted_envelopes_are_reported_not_refused_unless_strict():
+    # GIVEN imsweb's sample, whose SE01 says 25 for a 147-segment transaction set
+    sample = str(FIXTURES / "837" / "imsweb-x12-parser__x12_complex.txt")
+    # WHEN inspected THEN it is read (6 claims, 10 lines, $3,000.00 billed, per the provenance notes)
+    result = CliRunner().invoke(main, ["x12", "inspect", sample])
+    assert result.exit_code == 0
+    summary = json.loads(result.output)
+    assert (summary["claims"], summary["service_lines"], summary["billed_total"]) == (6, 10, "3000.00")
+    assert [e["rule"] for e in summary["envelope_errors"]] == ["se01_count"]
+    assert summary["envelope_errors"][0]["position"] == 149
+    # AND with --strict the same file is unparseable (exit 2, reason on stderr)
+    strict = CliRunner().invoke(main, ["x12", "inspect", "--strict", sample])
+    assert strict.exit_code == 2 and "se01_count" in strict.stderr
