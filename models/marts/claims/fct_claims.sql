@@ -14,7 +14,7 @@ submitted_claims as (
 
 claim_lines as (
 
-    select * from {{ ref('int_claim_lines_outcomes') }}
+    select * from {{ ref('fct_claim_lines') }}
 
 ),
 
@@ -35,12 +35,12 @@ billing_failures as (
 line_summary as (
 
     select
-        patient_control_number,
+        claim_id as patient_control_number,
         sum(case when is_coded then 1 else 0 end) as coded_line_count,
         sum(case when has_coding_check_failure then 1 else 0 end) as lines_failed_coding_check
     from claim_lines
     where is_billed
-    group by patient_control_number
+    group by claim_id
 
 ),
 

@@ -37,6 +37,17 @@ payer_mentions as (
 
 ),
 
+distinct_mentions as (
+
+    {#- A handful of payers over millions of rows: rank the distinct mentions, not every row
+        (the windows below partition by payer, so each partition would hold a payer's rows). -#}
+    select payer_id, payer_name, claim_filing_indicator_code, source_priority
+    from payer_mentions
+    where payer_id is not null
+    group by payer_id, payer_name, claim_filing_indicator_code, source_priority
+
+),
+
 ranked_names as (
 
     select
@@ -56,8 +67,7 @@ ranked_names as (
             as on_claims,
         max(case when source_priority = 2 then 1 else 0 end) over (partition by payer_id)
             as on_remittances
-    from payer_mentions
-    where payer_id is not null
+    from distinct_mentions
 
 ),
 

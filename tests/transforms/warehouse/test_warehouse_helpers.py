@@ -75,7 +75,7 @@ def test_docs_refuses_without_a_built_warehouse(tmp_path: Path):
         docs(tmp_path)
 
 
-def test_node_results_are_logged_without_touching_stdout(caplog, capsys, monkeypatch):
+def test_node_results_are_logged_without_touching_stdout(capsys, monkeypatch, request):
     # GIVEN dbt's NodeFinished events for a built model and a failing test
     def event(name: str, kind: str, status: str, message: str | None = None) -> SimpleNamespace:
         return SimpleNamespace(
@@ -96,7 +96,10 @@ def test_node_results_are_logged_without_touching_stdout(caplog, capsys, monkeyp
     handler = ListHandler(level=logging.INFO)
     monkeypatch.setattr(logger, "handlers", [handler])
     monkeypatch.setattr(logger, "propagate", False)
-    monkeypatch.setattr(logger, "level", logging.INFO)
+    # setLevel, not setattr: it also clears the loggers' isEnabledFor caches, which a build run
+    # earlier in the same session filled while the effective level was WARNING
+    request.addfinalizer(lambda level=logger.level: logger.setLevel(level))
+    logger.setLevel(logging.INFO)
     # WHEN the callback sees them (and an event of another kind)
     log_node_result(event("fct_claims", "model", "success"))
     log_node_result(event("assert_x", "test", "fail", "Got 1 result"))
