@@ -1,13 +1,19 @@
 """Find the files waiting under landing/, hash them, and tell what each one is (by content).
 
 - `walk_landing`: every regular file under landing/ (recursively), as a path relative to landing/.
-  Symbolic links, dot-files and dot-folders (partial uploads, editors' temporaries) are skipped, and
-  every path is checked to resolve inside landing/, so no name (spaces, quotes, unicode, `..`) can
-  lead outside it. File names are data, never SQL or shell text.
+  Symbolic links (logged, never followed), FIFOs and other special files, dot-files and dot-folders
+  (partial uploads, editors' temporaries) are skipped, and every path is checked to resolve inside
+  landing/, so no name (spaces, quotes, unicode, `..`) can lead outside it. File names are data,
+  never SQL or shell text.
+- `printable_name`: the name recorded in the manifest, logs and raw lineage: bytes that are not
+  UTF-8 and control characters (newlines, escapes) are written as `\\xNN`, so every name can be
+  stored as Parquet text and every log line stays one line.
 - `HashCache`: SHA-256 by (size, mtime_ns, ctime_ns, inode), so unchanged files are not re-hashed on
   every run. Any change to a file changes its ctime, so a stale entry cannot be reused.
 - `sniff_kind`: X12 when the first bytes hold a valid ISA (whatever the name or folder); otherwise an
   encounter extract when under landing/encounters/ and named *.csv or *.parquet; otherwise unknown.
+  `isa_problem` says why a file that starts with `ISA` is not usable X12 (its separators), so its
+  quarantine reason names the ISA and the rule rather than an unknown kind.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from transforms import log
 from transforms.ingest.layout import write_bytes_atomic
-from transforms.x12.constants import SNIFF_BYTES
-from transforms.x12.errors import X12Error
+from transforms.x12.constants import ISA, SNIFF_BYTES, Rule
+from transforms.x12.errors import X12Error, X12SyntaxError
 from transforms.x12.tokenizer import BOM, find_isa, parse_isa
 
 KIND_X12 = "x12"
@@ -30,6 +37,7 @@ KIND_UNKNOWN = "unknown"
 ENCOUNTER_FOLDER = "encounters"
 ENCOUNTER_SUFFIXES = frozenset({".csv", ".parquet"})
 HASH_CHUNK = 1 << 20
+LOG = log.get_logger("ingest.discover")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,21 @@ class LandedFile:
         return [self.size, self.mtime_ns, self.ctime_ns, self.inode]
 
 
+def printable_name(name: str) -> str:
+    """`name` with undecodable bytes (surrogate escapes from the file system) and non-printable
+    characters written as backslash escapes; printable names come back unchanged."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
+        else f"\\U{code:08x}"
+
+
 def walk_landing(landing: Path) -> list[LandedFile]:
     """Regular files under `landing`, sorted by relative name (deterministic duplicate choice)."""
     if not landing.is_dir():
@@ -56,6 +79,10 @@ def walk_landing(landing: Path) -> list[LandedFile]:
     found: list[LandedFile] = []
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for dirname in [d for d in dirnames if os.path.islink(os.path.join(folder, d))]:
+            LOG.warning("landing: %s is a symbolic link to a folder; not followed",
+                        printable_name(Path(folder, dirname).relative_to(root).as_posix()))
+            dirnames.remove(dirname)
         for filename in filenames:
             if filename.startswith("."):
                 continue
@@ -64,9 +91,13 @@ def walk_landing(landing: Path) -> list[LandedFile]:
                 info = path.lstat()
             except OSError:
                 continue
+            name = printable_name(path.relative_to(root).as_posix())
+            if stat.S_ISLNK(info.st_mode):
+                LOG.warning("landing: %s is a symbolic link; not followed", name)
+                continue
             if not _is_regular(info.st_mode) or not path.resolve().is_relative_to(root):
                 continue
-            found.append(LandedFile(path=path, name=path.relative_to(root).as_posix(),
+            found.append(LandedFile(path=path, name=name,
                                     size=info.st_size, mtime_ns=info.st_mtime_ns,
                                     ctime_ns=info.st_ctime_ns, inode=info.st_ino))
     return sorted(found, key=lambda landed: landed.name)
@@ -137,6 +168,28 @@ def looks_like_x12(head: bytes) -> bool:
             pass
         start = find_isa(text, start + 1)
     return False
+
+
+def unusable_isa(head: bytes, file_name: str) -> X12Error | None:
+    """Why a file that starts with `ISA` (after a byte-order mark and blanks) is still not X12:
+    the typed error naming the ISA and the rule (odd or colliding separators, a cut-off ISA);
+    None when the file does not start with `ISA` or its ISA is usable."""
+    text = head.decode("utf-8", errors="ignore").lstrip(BOM).lstrip()
+    if not text.startswith(ISA) or looks_like_x12(head):
+        return None
+    try:
+        parse_isa(text, 0, final=True, file=file_name, position=1)
+    except X12Error as exc:
+        return exc
+    return X12SyntaxError("the ISA's element separator is a letter, a digit or a blank",
+                          rule=Rule.ISA_SEPARATORS, file=file_name, position=1, segment_id=ISA,
+                          element="ISA01")
+
+
+def isa_problem(landed: LandedFile) -> X12Error | None:
+    """`unusable_isa` for a landed file (reads its first bytes)."""
+    with landed.path.open("rb") as handle:
+        return unusable_isa(handle.read(SNIFF_BYTES), landed.name)
 
 
 def sniff_kind(landed: LandedFile) -> str:

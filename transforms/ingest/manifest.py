@@ -4,7 +4,8 @@ Each ingest run writes `raw/file_manifest/<ingest_run_id>.parquet` (one row per 
 `raw/quarantine_records/<ingest_run_id>.parquet` (one row per rejected unit), columns per
 `raw_schema`. `ManifestHistory` reads all past manifests: which (name, SHA-256) pairs were handled
 (skipped silently next time), and which SHA-256 was first delivered under which name (a later
-delivery of the same bytes, under any name, is a duplicate of it).
+delivery of the same bytes, under any name, is a duplicate of it). `remove_orphan_records` drops the
+quarantine records of a run that was killed before its manifest (the commit record) was written.
 """
 
 from __future__ import annotations
@@ -75,3 +76,22 @@ def write_records(raw_dir: Path, table: str, run_id: str, records: list[dict]) -
         return None
     data = pa.Table.from_pylist(records, schema=arrow_schema(table))
     return write_table_atomic(raw_dir / table / f"{run_id}.parquet", data)
+
+
+def remove_orphan_records(raw_dir: Path) -> list[str]:
+    """Delete quarantine records of runs that never wrote their manifest (killed mid-commit).
+
+    A run writes its quarantine records just before its manifest, and every record belongs to a
+    file the manifest lists, so records without a manifest of the same run id come from a run that
+    died in between; the next run handles those files again and records them anew. Call under the
+    ingest lock. Returns the run ids whose records were removed.
+    """
+    records, manifests = raw_dir / QUARANTINE_TABLE, raw_dir / MANIFEST_TABLE
+    if not records.is_dir():
+        return []
+    removed = []
+    for path in sorted(records.glob("*.parquet")):
+        if path.name != SCHEMA_FILE and not (manifests / path.name).exists():
+            path.unlink(missing_ok=True)
+            removed.append(path.stem)
+    return removed

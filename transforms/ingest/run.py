@@ -19,7 +19,10 @@ counts the units of its original. Statuses: `loaded` (nothing rejected), `partia
 summary per file handled) and `totals`: `in`/`loaded`/`duplicate`/`quarantined` (units, the identity
 above), `files_*` counts by status, `files_already_known`, `units_*` and `rows_written` per table.
 
-Runs are serialised by an exclusive lock on `raw/_manifest/ingest.lock`. An unexpected error (disk
+Runs are serialised by an exclusive lock on `raw/_manifest/ingest.lock`. A run's manifest is its
+commit record, written after everything it accounts for: a run killed before it leaves raw files
+that the next run rewrites under the same names (nothing is loaded twice) and quarantine records
+that the next run drops (`manifest.remove_orphan_records`). An unexpected error (disk
 full, a bug) stops the run after the manifest of the files already done is written; files are only
 ever marked quarantined for what their content is. Logs carry file names and counts, never values.
 """
@@ -47,6 +50,7 @@ from transforms.ingest.discover import (
     KIND_X12,
     HashCache,
     LandedFile,
+    isa_problem,
     sniff_kind,
     walk_landing,
 )
@@ -66,6 +70,7 @@ from transforms.ingest.manifest import (
     STATUS_PARTIAL,
     STATUS_QUARANTINED,
     ManifestHistory,
+    remove_orphan_records,
     write_records,
 )
 from transforms.ingest.x12_load import UNIT_FILE, extract_transactions, load_x12
@@ -278,7 +283,9 @@ def _load_encounter_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
         if outcome.rows_in != outcome.rows_loaded + outcome.rows_quarantined:
             raise IngestError(f"{landed.name}: encounter loader counts do not reconcile")
         row_counts: dict[str, int] = {}
-        if pending.exists():
+        if pending.exists() and (outcome.rows_loaded or not outcome.rows_quarantined):
+            # a header-only extract loads as an empty file; one whose every row was rejected
+            # leaves nothing in raw/ (like any quarantined file)
             commit(pending, target, pending_dirs=run.pending_dirs)
             row_counts["encounter_lines"] = outcome.rows_loaded
         if records:
@@ -310,6 +317,11 @@ def _load_new_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
             (run.paths.raw / table / f"{sha}.parquet").unlink(missing_ok=True)
         return run.file_rejected(landed, sha, kind, RULE_LOAD_ERROR,
                                  f"the file could not be loaded ({type(exc).__name__})")
+    problem = isa_problem(landed)
+    if problem is not None:  # starts with ISA, but its separators cannot be used
+        return run.file_rejected(landed, sha, KIND_UNKNOWN, problem.rule, problem.message,
+                                 position=problem.position, segment_id=problem.segment_id,
+                                 element=problem.element)
     return run.file_rejected(landed, sha, KIND_UNKNOWN, RULE_UNKNOWN_KIND,
                              "neither X12 (no ISA) nor an encounter extract "
                              "(landing/encounters/*.csv|*.parquet)")
@@ -346,6 +358,7 @@ def ingest(data_dir: Path) -> dict:
     written: dict[str, str | None] = {}
     with ingest_lock(paths):
         remove_stale_temporaries(data_dir)
+        remove_orphan_records(paths.raw)
         layout = ensure_raw_layout(data_dir)
         history = ManifestHistory.load(paths.raw)
         cache = HashCache(paths.manifest / CACHE_FILE)
@@ -377,11 +390,13 @@ def ingest(data_dir: Path) -> dict:
         finally:
             sync_dirs(run.pending_dirs)  # every rename above is durable before it is recorded
             loaded_at = _utcnow()
+            # the manifest is the commit record: written last, after the quarantine records it
+            # accounts for (records a killed run leaves without a manifest are dropped next run)
+            written[QUARANTINE_TABLE] = _as_str(write_records(
+                paths.raw, QUARANTINE_TABLE, run.run_id, run.quarantine_rows))
             written[MANIFEST_TABLE] = _as_str(write_records(
                 paths.raw, MANIFEST_TABLE, run.run_id,
                 [r.manifest_record(run.run_id, loaded_at) for r in run.results]))
-            written[QUARANTINE_TABLE] = _as_str(write_records(
-                paths.raw, QUARANTINE_TABLE, run.run_id, run.quarantine_rows))
             cache.save(present={landed.name for landed in landed_files})
     totals = _totals(run.results, skipped)
     if totals["units_in"] != totals["units_loaded"] + totals["units_duplicate"] \
