@@ -25,6 +25,21 @@ class WriterBusy(RcmError):
     """Another process holds the build database's writer lock."""
 
 
+PUBLISHED_NAME = "analytics.duckdb"  # its mode is publish's to set (RCM_PUBLISHED_FILE_MODE)
+
+
+def _owner_only(warehouse_dir: Path) -> None:
+    """Whatever a writer created (build.duckdb from dbt-duckdb under the process umask, its WAL,
+    DuckDB's spill folder) holds patient identifiers: make it owner-only."""
+    for path in warehouse_dir.iterdir():
+        if path.name == PUBLISHED_NAME:
+            continue
+        try:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        except FileNotFoundError:
+            pass
+
+
 @contextmanager
 def writer_lock(warehouse_dir: Path, timeout: float = 3600.0, poll: float = 0.2) -> Iterator[None]:
     """Hold the exclusive writer lock for the build database; wait up to `timeout` seconds."""
@@ -49,6 +64,7 @@ def writer_lock(warehouse_dir: Path, timeout: float = 3600.0, poll: float = 0.2)
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         yield
+        _owner_only(warehouse_dir)
     finally:
         try:
             fcntl.flock(fd, fcntl.LOCK_UN)

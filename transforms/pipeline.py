@@ -49,14 +49,72 @@ def stage_ingest(data_dir: Path) -> dict:
     return result
 
 
+LEDGER_NAME = "ingestion_gate_ledger.json"
+
+
+def gated_ingest_runs(data_dir: Path) -> set[str]:
+    """Ingest runs whose batch has passed an ingestion gate (no critical failure)."""
+    ledger = Paths(data_dir).warehouse / LEDGER_NAME
+    try:
+        return set(json.loads(ledger.read_text())["passed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def pending_ingest_runs(data_dir: Path) -> list[str]:
+    """Every ingest run that loaded files and that no ingestion gate has passed yet.
+
+    A run killed between ingest and gate, or a batch that failed a critical check, stays pending:
+    the next night validates it again instead of publishing it unchecked.
+    """
+    import duckdb
+
+    manifests = sorted((Paths(data_dir).raw / "file_manifest").glob("*.parquet"))
+    if not manifests:
+        return []
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "select distinct ingest_run_id from read_parquet(?, union_by_name = true) "
+            "where status in ('loaded', 'partially_quarantined') and ingest_run_id is not null "
+            "order by 1",
+            [[str(p) for p in manifests]],
+        ).fetchall()
+    finally:
+        con.close()
+    done = gated_ingest_runs(data_dir)
+    return [r[0] for r in rows if r[0] not in done]
+
+
+def _record_gated(data_dir: Path, run_ids: list[str]) -> None:
+    paths = Paths(data_dir)
+    paths.warehouse.mkdir(parents=True, exist_ok=True)
+    ledger = paths.warehouse / LEDGER_NAME
+    passed = sorted(gated_ingest_runs(data_dir) | set(run_ids))
+    tmp = ledger.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"passed": passed}, indent=1))
+    os.replace(tmp, ledger)
+
+
 def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str,
                ingest_run_id: str | None = None) -> dict:
-    """Run a Great Expectations gate; the ingestion gate checks exactly the batch `ingest` loaded."""
+    """Run a Great Expectations gate.
+
+    The ingestion gate checks every loaded batch that no gate has passed yet (normally just the one
+    `ingest` loaded tonight; after a crash or a critical failure, the earlier ones too), and records
+    the batches it passed in `warehouse/ingestion_gate_ledger.json`.
+    """
     from transforms.quality import run_gate
 
-    if gate == "ingestion":
-        return run_gate(gate, data_dir, as_of, run_id=run_id, ingest_run_id=ingest_run_id)
-    return run_gate(gate, data_dir, as_of, run_id=run_id)
+    if gate != "ingestion":
+        return run_gate(gate, data_dir, as_of, run_id=run_id)
+    pending = pending_ingest_runs(data_dir)
+    if ingest_run_id and ingest_run_id not in pending and ingest_run_id not in gated_ingest_runs(data_dir):
+        pending.append(ingest_run_id)
+    result = run_gate(gate, data_dir, as_of, run_id=run_id, ingest_run_id=pending)
+    _record_gated(data_dir, pending)  # only reached when no critical expectation failed
+    result["ingest_runs_validated"] = pending
+    return result
 
 
 def stage_build(data_dir: Path, as_of: dt.date) -> dict:

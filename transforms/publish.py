@@ -62,6 +62,10 @@ def publish(data_dir: Path) -> dict:
         raise RcmError(f"nothing to publish: {build_db} does not exist (run `rcm build` first)")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with writer_lock(paths.warehouse):
+        # a publish killed mid-copy leaves its temporary copy; under the lock no other publish runs,
+        # so every such file is a dead run's
+        for stale in paths.warehouse.glob(f".{target.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         con = duckdb.connect(str(build_db))
         try:
             con.execute("CHECKPOINT")

@@ -80,10 +80,6 @@ def test_a_run_killed_before_its_manifest_leaves_nothing_behind(feed, tmp_path):
     assert raw_duplicate_problems(data) == []
 
 
-@pytest.mark.xfail(strict=True, reason="transforms.publish: a publish killed during its copy leaves "
-                   "warehouse/.analytics.duckdb.<pid>.tmp (a full-size copy of the warehouse) that no "
-                   "later run removes -- seen in the slow publish-kill trials; publish.py is not "
-                   "ours: reported to the lead")
 def test_a_publish_killed_mid_copy_leaves_no_copy_behind(tmp_path):
     import duckdb
 
@@ -143,11 +139,6 @@ def test_twenty_kills_at_random_moments_then_a_clean_recovery(feed, night1_tree,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="transforms.pipeline/quality: the ingestion gate validates only "
-                   "the batch of the run's own ingest; a run killed (or failed) after its ingest "
-                   "committed leaves that batch never validated -- the next run loads nothing new and "
-                   "gates an empty batch, and a batch that failed a critical check is published the "
-                   "next night unchecked. Not our files: reported to the lead")
 def test_a_batch_loaded_by_a_killed_run_is_gated(feed, night1_tree, tmp_path):
     from transforms.pipeline import run_pipeline, stage_ingest
 

@@ -101,9 +101,6 @@ def test_published_warehouse_is_owner_only(crash_run):
     assert Paths(crash_run.tree).analytics_db.stat().st_mode & 0o777 == 0o600
 
 
-@pytest.mark.xfail(strict=True, reason="warehouse/build.duckdb is created by dbt-duckdb with the "
-                   "process umask (0644 under umask 022); it holds every patient identifier. "
-                   "transforms/warehouse and publish are not ours: reported to the lead")
 def test_whole_warehouse_folder_is_owner_only(crash_run):
     # THEN warehouse/ (0700) and everything in it (build.duckdb, its WAL, the lock) are owner-only
     assert mode_problems(Paths(crash_run.tree).warehouse) == []

@@ -24,7 +24,7 @@ def run_gate(
     as_of: dt.date,
     run_id: str | None = None,
     *,
-    ingest_run_id: str | None = None,
+    ingest_run_id: str | list[str] | None = None,
     seeds_dir: Path | None = None,
     chunk_rows: int | None = None,
     data_docs: bool = True,

@@ -70,8 +70,9 @@ def default_run_id(as_of: dt.date) -> str:
 # ---- what the ingestion gate reads -------------------------------------------------------------
 
 
-def latest_batch(data_dir: Path, ingest_run_id: str | None = None) -> Batch:
-    """Files loaded by one ingest run (the latest by load time unless named), per raw table."""
+def latest_batch(data_dir: Path, ingest_run_id: str | list[str] | None = None) -> Batch:
+    """Files loaded by one ingest run (the latest by load time unless named), or by every ingest run
+    of a list (the runs no ingestion gate has passed yet), per raw table."""
     raw = Paths(data_dir).raw
     manifests = sorted((raw / "file_manifest").glob("*.parquet"))
     if not manifests:
@@ -89,17 +90,18 @@ def latest_batch(data_dir: Path, ingest_run_id: str | None = None) -> Batch:
             if row is None:
                 return Batch(None)
             ingest_run_id = row[0]
-        shas = [
+        run_ids = [ingest_run_id] if isinstance(ingest_run_id, str) else list(ingest_run_id)
+        shas = [] if not run_ids else [
             r[0]
             for r in con.execute(
-                "select distinct file_sha256 from manifest where ingest_run_id = ? "
+                "select distinct file_sha256 from manifest where list_contains(?, ingest_run_id) "
                 "and status in (?, ?) and file_sha256 is not null order by 1",
-                [ingest_run_id, *LOADED_STATUSES],
+                [run_ids, *LOADED_STATUSES],
             ).fetchall()
         ]
     finally:
         con.close()
-    batch = Batch(ingest_run_id)
+    batch = Batch(",".join(run_ids))
     for table in raw_schema.RAW_TABLES:
         if table in ("file_manifest", "quarantine_records"):
             continue
@@ -374,7 +376,7 @@ def run_gate(
     as_of: dt.date,
     run_id: str | None = None,
     *,
-    ingest_run_id: str | None = None,
+    ingest_run_id: str | list[str] | None = None,
     seeds_dir: Path | None = None,
     chunk_rows: int = frames_mod.CHUNK_ROWS,
     data_docs: bool = True,
