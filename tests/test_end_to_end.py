@@ -133,3 +133,43 @@ def test_airflow_dag_runs_end_to_end(generated, first_run, tmp_path):
                          capture_output=True, text=True, timeout=900, check=False)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert table_checksums(Paths(data).analytics_db) == table_checksums(Paths(generated).analytics_db)
+
+
+def test_warnings_publish_and_are_recorded(generated, first_run):
+    # GIVEN the generated practice (it carries injected coding defects: warning-level checks)
+    con = duckdb.connect(str(Paths(generated).analytics_db), read_only=True)
+    try:
+        warned = con.execute(
+            "select count(*) from quality.expectation_results where run_id = 'e2e-1' "
+            "and severity = 'warning' and not success"
+        ).fetchone()[0]
+        row_failures = con.execute(
+            "select count(*) from quality.row_failures where run_id = 'e2e-1'").fetchone()[0]
+    finally:
+        con.close()
+    # THEN the run published anyway, with the failing warnings and the failing rows on record
+    assert warned > 0 and row_failures > 0
+
+
+def test_critical_gate_failure_publishes_nothing_and_the_batch_stays_pending(generated, tmp_path,
+                                                                             monkeypatch):
+    from transforms.errors import GateFailed
+    from transforms.pipeline import pending_ingest_runs, run_pipeline
+
+    data = tmp_path / "data"
+    shutil.copytree(generated / "landing", data / "landing")
+    # GIVEN a remittance-to-claim match threshold no batch can meet (a critical check)
+    monkeypatch.setenv("RCM_MATCH_RATE_MIN", "1.5")
+    # WHEN the nightly job runs THEN the ingestion gate stops it: nothing is published
+    with pytest.raises(GateFailed):
+        run_pipeline(data, AS_OF, run_id="crit-1")
+    assert not Paths(data).analytics_db.exists()
+    blocked = pending_ingest_runs(data)
+    assert blocked
+    # AND once the threshold is sane again, the next night validates that same batch and publishes
+    monkeypatch.setenv("RCM_MATCH_RATE_MIN", "0.9")
+    result = run_pipeline(data, AS_OF, run_id="crit-2")
+    assert result["ingest"]["totals"]["loaded"] == 0
+    assert sorted(result["ingestion_gate"]["ingest_runs_validated"]) == sorted(blocked)
+    assert pending_ingest_runs(data) == []
+    assert Paths(data).analytics_db.exists()
