@@ -34,9 +34,14 @@ from airflow.sdk import (
 )
 
 from transforms.locking import POOL_NAME
-from transforms.orchestration import schedule_cron, schedule_timezone
+from transforms.orchestration import (
+    LANDING_ASSET_NAME,
+    LANDING_ASSET_URI,
+    schedule_cron,
+    schedule_timezone,
+)
 
-LANDING_FILES = Asset(name="rcm_landing_files", uri="file:///rcm/landing")
+LANDING_FILES = Asset(name=LANDING_ASSET_NAME, uri=LANDING_ASSET_URI)
 PUBLISHED_WAREHOUSE = Asset(name="rcm_analytics_warehouse", uri="file:///rcm/warehouse/analytics.duckdb")
 
 DEFAULT_ARGS = {
@@ -90,11 +95,11 @@ def billing_nightly():
         return stage_ingest(data_dir)
 
     @task(task_id="ingestion_gate", pool=POOL_NAME)
-    def ingestion_gate(ingested: dict) -> dict:
+    def ingestion_gate() -> dict:
         from transforms.pipeline import stage_gate
 
         data_dir, as_of, run_id = _ctx()
-        return stage_gate("ingestion", data_dir, as_of, run_id, ingested["ingest_run_id"])
+        return stage_gate("ingestion", data_dir, as_of, run_id)
 
     @task(task_id="dbt_build", pool=POOL_NAME, execution_timeout=dt.timedelta(minutes=90))
     def dbt_build() -> dict:
@@ -134,7 +139,7 @@ def billing_nightly():
 
     found = discover_landed_files()
     loaded = ingest()
-    checked_in = ingestion_gate(loaded)
+    checked_in = ingestion_gate()
     built = dbt_build()
     checked_out = publish_gate()
     published = publish()

@@ -13,7 +13,9 @@ import datetime as dt
 
 from airflow.sdk import Asset, dag, task
 
-LANDING_FILES = Asset(name="rcm_landing_files", uri="file:///rcm/landing")
+from transforms.orchestration import LANDING_ASSET_NAME, LANDING_ASSET_URI
+
+LANDING_FILES = Asset(name=LANDING_ASSET_NAME, uri=LANDING_ASSET_URI)
 
 
 @dag(

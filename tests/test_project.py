@@ -43,10 +43,6 @@ def test_every_cli_command_has_help():
         result = runner.invoke(main, [*name.split(), "--help"])
         assert result.exit_code == 0, (name, result.output)
         assert "Usage:" in result.output
-        # every option is documented
-        for line in result.output.splitlines():
-            if line.strip().startswith("--") and "--help" not in line:
-                assert len(line.strip().split(None, 1)) == 2 or True
 
 
 def test_cli_errors_are_one_sentence_without_traceback(tmp_path):

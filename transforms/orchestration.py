@@ -16,6 +16,10 @@ from typing import Any
 
 from transforms import settings
 
+# The asset `landing_watch` updates when files land and `billing_nightly` is scheduled on.
+LANDING_ASSET_NAME = "rcm_landing_files"
+LANDING_ASSET_URI = "file:///rcm/landing"
+
 
 def schedule_timezone() -> str:
     return os.environ.get(settings.ENV_TIMEZONE, settings.DEFAULT_TIMEZONE)

@@ -69,6 +69,8 @@ def pending_ingest_runs(data_dir: Path) -> list[str]:
     """
     import duckdb
 
+    from transforms.quality.gates import LOADED_STATUSES
+
     manifests = sorted((Paths(data_dir).raw / "file_manifest").glob("*.parquet"))
     if not manifests:
         return []
@@ -76,9 +78,8 @@ def pending_ingest_runs(data_dir: Path) -> list[str]:
     try:
         rows = con.execute(
             "select distinct ingest_run_id from read_parquet(?, union_by_name = true) "
-            "where status in ('loaded', 'partially_quarantined') and ingest_run_id is not null "
-            "order by 1",
-            [[str(p) for p in manifests]],
+            "where status in (?, ?) and ingest_run_id is not null order by 1",
+            [[str(p) for p in manifests], *LOADED_STATUSES],
         ).fetchall()
     finally:
         con.close()
@@ -96,8 +97,7 @@ def _record_gated(data_dir: Path, run_ids: list[str]) -> None:
     os.replace(tmp, ledger)
 
 
-def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str,
-               ingest_run_id: str | None = None) -> dict:
+def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str) -> dict:
     """Run a Great Expectations gate.
 
     The ingestion gate checks every loaded batch that no gate has passed yet (normally just the one
@@ -108,8 +108,8 @@ def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str,
 
     if gate != "ingestion":
         return run_gate(gate, data_dir, as_of, run_id=run_id)
-    # tonight's batch (`ingest_run_id`) is among the pending runs when it loaded anything: its
-    # manifest is written before ingest returns
+    # tonight's batch is among the pending runs when it loaded anything: ingest writes its
+    # manifest before it returns
     pending = pending_ingest_runs(data_dir)
     result = run_gate(gate, data_dir, as_of, run_id=run_id, ingest_run_id=pending)
     _record_gated(data_dir, pending)  # only reached when no critical expectation failed
@@ -166,9 +166,8 @@ def run_pipeline(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> d
         return value
 
     timed("discover", stage_discover, data_dir)
-    ingested = timed("ingest", stage_ingest, data_dir)
-    timed("ingestion_gate", stage_gate, "ingestion", data_dir, as_of, run_id,
-          ingested["ingest_run_id"])
+    timed("ingest", stage_ingest, data_dir)
+    timed("ingestion_gate", stage_gate, "ingestion", data_dir, as_of, run_id)
     timed("build", stage_build, data_dir, as_of)
     timed("publish_gate", stage_gate, "publish", data_dir, as_of, run_id)
     timed("publish", stage_publish, data_dir)

@@ -9,13 +9,13 @@ until closed). If anything fails before the rename, the published file is untouc
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
 from transforms import log
 from transforms.errors import RcmError
+from transforms.ingest.discover import sha256_file
 from transforms.locking import writer_lock
 from transforms.settings import Paths
 
@@ -29,14 +29,6 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def published_file_mode() -> int:
@@ -91,4 +83,4 @@ def publish(data_dir: Path) -> dict:
             if tmp.exists():
                 tmp.unlink()
     LOG.info("published %s (%d mart tables)", target, tables)
-    return {"published": str(target), "mart_tables": tables, "sha256": file_sha256(target)}
+    return {"published": str(target), "mart_tables": tables, "sha256": sha256_file(target)}

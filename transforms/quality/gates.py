@@ -25,6 +25,7 @@ import pandas as pd
 
 from transforms import log, raw_schema
 from transforms.errors import GateFailed, RcmError
+from transforms.ingest.manifest import STATUS_LOADED, STATUS_PARTIAL
 from transforms.locking import writer_lock
 from transforms.quality import frames as frames_mod
 from transforms.quality import refdata, results, store
@@ -37,7 +38,7 @@ GATE_SUITES: dict[str, tuple[str, ...]] = {
     "ingestion": ("coding_quality", "billing_quality"),
     "publish": ("publish_checks",),
 }
-LOADED_STATUSES = ("loaded", "partially_quarantined")
+LOADED_STATUSES = (STATUS_LOADED, STATUS_PARTIAL)
 DUCKDB_MEMORY_LIMIT = "256MB"
 
 
