@@ -97,7 +97,7 @@ def _record_gated(data_dir: Path, run_ids: list[str]) -> None:
     os.replace(tmp, ledger)
 
 
-def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str) -> dict:
+def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = None) -> dict:
     """Run a Great Expectations gate.
 
     The ingestion gate checks every loaded batch that no gate has passed yet (normally just the one

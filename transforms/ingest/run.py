@@ -73,7 +73,8 @@ from transforms.ingest.manifest import (
     remove_orphan_records,
     write_records,
 )
-from transforms.ingest.x12_load import UNIT_FILE, extract_transactions, load_x12
+from transforms.ingest.parallel import Prefetcher
+from transforms.ingest.x12_load import UNIT_FILE, X12FileLoad, extract_transactions, load_x12
 from transforms.raw_schema import RAW_TABLES
 from transforms.settings import Paths
 
@@ -164,6 +165,7 @@ class _Run:
     results: list[FileResult] = field(default_factory=list)
     quarantine_rows: list[dict] = field(default_factory=list)
     pending_dirs: set[Path] = field(default_factory=set)  # folders to fsync before the manifest
+    prefetch: Prefetcher | None = None  # X12 files being read by worker processes
 
     def quarantine_file(self, landed: LandedFile, sha: str, rows: list[dict]) -> None:
         """Copy the whole file aside and write its reason(s); add the records."""
@@ -226,8 +228,10 @@ def ingest_lock(paths: Paths, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator
 
 # ---- loaders per kind ---------------------------------------------------------------------------
 def _load_x12_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
-    loaded = load_x12(landed.path, file_name=landed.name, file_sha256=sha, raw_dir=run.paths.raw,
-                      pending_dirs=run.pending_dirs)
+    loaded: X12FileLoad | None = run.prefetch.take(sha) if run.prefetch is not None else None
+    if loaded is None:
+        loaded = load_x12(landed.path, file_name=landed.name, file_sha256=sha,
+                          raw_dir=run.paths.raw, pending_dirs=run.pending_dirs)
     result = FileResult(landed.name, sha, loaded.kind, landed.size, _mtime(landed),
                         status_for(loaded.units_loaded, loaded.units_quarantined),
                         units_in=loaded.units_in, units_loaded=loaded.units_loaded,
@@ -327,6 +331,45 @@ def _load_new_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
                              "(landing/encounters/*.csv|*.parquet)")
 
 
+def _x12_to_load(hashed: list[tuple[LandedFile, str | None]],
+                 history: ManifestHistory) -> list[tuple[Path, str, str]]:
+    """The X12 files this run will load (new bytes, first copy in the batch), in landing order."""
+    chosen: list[tuple[Path, str, str]] = []
+    seen: set[str] = set()
+    for landed, sha in hashed:
+        if sha is None or sha in seen or history.original(sha) is not None or landed.size == 0:
+            continue
+        seen.add(sha)
+        if sniff_kind(landed) == KIND_X12:
+            chosen.append((landed.path, landed.name, sha))
+    return chosen
+
+
+def _account(run: _Run, landed: LandedFile, sha: str | None,
+             history: ManifestHistory) -> FileResult | None:
+    """Handle one landed file in order; None when the manifest already knows it (skipped)."""
+    assert sha is not None
+    if history.is_known(landed.name, sha):
+        return None
+    original = history.original(sha)
+    if original is not None:
+        units = history.units.get(sha, 0)
+        result = FileResult(landed.name, sha, history.kinds.get(sha, KIND_UNKNOWN), landed.size,
+                            _mtime(landed), STATUS_DUPLICATE, units_in=units,
+                            units_duplicate=units, duplicate_of=original)
+    else:
+        result = _load_new_file(run, landed, sha)
+    if not result.reconciles():
+        raise IngestError(f"{landed.name}: units do not reconcile")
+    history.add(landed.name, sha, result.units_in, result.status, result.file_kind)
+    run.results.append(result)
+    LOG.info("ingest: %s -> %s (%d unit(s) in, %d loaded, %d quarantined%s)",
+             landed.name, result.status, result.units_in, result.units_loaded,
+             result.units_quarantined,
+             f", duplicate of {result.duplicate_of}" if result.duplicate_of else "")
+    return result
+
+
 # ---- the run ------------------------------------------------------------------------------------
 def discover_new_files(data_dir: Path) -> list[str]:
     """Names (relative to landing/) of files the manifest has not seen with their current bytes.
@@ -363,30 +406,14 @@ def ingest(data_dir: Path) -> dict:
         history = ManifestHistory.load(paths.raw)
         cache = HashCache(paths.manifest / CACHE_FILE)
         landed_files = walk_landing(paths.landing)
+        hashed = [(landed, cache.sha256(landed)) for landed in landed_files]
+        run.prefetch = Prefetcher(_x12_to_load(hashed, history), paths.raw)
         try:
-            for landed in landed_files:
-                sha = cache.sha256(landed)
-                assert sha is not None
-                if history.is_known(landed.name, sha):
-                    skipped += 1
-                    continue
-                original = history.original(sha)
-                if original is not None:
-                    units = history.units.get(sha, 0)
-                    result = FileResult(landed.name, sha, history.kinds.get(sha, KIND_UNKNOWN),
-                                        landed.size, _mtime(landed), STATUS_DUPLICATE,
-                                        units_in=units, units_duplicate=units,
-                                        duplicate_of=original)
-                else:
-                    result = _load_new_file(run, landed, sha)
-                if not result.reconciles():
-                    raise IngestError(f"{landed.name}: units do not reconcile")
-                history.add(landed.name, sha, result.units_in, result.status, result.file_kind)
-                run.results.append(result)
-                LOG.info("ingest: %s -> %s (%d unit(s) in, %d loaded, %d quarantined%s)",
-                         landed.name, result.status, result.units_in, result.units_loaded,
-                         result.units_quarantined,
-                         f", duplicate of {result.duplicate_of}" if result.duplicate_of else "")
+            with run.prefetch:
+                for landed, sha in hashed:
+                    result = _account(run, landed, sha, history)
+                    if result is None:
+                        skipped += 1
         finally:
             sync_dirs(run.pending_dirs)  # every rename above is durable before it is recorded
             loaded_at = _utcnow()

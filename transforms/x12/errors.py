@@ -56,6 +56,10 @@ class X12Error(RcmError):
             where.append(f"element {self.element}")
         return f"{', '.join(where)}: {self.message} [{self.rule}]"
 
+    def __reduce__(self) -> tuple:
+        # keyword-only arguments: the default Exception pickling (args only) cannot rebuild it
+        return (_rebuild, (type(self), dict(self.__dict__)))
+
     def with_file(self, file: str) -> X12Error:
         """Fill in the file name when the raiser did not know it; returns self."""
         if self.file is None:
@@ -89,3 +93,11 @@ class X12ContentError(X12Error):
     """A segment inside a transaction set cannot be read; the transaction set is rejected."""
 
     scope = SCOPE_TRANSACTION
+
+
+def _rebuild(cls: type[X12Error], state: dict[str, object]) -> X12Error:
+    """Unpickle an `X12Error` (errors cross process boundaries in `transforms.ingest.parallel`)."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
