@@ -117,11 +117,14 @@ def codesets(data_dir: Path) -> None:
 @main.command()
 @DATA_DIR_OPTION
 @AS_OF_OPTION
-def build(data_dir: Path, as_of: dt.datetime | None) -> None:
+@click.option("--full-refresh", is_flag=True,
+              help="Rebuild every model from the raw layer instead of recomputing only the claims "
+                   "touched since the last build.")
+def build(data_dir: Path, as_of: dt.datetime | None, full_refresh: bool) -> None:
     """Run `dbt build` into the private build database (DATA_DIR/warehouse/build.duckdb)."""
     from transforms.warehouse import build as run_build
 
-    _echo_json(run_build(settings.data_dir(data_dir), _as_date(as_of)))
+    _echo_json(run_build(settings.data_dir(data_dir), _as_date(as_of), full_refresh=full_refresh))
 
 
 @main.command()

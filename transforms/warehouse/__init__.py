@@ -192,8 +192,12 @@ def _invoke(command: list[str], data_dir: Path, as_of: dt.date, project_dir: Pat
     return outcome, elapsed
 
 
-def build(data_dir: Path, as_of: dt.date, *, project_dir: Path | None = None) -> dict[str, Any]:
+def build(data_dir: Path, as_of: dt.date, *, project_dir: Path | None = None,
+          full_refresh: bool = False) -> dict[str, Any]:
     """Run `dbt build` (seeds, models, tests) into <data_dir>/warehouse/build.duckdb as of `as_of`.
+
+    The claim-level models are incremental: a build recomputes only the claims touched since the
+    previous one (see models/intermediate/scope). `full_refresh` rebuilds every model from raw.
 
     Returns a summary (node counts by status, failed and warned nodes, elapsed seconds). Raises
     WarehouseBuildFailed naming the failing nodes when a model, seed or error-severity test fails.
@@ -204,9 +208,11 @@ def build(data_dir: Path, as_of: dt.date, *, project_dir: Path | None = None) ->
     _ensure_inputs(data_dir)
     with writer_lock(paths.warehouse):
         LOG.info("dbt build as of %s into %s", as_of, paths.build_db)
-        outcome, elapsed = _invoke(["build"], data_dir, as_of, project_dir)
+        command = ["build", "--full-refresh"] if full_refresh else ["build"]
+        outcome, elapsed = _invoke(command, data_dir, as_of, project_dir)
     summary = summarize(list(outcome.result or []), elapsed)
-    summary.update({"as_of": as_of.isoformat(), "database": str(paths.build_db)})
+    summary.update({"as_of": as_of.isoformat(), "database": str(paths.build_db),
+                    "full_refresh": full_refresh})
     if summary["failed"] or not outcome.success:
         raise WarehouseBuildFailed(
             f"dbt build failed for {len(summary['failed'])} node(s): {', '.join(summary['failed'])}"

@@ -2,23 +2,33 @@
     One row per service line of each claim's current (latest) 837 submission, with the keys the
     coded lines and the remittance lines are matched on.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_claims_in_scope() }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 claim_lines as (
 
     select * from {{ ref('stg_claims__claim_lines') }}
+    where {{ claims_scope() }}
 
 ),
 
 submitted_claims as (
 
     select * from {{ ref('int_claims_submitted') }}
+    where {{ claims_scope() }}
 
 ),
 
 diagnoses as (
 
     select * from {{ ref('stg_claims__diagnoses') }}
+    where {{ claims_scope() }}
 
 ),
 

@@ -7,23 +7,30 @@
         claim's final status;
       - money nets over every counted remittance line matched to the 837 line.
 -#}
+{#- inlined into marts.fct_claim_lines (its only reader), filtered to that model's claims in scope -#}
+{{ config(materialized='ephemeral') }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
+{%- set scope = claims_scope_for('marts', 'fct_claim_lines') %}
 with
 
 billed_lines as (
 
     select * from {{ ref('int_claim_lines_billed') }}
+    where {{ scope }}
 
 ),
 
 coded_lines as (
 
     select * from {{ ref('stg_encounters__coded_lines') }}
+    where {{ scope }}
 
 ),
 
 coded_matches as (
 
     select * from {{ ref('int_coded_lines_matched') }}
+    where {{ scope }}
 
 ),
 
@@ -31,12 +38,14 @@ remit_line_matches as (
 
     select * from {{ ref('int_remittance_lines_matched') }}
     where claim_line_id is not null
+        and {{ scope }}
 
 ),
 
 remit_lines as (
 
     select * from {{ ref('int_remittance_lines_adjudicated') }}
+    where {{ scope }}
 
 ),
 
@@ -44,12 +53,14 @@ remit_claims as (
 
     select * from {{ ref('int_remittance_claims_adjudicated') }}
     where is_counted
+        and {{ scope }}
 
 ),
 
 claims as (
 
     select * from {{ ref('int_claims_lifecycle') }}
+    where {{ scope }}
 
 ),
 
@@ -57,6 +68,7 @@ failures as (
 
     select * from {{ ref('int_presubmission_failures_by_row') }}
     where is_coding_check
+        and {{ scope }}
 
 ),
 

@@ -17,11 +17,19 @@
                                 balance to the patient (PR only: not a denial)
       The latest effective adjudication is the claim's own payer's latest, else any payer's.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_claims_in_scope() }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 submitted_claims as (
 
     select * from {{ ref('int_claims_submitted') }}
+    where {{ claims_scope() }}
 
 ),
 
@@ -29,6 +37,7 @@ remit_claims as (
 
     select * from {{ ref('int_remittance_claims_adjudicated') }}
     where is_counted
+        and {{ claims_scope() }}
 
 ),
 

@@ -4,12 +4,20 @@
     copy): the first submission (primary payer first, then earliest) fixes the claim's payer and
     submission date; the latest one is the current bill whose lines are matched downstream.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_claims_in_scope() }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 submissions as (
 
     select * from {{ ref('stg_claims__claims') }}
     where submission_date <= {{ as_of_date() }}
+        and {{ claims_scope() }}
 
 ),
 

@@ -6,17 +6,26 @@
       3. patient control number + procedure + modifiers + service date
     A coded line with no match was never billed (a missed or late charge).
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_claims_in_scope() }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 coded_lines as (
 
     select * from {{ ref('stg_encounters__coded_lines') }}
+    where {{ claims_scope() }}
 
 ),
 
 billed_lines as (
 
     select * from {{ ref('int_claim_lines_billed') }}
+    where {{ claims_scope() }}
 
 ),
 
@@ -120,6 +129,7 @@ final as (
     select
         coded_lines.coded_line_id,
         coded_lines.encounter_line_id,
+        coded_lines.patient_control_number,
         matches.claim_line_id,
         coalesce(matches.match_method, 'unbilled') as match_method,
         matches.claim_line_id is not null as is_billed

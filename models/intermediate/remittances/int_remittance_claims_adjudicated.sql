@@ -9,11 +9,19 @@
       patient_responsibility paid 0 and the patient owes (PR only: NOT a denial)
       paid                   anything else (paid > 0, or adjusted to 0 without a denial CARC)
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_claims_in_scope() }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 remit_claims as (
 
     select * from {{ ref('stg_remittances__claims') }}
+    where {{ claims_scope() }}
 
 ),
 
@@ -26,24 +34,28 @@ payments as (
 lines as (
 
     select * from {{ ref('int_remittance_lines_adjudicated') }}
+    where {{ claims_scope() }}
 
 ),
 
 adjustments as (
 
     select * from {{ ref('int_remittance_adjustments_classified') }}
+    where {{ remit_claims_scope() }}
 
 ),
 
 remarks as (
 
     select * from {{ ref('stg_remittances__remarks') }}
+    where {{ remit_claims_scope() }}
 
 ),
 
 submitted_claims as (
 
     select * from {{ ref('int_claims_submitted') }}
+    where {{ claims_scope() }}
 
 ),
 

@@ -4,17 +4,26 @@
     CO/OA/PI adjustments whose CARC is a denial CARC; its denied amount is the sum of those
     adjustments. A line paid 0 only because of PR adjustments (deductible) is not denied.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_claims_in_scope() }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 service_lines as (
 
     select * from {{ ref('stg_remittances__service_lines') }}
+    where {{ remit_claims_scope() }}
 
 ),
 
 remit_claims as (
 
     select * from {{ ref('stg_remittances__claims') }}
+    where {{ claims_scope() }}
 
 ),
 
@@ -22,6 +31,7 @@ adjustments as (
 
     select * from {{ ref('int_remittance_adjustments_classified') }}
     where adjustment_level = 'line'
+        and {{ remit_claims_scope() }}
 
 ),
 
@@ -29,6 +39,7 @@ remarks as (
 
     select * from {{ ref('stg_remittances__remarks') }}
     where remark_level = 'line'
+        and {{ remit_claims_scope() }}
 
 ),
 

@@ -6,17 +6,26 @@
       2. patient control number + procedure + modifiers + service date + charge (absolute, since
          reversals carry negative charges)
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_claims_in_scope() }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 remit_lines as (
 
     select * from {{ ref('int_remittance_lines_adjudicated') }}
+    where {{ claims_scope() }}
 
 ),
 
 billed_lines as (
 
     select * from {{ ref('int_claim_lines_billed') }}
+    where {{ claims_scope() }}
 
 ),
 
@@ -85,6 +94,7 @@ final as (
     select
         remit_lines.remit_line_id,
         remit_lines.remit_claim_id,
+        remit_lines.patient_control_number,
         matches.claim_line_id,
         coalesce(matches.match_method, 'unmatched') as match_method
     from remit_lines

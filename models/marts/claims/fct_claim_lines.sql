@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_claims_in_scope('claim_id') }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 claim_lines as (

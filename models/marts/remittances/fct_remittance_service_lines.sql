@@ -1,14 +1,23 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_claims_in_scope() }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 remit_lines as (
 
     select * from {{ ref('int_remittance_lines_adjudicated') }}
+    where {{ claims_scope() }}
 
 ),
 
 line_matches as (
 
     select * from {{ ref('int_remittance_lines_matched') }}
+    where {{ claims_scope() }}
 
 ),
 

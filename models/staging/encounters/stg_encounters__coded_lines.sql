@@ -2,12 +2,28 @@
     One row per coded service line (encounter_id + line_number): a line re-coded in a later
     delivery supersedes the earlier one (latest coded_at wins; ties go to the later file row).
     Codings made after the as-of date are not visible yet. The raw layer keeps every delivery.
+    Incremental: a night re-ranks only the lines with a version on a claim in scope (see
+    macros/incremental_scope.sql); the key is the line, since a re-coding may move it between claims.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_coded_lines_in_scope() }}"
+) }}
+-- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 source as (
 
-    select * from {{ source('encounters', 'encounter_lines') }}
+    select source_rows.*
+    from {{ source('encounters', 'encounter_lines') }} as source_rows
+    {%- if rcm_is_incremental() %}
+    {#- a night re-ranks only the lines with a version on a claim in scope (every version) #}
+    inner join ({{ coded_lines_in_scope() }}) as lines_in_scope
+        on source_rows.encounter_id = lines_in_scope.encounter_id
+        and source_rows.line_number = lines_in_scope.line_number
+    {%- endif %}
 
 ),
 
