@@ -248,10 +248,6 @@ def test_the_samples_are_valid_before_mutation(samples):
         assert events and all(isinstance(e, TransactionResult) and e.ok for e in events)
 
 
-@pytest.mark.xfail(strict=True, reason="transforms.x12: an error raised in a flattener's finish() "
-                   "(e.g. 'an 835 transaction set needs a BPR segment') carries position 0 when no "
-                   "segment of the set was handled -- the quarantine record then points nowhere; "
-                   "found by the fuzzer, reported to the lead (x12/ is not ours to edit)")
 def test_finish_errors_carry_a_position():
     # GIVEN an 835 transaction set with no BPR (its only segment one the flattener ignores)
     data = interchange([[["QTY"]]]).encode()
@@ -261,11 +257,6 @@ def test_finish_errors_carry_a_position():
     assert result.error.position >= 3
 
 
-@pytest.mark.xfail(strict=True, reason="transforms.x12.tokenizer: while looking for the first ISA "
-                   "it keeps only the last 3 characters of a chunk, so 'IISA' split after the "
-                   "first I is taken for an ISA (the word-boundary check loses its context): the "
-                   "file loads or is rejected (no_isa) depending on the chunk size -- found by the "
-                   "fuzzer, reported to the lead (x12/ is not ours to edit)")
 def test_glued_isa_is_read_the_same_whatever_the_chunking():
     # GIVEN an interchange whose ISA has a letter glued in front of it ("IISA*...")
     data = b"I" + interchange([[["BPR", "I", "0", "C", "NON"]]]).encode()

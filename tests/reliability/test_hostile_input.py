@@ -297,9 +297,6 @@ def test_memory_stays_bounded(batch):
     assert batch.seconds < 120
 
 
-@pytest.mark.xfail(strict=True, reason="transforms.x12.tokenizer rejects ASCII control characters "
-                   "(0x1C-0x1F are str.isspace()) as separators; some trading partners use "
-                   "0x1D/0x1F/0x1C -- reported to the lead, x12/ is not ours to edit")
 def test_information_separators_as_delimiters_load(feed, tmp_path):
     # GIVEN an 835 written with GS (0x1D) elements, US (0x1F) components, FS (0x1C) terminators
     remit = (feed.landing / feed.files(r"^remits/835_")[0]).read_bytes()

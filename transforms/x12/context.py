@@ -82,6 +82,11 @@ class Flattener:
     stats: dict[str, Decimal | int] = field(default_factory=dict)
     handlers: ClassVar[dict[str, Callable[[Any, list[str]], None]]] = {}
 
+    def __post_init__(self) -> None:
+        # Until a segment is handled, errors (e.g. raised by `finish()`) point at the ST.
+        if not self.position:
+            self.position = self.context.st_position
+
     def feed(self, position: int, segment: list[str]) -> None:
         """Read one segment between ST and SE (segments nobody needs are skipped).
 

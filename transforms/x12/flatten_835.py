@@ -505,7 +505,8 @@ class X835Flattener(Flattener):
         self._close_claim()
         bpr = self._bpr_segment
         if bpr is None or self._payment is None:
-            raise self.error(["BPR"], None, Rule.MISSING_SEGMENT,
+            self.position = self.context.st_position  # the set lacks it: point at its ST
+            raise self.error(["ST"], None, Rule.MISSING_SEGMENT,
                              "an 835 transaction set needs a BPR segment")
         signed = -self._payment if element(bpr, 3) == CREDIT_DEBIT_DEBIT else self._payment
         difference = signed - (self._claim_paid - self._plb_total)

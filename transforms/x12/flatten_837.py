@@ -343,6 +343,7 @@ class X837Flattener(Flattener):
         assert claim is not None
         seg = line.service
         if seg is None:
+            self.position = line.position  # point at the LX that opened the line
             raise self.error(["LX"], None, Rule.MISSING_SEGMENT,
                              f"service line at segment {line.position} has no SV1 or SV2")
         assert line.billed is not None and line.service_segment is not None

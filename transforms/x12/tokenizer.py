@@ -8,9 +8,11 @@ counts the 16 element separators instead of relying on column 106.
 Tolerated, because real feeds do it: a UTF-8 byte-order mark; any text or blank lines before the first
 `ISA`; CR/LF or blanks after terminators and blank segments (`~~`); a newline as terminator (CRLF
 too); several interchanges per file, each with its own separators; no terminator after the last
-segment. Not tolerated (typed `X12SyntaxError`): bytes that are not UTF-8, no `ISA`, an `ISA` whose
-separators are letters/digits or collide, a run of more than `MAX_SEGMENT_CHARS` characters without a
-terminator.
+segment; control characters as separators (e.g. 0x1D elements, 0x1F components, 0x1C terminators:
+only CR, LF, tab and space are stripped around segments, never other `str.isspace()` characters).
+Not tolerated (typed `X12SyntaxError`): bytes that are not UTF-8, no `ISA`, an `ISA` whose
+separators are letters/digits or collide, an element or component separator that is CR, LF, tab or
+space, a run of more than `MAX_SEGMENT_CHARS` characters without a terminator.
 
 Memory is bounded: the file is read `CHUNK_CHARS` at a time and split with `str.split` (one C-level
 pass per chunk); only the unterminated tail of a chunk is carried over. The tokenizer does not judge
@@ -39,6 +41,10 @@ from transforms.x12.constants import (
 from transforms.x12.errors import X12SyntaxError
 
 BOM = "\ufeff"
+# What may pad a segment (line breaks, blanks) and is stripped around it. Only these: Python's
+# `str.strip()` would also eat the ASCII information separators 0x1C-0x1F, which real trading
+# partners use as delimiters. None of them may be an element, component or repetition separator.
+PADDING = " \t\r\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +62,25 @@ def _is_delimiter(char: str) -> bool:
     return len(char) == 1 and not char.isalnum() and char != " "
 
 
+def _is_inner_delimiter(char: str) -> bool:
+    """An element, component or repetition separator: a delimiter that is not padding (CR, LF,
+    tab). Control characters such as 0x1D (GS) or 0x1F (US) are fine."""
+    return _is_delimiter(char) and char not in PADDING
+
+
 def separators_from_isa(elements: list[str], terminator: str, element_sep: str) -> Separators | None:
     """Separators of an ISA already split into its 17 parts (`ISA`, ISA01..ISA16); None if invalid."""
     if len(elements) != ISA_ELEMENT_COUNT + 1 or len(elements[16]) != 1:
         return None
     component = elements[16]
     chosen = {element_sep, component, terminator}
-    if len(chosen) != 3 or not all(_is_delimiter(c) for c in chosen):
-        return None
-    if element_sep.isspace() or component.isspace():
+    if len(chosen) != 3 or not _is_delimiter(terminator) \
+            or not _is_inner_delimiter(element_sep) or not _is_inner_delimiter(component):
         return None
     repetition: str | None = None
-    isa11 = elements[11].strip()
-    if elements[12].strip() >= "00402" and len(isa11) == 1 and _is_delimiter(isa11) \
-            and isa11 not in chosen and not isa11.isspace():
+    isa11 = elements[11].strip(PADDING)
+    if elements[12].strip() >= "00402" and len(isa11) == 1 and _is_inner_delimiter(isa11) \
+            and isa11 not in chosen:
         repetition = isa11
     return Separators(element_sep, component, repetition, terminator)
 
@@ -85,8 +96,7 @@ def find_isa(text: str, start: int = 0) -> int:
         if i == 0 or not text[i - 1].isalnum():
             if i + 3 >= len(text):
                 return i
-            char = text[i + 3]
-            if _is_delimiter(char) and not char.isspace():
+            if _is_inner_delimiter(text[i + 3]):
                 return i
         i = text.find(ISA, i + 1)
     return -1
@@ -178,16 +188,22 @@ class Tokenizer:
     # -- segments -------------------------------------------------------------------------------
     def _seek_isa(self, buf: str, eof: bool) -> tuple[list[str], Separators, str, bool]:
         """Skip text up to the next ISA; return its elements, separators, the text after it, eof."""
+        lo = 0  # candidates before buf[lo] have been judged (buf[lo - 1] is their context)
         while True:
-            i = find_isa(buf)
+            i = find_isa(buf, lo)
             if i >= 0:
                 parsed = parse_isa(buf, i, final=eof, file=self.file, position=self.position + 1)
                 if parsed is not None:
                     elements, separators, end = parsed
                     return elements, separators, buf[end:], eof
-                buf = buf[i:]
+                buf, lo = buf[i:], 0  # its word boundary is checked: it stays a candidate
             else:
-                buf = buf[-3:]  # an "IS" split across chunks must survive
+                # Only an "I" or "IS" at the very end is undecided. Keep it with the character
+                # before it, which the word-boundary check needs ("XISA" is no ISA, however the
+                # input is chunked), and do not judge again what was judged.
+                lo = max(len(buf) - 2, lo)
+                if lo > 1:
+                    buf, lo = buf[lo - 1:], 1
             if eof:
                 if self.bytes_read == 0:
                     raise X12SyntaxError("the file is empty", rule=Rule.EMPTY_FILE, file=self.file)
@@ -211,6 +227,7 @@ class Tokenizer:
             position += 1
             yield elements
             element, terminator = separators.element, separators.segment
+            padding = PADDING  # never a separator but the terminator, which split() removed
             expect_isa = False
             restart = False
             # ---- the interchange's segments, a chunk at a time
@@ -230,7 +247,7 @@ class Tokenizer:
                         rule=Rule.SEGMENT_TOO_LONG, file=self.file, position=position + 1,
                     )
                 for index, raw in enumerate(parts):
-                    text = raw.strip()
+                    text = raw.strip(padding)
                     if not text:
                         continue
                     segment = text.split(element)
@@ -239,7 +256,7 @@ class Tokenizer:
                         if text.startswith(ISA):
                             same = separators_from_isa(segment, terminator, element)
                             if same is None:  # other separators: re-read from this ISA
-                                rest = terminator.join(parts[index:]).lstrip()
+                                rest = terminator.join(parts[index:]).lstrip(padding)
                                 buf = rest + (terminator + tail if not eof else "")
                                 restart = True
                                 break

@@ -7,7 +7,9 @@ import io
 import pytest
 
 from transforms.x12.constants import SCOPE_GROUP, SCOPE_INTERCHANGE, SCOPE_TRANSACTION, Rule
+from transforms.x12.context import TransactionContext
 from transforms.x12.errors import X12ContentError, X12EnvelopeError
+from transforms.x12.flatten_835 import X835Flattener
 from transforms.x12.reader import EnvelopeFailure, TransactionResult, X12Reader
 from transforms.x12.synth import interchange, payment_835
 
@@ -157,3 +159,42 @@ def test_keep_segments_returns_the_transaction_as_read():
     assert segments is not None
     assert segments[0][0] == "ST" and segments[-1][0] == "SE"
     assert len(segments) == len(BODY) + 2
+
+
+# ---- regressions: errors raised when a transaction set closes point at a segment of that set ---
+@pytest.mark.parametrize(
+    "body",
+    [[["QTY", "CA", "1"]], [], [["TRN", "1", "X", "1"], ["LX", "1"], ["CLP", "H1", "1", "1", "1"]]],
+    ids=["only-ignored-segments", "empty", "claims-but-no-bpr"],
+)
+def test_missing_bpr_points_at_the_st_of_its_transaction_set(body):
+    # GIVEN a second 835 transaction set without a BPR (the first one is valid)
+    results, _, _ = read(interchange([BODY, body]))
+    good, bad = results
+    # WHEN it closes  THEN the rejection names the ST of that set, never position 0
+    assert good.ok
+    assert bad.error is not None and bad.error.rule == Rule.MISSING_SEGMENT
+    assert (bad.error.position, bad.error.segment_id) == (bad.position, "ST")
+    assert bad.position == 3 + len(BODY) + 2
+
+
+def test_837_line_without_service_points_at_its_lx():
+    # GIVEN an 837 service line (LX at segment 7) with a DTP but no SV1/SV2, closed at SE
+    body = [["HL", "1", "", "20", "1"], ["HL", "2", "1", "22", "0"], ["CLM", "Y1", "10"],
+            ["LX", "1"], ["DTP", "472", "D8", "20260101"]]
+    results, _, _ = read(interchange([body], transaction_type="837", guide="005010X222A1"))
+    # WHEN read  THEN the rejection points at the LX that opened the line, not at the DTP
+    error = results[0].error
+    assert error is not None and error.rule == Rule.MISSING_SEGMENT
+    assert (error.position, error.segment_id) == (7, "LX")
+
+
+def test_a_flattener_that_has_handled_nothing_is_at_its_st():
+    # GIVEN a flattener just built for the transaction set whose ST is segment 12
+    context = TransactionContext(file_name="f", file_sha256="ab" * 32,
+                                 interchange_control_number="1", group_control_number="1",
+                                 transaction_control_number="0001", st_position=12)
+    # WHEN finish() fails at once  THEN its error carries position 12
+    with pytest.raises(X12ContentError) as caught:
+        X835Flattener(context).finish()
+    assert caught.value.position == 12

@@ -136,3 +136,84 @@ def test_a_runaway_segment_is_rejected_instead_of_buffered():
         tokenize_bytes(text.encode(), chunk_chars=1 << 16)
     assert caught.value.rule == Rule.SEGMENT_TOO_LONG
     assert caught.value.position == 2
+
+
+# ---- regressions: ASCII information separators (0x1C-0x1F) as delimiters -----------------------
+INFO_STYLE = Style(element="\x1d", component="\x1f", repetition="\x1e", terminator="\x1c")
+
+
+def test_information_separators_are_read_from_the_isa():
+    # GIVEN an interchange delimited by GS (0x1D) elements, US (0x1F) components, RS (0x1E)
+    # repetitions and FS (0x1C) terminators -- all of them str.isspace() in Python
+    text = interchange([[["SVC", ["HC", "99213", "25"], "100", "80"]]], style=INFO_STYLE)
+    # WHEN tokenized
+    tokenizer = Tokenizer(io.BytesIO(text.encode()), file="fs.x12")
+    segments = list(tokenizer)
+    # THEN it reads like the same interchange with printable separators
+    assert segments[3] == ["SVC", "HC\x1f99213\x1f25", "100", "80"]
+    assert ids(segments) == ["ISA", "GS", "ST", "SVC", "SE", "GE", "IEA"]
+    assert tokenizer.separators is not None
+    assert (tokenizer.separators.element, tokenizer.separators.component,
+            tokenizer.separators.repetition, tokenizer.separators.segment) == (
+        "\x1d", "\x1f", "\x1e", "\x1c")
+
+
+@pytest.mark.parametrize("after", ["", "\r\n"], ids=["bare", "crlf"])
+def test_information_separators_are_not_stripped_as_blanks(after: str):
+    # GIVEN 0x1D/0x1C separators and segments whose last elements are empty (a trailing 0x1D)
+    style = Style(element="\x1d", component="\x1f", terminator="\x1c", after_terminator=after)
+    text = interchange([[["CLP", "PCN1", "1", "100", "80", "", ""], ["LQ", "HE", "N1"]]], style=style)
+    # WHEN tokenized whole and one character at a time
+    whole, one = tokenize_bytes(text.encode()), tokenize_bytes(text.encode(), chunk_chars=1)
+    # THEN the trailing empty elements survive (no separator is taken for padding), CR/LF is
+    # stripped, and the chunking changes nothing
+    assert whole[3] == ["CLP", "PCN1", "1", "100", "80", "", ""]
+    assert whole[4] == ["LQ", "HE", "N1"]
+    assert whole == one
+
+
+@pytest.mark.parametrize(
+    ("style", "rule"),
+    [
+        (Style(element="\n"), Rule.NO_ISA),
+        (Style(element="\t"), Rule.NO_ISA),
+        (Style(component="\r"), Rule.ISA_SEPARATORS),
+        (Style(element="\x1d", terminator="\x1d"), Rule.ISA_SEPARATORS),
+        (Style(element="\x1d", component="\x1d"), Rule.ISA_SEPARATORS),
+        (Style(component="A"), Rule.ISA_SEPARATORS),
+    ],
+    ids=["lf-element", "tab-element", "cr-component", "element-is-terminator",
+         "element-is-component", "letter-component"],
+)
+def test_separators_that_cannot_work_are_still_rejected(style: Style, rule: str):
+    # GIVEN an ISA whose separators are padding characters, collide or are alphanumeric
+    data = interchange(BODY, style=style).encode()
+    # WHEN tokenized  THEN a typed syntax error names the rule
+    with pytest.raises(X12SyntaxError) as caught:
+        tokenize_bytes(data, file="odd.x12")
+    assert caught.value.rule == rule
+
+
+# ---- regressions: seeking the first ISA does not depend on the chunking ------------------------
+@pytest.mark.parametrize("glued", ["I", "XX", "VI"])
+def test_a_glued_isa_is_rejected_whatever_the_chunk_size(glued: str):
+    # GIVEN an interchange with letters glued in front of its ISA ("IISA*...": not a word start)
+    data = (glued + interchange(BODY)).encode()
+    # WHEN tokenized with chunk sizes from 1 character up
+    rules = set()
+    for size in (1, 2, 3, 4, 5, 1 << 20):
+        with pytest.raises(X12SyntaxError) as caught:
+            tokenize_bytes(data, chunk_chars=size)
+        rules.add(caught.value.rule)
+    # THEN it is never taken for an ISA, however the chunks fall
+    assert rules == {Rule.NO_ISA}
+
+
+def test_an_isa_after_junk_is_found_whatever_the_chunk_size():
+    # GIVEN junk ending in words that contain "ISA" and "IS", then a real ISA on its own line
+    data = ("VISA IISA* HIS\nIS\n" + interchange(BODY)).encode()
+    # WHEN tokenized with chunk sizes from 1 character up
+    results = [tokenize_bytes(data, chunk_chars=size) for size in (1, 2, 3, 4, 5, 1 << 20)]
+    # THEN the real ISA is found every time, with the same segments
+    assert all(result == results[-1] for result in results)
+    assert ids(results[-1]) == ["ISA", "GS", "ST", "CLP", "SE", "GE", "IEA"]
