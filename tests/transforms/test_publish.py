@@ -140,3 +140,55 @@ def test_published_file_mode_is_owner_only_unless_group_read_is_asked(tmp_path, 
     monkeypatch.setenv("RCM_PUBLISHED_FILE_MODE", "0644")  # world-readable is refused
     with pytest.raises(RcmError, match="only owner read/write and group read"):
         publish_mod.publish(tmp_path)
+
+
+def test_published_sha256_is_the_published_files(tmp_path):
+    # GIVEN a build database
+    paths = Paths(tmp_path)
+    _make_build(paths, 7)
+    # WHEN it is published (hashed while the kernel copies it)
+    out = publish_mod.publish(tmp_path)
+    # THEN the reported SHA-256 is that of the file analysts open, byte for byte the build's
+    assert out["sha256"] == _sha(paths.analytics_db) == _sha(paths.build_db)
+
+
+def test_buffered_copy_when_the_kernel_cannot_copy(tmp_path, monkeypatch):
+    # GIVEN a kernel or file system without copy_file_range for these files
+    import errno
+
+    paths = Paths(tmp_path)
+    _make_build(paths, 3)
+
+    def unsupported(*args, **kwargs):
+        raise OSError(errno.EXDEV, "cross-device")
+
+    monkeypatch.setattr(publish_mod.os, "copy_file_range", unsupported)
+    # WHEN publishing  THEN the buffered copy publishes the same bytes, owner-only, readable
+    out = publish_mod.publish(tmp_path)
+    assert out["sha256"] == _sha(paths.analytics_db) == _sha(paths.build_db)
+    assert (paths.analytics_db.stat().st_mode & 0o777) == 0o600
+    reader = duckdb.connect(str(paths.analytics_db), read_only=True)
+    assert reader.execute("select v from marts.t").fetchone() == (3,)
+    reader.close()
+
+
+def test_a_copy_shorter_than_the_build_is_never_published(tmp_path, monkeypatch):
+    # GIVEN a published version 1, then a version 2 whose copy comes out shorter than the build
+    paths = Paths(tmp_path)
+    _make_build(paths, 1)
+    publish_mod.publish(tmp_path)
+    before = _sha(paths.analytics_db)
+    _make_build(paths, 2)
+    real_copy = publish_mod.copy_file
+
+    def short_copy(src, dst_fd):
+        size = real_copy(src, dst_fd)
+        publish_mod.os.ftruncate(dst_fd, size - 4096)
+        return size - 4096
+
+    monkeypatch.setattr(publish_mod, "copy_file", short_copy)
+    # WHEN publishing  THEN it fails naming the size mismatch, version 1 stays, no copy is left
+    with pytest.raises(RcmError, match="the copy holds"):
+        publish_mod.publish(tmp_path)
+    assert _sha(paths.analytics_db) == before
+    assert not list(paths.warehouse.glob(".*.tmp"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,14 +60,18 @@ def _suite_result(
     )
 
 
-def _forget_run(context: Any, data_dir: Path, gx_suite: str, run_id: str) -> None:
-    """Drop stored results and rendered pages of an earlier attempt of the same run id."""
+def _forget_run(context: Any, data_dir: Path, gx_suites: Collection[str], run_id: str) -> None:
+    """Drop stored results and rendered pages of an earlier attempt of the same run id.
+
+    The results store is listed once for all suites (listing parses every stored key, so its cost
+    grows with the history: once per gate, not once per suite)."""
     store = context.validation_results_store
     for key in list(store.list_keys()):
-        if key.expectation_suite_identifier.name == gx_suite and key.run_id.run_name == run_id:
+        if key.run_id.run_name == run_id and key.expectation_suite_identifier.name in gx_suites:
             store.remove_key(key)
-    pages = docs_dir(data_dir) / "validations" / Path(*gx_suite.split(".")) / run_id
-    shutil.rmtree(pages, ignore_errors=True)
+    for gx_suite in gx_suites:
+        pages = docs_dir(data_dir) / "validations" / Path(*gx_suite.split(".")) / run_id
+        shutil.rmtree(pages, ignore_errors=True)
 
 
 def publish_docs(
@@ -78,17 +82,25 @@ def publish_docs(
     run_time: dt.datetime,
     suites: dict[str, tuple[list[Tally], dict[str, Any], dict[str, Any]]],
 ) -> Path:
-    """Store one result per GX suite (tallies, configs by check, meta), then build the docs."""
+    """Store one result per GX suite (tallies, configs by check, meta), then build the docs.
+
+    With no suite to store (every frame skipped or unreadable) nothing is rendered once the site
+    exists: GX reads an empty list of resources as "all of them" and would re-render every past
+    validation.
+    """
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
 
+    index = docs_dir(data_dir) / "index.html"
+    if not suites and index.is_file():
+        return index
     gx_run_id = RunIdentifier(run_name=run_id, run_time=run_time.replace(tzinfo=dt.UTC))
     rendered: list[Any] = []
+    _forget_run(context, data_dir, set(suites), run_id)
     for gx_suite, (tallies, configs, meta) in suites.items():
-        _forget_run(context, data_dir, gx_suite, run_id)
         meta = {**meta, "run_id": gx_run_id, "validation_time": gx_run_id.run_time}
         result = _suite_result(gx_suite, tallies, configs, meta)
         key = ValidationResultIdentifier(
@@ -100,4 +112,4 @@ def publish_docs(
         rendered += [key, ExpectationSuiteIdentifier(name=gx_suite)]
     # Render this run's pages only (history is not re-rendered every night); the index lists all.
     context.build_data_docs(site_names=[DOCS_SITE_NAME], resource_identifiers=rendered)
-    return docs_dir(data_dir) / "index.html"
+    return index
