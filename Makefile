@@ -33,8 +33,11 @@ $(UV):
 	@$(PYTHON) -m venv .uv
 	@.uv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-$(STAMP): pyproject.toml uv.lock | $(UV)
-	@UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
+# --compile-bytecode: every task, gate and test imports Airflow, GX, pandas and dbt; with
+# PYTHONDONTWRITEBYTECODE set (here and on many CI machines) nothing would ever cache their
+# bytecode, and each process would compile them again (GX alone: 7.4 s -> 3.5 s to import).
+$(STAMP): pyproject.toml uv.lock Makefile | $(UV)
+	@UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv from uv.lock (idempotent; fast when nothing changed)
