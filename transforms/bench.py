@@ -103,6 +103,25 @@ PEER_SNIPPETS = {
 }
 
 
+def scan_raw(raw_dir: str | Path) -> int:
+    """Read every value of every raw table once with DuckDB (the warehouse's scale: what any full
+    rebuild must at least read); print and return the rows read."""
+    import duckdb
+
+    con = duckdb.connect(config={"threads": "2"})
+    rows = 0
+    for folder in sorted(p for p in Path(raw_dir).iterdir() if p.is_dir()):
+        files = [str(f) for f in sorted(folder.glob("*.parquet"))]
+        if not files:
+            continue
+        relation = con.read_parquet(files, union_by_name=True)
+        touch = ", ".join(f'sum(hash("{column}"))' for column in relation.columns)
+        rows += con.execute(f"select count(*), {touch} from relation").fetchone()[0]
+    con.close()
+    print(rows)
+    return rows
+
+
 _DATE_TOKEN = re.compile(r"(20\d{6})")
 
 
@@ -162,6 +181,9 @@ def bench_size(size: int, work: Path, as_of: dt.date, start: dt.date, days: int,
         mib = land(gen / "landing", landing, kind, lambda d: cutoff is None or d < cutoff)
         measure(stage, _rcm("ingest", "--data-dir", str(data)), input_mib=mib)
     as_of_s = as_of.isoformat()
+    measure("DuckDB reads every raw table once (every value; scale)",
+            [sys.executable, "-c", "import sys; from transforms.bench import scan_raw; scan_raw(sys.argv[1])",
+             str(data / "raw")], input_mib=_size_mib(data / "raw"))
     measure("code sets (ICD-10-CM from its package)", _rcm("codesets", "--data-dir", str(data)))
     measure("ingestion gate", _rcm("validate", "--gate", "ingestion", "--data-dir", str(data), "--as-of", as_of_s))
     measure("dbt build", _rcm("build", "--data-dir", str(data), "--as-of", as_of_s))

@@ -1,0 +1,29 @@
+"""`transforms.bench` helpers: the raw-layer scan that gives the warehouse's scale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transforms.bench import file_date, scan_raw
+
+
+def test_scan_raw_reads_every_row_of_every_table(tmp_path: Path, capsys):
+    # GIVEN two raw tables, one split over two files, and an empty folder
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "empty").mkdir()
+    pq.write_table(pa.table({"x": [1, 2, 3], "s": ["p", None, "q"]}), tmp_path / "a" / "1.parquet")
+    pq.write_table(pa.table({"x": [4], "s": ["r"]}), tmp_path / "a" / "2.parquet")
+    pq.write_table(pa.table({"d": [dt.date(2026, 1, 1)] * 5}), tmp_path / "b" / "1.parquet")
+    # WHEN scanned  THEN every row is counted once and the count is printed
+    assert scan_raw(tmp_path) == 9
+    assert capsys.readouterr().out.strip() == "9"
+
+
+def test_file_date_reads_the_delivery_date_from_a_generated_name():
+    assert file_date(Path("835_51001_20260316_20260316510010001.835")) == dt.date(2026, 3, 16)
+    assert file_date(Path("no-date.835")) is None
