@@ -4,11 +4,13 @@ A generated practice's files land night by night; after each night `build()` rec
 claims in scope. The warehouse is then copied and rebuilt from scratch (`full_refresh=True`) as of
 the same date, and every mart, intermediate table and the coded lines are compared row for row
 (EXCEPT ALL both ways). A backfill (an as-of date earlier than the last build's) is compared the
-same way. A stub that kept yesterday's rows, or recomputed the wrong claims, leaves differences.
+same way, and one night carries a re-coding that moves a coded line to another claim (both claims
+change). A stub that kept yesterday's rows, or recomputed the wrong claims, leaves differences.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import shutil
@@ -98,12 +100,31 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generated = root / "generated"
     generate(out=generated, claims=400, start=START, days=DAYS, seed=11, defect_rate=0.08)
     data_dir = root / "data"
-    # WHEN its files land night by night and each night builds incrementally
-    for night in NIGHTS:
+    # WHEN its files land night by night and each night builds incrementally; before the second
+    # night a late extract re-codes one line onto another claim (the line moves between claims)
+    for index, night in enumerate(NIGHTS):
         assert _land_until(generated, data_dir, night) > 0
+        if index == 1:
+            _move_a_line_to_another_claim(data_dir, night)
         ingest(data_dir)
         build(data_dir, night)
     return data_dir
+
+
+def _move_a_line_to_another_claim(data_dir: Path, night: dt.date) -> None:
+    """Land an extract that re-codes the first line of an earlier extract onto another claim."""
+    first = sorted((data_dir / "landing" / "encounters").glob("*.csv"))[0]
+    with first.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    moved = dict(rows[0])
+    other = next(row["claim_id"] for row in rows if row["claim_id"] != moved["claim_id"])
+    moved["claim_id"] = other
+    moved["coded_at"] = f"{night.isoformat()}T08:00:00"
+    target = data_dir / "landing" / "encounters" / f"encounters_{night:%Y%m%d}_recode.csv"
+    with target.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(moved)
 
 
 def test_first_build_is_full_and_later_nights_recompute_a_part(nights: Path):
