@@ -89,3 +89,15 @@
         {{- local_md5(parts | join(';')) -}}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Every 837 row a gate finding can point at (claims, lines, diagnoses) with its claim. -#}
+{% macro x837_rows_by_key() -%}
+    select claim_submission_id as row_key, patient_control_number
+    from {{ ref('stg_claims__claims') }}
+    union all
+    select claim_line_id as row_key, patient_control_number
+    from {{ ref('stg_claims__claim_lines') }}
+    union all
+    select claim_diagnosis_id as row_key, patient_control_number
+    from {{ ref('stg_claims__diagnoses') }}
+{%- endmacro %}

@@ -25,14 +25,7 @@ encounter_rows as (
 
 claim_rows as (
 
-    select claim_submission_id as row_key, patient_control_number
-    from {{ ref('stg_claims__claims') }}
-    union all
-    select claim_line_id as row_key, patient_control_number
-    from {{ ref('stg_claims__claim_lines') }}
-    union all
-    select claim_diagnosis_id as row_key, patient_control_number
-    from {{ ref('stg_claims__diagnoses') }}
+    {{ x837_rows_by_key() }}
 
 ),
 

@@ -113,16 +113,7 @@ finding_claims as (
     left join encounter_rows
         on window_findings.table_name = 'encounter_lines'
         and window_findings.row_key = encounter_rows.encounter_line_id
-    left join (
-        select claim_submission_id as row_key, patient_control_number
-        from {{ ref('stg_claims__claims') }}
-        union all
-        select claim_line_id as row_key, patient_control_number
-        from {{ ref('stg_claims__claim_lines') }}
-        union all
-        select claim_diagnosis_id as row_key, patient_control_number
-        from {{ ref('stg_claims__diagnoses') }}
-    ) as claim_rows
+    left join ({{ x837_rows_by_key() }}) as claim_rows
         on window_findings.table_name <> 'encounter_lines'
         and window_findings.patient_control_number is null
         and window_findings.row_key = claim_rows.row_key
