@@ -186,37 +186,15 @@ denial_reasons as (
 
 ),
 
-ranked_denial_reasons as (
-
-    select
-        *,
-        row_number() over (
-            partition by remit_claim_id order by reason_amount desc, reason_code, group_code
-        ) as reason_rank
-    from denial_reasons
-
-),
-
 listed_denial_reasons as (
 
-    select
-        remit_claim_id,
-        {{ dbt.listagg("group_code || '-' || reason_code", "','", "order by group_code, reason_code") }}
-            as denial_carc_codes,
-        max(case when reason_rank = 1 then reason_code end) as primary_denial_carc_code,
-        max(case when reason_rank = 1 then root_cause end) as denial_root_cause
-    from ranked_denial_reasons
-    group by remit_claim_id
+    {{ list_denial_reasons('denial_reasons', 'remit_claim_id') }}
 
 ),
 
 listed_remarks as (
 
-    select
-        remit_claim_id,
-        {{ dbt.listagg('remark_code', "','", 'order by remark_code') }} as remark_codes
-    from (select distinct remit_claim_id, remark_code from remarks) as distinct_remarks
-    group by remit_claim_id
+    {{ list_remarks('remarks', 'remit_claim_id') }}
 
 ),
 
