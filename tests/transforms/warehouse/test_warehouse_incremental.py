@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from transforms.bench import file_date
 from transforms.generate import generate
 from transforms.ingest import ingest
 from transforms.warehouse import build
@@ -35,8 +36,6 @@ MUST_HAVE_ROWS = {"fct_claims", "fct_claim_lines", "fct_remittance_claims",
 
 def _land_until(generated: Path, data_dir: Path, last_day: dt.date) -> int:
     """Hard-link every generated file delivered on or before `last_day`; return how many."""
-    from transforms.bench import file_date
-
     count = 0
     for path in sorted((generated / "landing").rglob("*")):
         day = file_date(path) if path.is_file() else None
@@ -113,7 +112,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _move_a_line_to_another_claim(data_dir: Path, night: dt.date) -> None:
     """Land an extract that re-codes the first line of an earlier extract onto another claim."""
-    first = sorted((data_dir / "landing" / "encounters").glob("*.csv"))[0]
+    first = min((data_dir / "landing" / "encounters").glob("*.csv"))
     with first.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     moved = dict(rows[0])
