@@ -156,7 +156,7 @@ class ParquetSink:
             secure_dir(self.target.parent)
             self._temp = temp_path(self.target)
             self._handle = _open_private(self._temp)
-            # plain encoding + zstd: ~40 % less write time than dictionary pages, and smaller
+            # plain encoding + zstd: less write time than dictionary pages, and smaller files
             self._writer = pq.ParquetWriter(self._handle, arrow_schema(self.table),
                                             compression=PARQUET_COMPRESSION, use_dictionary=False)
         batch = rows_to_batch(self.table, self._buffer)
