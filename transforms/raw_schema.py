@@ -13,16 +13,21 @@ Columns flagged PHI are marked in `PHI_COLUMNS` and carry `meta: {phi: true}` in
 from __future__ import annotations
 
 MONEY = "DECIMAL(18,2)"
-QTY = "DECIMAL(12,2)"
+# X12 `R` quantities (units, days) may carry any number of decimals; six keep every real one exact
+# (anesthesia minutes, NDC quantities such as 0.333). A seventh non-zero decimal is rounded and
+# recorded as a finding (see transforms.x12.values.parse_quantity).
+QTY = "DECIMAL(18,6)"
 
-# Lineage carried by every X12 row (segment_position: 1-based index of the row's anchor segment
-# in the file, counting every segment from the first ISA).
+# Lineage carried by every X12 row (x12_version: the enclosing GS08, e.g. 005010X221A1 or
+# 004010X091A1; segment_position: 1-based index of the row's anchor segment in the file, counting
+# every segment from the first ISA).
 X12_LINEAGE: list[tuple[str, str]] = [
     ("file_name", "VARCHAR"),
     ("file_sha256", "VARCHAR"),
     ("interchange_control_number", "VARCHAR"),
     ("group_control_number", "VARCHAR"),
     ("transaction_control_number", "VARCHAR"),
+    ("x12_version", "VARCHAR"),
     ("segment_position", "BIGINT"),
 ]
 
@@ -31,7 +36,6 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
     "x835_payments": [
         ("payment_id", "VARCHAR"),
         *X12_LINEAGE,
-        ("x12_version", "VARCHAR"),                 # GS08
         ("transaction_handling_code", "VARCHAR"),   # BPR01
         ("payment_amount", MONEY),                  # BPR02
         ("credit_debit_flag", "VARCHAR"),           # BPR03
@@ -44,6 +48,8 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("payee_id", "VARCHAR"),                    # N1*PE N104 (NPI when N103=XX)
         ("payee_id_qualifier", "VARCHAR"),          # N1*PE N103
         ("payee_name", "VARCHAR"),
+        ("payee_npi", "VARCHAR"),                   # N1*PE N104 when N103=XX
+        ("payee_tax_id", "VARCHAR"),                # N1*PE N104 when N103=FI, else 1000B REF*TJ
         ("production_date", "DATE"),                # DTM*405
         ("claim_count", "INTEGER"),
         ("claim_paid_total", MONEY),                # sum CLP04
@@ -148,7 +154,6 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
     "x837_claims": [
         ("claim_submission_id", "VARCHAR"),
         *X12_LINEAGE,
-        ("x12_version", "VARCHAR"),                 # GS08
         ("claim_type", "VARCHAR"),                  # '837P' | '837I'
         ("batch_id", "VARCHAR"),                    # BHT03
         ("submission_date", "DATE"),                # BHT04, else GS04
@@ -230,6 +235,8 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("units_loaded", "BIGINT"),
         ("units_quarantined", "BIGINT"),
         ("row_counts", "VARCHAR"),                  # JSON object: raw table -> rows written
+        ("x12_versions", "VARCHAR"),                # distinct GS08 values in the file, comma-separated
+        ("finding_count", "BIGINT"),                # findings recorded (see ingest_findings)
     ],
     "quarantine_records": [
         ("ingest_run_id", "VARCHAR"),
@@ -243,6 +250,21 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("rule", "VARCHAR"),                        # machine-readable rule id, e.g. 'se01_count'
         ("message", "VARCHAR"),                     # one sentence; never a patient identifier
         ("quarantine_path", "VARCHAR"),             # where the rejected bytes were written
+        ("recorded_at", "TIMESTAMP"),
+    ],
+    # ---- defects that did not stop a unit from loading (one Parquet file per ingest run) ----
+    "ingest_findings": [
+        ("ingest_run_id", "VARCHAR"),
+        ("file_name", "VARCHAR"),
+        ("file_sha256", "VARCHAR"),
+        ("position", "BIGINT"),                     # segment position (X12)
+        ("segment_id", "VARCHAR"),
+        ("element", "VARCHAR"),                     # e.g. 'IEA02', 'SVC05'
+        ("transaction_control_number", "VARCHAR"),  # ST02 of the set it is in, when in one
+        ("scope", "VARCHAR"),                       # interchange | group | transaction | value
+        ("rule", "VARCHAR"),                        # e.g. 'iea02_control_number', 'negative_units'
+        ("severity", "VARCHAR"),                    # 'warning' (loaded as read) | 'error'
+        ("message", "VARCHAR"),                     # one sentence; never a patient identifier
         ("recorded_at", "TIMESTAMP"),
     ],
 }
@@ -266,6 +288,8 @@ PHI_COLUMNS: dict[str, frozenset[str]] = {
     "encounter_lines": frozenset({"patient_id", "patient_birth_date"}),
 }
 
+# Ingestion's own records (one Parquet file per ingest run), as opposed to data from landed files.
+RECORD_TABLES = ("file_manifest", "quarantine_records", "ingest_findings")
 X835_TABLES = tuple(t for t in RAW_TABLES if t.startswith("x835_"))
 X837_TABLES = tuple(t for t in RAW_TABLES if t.startswith("x837_"))
 

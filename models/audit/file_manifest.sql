@@ -23,7 +23,9 @@ final as (
         units_loaded,
         units_quarantined,
         units_in - units_loaded - units_quarantined as units_unaccounted,
-        row_counts
+        row_counts,
+        x12_versions,
+        finding_count
     from manifest
 
 )

@@ -402,7 +402,7 @@ def raw_duplicate_problems(data_dir: Path) -> list[str]:
     """No row twice in raw/ (row ids unique per table across files), no file loaded twice in the
     manifest, no raw file without a manifest entry, no quarantine records without a manifest, and
     every manifest row reconciling (units in = loaded + quarantined, or a duplicate)."""
-    from transforms.raw_schema import RAW_TABLES
+    from transforms.raw_schema import RAW_TABLES, RECORD_TABLES
 
     raw = data_dir / "raw"
     con = duckdb.connect()
@@ -422,7 +422,7 @@ def raw_duplicate_problems(data_dir: Path) -> list[str]:
     problems += [f"file {sha[:12]} loaded {n} times" for sha, n in loaded.items() if n > 1]
     problems += [f"{name!r} recorded {n} times" for (name, _), n in pairs.items() if n > 1]
     for table, columns in RAW_TABLES.items():
-        if table in ("file_manifest", "quarantine_records"):
+        if table in RECORD_TABLES:
             continue
         key = columns[0][0]
         rows, distinct = con.execute(f'select count(*), count(distinct "{key}") from '

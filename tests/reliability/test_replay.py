@@ -33,10 +33,10 @@ from reliability_support import (
 )
 
 from transforms.ingest import ingest
-from transforms.raw_schema import RAW_TABLES
+from transforms.raw_schema import RAW_TABLES, RECORD_TABLES
 from transforms.settings import Paths
 
-DATA_TABLES = [t for t in RAW_TABLES if t not in ("file_manifest", "quarantine_records")]
+DATA_TABLES = [t for t in RAW_TABLES if t not in RECORD_TABLES]
 
 
 def reversal_pair(feed: Feed) -> tuple[str, str]:

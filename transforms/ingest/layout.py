@@ -207,9 +207,12 @@ def table_dir(data_dir: Path, table: str) -> Path:
 def ensure_raw_layout(data_dir: Path) -> dict[str, str]:
     """Give every raw table a folder and a zero-row `_schema.parquet` with its exact Arrow schema.
 
-    Created on the first run and never rewritten; a `_schema.parquet` whose schema no longer matches
-    the contract raises `RawLayoutError` (the contract changed: migrate, do not overwrite silently).
-    Returns {table: 'created' | 'present'}. Also tightens raw/ and quarantine/ to 0o700.
+    Created on the first run. When the contract grew compatibly since (columns added, a decimal
+    widened without losing digits; see `compatible_growth`), the schema file is rewritten and the
+    Parquet files already there stay as they are: dbt reads each table with `union_by_name`, so
+    older files show the new columns as null. Any other difference raises `RawLayoutError` (migrate,
+    do not overwrite silently). Returns {table: 'created' | 'present' | 'migrated'}. Also tightens
+    raw/ and quarantine/ to 0o700.
     """
     paths = Paths(Path(data_dir))
     secure_dir(paths.raw)
@@ -221,15 +224,37 @@ def ensure_raw_layout(data_dir: Path) -> dict[str, str]:
         expected = arrow_schema(table)
         if target.exists():
             found = pq.read_schema(target)
-            if not found.equals(expected, check_metadata=False):
-                raise RawLayoutError(
+            if found.equals(expected, check_metadata=False):
+                status[table] = "present"
+                continue
+            if compatible_growth(found, expected):
+                write_table_atomic(target, expected.empty_table())
+                status[table] = "migrated"
+                continue
+            raise RawLayoutError(
                     f"{target} does not match the raw contract for {table}; the contract changed "
                     "since it was created: migrate the raw layer before ingesting")
-            status[table] = "present"
-            continue
         write_table_atomic(target, expected.empty_table())
         status[table] = "created"
     return status
+
+
+def compatible_growth(old: pa.Schema, new: pa.Schema) -> bool:
+    """Every old column is still there (by name) with the same type or a decimal that holds every
+    value the old one could; new columns may appear anywhere. Files written under `old` then read
+    correctly next to files written under `new` (DuckDB `union_by_name`)."""
+    for field in old:
+        if new.get_field_index(field.name) < 0:
+            return False
+        target = new.field(field.name).type
+        if target == field.type:
+            continue
+        if not (pa.types.is_decimal(field.type) and pa.types.is_decimal(target)):
+            return False
+        if target.scale < field.type.scale or \
+                target.precision - target.scale < field.type.precision - field.type.scale:
+            return False
+    return True
 
 
 def remove_stale_temporaries(data_dir: Path) -> int:

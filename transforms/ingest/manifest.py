@@ -21,6 +21,7 @@ from transforms.ingest.schema import arrow_schema
 
 MANIFEST_TABLE = "file_manifest"
 QUARANTINE_TABLE = "quarantine_records"
+FINDINGS_TABLE = "ingest_findings"
 STATUS_LOADED = "loaded"
 STATUS_DUPLICATE = "duplicate"
 STATUS_QUARANTINED = "quarantined"
@@ -71,7 +72,7 @@ class ManifestHistory:
 
 
 def write_records(raw_dir: Path, table: str, run_id: str, records: list[dict]) -> Path | None:
-    """Write one run's manifest or quarantine records (nothing when there are none)."""
+    """Write one run's manifest, quarantine or finding records (nothing when there are none)."""
     if not records:
         return None
     data = pa.Table.from_pylist(records, schema=arrow_schema(table))
@@ -79,19 +80,23 @@ def write_records(raw_dir: Path, table: str, run_id: str, records: list[dict]) -
 
 
 def remove_orphan_records(raw_dir: Path) -> list[str]:
-    """Delete quarantine records of runs that never wrote their manifest (killed mid-commit).
+    """Delete quarantine and finding records of runs that never wrote their manifest (killed
+    mid-commit).
 
-    A run writes its quarantine records just before its manifest, and every record belongs to a
+    A run writes those records just before its manifest, and every record belongs to a
     file the manifest lists, so records without a manifest of the same run id come from a run that
     died in between; the next run handles those files again and records them anew. Call under the
     ingest lock. Returns the run ids whose records were removed.
     """
-    records, manifests = raw_dir / QUARANTINE_TABLE, raw_dir / MANIFEST_TABLE
-    if not records.is_dir():
-        return []
-    removed = []
-    for path in sorted(records.glob("*.parquet")):
-        if path.name != SCHEMA_FILE and not (manifests / path.name).exists():
-            path.unlink(missing_ok=True)
-            removed.append(path.stem)
+    manifests = raw_dir / MANIFEST_TABLE
+    removed: list[str] = []
+    for table in (QUARANTINE_TABLE, FINDINGS_TABLE):
+        records = raw_dir / table
+        if not records.is_dir():
+            continue
+        for path in sorted(records.glob("*.parquet")):
+            if path.name != SCHEMA_FILE and not (manifests / path.name).exists():
+                path.unlink(missing_ok=True)
+                if path.stem not in removed:
+                    removed.append(path.stem)
     return removed

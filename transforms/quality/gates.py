@@ -104,7 +104,7 @@ def latest_batch(data_dir: Path, ingest_run_id: str | list[str] | None = None) -
         con.close()
     batch = Batch(",".join(run_ids))
     for table in raw_schema.RAW_TABLES:
-        if table in ("file_manifest", "quarantine_records"):
+        if table in raw_schema.RECORD_TABLES:
             continue
         paths = [raw / table / f"{sha}.parquet" for sha in shas]
         batch.files[table] = [p for p in paths if p.is_file()]

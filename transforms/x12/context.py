@@ -52,10 +52,12 @@ class TransactionContext:
         return self.file_sha256[:16]
 
 
-def lineage_values(context: TransactionContext) -> tuple[str, str, str, str, str]:
-    """The five lineage columns in contract order (file_name .. transaction_control_number)."""
+def lineage_values(context: TransactionContext) -> tuple[str, str, str, str, str, str | None]:
+    """The lineage columns before `segment_position`, in contract order (file_name ..
+    x12_version)."""
     return (context.file_name, context.file_sha256, context.interchange_control_number,
-            context.group_control_number, context.transaction_control_number)
+            context.group_control_number, context.transaction_control_number,
+            context.version or None)
 
 
 def element(segment: list[str], index: int) -> str:

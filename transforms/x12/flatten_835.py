@@ -172,6 +172,7 @@ class X835Flattener(Flattener):
         self._payer: list[str] = []
         self._payer_ref_2u: str | None = None
         self._payee: list[str] = []
+        self._payee_ref_tj: str | None = None
         self._production_date: dt.date | None = None
         self._claim: _Claim | None = None
         self._line: _Line | None = None
@@ -211,6 +212,8 @@ class X835Flattener(Flattener):
             self._claim.references.append(f"{qualifier}:{value}")  # type: ignore[union-attr]
         elif loop == PAYER and qualifier == "2U" and self._payer_ref_2u is None:
             self._payer_ref_2u = value or None
+        elif loop == PAYEE and qualifier == "TJ" and self._payee_ref_tj is None:
+            self._payee_ref_tj = value or None
 
     def _dtm(self, seg: list[str]) -> None:
         loop = self._loop
@@ -512,10 +515,12 @@ class X835Flattener(Flattener):
         difference = signed - (self._claim_paid - self._plb_total)
         trn, payer, payee = self._trn, self._payer, self._payee
         trace_originator = element(trn, 3) or None
+        payee_qualifier, payee_code = element(payee, 3), element(payee, 4) or None
+        payee_npi = payee_code if payee_qualifier == "XX" else None
+        payee_tax_id = (payee_code if payee_qualifier == "FI" else None) or self._payee_ref_tj
         self.rows["x835_payments"].append(_new(X835Payment, (
             self._payment_id,                       # payment_id
             *self._lineage, self.context.st_position,  # lineage, segment_position (ST)
-            self.context.version or None,           # x12_version (GS08)
             element(bpr, 1) or None,                # transaction_handling_code
             self._payment,                          # payment_amount (BPR02)
             element(bpr, 3) or None,                # credit_debit_flag
@@ -528,6 +533,8 @@ class X835Flattener(Flattener):
             element(payee, 4) or None,              # payee_id
             element(payee, 3) or None,              # payee_id_qualifier
             element(payee, 2) or None,              # payee_name
+            payee_npi,                              # payee_npi (N103=XX)
+            payee_tax_id,                           # payee_tax_id (N103=FI, else REF*TJ)
             self._production_date,                  # production_date (DTM*405)
             self._claim_count,                      # claim_count
             self._claim_paid,                       # claim_paid_total

@@ -405,7 +405,6 @@ class X837Flattener(Flattener):
         self.rows["x837_claims"].append(_new(X837Claim, (
             claim.id,                               # claim_submission_id
             *self._lineage, claim.position,         # lineage, segment_position (CLM)
-            self.context.version or None,           # x12_version (GS08)
             claim_type,                             # claim_type (837P | 837I)
             self._batch_id,                         # batch_id (BHT03)
             self._submission_date or self._group_date(),  # submission_date (BHT04, else GS04)

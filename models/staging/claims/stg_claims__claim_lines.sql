@@ -26,7 +26,7 @@ renamed as (
         revenue_code,
         {{ money('billed_amount') }} as billed_amount,
         unit_basis_code,
-        cast(units as decimal(12, 2)) as units,
+        cast(units as decimal(18, 6)) as units,
         place_of_service_code,
         diagnosis_pointer_1,
         diagnosis_pointer_2,

@@ -21,7 +21,9 @@ renamed as (
         units_in,
         units_loaded,
         units_quarantined,
-        row_counts
+        row_counts,
+        x12_versions,
+        coalesce(finding_count, 0) as finding_count
 
     from source
 

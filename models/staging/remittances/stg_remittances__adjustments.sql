@@ -20,7 +20,7 @@ renamed as (
         upper(trim(group_code)) as group_code,
         trim(reason_code) as reason_code,
         {{ money('adjustment_amount') }} as adjustment_amount,
-        cast(adjustment_quantity as decimal(12, 2)) as adjustment_quantity
+        cast(adjustment_quantity as decimal(18, 6)) as adjustment_quantity
 
     from source
 

@@ -29,6 +29,8 @@ renamed as (
         payee_id,
         payee_id_qualifier,
         payee_name,
+        payee_npi,
+        payee_tax_id,
         cast(production_date as date) as production_date,
         claim_count,
         {{ money('claim_paid_total') }} as claim_paid_total,
