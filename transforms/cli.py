@@ -209,34 +209,32 @@ def x12() -> None:
 @x12.command("inspect")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True,
-              help="Treat wrong envelope counts (SE01, GE01, IEA01) as unparseable (exit 2) instead of "
-                   "reporting them under envelope_errors.")
+              help="The old rule: envelope defects (SE01/SE02, GE01/GE02, IEA01/IEA02) reject the "
+                   "transaction sets they enclose, and any finding makes the exit code 2.")
 def x12_inspect(files: tuple[Path, ...], strict: bool) -> None:
-    """Print one JSON object per FILE: envelope counts, claims, lines and money totals, balance errors.
+    """Print one JSON object per FILE: envelopes, versions, claims, lines, money totals, balance
+    errors, `findings` (defects that leave the money readable) and `rejected` transaction sets.
 
-    Exit code 0 when every file parses (even unbalanced, even with miscounted envelopes, which are
-    listed under `envelope_errors`; `rcm ingest` quarantines such transaction sets), 2 when one
-    cannot be parsed.
+    Exit code 0 when the money of every transaction set can be read (even unbalanced, even with
+    envelope findings, which `rcm ingest` records and loads); 2 when a file cannot be tokenized or a
+    transaction set would be quarantined (with --strict, also when there is any finding).
     """
-    from transforms.x12.constants import Rule
     from transforms.x12.errors import X12Error
     from transforms.x12.inspect import inspect_file
 
-    count_rules = {Rule.SE01_COUNT, Rule.GE01_COUNT, Rule.IEA01_COUNT}
     status = 0
     for path in files:
         try:
-            try:
-                summary = inspect_file(path)
-                summary["envelope_errors"] = []
-            except X12Error as exc:
-                if strict or exc.rule not in count_rules:
-                    raise
-                summary = inspect_file(path, check_counts=False)
-                summary["envelope_errors"] = [exc.as_dict()]
-            click.echo(json.dumps(summary))
+            summary = inspect_file(path, strict=strict)
         except X12Error as exc:
             click.echo(f"{path}: {exc}", err=True)
+            status = 2
+            continue
+        click.echo(json.dumps(summary))
+        if summary["rejected"] or (strict and summary["findings"]):
+            for problem in summary["rejected"] or summary["findings"]:
+                click.echo(f"{path}: segment {problem['position']}: {problem['message']} "
+                           f"[{problem['rule']}]", err=True)
             status = 2
     sys.exit(status)
 

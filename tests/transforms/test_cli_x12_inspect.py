@@ -32,8 +32,9 @@ def test_miscounted_envelopes_are_reported_not_refused_unless_strict():
     assert result.exit_code == 0
     summary = json.loads(result.output)
     assert (summary["claims"], summary["service_lines"], summary["billed_total"]) == (6, 10, "3000.00")
-    assert [e["rule"] for e in summary["envelope_errors"]] == ["se01_count"]
-    assert summary["envelope_errors"][0]["position"] == 149
+    assert [(e["rule"], e["position"]) for e in summary["findings"]] == [
+        ("se01_count", 149), ("se01_count", 296), ("ge01_count", 297)]
+    assert summary["x12_versions"] == ["005010X222A1"] and summary["rejected"] == []
     # AND with --strict the same file is unparseable (exit 2, reason on stderr)
     strict = CliRunner().invoke(main, ["x12", "inspect", "--strict", sample])
     assert strict.exit_code == 2 and "se01_count" in strict.stderr

@@ -63,6 +63,7 @@ from transforms.ingest.layout import (
     temp_path,
 )
 from transforms.ingest.manifest import (
+    FINDINGS_TABLE,
     MANIFEST_TABLE,
     QUARANTINE_TABLE,
     STATUS_DUPLICATE,
@@ -109,7 +110,8 @@ class FileResult:
     duplicate_of: str | None = None
     row_counts: dict[str, int] = field(default_factory=dict)
     rules: list[str] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)   # X12Finding.as_dict(), in file order
+    x12_versions: list[str] = field(default_factory=list)
 
     def reconciles(self) -> bool:
         return self.units_in == self.units_loaded + self.units_duplicate + self.units_quarantined
@@ -129,7 +131,26 @@ class FileResult:
             "units_loaded": self.units_loaded,
             "units_quarantined": self.units_quarantined,
             "row_counts": json.dumps(self.row_counts, sort_keys=True),
+            "x12_versions": ",".join(self.x12_versions) or None,
+            "finding_count": len(self.findings),
         }
+
+    def finding_records(self, run_id: str, recorded_at: dt.datetime) -> list[dict]:
+        """Rows of raw/ingest_findings for this file."""
+        return [{
+            "ingest_run_id": run_id,
+            "file_name": self.file_name,
+            "file_sha256": self.file_sha256,
+            "position": finding["position"],
+            "segment_id": finding["segment"],
+            "element": finding["element"],
+            "transaction_control_number": finding["transaction_control_number"],
+            "scope": finding["scope"],
+            "rule": finding["rule"],
+            "severity": finding["severity"],
+            "message": finding["message"],
+            "recorded_at": recorded_at,
+        } for finding in self.findings]
 
     def summary(self) -> dict:
         return {
@@ -144,7 +165,8 @@ class FileResult:
             "units_quarantined": self.units_quarantined,
             "row_counts": self.row_counts,
             "quarantine_rules": sorted(set(self.rules)),
-            "warnings": self.warnings,
+            "x12_versions": self.x12_versions,
+            "findings": self.findings,
         }
 
 
@@ -236,7 +258,9 @@ def _load_x12_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
                         status_for(loaded.units_loaded, loaded.units_quarantined),
                         units_in=loaded.units_in, units_loaded=loaded.units_loaded,
                         units_quarantined=loaded.units_quarantined, row_counts=loaded.row_counts,
-                        rules=[r.error.rule for r in loaded.rejections], warnings=loaded.warnings)
+                        rules=[r.error.rule for r in loaded.rejections],
+                        findings=[finding.as_dict() for finding in loaded.findings],
+                        x12_versions=loaded.versions)
     if not loaded.rejections:
         return result
     rows = [quarantine.x12_record(r.error, unit=r.unit, run_id=run.run_id, file_name=landed.name,
@@ -363,9 +387,12 @@ def _account(run: _Run, landed: LandedFile, sha: str | None,
         raise IngestError(f"{landed.name}: units do not reconcile")
     history.add(landed.name, sha, result.units_in, result.status, result.file_kind)
     run.results.append(result)
-    LOG.info("ingest: %s -> %s (%d unit(s) in, %d loaded, %d quarantined%s)",
+    LOG.info("ingest: %s -> %s (%d unit(s) in, %d loaded, %d quarantined%s%s)",
              landed.name, result.status, result.units_in, result.units_loaded,
              result.units_quarantined,
+             f", {len(result.findings)} finding(s): "
+             + ", ".join(sorted({str(f["rule"]) for f in result.findings}))
+             if result.findings else "",
              f", duplicate of {result.duplicate_of}" if result.duplicate_of else "")
     return result
 
@@ -421,6 +448,9 @@ def ingest(data_dir: Path) -> dict:
             # accounts for (records a killed run leaves without a manifest are dropped next run)
             written[QUARANTINE_TABLE] = _as_str(write_records(
                 paths.raw, QUARANTINE_TABLE, run.run_id, run.quarantine_rows))
+            written[FINDINGS_TABLE] = _as_str(write_records(
+                paths.raw, FINDINGS_TABLE, run.run_id,
+                [row for r in run.results for row in r.finding_records(run.run_id, run.started)]))
             written[MANIFEST_TABLE] = _as_str(write_records(
                 paths.raw, MANIFEST_TABLE, run.run_id,
                 [r.manifest_record(run.run_id, loaded_at) for r in run.results]))
@@ -442,6 +472,7 @@ def ingest(data_dir: Path) -> dict:
         "totals": totals,
         "manifest_path": written.get(MANIFEST_TABLE),
         "quarantine_records_path": written.get(QUARANTINE_TABLE),
+        "findings_path": written.get(FINDINGS_TABLE),
         "raw_layout_created": sorted(t for t, state in layout.items() if state == "created"),
     }
 
@@ -476,5 +507,6 @@ def _totals(results: list[FileResult], skipped: int) -> dict:
         "units_duplicate": units_duplicate,
         "units_quarantined": units_quarantined,
         "rows_written": dict(sorted(rows.items())),
+        "findings": sum(len(r.findings) for r in results),
     }
 

@@ -1,7 +1,9 @@
 """Load one X12 file into the raw layer: valid transaction sets in, the rest set aside with a reason.
 
 One streaming pass (`X12Reader`) feeds each valid transaction set's rows to one `ParquetSink` per raw
-table (`raw/<table>/<sha256>.parquet`, committed only at the end). The units are transaction sets:
+table (`raw/<table>/<sha256>.parquet`, committed only at the end). Defects that leave the money
+readable (envelope control numbers and counts, negative units...) load with the set and come back as
+`findings`. The units are transaction sets:
 
 - a transaction set with its own error (bad SE01, an unreadable CLP...) is rejected alone;
 - a group or interchange that closes wrong rejects every transaction set inside it. If some of them
@@ -22,7 +24,7 @@ from typing import BinaryIO
 
 from transforms.ingest.layout import ParquetSink, commit, secure_dir, temp_path
 from transforms.x12.constants import SUPPORTED_TRANSACTIONS
-from transforms.x12.errors import X12Error
+from transforms.x12.errors import X12Error, X12Finding
 from transforms.x12.reader import EnvelopeFailure, X12Reader, paused_gc
 from transforms.x12.tokenizer import Tokenizer
 
@@ -50,7 +52,8 @@ class X12FileLoad:
     units_quarantined: int
     row_counts: dict[str, int]
     rejections: list[Rejection]
-    warnings: list[dict] = field(default_factory=list)
+    findings: list[X12Finding] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)   # distinct GS08 of its transaction sets
     segments: int = 0
     passes: int = 1
 
@@ -64,6 +67,8 @@ class _Pass:
     transactions: int
     segments: int
     kind: str
+    findings: list[X12Finding] = field(default_factory=list)
+    versions: dict[str, None] = field(default_factory=dict)
 
     @property
     def retracted(self) -> set[int]:
@@ -93,6 +98,8 @@ def _read_pass(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
                     result.failed[event.position] = (event.error, event.end_position)
                     continue
                 result.loaded.add(event.position)
+                result.findings.extend(event.findings)
+                result.versions[event.version] = None
                 for table, rows in event.rows.items():
                     if rows:
                         sink = sinks.get(table)
@@ -102,6 +109,7 @@ def _read_pass(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
                                 batch_rows=batch_rows, pending_dirs=pending_dirs)
                         sink.extend(rows)
             result.transactions, result.segments = reader.transactions, reader.segments
+            result.findings.extend(reader.envelope_findings)
     except BaseException:
         result.abort()
         raise
@@ -145,7 +153,11 @@ def load_x12(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
         raise
     rejections = [Rejection(UNIT_TRANSACTION, error, start, end)
                   for start, (error, end) in sorted(current.failed.items())]
-    warnings = [failure.error.as_dict() for failure in current.failures if not failure.transactions]
+    # an envelope problem that encloses no transaction set (text after the last IEA, an empty
+    # group) rejects nothing: it is a finding like the tolerated ones
+    findings = current.findings + [X12Finding.from_error(failure.error)
+                                   for failure in current.failures if not failure.transactions]
+    findings.sort(key=lambda finding: finding.position or 0)
     return X12FileLoad(
         kind=current.kind,
         units_in=current.transactions,
@@ -153,7 +165,8 @@ def load_x12(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
         units_quarantined=len(current.failed),
         row_counts=row_counts,
         rejections=rejections,
-        warnings=warnings,
+        findings=findings,
+        versions=[version for version in current.versions if version],
         segments=current.segments,
         passes=passes,
     )

@@ -68,7 +68,8 @@ DATE_QUALIFIER_SINGLE: Final = "D8"
 DATE_QUALIFIER_RANGE: Final = "RD8"
 CENT: Final = Decimal("0.01")
 MONEY_LIMIT: Final = Decimal(10) ** 16   # DECIMAL(18,2)
-QUANTITY_LIMIT: Final = Decimal(10) ** 10  # DECIMAL(12,2)
+QUANTITY_LIMIT: Final = Decimal(10) ** 12  # DECIMAL(18,6)
+QUANTITY_DECIMALS: Final = 6               # X12 `R` quantities keep up to six decimals exactly
 NUMBER_CHARS: Final = frozenset("0123456789.-+")
 MAX_INTEGER_DIGITS: Final = 9              # INTEGER columns (int32) hold any 9-digit number
 VALUE_CACHE_LIMIT: Final = 16_384         # distinct amounts/dates remembered before a reset
@@ -105,6 +106,9 @@ class Rule:
     MISSING_ELEMENT = "missing_element"
     SEGMENT_OUT_OF_PLACE = "segment_out_of_place"
     UNREADABLE_SEGMENT = "unreadable_segment"
+    # findings (recorded; the unit still loads)
+    NEGATIVE_UNITS = "negative_units"
+    QUANTITY_ROUNDED = "quantity_rounded"
 
 
 # Where an error leaves the reader: the smallest envelope whose contents can no longer be trusted.
@@ -112,3 +116,9 @@ SCOPE_FILE: Final = "file"
 SCOPE_INTERCHANGE: Final = "interchange"
 SCOPE_GROUP: Final = "group"
 SCOPE_TRANSACTION: Final = "transaction"
+SCOPE_VALUE: Final = "value"              # a finding about one element's value
+
+# Envelope rules that become findings (the money loads) unless the reader is strict.
+TOLERATED_ENVELOPE_RULES: Final = frozenset({
+    Rule.SE01_COUNT, Rule.SE02_CONTROL, Rule.GE01_COUNT, Rule.GE02_CONTROL, Rule.IEA01_COUNT,
+    Rule.IEA02_CONTROL})

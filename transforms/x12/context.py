@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from transforms.x12.constants import Rule
-from transforms.x12.errors import X12ContentError
+from transforms.x12.constants import SCOPE_VALUE, Rule
+from transforms.x12.errors import X12ContentError, X12Finding
 from transforms.x12.records import Rows
 from transforms.x12.values import (
     DATE_CACHE,
@@ -28,6 +28,7 @@ from transforms.x12.values import (
     parse_int,
     parse_money,
     parse_quantity,
+    quantity_was_rounded,
 )
 
 
@@ -82,6 +83,7 @@ class Flattener:
     rows: Rows = field(default_factory=dict)
     position: int = 0
     stats: dict[str, Decimal | int] = field(default_factory=dict)
+    findings: list[X12Finding] = field(default_factory=list)
     handlers: ClassVar[dict[str, Callable[[Any, list[str]], None]]] = {}
 
     def __post_init__(self) -> None:
@@ -109,6 +111,14 @@ class Flattener:
             segment_id=segment[0], element=element_name(segment, index) if index else None,
         )
 
+    def finding(self, segment: list[str], index: int | None, rule: str, message: str) -> None:
+        """Record a value that loads as read but deserves a look (e.g. negative units)."""
+        self.findings.append(X12Finding(
+            message, rule=rule, file=self.context.file_name, position=self.position,
+            segment_id=segment[0], element=element_name(segment, index) if index else None,
+            scope=SCOPE_VALUE, transaction_position=self.context.st_position,
+            transaction_control_number=self.context.transaction_control_number))
+
     def out_of_place(self, segment: list[str], where: str) -> X12ContentError:
         return self.error(segment, None, Rule.SEGMENT_OUT_OF_PLACE, f"{segment[0]} outside {where}")
 
@@ -135,12 +145,15 @@ class Flattener:
         if not raw:
             return None
         value = QUANTITY_CACHE.get(raw)
-        if value is not None:
-            return value
-        try:
-            return parse_quantity(raw)
-        except BadValue as exc:
-            raise self._bad(segment, index, exc) from None
+        if value is None:
+            try:
+                value = parse_quantity(raw)
+            except BadValue as exc:
+                raise self._bad(segment, index, exc) from None
+        if len(raw) > 7 and quantity_was_rounded(raw, value):
+            self.finding(segment, index, Rule.QUANTITY_ROUNDED,
+                         "quantity has more than six decimals; rounded to six")
+        return value
 
     def date(self, segment: list[str], index: int) -> dt.date | None:
         raw = segment[index] if index < len(segment) else ""

@@ -95,6 +95,84 @@ class X12ContentError(X12Error):
     scope = SCOPE_TRANSACTION
 
 
+class X12Finding:
+    """A defect that does not stop the money from being read: recorded, and the unit loads.
+
+    Envelope control numbers that disagree (ISA13/IEA02, GS06/GE02, ST02/SE02), wrong counts (SE01,
+    GE01, IEA01), implausible values (negative units). The industry's "accepted with errors":
+    payers send such files every day and the payment they describe is real. `scope` says what the
+    finding is about (interchange, group, transaction or value); `transaction_position` is the ST
+    position of the transaction set it belongs to, when it belongs to one (a finding of a set that
+    is quarantined for another reason is dropped with it).
+    """
+
+    __slots__ = ("element", "file", "message", "position", "rule", "scope", "segment_id",
+                 "severity", "transaction_control_number", "transaction_position")
+
+    def __init__(self, message: str, *, rule: str, file: str | None, position: int | None,
+                 segment_id: str | None, element: str | None, scope: str,
+                 transaction_position: int | None = None,
+                 transaction_control_number: str | None = None,
+                 severity: str = "warning") -> None:
+        self.message = message
+        self.rule = rule
+        self.file = file
+        self.position = position
+        self.segment_id = segment_id
+        self.element = element
+        self.scope = scope
+        self.transaction_position = transaction_position
+        self.transaction_control_number = transaction_control_number
+        self.severity = severity
+
+    @classmethod
+    def from_error(cls, error: X12Error, *, transaction_position: int | None = None,
+                   transaction_control_number: str | None = None) -> X12Finding:
+        return cls(error.message, rule=error.rule, file=error.file, position=error.position,
+                   segment_id=error.segment_id, element=error.element, scope=error.scope,
+                   transaction_position=transaction_position,
+                   transaction_control_number=transaction_control_number)
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild_finding, (self.as_dict(), self.transaction_position))
+
+    def __repr__(self) -> str:
+        return f"X12Finding({self.rule!r}, position={self.position!r})"
+
+    def __str__(self) -> str:
+        where = [self.file or "<input>"]
+        if self.position is not None:
+            where.append(f"segment {self.position}")
+        if self.segment_id:
+            where.append(self.segment_id)
+        if self.element:
+            where.append(f"element {self.element}")
+        return f"{', '.join(where)}: {self.message} [{self.rule}, {self.severity}]"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "position": self.position,
+            "segment": self.segment_id,
+            "element": self.element,
+            "transaction_control_number": self.transaction_control_number,
+            "rule": self.rule,
+            "scope": self.scope,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def _rebuild_finding(state: dict[str, object], transaction_position: int | None) -> X12Finding:
+    return X12Finding(
+        str(state["message"]), rule=str(state["rule"]), file=state["file"],  # type: ignore[arg-type]
+        position=state["position"], segment_id=state["segment"],  # type: ignore[arg-type]
+        element=state["element"], scope=str(state["scope"]),  # type: ignore[arg-type]
+        transaction_position=transaction_position,
+        transaction_control_number=state["transaction_control_number"],  # type: ignore[arg-type]
+        severity=str(state["severity"]))
+
+
 def _rebuild(cls: type[X12Error], state: dict[str, object]) -> X12Error:
     """Unpickle an `X12Error` (errors cross process boundaries in `transforms.ingest.parallel`)."""
     error = cls.__new__(cls)

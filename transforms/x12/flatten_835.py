@@ -34,6 +34,7 @@ from transforms.raw_schema import X835_TABLES
 from transforms.x12.constants import (
     CAS_FIRST_TRIPLE,
     CAS_LAST_TRIPLE,
+    CLAIM_STATUS_REVERSAL,
     CREDIT_DEBIT_DEBIT,
     LEVEL_CLAIM,
     LEVEL_LINE,
@@ -358,9 +359,15 @@ class X835Flattener(Flattener):
         if paid is None:
             paid = self.money(seg, 3, required=True)
         claim.line_count += 1
+        units, original_units = self.quantity(seg, 5), self.quantity(seg, 7)
+        if (units is not None and units < 0 or original_units is not None and original_units < 0) \
+                and claim.clp[2] != CLAIM_STATUS_REVERSAL:
+            # a reversal (CLP02 = 22) negates its quantities too; anywhere else it is implausible
+            self.finding(seg, 5 if units is not None and units < 0 else 7, Rule.NEGATIVE_UNITS,
+                         "service units are negative on a line that is not a reversal")
         self._line = _Line(f"{self._prefix}:{self.position}", self.position, claim.line_count,
                            seg, billed, paid,  # type: ignore[arg-type]
-                           self.quantity(seg, 5), self.quantity(seg, 7))
+                           units, original_units)
         self._loop = LINE
 
     def _amt(self, seg: list[str]) -> None:

@@ -314,6 +314,9 @@ class X837Flattener(Flattener):
         line.service, line.service_segment = seg, seg[0]
         line.billed = self.money(seg, charge_index, required=True)
         line.units = self.quantity(seg, units_index)
+        if line.units is not None and line.units < 0:
+            self.finding(seg, units_index, Rule.NEGATIVE_UNITS,
+                         "service units are negative on a submitted claim line")
 
     def _sv1(self, seg: list[str]) -> None:
         self._service(seg, 2, 4)

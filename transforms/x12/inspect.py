@@ -2,15 +2,17 @@
 
 Counts (interchanges, groups, transaction sets, claims, service lines), money totals as decimal
 strings, reversals (CLP02 = 22) and every balancing failure (line, claim, transaction; see
-`transforms.x12.flatten_835`). The same reader as `rcm ingest`, so `inspect` fails exactly where
-ingestion would quarantine: any envelope or transaction-set error raises `X12Error`.
+`transforms.x12.flatten_835`). The same reader as `rcm ingest`, so `inspect` sees what ingestion loads: defects that leave the money
+readable (envelope control numbers and counts, negative units...) are listed under `findings` and the
+totals include their transaction sets; a transaction set ingestion would quarantine is listed under
+`rejected` (its money is not in the totals); a file that cannot be tokenized raises `X12Error`.
+`strict=True` reads with the old rule (envelope findings reject what they enclose).
 
 Totals: `billed_total` = sum CLP03 + sum CLM02; `paid_total` = sum CLP04; `patient_responsibility_total`
 = sum CLP05; `adjustment_total` = every CAS amount (835 claim and line CAS, 837 COB CAS);
 `plb_total` = every PLB amount; `payment_total` = sum BPR02 as sent (BPR03 = D not negated).
 Balance errors name the level, segment position, control numbers and the difference; never a
-patient identifier or patient control number. `envelope_warnings` lists envelope problems that
-reject no transaction set (text after the last IEA, an empty group with a wrong count).
+patient identifier or patient control number. `x12_versions` lists the GS08 values read.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from transforms.x12.constants import CLAIM_STATUS_REVERSAL
+from transforms.x12.errors import X12Finding
 from transforms.x12.reader import EnvelopeFailure, TransactionResult, X12Reader, paused_gc
 
 ZERO = Decimal("0.00")
@@ -36,21 +39,35 @@ def _balance_error(level: str, row: Any) -> dict[str, str | int]:
     }
 
 
-def inspect_file(path: Path, *, check_counts: bool = True) -> dict[str, Any]:
-    """Summarise one X12 file; raises `X12Error` when any part of it cannot be parsed."""
+def inspect_file(path: Path, *, strict: bool = False) -> dict[str, Any]:
+    """Summarise one X12 file; raises `X12Error` when its bytes cannot be tokenized."""
     path = Path(path)
     summary = _Summary()
+    results: dict[int, TransactionResult] = {}
+    failures: list[EnvelopeFailure] = []
     with path.open("rb") as stream, paused_gc():
-        reader = X12Reader(stream, file_name=path.name, check_counts=check_counts)
+        reader = X12Reader(stream, file_name=path.name, strict=strict)
         for event in reader:
             if isinstance(event, EnvelopeFailure):
-                if event.transactions:  # it rejects transaction sets: ingest would quarantine
-                    raise event.error
-                summary.warnings.append(event.error.as_dict())
-                continue
-            if event.error is not None:
-                raise event.error
-            summary.add(event)
+                failures.append(event)
+            else:
+                results[event.position] = event
+    # an envelope that closed wrong rejects every transaction set inside it, as in `rcm ingest`
+    retracted: dict[int, Any] = {}
+    for failure in failures:
+        if not failure.transactions:
+            summary.findings.append(X12Finding.from_error(failure.error).as_dict())
+        for position in failure.transactions:
+            retracted.setdefault(position, failure.error)
+    for position, event in results.items():
+        error = event.error or retracted.get(position)
+        if error is not None:
+            summary.rejected.append({**error.as_dict(), "transaction_position": position})
+            continue
+        summary.add(event)
+        summary.findings.extend(finding.as_dict() for finding in event.findings)
+    summary.findings.extend(finding.as_dict() for finding in reader.envelope_findings)
+    summary.findings.sort(key=lambda finding: (finding["position"] or 0, str(finding["rule"])))
     return {
         "file": str(path),
         "interchanges": reader.interchanges,
@@ -64,7 +81,9 @@ def inspect_file(path: Path, *, check_counts: bool = True) -> dict[str, Any]:
         "reversals": summary.counts["reversals"],
         "balance_errors": sorted(summary.balance_errors,
                                  key=lambda error: (error["position"], str(error["level"]))),
-        "envelope_warnings": summary.warnings,
+        "x12_versions": sorted(summary.versions),
+        "findings": summary.findings,
+        "rejected": summary.rejected,
     }
 
 
@@ -78,11 +97,15 @@ class _Summary:
         self.counts: Counter[str] = Counter()
         self.kinds: Counter[str] = Counter()
         self.balance_errors: list[dict[str, str | int]] = []
-        self.warnings: list[dict[str, object]] = []
+        self.findings: list[dict[str, object]] = []
+        self.rejected: list[dict[str, object]] = []
+        self.versions: set[str] = set()
 
     def add(self, event: TransactionResult) -> None:
         money, counts, rows = self.money, self.counts, event.rows
         self.kinds[event.transaction_type] += 1
+        if event.version:
+            self.versions.add(event.version)
         for payment in rows.get("x835_payments", ()):
             money["payment_total"] += payment.payment_amount
             if not payment.is_balanced:

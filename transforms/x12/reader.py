@@ -14,8 +14,15 @@
 
 Checks per transaction set: SE01 = number of segments from ST to SE inclusive; SE02 = ST02; segment
 ids are 2-3 upper-case letters/digits; ST01 is 835 or 837; the flattener can read every segment.
-`check_counts=False` skips the three count checks (SE01, GE01, IEA01) but not the control numbers,
-for reading files from senders known to miscount.
+
+Accept with errors (the industry's discipline, as in a 999 "accepted with errors"): wrong counts
+(SE01, GE01, IEA01) and control numbers that disagree (SE02/ST02, GE02/GS06, IEA02/ISA13) do not
+make the money unreadable, so by default they are recorded as `X12Finding`s and the transaction sets
+load: a set's own findings come with its `TransactionResult.findings`, a group's or interchange's
+collect in `X12Reader.envelope_findings`. `strict=True` restores the old rule (they reject what
+they enclose). Structural breaks stay rejections either way: a missing SE, GE or IEA (a truncated
+file must not load half a payment that its complete re-delivery would load again), an ST outside a
+GS, segments outside a transaction set, an unreadable segment or amount.
 """
 
 from __future__ import annotations
@@ -39,12 +46,13 @@ from transforms.x12.constants import (
     SCOPE_TRANSACTION,
     SE,
     ST,
+    TOLERATED_ENVELOPE_RULES,
     TRANSACTION_835,
     TRANSACTION_837,
     Rule,
 )
 from transforms.x12.context import Flattener, TransactionContext, element
-from transforms.x12.errors import X12ContentError, X12EnvelopeError, X12Error
+from transforms.x12.errors import X12ContentError, X12EnvelopeError, X12Error, X12Finding
 from transforms.x12.flatten_835 import X835Flattener
 from transforms.x12.flatten_837 import X837Flattener
 from transforms.x12.records import Rows
@@ -71,6 +79,12 @@ class TransactionResult:
     segments: list[list[str]] | None   # ST..SE as read (keep_segments=True)
     header: tuple[list[str], ...]      # the enclosing ISA and GS as read
     stats: dict = field(default_factory=dict)
+    findings: list[X12Finding] = field(default_factory=list)  # defects that did not reject it
+
+    @property
+    def version(self) -> str:
+        """GS08 of the enclosing group (e.g. 005010X221A1), "" when absent."""
+        return element(self.header[1], 8).strip() if len(self.header) > 1 else ""
 
     @property
     def ok(self) -> bool:
@@ -156,16 +170,18 @@ def _count_agrees(raw: str, expected: int) -> bool:
 class X12Reader:
     """Iterate `TransactionResult` and `EnvelopeFailure` events of one X12 stream.
 
-    After iteration: `interchanges`, `groups`, `transactions`, `segments` hold the counts read.
+    After iteration: `interchanges`, `groups`, `transactions`, `segments` hold the counts read and
+    `envelope_findings` the group and interchange defects that were tolerated.
     Raises `X12SyntaxError` (scope file) when the bytes cannot be tokenized.
     """
 
     def __init__(self, stream: BinaryIO, *, file_name: str, file_sha256: str = "",
-                 check_counts: bool = True, reject: Mapping[int, X12Error] | None = None,
+                 strict: bool = False, reject: Mapping[int, X12Error] | None = None,
                  keep_segments: bool = False, chunk_chars: int = CHUNK_CHARS) -> None:
         self.file_name = file_name
         self.file_sha256 = file_sha256
-        self.check_counts = check_counts
+        self.strict = strict
+        self.envelope_findings: list[X12Finding] = []
         self.reject = reject or {}
         self.keep_segments = keep_segments
         self.interchanges = 0
@@ -305,29 +321,41 @@ class X12Reader:
 
     def _close_transaction(self, tx: _Open, pos: int, seg: list[str]) -> TransactionResult:
         error = tx.error
-        if error is None and self.check_counts \
-                and not _count_agrees(element(seg, 1), pos - tx.position + 1):
-            error = self._envelope_error(
+        problems: list[X12EnvelopeError] = []
+        if not _count_agrees(element(seg, 1), pos - tx.position + 1):
+            problems.append(self._envelope_error(
                 pos, SE, "SE01", Rule.SE01_COUNT,
                 f"SE01 says {element(seg, 1).strip()[:12]!r} segments, the transaction set has "
-                f"{pos - tx.position + 1}", SCOPE_TRANSACTION)
-        if error is None and element(seg, 2).strip() != element(tx.segment, 2).strip():
-            error = self._envelope_error(
-                pos, SE, "SE02", Rule.SE02_CONTROL,
-                "SE02 does not match ST02", SCOPE_TRANSACTION)
+                f"{pos - tx.position + 1}", SCOPE_TRANSACTION))
+        if element(seg, 2).strip() != element(tx.segment, 2).strip():
+            problems.append(self._envelope_error(
+                pos, SE, "SE02", Rule.SE02_CONTROL, "SE02 does not match ST02", SCOPE_TRANSACTION))
+        findings: list[X12Finding] = []
+        if error is None and problems:
+            if self.strict:
+                error = problems[0]
+            else:
+                control = element(tx.segment, 2).strip()
+                findings = [X12Finding.from_error(problem, transaction_position=tx.position,
+                                                  transaction_control_number=control)
+                            for problem in problems]
         rows: Rows = {}
         stats: dict = {}
         if error is None and tx.flattener is not None:
             try:
                 rows = tx.flattener.finish()
                 stats = tx.flattener.stats
+                findings.extend(tx.flattener.findings)
             except X12Error as exc:
                 error = exc.with_file(self.file_name)
             except _UNEXPECTED as exc:
                 error = self._content_error(pos, SE, Rule.UNREADABLE_SEGMENT,
                                             f"transaction set could not be closed "
                                             f"({type(exc).__name__})")
-        return self._result(tx, pos, rows if error is None else {}, error, stats)
+        result = self._result(tx, pos, rows if error is None else {}, error, stats)
+        if error is None:
+            result.findings = findings
+        return result
 
     def _cut_off(self, tx: _Open, pos: int, segment_id: str | None) -> TransactionResult:
         """A transaction set that never reached its SE."""
@@ -388,14 +416,17 @@ class X12Reader:
             if ge is None:
                 error = self._envelope_error(pos, None, None, Rule.MISSING_GE,
                                              "functional group has no GE", SCOPE_GROUP)
-            elif self.check_counts and not _count_agrees(element(ge, 1), gs.count):
-                error = self._envelope_error(
-                    pos, GE, "GE01", Rule.GE01_COUNT,
-                    f"GE01 says {element(ge, 1).strip()[:12]!r} transaction sets, the group has "
-                    f"{gs.count}", SCOPE_GROUP)
-            elif not same_control_number(gs.control, element(ge, 2)):
-                error = self._envelope_error(pos, GE, "GE02", Rule.GE02_CONTROL,
-                                             "GE02 does not match GS06", SCOPE_GROUP)
+            else:
+                problems = []
+                if not _count_agrees(element(ge, 1), gs.count):
+                    problems.append(self._envelope_error(
+                        pos, GE, "GE01", Rule.GE01_COUNT,
+                        f"GE01 says {element(ge, 1).strip()[:12]!r} transaction sets, the group "
+                        f"has {gs.count}", SCOPE_GROUP))
+                if not same_control_number(gs.control, element(ge, 2)):
+                    problems.append(self._envelope_error(pos, GE, "GE02", Rule.GE02_CONTROL,
+                                                         "GE02 does not match GS06", SCOPE_GROUP))
+                error = self._tolerate(problems)
         if error is not None:
             yield EnvelopeFailure(error, tuple(gs.transactions))
 
@@ -409,18 +440,32 @@ class X12Reader:
             if iea is None:
                 error = self._envelope_error(pos, None, None, Rule.MISSING_IEA,
                                              "interchange has no IEA", SCOPE_INTERCHANGE)
-            elif self.check_counts and not _count_agrees(element(iea, 1), isa.count):
-                error = self._envelope_error(
-                    pos, IEA, "IEA01", Rule.IEA01_COUNT,
-                    f"IEA01 says {element(iea, 1).strip()[:12]!r} functional groups, the "
-                    f"interchange has {isa.count}", SCOPE_INTERCHANGE)
-            elif not same_control_number(isa.control, element(iea, 2)):
-                error = self._envelope_error(pos, IEA, "IEA02", Rule.IEA02_CONTROL,
-                                             "IEA02 does not match ISA13", SCOPE_INTERCHANGE)
+            else:
+                problems = []
+                if not _count_agrees(element(iea, 1), isa.count):
+                    problems.append(self._envelope_error(
+                        pos, IEA, "IEA01", Rule.IEA01_COUNT,
+                        f"IEA01 says {element(iea, 1).strip()[:12]!r} functional groups, the "
+                        f"interchange has {isa.count}", SCOPE_INTERCHANGE))
+                if not same_control_number(isa.control, element(iea, 2)):
+                    problems.append(self._envelope_error(
+                        pos, IEA, "IEA02", Rule.IEA02_CONTROL, "IEA02 does not match ISA13",
+                        SCOPE_INTERCHANGE))
+                error = self._tolerate(problems)
         if error is not None:
             yield EnvelopeFailure(error, tuple(isa.transactions))
 
     # -- errors ---------------------------------------------------------------------------------
+    def _tolerate(self, problems: list[X12EnvelopeError]) -> X12EnvelopeError | None:
+        """The error that rejects the envelope (strict), or None after recording the problems as
+        findings (default)."""
+        if not problems:
+            return None
+        if self.strict or any(p.rule not in TOLERATED_ENVELOPE_RULES for p in problems):
+            return problems[0]
+        self.envelope_findings.extend(X12Finding.from_error(p) for p in problems)
+        return None
+
     def _envelope_error(self, pos: int, segment_id: str | None, element_id: str | None,
                         rule: str, message: str, scope: str) -> X12EnvelopeError:
         return X12EnvelopeError(message, rule=rule, file=self.file_name, position=pos,
@@ -433,8 +478,8 @@ class X12Reader:
 
 
 def read_file(path: Path, *, file_name: str | None = None, file_sha256: str = "",
-              check_counts: bool = True) -> Iterator[TransactionResult | EnvelopeFailure]:
+              strict: bool = False) -> Iterator[TransactionResult | EnvelopeFailure]:
     """Events of the X12 file at `path` (see `X12Reader`); the file is closed at the end."""
     with path.open("rb") as stream, paused_gc():
         yield from X12Reader(stream, file_name=file_name or path.name, file_sha256=file_sha256,
-                             check_counts=check_counts)
+                             strict=strict)

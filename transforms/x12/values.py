@@ -1,9 +1,13 @@
 """Element values to Python: money and quantities as Decimal, dates as `datetime.date`, integers.
 
 Pure functions that raise `BadValue` (a ValueError carrying a rule id); the flatteners turn it into an
-`X12ContentError` naming the segment and element. X12 numbers (`R`/`N2` types) are an optional sign,
+`X12ContentError` naming the segment and element. X12 numbers (`R` type) are an optional sign,
 digits and an optional decimal point: no exponents, no blanks, no thousands separators. Money must fit
-DECIMAL(18,2) exactly: an amount with a non-zero third decimal is an error, never rounded.
+DECIMAL(18,2) exactly: an amount with a non-zero third decimal is an error, never rounded. Quantities
+(`R` with any number of decimals in the standard) keep six decimals exactly (DECIMAL(18,6)); a
+seventh non-zero decimal is rounded half-even and `quantity_was_rounded` says so (the flatteners
+record a finding). No element this project reads is an `N` (implied-decimal) type in the 835/837
+guides, so there is no implied-decimal reader.
 Parsed values are memoised in bounded dicts (remittances repeat the same amounts and dates), and the
 usual shape (`-?digits.dd`, in range) goes straight to `Decimal` without the general checks.
 """
@@ -19,6 +23,7 @@ from transforms.x12.constants import (
     MAX_INTEGER_DIGITS,
     MONEY_LIMIT,
     NUMBER_CHARS,
+    QUANTITY_DECIMALS,
     QUANTITY_LIMIT,
     VALUE_CACHE_LIMIT,
     Rule,
@@ -42,7 +47,8 @@ _MONEY, _QUANTITY, _DATES = MONEY_CACHE, QUANTITY_CACHE, DATE_CACHE
 # Exactly two decimals, ASCII digits, and few enough integer digits to be in range: `_decimal`
 # would return `Decimal(raw)` unchanged for these, so they skip its checks (the common case).
 _PLAIN_MONEY = re.compile(r"-?[0-9]{1,16}\.[0-9]{2}").fullmatch
-_PLAIN_QUANTITY = re.compile(r"-?[0-9]{1,10}\.[0-9]{2}").fullmatch
+_PLAIN_QUANTITY = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,6})?").fullmatch
+_QUANTUM = Decimal(1).scaleb(-QUANTITY_DECIMALS)
 
 
 def _decimal(raw: str, rule: str, what: str, limit: Decimal) -> Decimal:
@@ -84,15 +90,38 @@ def parse_money(raw: str) -> Decimal:
 
 
 def parse_quantity(raw: str) -> Decimal:
-    """A quantity (units, days) as a Decimal with two decimals; DECIMAL(12,2) range."""
+    """A quantity (units, days, minutes) as a Decimal, exact to six decimals; DECIMAL(18,6) range.
+
+    `"1.5"` and `"0.333"` are read as written; `"0.3333333"` becomes `0.333333` (see
+    `quantity_was_rounded`)."""
     value = _QUANTITY.get(raw)
     if value is None:
-        value = Decimal(raw) if _PLAIN_QUANTITY(raw) else \
-            _decimal(raw, Rule.INVALID_QUANTITY, "quantity", QUANTITY_LIMIT)
+        if _PLAIN_QUANTITY(raw):
+            value = Decimal(raw)
+        else:
+            if not NUMBER_CHARS.issuperset(raw) or not raw.strip("+-.") \
+                    or raw.count(".") > 1 or "+" in raw[1:] or "-" in raw[1:]:
+                raise BadValue(Rule.INVALID_QUANTITY, "quantity is not a decimal number")
+            try:
+                value = Decimal(raw)
+            except InvalidOperation:
+                raise BadValue(Rule.INVALID_QUANTITY, "quantity is not a decimal number") from None
+            if not value.is_finite():
+                raise BadValue(Rule.INVALID_QUANTITY, "quantity is not a decimal number")
+            if value.as_tuple().exponent < -QUANTITY_DECIMALS:  # type: ignore[operator]
+                value = value.quantize(_QUANTUM)
+        if abs(value) >= QUANTITY_LIMIT:
+            raise BadValue(Rule.INVALID_QUANTITY, "quantity is out of range")
         if len(_QUANTITY) >= VALUE_CACHE_LIMIT:
             _QUANTITY.clear()
         _QUANTITY[raw] = value
     return value
+
+
+def quantity_was_rounded(raw: str, value: Decimal) -> bool:
+    """True when `parse_quantity(raw)` had to drop a non-zero seventh (or later) decimal."""
+    dot = raw.find(".")
+    return dot >= 0 and len(raw) - dot - 1 > QUANTITY_DECIMALS and Decimal(raw) != value
 
 
 def parse_date(raw: str) -> dt.date:

@@ -35,13 +35,13 @@ def test_arrow_types_follow_the_contract():
         assert schema.names == columns(table)
     claims = arrow_schema("x835_claims")
     assert claims.field("paid_amount").type == pa.decimal128(18, 2)
-    assert arrow_schema("x835_service_lines").field("units_paid").type == pa.decimal128(12, 2)
+    assert arrow_schema("x835_service_lines").field("units_paid").type == pa.decimal128(18, 6)
 
 
 def test_rows_to_batch_is_exact_and_refuses_short_rows():
     names = columns("x837_diagnoses")
     row = tuple(range(len(names)))
-    good = ("id", "claim", "f", "sha", "i", "g", "t", 5, "PCN", 1, "ABK", "J189")
+    good = ("id", "claim", "f", "sha", "i", "g", "t", "005010X222A1", 5, "PCN", 1, "ABK", "J189")
     batch = rows_to_batch("x837_diagnoses", [good])
     assert batch.schema == arrow_schema("x837_diagnoses") and batch.num_rows == 1
     with pytest.raises(ValueError):
@@ -74,16 +74,48 @@ def test_ensure_raw_layout_creates_each_table_once_with_its_exact_schema(tmp_pat
 
 
 def test_a_schema_file_that_no_longer_matches_the_contract_is_refused(tmp_path: Path):
+    # GIVEN a schema file with a column the contract no longer has (not a compatible growth)
     ensure_raw_layout(tmp_path)
     stale = tmp_path / "raw" / "x835_remarks" / "_schema.parquet"
-    pq.write_table(pa.schema([("remark_id", pa.string())]).empty_table(), stale)
+    pq.write_table(pa.schema([("remark_id", pa.string()), ("gone", pa.string())]).empty_table(),
+                   stale)
+    with pytest.raises(RawLayoutError, match="x835_remarks"):
+        ensure_raw_layout(tmp_path)
+    # AND a column whose type narrowed is refused too
+    pq.write_table(pa.schema([("remark_id", pa.int64())]).empty_table(), stale)
     with pytest.raises(RawLayoutError, match="x835_remarks"):
         ensure_raw_layout(tmp_path)
 
 
+def test_a_compatible_growth_of_the_contract_migrates_and_old_files_still_read(tmp_path: Path):
+    # GIVEN a raw layer written under an older contract: no x12_version column and units as
+    # DECIMAL(12,2) (what this project wrote before 2026-12), with one data file in it
+    ensure_raw_layout(tmp_path)
+    folder = tmp_path / "raw" / "x835_service_lines"
+    current = arrow_schema("x835_service_lines")
+    old_fields = [pa.field(f.name, pa.decimal128(12, 2) if f.name == "units_paid" else f.type)
+                  for f in current if f.name != "x12_version"]
+    old = pa.schema(old_fields)
+    pq.write_table(old.empty_table(), folder / "_schema.parquet")
+    values = {f.name: [None] for f in old}
+    values.update(remit_line_id=["L1"], units_paid=[Decimal("1.50")], paid_amount=[Decimal("9.99")])
+    pq.write_table(pa.table(values, schema=old), folder / "old.parquet")
+    # WHEN the layout is ensured with today's contract
+    status = ensure_raw_layout(tmp_path)
+    # THEN the table is migrated (schema file rewritten), the old data file is untouched
+    assert status["x835_service_lines"] == "migrated"
+    assert pq.read_schema(folder / "_schema.parquet").equals(current, check_metadata=False)
+    assert pq.read_schema(folder / "old.parquet").get_field_index("x12_version") < 0
+    # AND dbt's union_by_name read sees the old row with the new column null and units exact
+    row = duckdb.connect().execute(
+        "select x12_version, units_paid, paid_amount from read_parquet(?, union_by_name = true) "
+        "where remit_line_id = 'L1'", [str(folder / "*.parquet")]).fetchone()
+    assert row == (None, Decimal("1.5"), Decimal("9.99"))
+
+
 def test_parquet_sink_publishes_all_or_nothing(tmp_path: Path):
     target = tmp_path / "raw" / "x837_diagnoses" / "abc.parquet"
-    row = ("id", "claim", "f", "sha", "i", "g", "t", 5, "PCN", 1, "ABK", "J189")
+    row = ("id", "claim", "f", "sha", "i", "g", "t", "005010X222A1", 5, "PCN", 1, "ABK", "J189")
     # GIVEN a sink that received rows in several batches
     sink = ParquetSink("x837_diagnoses", target, batch_rows=2)
     sink.extend([row] * 5)
@@ -108,8 +140,8 @@ def test_stale_temporaries_are_removed(tmp_path: Path):
 
 
 def test_decimal_money_round_trips_exactly(tmp_path: Path):
-    row = ("a", "p", "c", None, "f", "s", "i", "g", "t", 1, "claim", "CO", "45", Decimal("0.10"),
-           None)
+    row = ("a", "p", "c", None, "f", "s", "i", "g", "t", "005010X221A1", 1, "claim", "CO", "45",
+           Decimal("0.10"), None)
     sink = ParquetSink("x835_adjustments", tmp_path / "a.parquet")
     sink.extend([row])
     sink.commit()

@@ -68,12 +68,14 @@ def test_every_sample_loads_and_money_survives_to_duckdb(tmp_path: Path):
         land(tmp_path, f"{path.parent.name}/{path.name}", path.read_bytes())
     # WHEN ingested
     result = ingest(tmp_path)
-    # THEN units reconcile, only imsweb (miscounted envelopes) is quarantined, and the money read
-    # back from raw Parquet equals inspect's figures to the cent
+    # THEN units reconcile, every file loads (imsweb's miscounted envelopes are findings), and the
+    # money read back from raw Parquet equals inspect's figures to the cent
     assert_reconciles(result)
     statuses = {item["file_name"]: item["status"] for item in result["files"]}
-    assert statuses.pop("837/" + IMSWEB.name) == "quarantined"
     assert set(statuses.values()) == {"loaded"}
+    imsweb = next(item for item in result["files"] if item["file_name"] == "837/" + IMSWEB.name)
+    assert [f["rule"] for f in imsweb["findings"]] == ["se01_count", "se01_count", "ge01_count"]
+    assert result["totals"]["findings"] == 3
     con = duckdb.connect()
     paid, billed = con.execute(
         "select sum(paid_amount), sum(billed_amount) from read_parquet(?)",
@@ -81,7 +83,7 @@ def test_every_sample_loads_and_money_survives_to_duckdb(tmp_path: Path):
     expected = [inspect_file(p) for p in FIXTURES.glob("835/*")]
     assert paid == sum(Decimal(s["paid_total"]) for s in expected)
     assert billed == sum(Decimal(s["billed_total"]) for s in expected)
-    assert result["totals"]["rows_written"]["x837_claims"] == 7
+    assert result["totals"]["rows_written"]["x837_claims"] == 13
     assert parquet_rows(tmp_path, "x835_service_lines") == 57
 
 
@@ -148,18 +150,94 @@ def test_one_bad_transaction_set_is_quarantined_while_the_others_load(tmp_path: 
 
 
 def test_a_broken_group_is_rejected_whole_after_its_sets_were_read(tmp_path: Path):
-    # GIVEN two interchanges; the second's GE02 does not match its GS06
+    # GIVEN two interchanges; the second's group has a stray claim segment between its two sets
+    # (a structural break: which transaction set it belongs to cannot be known)
     good = interchange([good_body("P1")], isa_control="000000001")
-    broken = interchange([good_body("P2"), good_body("P3")], isa_control="000000002", ge02="9")
+    broken = interchange([good_body("P2"), good_body("P3")], isa_control="000000002")
+    second_st = broken.index("ST*835*0002")
+    broken = broken[:second_st] + "CLP*STRAY*1*1*1~" + broken[second_st:]
     path = land(tmp_path, "two.835", good + "\n" + broken)
     # WHEN loaded
     loaded = load_x12(path, file_name="two.835", file_sha256="c" * 64, raw_dir=tmp_path / "raw")
     # THEN a second pass rejected both sets of the broken group, and only P1 was written
     assert loaded.passes == 2
     assert (loaded.units_in, loaded.units_loaded, loaded.units_quarantined) == (3, 1, 2)
-    assert {r.error.rule for r in loaded.rejections} == {"ge02_control_number"}
+    assert {r.error.rule for r in loaded.rejections} == {"segment_outside_transaction"}
     table = pq.read_table(tmp_path / "raw" / "x835_claims" / f"{'c' * 64}.parquet")
     assert table.column("patient_control_number").to_pylist() == ["P1"]
+
+
+def test_envelope_defects_load_the_money_and_are_recorded_per_file(tmp_path: Path):
+    # GIVEN a payment whose IEA02 does not match ISA13 and whose SE01 is off by two (what real
+    # payers send), next to a clean one
+    land(tmp_path, "defects.835", interchange([good_body("P1")], iea02="000000999", se01_offset=2))
+    land(tmp_path, "clean.835", interchange([good_body("P2")], isa_control="000000002"))
+    # WHEN ingested
+    result = ingest(tmp_path)
+    # THEN both load; the defects are findings of their file, in the manifest and in
+    # raw/ingest_findings, each naming file, position, segment, element, rule and severity
+    assert_reconciles(result)
+    by_name = {item["file_name"]: item for item in result["files"]}
+    assert {name: item["status"] for name, item in by_name.items()} == {
+        "defects.835": "loaded", "clean.835": "loaded"}
+    assert [f["rule"] for f in by_name["defects.835"]["findings"]] == [
+        "se01_count", "iea02_control_number"]
+    assert by_name["clean.835"]["findings"] == []
+    con = duckdb.connect()
+    raw = tmp_path / "raw"
+    findings = con.execute(
+        "select file_name, segment_id, element, rule, severity, transaction_control_number "
+        "from read_parquet(?) order by position", [str(raw / "ingest_findings" / "*.parquet")]
+    ).fetchall()
+    assert findings == [("defects.835", "SE", "SE01", "se01_count", "warning", "0001"),
+                        ("defects.835", "IEA", "IEA02", "iea02_control_number", "warning", None)]
+    manifest = dict(con.execute(
+        "select file_name, finding_count from read_parquet(?, union_by_name = true)",
+        [str(raw / "file_manifest" / "*.parquet")]).fetchall())
+    assert manifest == {"defects.835": 2, "clean.835": 0}
+    paid = con.execute("select sum(paid_amount) from read_parquet(?)",
+                       [str(raw / "x835_claims" / "*.parquet")]).fetchone()[0]
+    assert paid == Decimal("160.00")
+
+
+def test_x12_version_is_on_every_raw_row_and_in_the_manifest(tmp_path: Path):
+    # GIVEN a 004010 remittance (GS08 004010X091A1) and a 005010 one
+    land(tmp_path, "old.835", interchange([good_body("P1")], guide="004010X091A1"))
+    land(tmp_path, "new.835", interchange([good_body("P2")], isa_control="000000002"))
+    # WHEN ingested
+    ingest(tmp_path)
+    # THEN every x835 row carries its GS08, and the manifest lists each file's versions
+    con = duckdb.connect()
+    raw = tmp_path / "raw"
+    for table in ("x835_payments", "x835_claims", "x835_adjustments"):
+        rows = dict(con.execute(
+            f"select file_name, string_agg(distinct x12_version, ',') from read_parquet(?) "
+            f"group by file_name", [str(raw / table / "*.parquet")]).fetchall())
+        assert rows == {"old.835": "004010X091A1", "new.835": "005010X221A1"}, table
+    manifest = dict(con.execute(
+        "select file_name, x12_versions from read_parquet(?, union_by_name = true)",
+        [str(raw / "file_manifest" / "*.parquet")]).fetchall())
+    assert manifest == {"old.835": "004010X091A1", "new.835": "005010X221A1"}
+
+
+def test_fractional_and_negative_units_load_with_findings(tmp_path: Path):
+    # GIVEN a payment whose lines carry 1.5 units, 0.333 units, and -2 units (not a reversal)
+    lines = [["CLP", "U1", "1", "30", "30", "", "12"],
+             ["SVC", "HC:99213", "10", "10", "", "1.5"], ["SVC", "HC:J3301", "10", "10", "", "0.333"],
+             ["SVC", "HC:99214", "10", "10", "", "-2"]]
+    land(tmp_path, "units.835", interchange([payment_835([lines], payment="30")]))
+    # WHEN ingested
+    result = ingest(tmp_path)
+    # THEN the payment loads with every quantity exact, and the negative one is a finding that
+    # names SVC05 (and no value is printed)
+    [item] = result["files"]
+    assert item["status"] == "loaded"
+    assert [(f["segment"], f["element"], f["rule"]) for f in item["findings"]] == [
+        ("SVC", "SVC05", "negative_units")]
+    units = [r[0] for r in duckdb.connect().execute(
+        "select units_paid from read_parquet(?) order by segment_position",
+        [str(tmp_path / "raw" / "x835_service_lines" / "*.parquet")]).fetchall()]
+    assert units == [Decimal("1.5"), Decimal("0.333"), Decimal("-2")]
 
 
 def test_empty_garbage_and_unknown_files_are_quarantined_as_files(tmp_path: Path):

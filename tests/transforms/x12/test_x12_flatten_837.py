@@ -21,11 +21,11 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "x12" / "837"
 D = Decimal
 
 
-def rows_of(data: bytes, name: str = "t.837", check_counts: bool = True) -> dict[str, list]:
+def rows_of(data: bytes, name: str = "t.837", strict: bool = False) -> dict[str, list]:
     sha = hashlib.sha256(data).hexdigest()
     tables: dict[str, list] = {table: [] for table in X837_TABLES}
     for event in X12Reader(io.BytesIO(data), file_name=name, file_sha256=sha,
-                           check_counts=check_counts):
+                           strict=strict):
         assert isinstance(event, TransactionResult), event
         assert event.error is None, event.error
         for table, rows in event.rows.items():
@@ -33,8 +33,8 @@ def rows_of(data: bytes, name: str = "t.837", check_counts: bool = True) -> dict
     return tables
 
 
-def sample(name: str, check_counts: bool = True) -> dict[str, list]:
-    return rows_of((FIXTURES / name).read_bytes(), name, check_counts)
+def sample(name: str, strict: bool = False) -> dict[str, list]:
+    return rows_of((FIXTURES / name).read_bytes(), name, strict)
 
 
 # Hand-checked from each file's text: (claim type, claims, lines, diagnoses, sum CLM02, sum lines)
@@ -123,13 +123,16 @@ def test_line_period_rd8():
 def test_imsweb_sample_miscounts_its_envelopes_and_reads_when_counts_are_forgiven():
     name = "imsweb-x12-parser__x12_complex.txt"
     # GIVEN imsweb's x12_complex.txt, whose SE01 (25, 26) and GE01 (1) do not match the file
-    # WHEN inspected strictly  THEN it is rejected with the SE01 rule (as ingest would quarantine)
-    with pytest.raises(X12Error) as caught:
-        inspect_file(FIXTURES / name)
-    assert (caught.value.rule, caught.value.element, caught.value.position) == (
-        Rule.SE01_COUNT, "SE01", 149)
-    # WHEN read with counts forgiven  THEN 2 ST, 6 claims, 10 lines, 18 diagnoses
-    tables = sample(name, check_counts=False)
+    # WHEN inspected strictly  THEN both sets are rejected with the SE01 rule (the old rule)
+    strict = inspect_file(FIXTURES / name, strict=True)
+    assert [(r["rule"], r["element"], r["position"]) for r in strict["rejected"]][:1] == [
+        (Rule.SE01_COUNT, "SE01", 149)]
+    assert strict["claims"] == 0
+    # WHEN read as ingest does  THEN 2 ST, 6 claims, 10 lines, 18 diagnoses, and the findings say why
+    summary = inspect_file(FIXTURES / name)
+    assert [(f["rule"], f["position"]) for f in summary["findings"]] == [
+        (Rule.SE01_COUNT, 149), (Rule.SE01_COUNT, 296), (Rule.GE01_COUNT, 297)]
+    tables = sample(name)
     claims = tables["x837_claims"]
     assert len(claims) == 6 and len(tables["x837_claim_lines"]) == 10
     assert sum((c.billed_amount for c in claims), D(0)) == D("3000.00")

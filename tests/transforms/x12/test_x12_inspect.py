@@ -88,10 +88,11 @@ def test_cli_exits_2_with_the_reason_when_a_file_cannot_be_parsed(tmp_path: Path
     assert json.loads(result.stdout.strip())["claims"] == 1
 
 
-def test_text_after_the_last_iea_is_a_warning_not_a_failure(tmp_path: Path):
+def test_text_after_the_last_iea_is_a_finding_not_a_failure(tmp_path: Path):
     path = tmp_path / "footer.835"
     path.write_text(interchange([payment_835([[["CLP", "F1", "1", "5", "5"]]], payment="5")])
                     + "\n*** END OF REPORT ***\n")
     summary = inspect_file(path)
     assert summary["claims"] == 1
-    assert [w["rule"] for w in summary["envelope_warnings"]] == ["missing_isa"]
+    assert [(w["rule"], w["severity"]) for w in summary["findings"]] == [("missing_isa", "warning")]
+    assert summary["rejected"] == []

@@ -1,4 +1,8 @@
-"""Reader: envelope checks (SE01, SE02, GE01, GE02, IEA01, IEA02, missing trailers) and their units."""
+"""Reader: envelope checks (SE01, SE02, GE01, GE02, IEA01, IEA02, missing trailers) and their units.
+
+By default control-number and count defects are findings (the money loads, "accepted with errors");
+`strict=True` keeps the old rule where they reject what they enclose. Missing trailers and stray
+segments reject either way."""
 
 from __future__ import annotations
 
@@ -42,11 +46,33 @@ def test_valid_interchange_yields_rows_and_counts():
     [({"se01_offset": 1}, Rule.SE01_COUNT, "SE01"),
      ({"se02": "9999"}, Rule.SE02_CONTROL, "SE02")],
 )
-def test_transaction_trailer_errors_reject_that_transaction_only(options, rule, element):
+def test_transaction_trailer_defects_are_findings_and_the_money_loads(options, rule, element):
+    # GIVEN a transaction set whose SE count or control number is wrong, then a clean interchange
+    text = interchange([BODY], **options) + interchange([BODY], isa_control="000000002")
+    # WHEN read with the default (tolerant) rule
+    results, failures, reader = read(text)
+    # THEN both load; the defect is a finding of the first set naming rule, element and position
+    assert [r.ok for r in results] == [True, True]
+    assert results[0].rows["x835_claims"][0].paid_amount == 80
+    [finding] = results[0].findings
+    assert (finding.rule, finding.element, finding.segment_id, finding.scope, finding.severity) == (
+        rule, element, "SE", SCOPE_TRANSACTION, "warning")
+    assert finding.position == 3 + len(BODY) + 1
+    assert finding.transaction_position == results[0].position
+    assert finding.transaction_control_number == "0001"
+    assert results[1].findings == [] and failures == [] and reader.envelope_findings == []
+
+
+@pytest.mark.parametrize(
+    ("options", "rule", "element"),
+    [({"se01_offset": 1}, Rule.SE01_COUNT, "SE01"),
+     ({"se02": "9999"}, Rule.SE02_CONTROL, "SE02")],
+)
+def test_strict_transaction_trailer_errors_reject_that_transaction_only(options, rule, element):
     # GIVEN two transaction sets whose SE is wrong (both get the same defect)
     text = interchange([BODY], **options) + interchange([BODY], isa_control="000000002")
-    # WHEN read
-    results, failures, _ = read(text)
+    # WHEN read strictly
+    results, failures, _ = read(text, strict=True)
     # THEN the first is rejected with the rule and element named; the other interchange loads
     assert [r.ok for r in results] == [False, True]
     error = results[0].error
@@ -54,35 +80,50 @@ def test_transaction_trailer_errors_reject_that_transaction_only(options, rule, 
     assert (error.rule, error.element, error.segment_id, error.scope) == (
         rule, element, "SE", SCOPE_TRANSACTION)
     assert error.position == 3 + len(BODY) + 1
-    assert results[0].rows == {}
+    assert results[0].rows == {} and results[0].findings == []
     assert failures == []
 
 
-@pytest.mark.parametrize(
-    ("options", "rule", "element", "scope"),
-    [({"ge01_offset": 1}, Rule.GE01_COUNT, "GE01", SCOPE_GROUP),
-     ({"ge02": "77"}, Rule.GE02_CONTROL, "GE02", SCOPE_GROUP),
-     ({"iea01_offset": 2}, Rule.IEA01_COUNT, "IEA01", SCOPE_INTERCHANGE),
-     ({"iea02": "000000999"}, Rule.IEA02_CONTROL, "IEA02", SCOPE_INTERCHANGE)],
-)
-def test_group_and_interchange_errors_list_every_enclosed_transaction(options, rule, element, scope):
+ENVELOPE_DEFECTS = [({"ge01_offset": 1}, Rule.GE01_COUNT, "GE01", SCOPE_GROUP),
+                    ({"ge02": "77"}, Rule.GE02_CONTROL, "GE02", SCOPE_GROUP),
+                    ({"iea01_offset": 2}, Rule.IEA01_COUNT, "IEA01", SCOPE_INTERCHANGE),
+                    ({"iea02": "000000999"}, Rule.IEA02_CONTROL, "IEA02", SCOPE_INTERCHANGE)]
+
+
+@pytest.mark.parametrize(("options", "rule", "element", "scope"), ENVELOPE_DEFECTS)
+def test_group_and_interchange_defects_are_findings(options, rule, element, scope):
     # GIVEN a group of two valid transaction sets inside a wrong GE or IEA
-    results, failures, _ = read(interchange([BODY, BODY], **options))
+    results, failures, reader = read(interchange([BODY, BODY], **options))
+    # THEN both load, nothing is rejected, and the reader lists one finding for the envelope
+    assert [r.ok for r in results] == [True, True] and failures == []
+    assert [(f.rule, f.element, f.scope, f.transaction_position)
+            for f in reader.envelope_findings] == [(rule, element, scope, None)]
+
+
+@pytest.mark.parametrize(("options", "rule", "element", "scope"), ENVELOPE_DEFECTS)
+def test_strict_group_and_interchange_errors_list_every_enclosed_transaction(
+        options, rule, element, scope):
+    # GIVEN a group of two valid transaction sets inside a wrong GE or IEA, read strictly
+    results, failures, reader = read(interchange([BODY, BODY], **options), strict=True)
     # THEN each transaction set was read, and one failure rejects both of them
     assert len(results) == 2
     assert len(failures) == 1
     failure = failures[0]
     assert (failure.error.rule, failure.error.element, failure.error.scope) == (rule, element, scope)
     assert failure.transactions == tuple(r.position for r in results)
+    assert reader.envelope_findings == []
 
 
-def test_check_counts_false_forgives_counts_but_not_control_numbers():
-    # GIVEN wrong SE01/GE01/IEA01 counts and, separately, a wrong GE02
-    miscounted = interchange([BODY], se01_offset=5, ge01_offset=1, iea01_offset=1)
-    results, failures, _ = read(miscounted, check_counts=False)
+def test_every_envelope_defect_at_once_is_listed_and_loads():
+    # GIVEN wrong SE01/GE01/IEA01 counts and wrong SE02/GE02/IEA02 control numbers together
+    text = interchange([BODY], se01_offset=5, se02="X", ge01_offset=1, ge02="2", iea01_offset=1,
+                       iea02="000000777")
+    results, failures, reader = read(text)
+    # THEN the payment loads and six findings name the six rules
     assert [r.ok for r in results] == [True] and failures == []
-    _, failures, _ = read(interchange([BODY], ge02="2"), check_counts=False)
-    assert [f.error.rule for f in failures] == [Rule.GE02_CONTROL]
+    rules = [f.rule for f in results[0].findings] + [f.rule for f in reader.envelope_findings]
+    assert rules == [Rule.SE01_COUNT, Rule.SE02_CONTROL, Rule.GE01_COUNT, Rule.GE02_CONTROL,
+                     Rule.IEA01_COUNT, Rule.IEA02_CONTROL]
 
 
 def test_missing_se_cuts_the_transaction_at_the_next_st():
@@ -91,7 +132,7 @@ def test_missing_se_cuts_the_transaction_at_the_next_st():
     first_se = text.index("~SE*") + 1
     text = text[:first_se] + text[text.index("~", first_se) + 1:]
     # WHEN read
-    results, _, _ = read(text, check_counts=False)
+    results, _, _ = read(text)
     # THEN the first is rejected as missing_se where the next ST starts, the second loads
     assert results[0].error is not None and results[0].error.rule == Rule.MISSING_SE
     assert results[0].error.segment_id == "ST"
@@ -117,7 +158,7 @@ def test_segments_outside_any_transaction_reject_the_group():
     second_st = text.index("ST*835*0002")
     text = text[:second_st] + "CLP*STRAY*1*1*1~" + text[second_st:]
     # WHEN read (counts off by design, so only the stray segment matters)
-    _, failures, _ = read(text, check_counts=False)
+    _, failures, _ = read(text)
     # THEN the group fails with segment_outside_transaction and rejects both transaction sets
     assert [f.error.rule for f in failures] == [Rule.SEGMENT_OUTSIDE_TRANSACTION]
     assert len(failures[0].transactions) == 2

@@ -22,6 +22,7 @@ from transforms.x12.values import (
     parse_int,
     parse_money,
     parse_quantity,
+    quantity_was_rounded,
 )
 from transforms.x12.values import _decimal as general_decimal
 
@@ -64,36 +65,63 @@ def _general(raw: str, rule: str, what: str, limit: Decimal) -> tuple[str, str] 
 
 @given(_AMOUNT_TEXT)
 def test_plain_amount_shortcut_returns_what_the_general_parser_returns(raw: str):
-    # GIVEN any amount-like text; WHEN parsed by parse_money / parse_quantity (which take a shortcut
-    # for `-?digits.dd`) and by the general `_decimal` path
+    # GIVEN any amount-like text; WHEN parsed by parse_money (which takes a shortcut for
+    # `-?digits.dd`) and by the general `_decimal` path
     # THEN value (with its two-decimal scale) or error rule and message are the same
     MONEY_CACHE.clear()
+    try:
+        got: tuple = ("ok", str(parse_money(raw)))
+    except BadValue as exc:
+        got = ("error", exc.rule, exc.message)
+    assert got == _general(raw, Rule.INVALID_AMOUNT, "amount", MONEY_LIMIT)
+
+
+@given(_AMOUNT_TEXT)
+def test_quantities_keep_every_decimal_up_to_six(raw: str):
+    # GIVEN any amount-like text  WHEN parsed as an X12 `R` quantity
     QUANTITY_CACHE.clear()
-    for parse, rule, what, limit in (
-            (parse_money, Rule.INVALID_AMOUNT, "amount", MONEY_LIMIT),
-            (parse_quantity, Rule.INVALID_QUANTITY, "quantity", QUANTITY_LIMIT)):
+    try:
+        value = parse_quantity(raw)
+    except BadValue as exc:
+        # THEN a refusal is a quantity rule, and only for text that is no number or out of range
+        assert exc.rule == Rule.INVALID_QUANTITY
         try:
-            got: tuple = ("ok", str(parse(raw)))
-        except BadValue as exc:
-            got = ("error", exc.rule, exc.message)
-        assert got == _general(raw, rule, what, limit)
+            number = Decimal(raw)
+        except ArithmeticError:
+            return
+        assert not number.is_finite() or abs(number) >= QUANTITY_LIMIT or "e" in raw.lower() \
+            or raw.strip() != raw or raw.count(".") > 1 or raw.startswith("+.") \
+            or not raw.strip("+-.") or "_" in raw
+        return
+    # THEN the value is the text's number exactly, or rounded to six decimals when it had more
+    exact = Decimal(raw)
+    assert value == exact if not quantity_was_rounded(raw, value) else \
+        value == exact.quantize(Decimal("0.000001"))
+    assert abs(value - exact) <= Decimal("0.0000005")
 
 
 def test_plain_amount_shortcut_keeps_two_decimals_and_the_range_limit():
     # GIVEN the shortcut's own edge cases; THEN exact two-decimal values, and 17 digits still fail
     assert str(parse_money("-0.00")) == "-0.00" and str(parse_money("0012.30")) == "12.30"
     assert str(parse_money("9999999999999999.99")) == "9999999999999999.99"
-    assert str(parse_quantity("9999999999.99")) == "9999999999.99"
+    assert str(parse_quantity("999999999999.999999")) == "999999999999.999999"
     with pytest.raises(BadValue, match="out of range"):
         parse_money("10000000000000000.00")
     with pytest.raises(BadValue, match="out of range"):
-        parse_quantity("10000000000.00")
+        parse_quantity("1000000000000.00")
 
 
 def test_quantity_and_integer():
+    # X12 `R` quantities: any number of decimals (1.5 units, 0.333 mL), kept exact to six
     assert parse_quantity("68") == Decimal("68.00")
-    with pytest.raises(BadValue):
-        parse_quantity("0.333")
+    assert parse_quantity("1.5") == Decimal("1.5") and parse_quantity("0.333") == Decimal("0.333")
+    assert parse_quantity("-2") == Decimal("-2") and parse_quantity(".25") == Decimal("0.25")
+    assert parse_quantity("0.3333333") == Decimal("0.333333")
+    assert quantity_was_rounded("0.3333333", Decimal("0.333333"))
+    assert not quantity_was_rounded("1.5000000", Decimal("1.5"))
+    for bad in ("1e5", "1.2.3", "-", "NaN", "1 5"):
+        with pytest.raises(BadValue):
+            parse_quantity(bad)
     assert parse_int("07") == 7
     with pytest.raises(BadValue):
         parse_int("-1")
@@ -120,14 +148,15 @@ def test_records_have_the_contract_columns_in_order():
 
 
 def test_lineage_values_follow_the_contract_order():
-    context = TransactionContext("f.edi", "a" * 64, "ICN", "GCN", "TCN", 3)
+    context = TransactionContext("f.edi", "a" * 64, "ICN", "GCN", "TCN", 3, version="004010X091A1")
     values = dict(zip([name for name, _ in X12_LINEAGE], (*lineage_values(context), 3), strict=True))
     assert values == {"file_name": "f.edi", "file_sha256": "a" * 64,
                       "interchange_control_number": "ICN", "group_control_number": "GCN",
-                      "transaction_control_number": "TCN", "segment_position": 3}
+                      "transaction_control_number": "TCN", "x12_version": "004010X091A1",
+                      "segment_position": 3}
     # every raw X12 table places the lineage block contiguously, as the flatteners write it
     for table in (*X835_TABLES, *X837_TABLES):
         names = columns(table)
         start = names.index("file_name")
-        assert names[start:start + 6] == [name for name, _ in X12_LINEAGE], table
+        assert names[start:start + len(X12_LINEAGE)] == [name for name, _ in X12_LINEAGE], table
         assert len(RAW_TABLES[table]) == len(names)
