@@ -211,8 +211,8 @@ def test_x12_version_is_on_every_raw_row_and_in_the_manifest(tmp_path: Path):
     raw = tmp_path / "raw"
     for table in ("x835_payments", "x835_claims", "x835_adjustments"):
         rows = dict(con.execute(
-            f"select file_name, string_agg(distinct x12_version, ',') from read_parquet(?) "
-            f"group by file_name", [str(raw / table / "*.parquet")]).fetchall())
+            "select file_name, string_agg(distinct x12_version, ',') from read_parquet(?) "
+            "group by file_name", [str(raw / table / "*.parquet")]).fetchall())
         assert rows == {"old.835": "004010X091A1", "new.835": "005010X221A1"}, table
     manifest = dict(con.execute(
         "select file_name, x12_versions from read_parquet(?, union_by_name = true)",
@@ -237,7 +237,7 @@ def test_fractional_and_negative_units_load_with_findings(tmp_path: Path):
     units = [r[0] for r in duckdb.connect().execute(
         "select units_paid from read_parquet(?) order by segment_position",
         [str(tmp_path / "raw" / "x835_service_lines" / "*.parquet")]).fetchall()]
-    assert units == [Decimal("1.5"), Decimal("0.333"), Decimal("-2")]
+    assert units == [Decimal("1.5"), Decimal("0.333"), Decimal(-2)]
 
 
 def test_empty_garbage_and_unknown_files_are_quarantined_as_files(tmp_path: Path):

@@ -12,7 +12,6 @@ import pytest
 
 from transforms.raw_schema import RAW_TABLES, X837_TABLES
 from transforms.x12.constants import Rule
-from transforms.x12.errors import X12Error
 from transforms.x12.inspect import inspect_file
 from transforms.x12.reader import TransactionResult, X12Reader
 from transforms.x12.synth import interchange

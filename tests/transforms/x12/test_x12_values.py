@@ -115,7 +115,7 @@ def test_quantity_and_integer():
     # X12 `R` quantities: any number of decimals (1.5 units, 0.333 mL), kept exact to six
     assert parse_quantity("68") == Decimal("68.00")
     assert parse_quantity("1.5") == Decimal("1.5") and parse_quantity("0.333") == Decimal("0.333")
-    assert parse_quantity("-2") == Decimal("-2") and parse_quantity(".25") == Decimal("0.25")
+    assert parse_quantity("-2") == Decimal(-2) and parse_quantity(".25") == Decimal("0.25")
     assert parse_quantity("0.3333333") == Decimal("0.333333")
     assert quantity_was_rounded("0.3333333", Decimal("0.333333"))
     assert not quantity_was_rounded("1.5000000", Decimal("1.5"))
