@@ -156,6 +156,8 @@ class Flattener:
         return value
 
     def date(self, segment: list[str], index: int) -> dt.date | None:
+        """A CCYYMMDD date; one that is not a calendar date is a finding and reads as None (a bad
+        date never costs the payment it is on)."""
         raw = segment[index] if index < len(segment) else ""
         if not raw:
             return None
@@ -165,7 +167,8 @@ class Flattener:
         try:
             return parse_date(raw)
         except BadValue as exc:
-            raise self._bad(segment, index, exc) from None
+            self.finding(segment, index, exc.rule, f"{exc.message}; read as no date")
+            return None
 
     def period(self, segment: list[str], qualifier_index: int,
                index: int) -> tuple[dt.date, dt.date] | None:
@@ -175,15 +178,18 @@ class Flattener:
         try:
             return parse_date_period(element(segment, qualifier_index), raw)
         except BadValue as exc:
-            raise self._bad(segment, index, exc) from None
+            self.finding(segment, index, exc.rule, f"{exc.message}; read as no date")
+            return None
 
     def integer(self, raw: str, segment: list[str], index: int) -> int | None:
+        """A whole number (line number, diagnosis pointer); anything else is a finding, None."""
         if not raw:
             return None
         try:
             return parse_int(raw)
         except BadValue as exc:
-            raise self._bad(segment, index, exc) from None
+            self.finding(segment, index, exc.rule, f"{exc.message}; read as empty")
+            return None
 
     def components(self, segment: list[str], index: int) -> list[str]:
         """Element `index` split on the component separator ([""] when empty)."""

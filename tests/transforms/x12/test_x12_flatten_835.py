@@ -219,9 +219,8 @@ def test_004010_remittance_with_cr_group_and_other_separators():
     [([["CLP", "F1", "1", "12.5X", "10"]], Rule.INVALID_AMOUNT, "CLP03"),
      ([["CLP", "F1", "1", "10.001", "10"]], Rule.INVALID_AMOUNT, "CLP03"),
      ([["CLP", "F1", "1", "10", ""]], Rule.MISSING_ELEMENT, "CLP04"),
-     ([["CLP", "F1", "1", "10", "10"], ["DTM", "232", "20261399"]], Rule.INVALID_DATE, "DTM02"),
      ([["SVC", ["HC", "1"], "1", "1"]], Rule.SEGMENT_OUT_OF_PLACE, None)],
-    ids=["letters", "three-decimals", "missing-paid", "bad-date", "svc-without-clp"],
+    ids=["letters", "three-decimals", "missing-paid", "svc-without-clp"],
 )
 def test_unreadable_segments_reject_the_transaction_with_a_named_element(segments, rule, element):
     body = payment_835([segments], payment="10")
@@ -232,6 +231,18 @@ def test_unreadable_segments_reject_the_transaction_with_a_named_element(segment
     assert (bad_result.error.rule, bad_result.error.element) == (rule, element)
     assert bad_result.error.file == "bad.835" and bad_result.error.position is not None
     assert good_result.ok
+
+
+def test_a_bad_date_is_a_finding_and_the_claim_loads():
+    # GIVEN a claim whose service-start date is not a calendar date (month 13)
+    body = payment_835([[["CLP", "F1", "1", "10", "10"], ["DTM", "232", "20261399"]]],
+                       payment="10")
+    result, = list(X12Reader(io.BytesIO(interchange([body]).encode()), file_name="date.835"))
+    # THEN the payment and its claim load, the date reads as null, and a finding names DTM02
+    assert result.ok and result.rows["x835_claims"][0].paid_amount == 10
+    assert result.rows["x835_claims"][0].service_start_date is None
+    assert [(f.rule, f.element, f.segment_id, f.scope) for f in result.findings] == [
+        (Rule.INVALID_DATE, "DTM02", "DTM", "value")]
 
 
 def test_missing_bpr_rejects_the_transaction():
