@@ -1,4 +1,5 @@
-"""`rcm x12 inspect` on every public sample: exit 0, totals to the cent, miscounted envelopes reported."""
+"""`rcm x12 inspect`: miscounted envelopes reported, not refused, unless --strict (every public
+sample against independent totals: tests/transforms/x12/test_public_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,6 @@ from click.testing import CliRunner
 from transforms.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "x12"
-
-
-def test_every_sample_file_parses_and_exits_0():
-    files = sorted(str(p) for p in FIXTURES.glob("83*/*") if p.is_file())
-    assert len(files) == 16
-    result = CliRunner().invoke(main, ["x12", "inspect", *files])
-    assert result.exit_code == 0, result.output
-    summaries = [json.loads(line) for line in result.output.splitlines()]
-    assert len(summaries) == 16
-    for summary in summaries:
-        for key in ("billed_total", "paid_total", "adjustment_total", "plb_total", "payment_total"):
-            assert summary[key].count(".") == 1 and len(summary[key].split(".")[1]) == 2  # cents
 
 
 def test_miscounted_envelopes_are_reported_not_refused_unless_strict():
