@@ -18,7 +18,6 @@ import pytest
 from transforms.ingest import arrow_schema, discover_new_files, ingest
 from transforms.ingest import discover as discover_module
 from transforms.ingest.x12_load import load_x12
-from transforms.x12.inspect import inspect_file
 from transforms.x12.synth import interchange, payment_835
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "x12"
