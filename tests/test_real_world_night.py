@@ -1,0 +1,154 @@
+"""A night with files nobody here wrote: every public 835/837 fixture, a remittance from a provider we
+never billed that reuses one of our patient control numbers, and a generated practice.
+
+GIVEN that landing folder WHEN the whole nightly job runs THEN the warehouse publishes; every readable
+file's money is in the remittance marts to the cent (reference totals from an independent reader,
+tests/fixtures/x12/reference_totals.json); the unreadable one is quarantined with its reason; the
+manifest shows each file's status, versions and findings; the foreign remittance is its own
+unmatched claim, never merged into ours; and every KPI rate stays in [0, 1].
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from transforms.settings import Paths
+from transforms.x12.synth import interchange, payment_835
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "x12"
+REFERENCE: dict[str, dict] = json.loads((FIXTURES / "reference_totals.json").read_text())
+UNREADABLE = "835/affect-therapeutics-edi-835-parser__sample_835_with_interests.txt"
+AS_OF = dt.date(2026, 6, 30)
+FOREIGN = "foreign/unknown_provider.835"
+
+
+def _foreign_remittance(pcn: str) -> str:
+    """A payer's 835 to a provider we never billed (payee NPI 1234567893), reusing our PCN."""
+    claim = [["CLP", pcn, "1", "250", "200", "50", "12", "FOREIGN1"],
+             ["CAS", "PR", "1", "50"],
+             ["NM1", "QC", "1", "ROE", "RICHARD", "", "", "", "MI", "M-FOREIGN"]]
+    return interchange([payment_835([claim], payment="200")], isa_control="000000777")
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory) -> tuple[Path, dict, str]:
+    from transforms.generate import generate
+    from transforms.pipeline import run_pipeline
+
+    root = tmp_path_factory.mktemp("real_world")
+    generate(out=root, claims=300, start=dt.date(2026, 3, 1), days=60, seed=5)
+    landing = Paths(root).landing
+    for name in REFERENCE:
+        target = landing / "public" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(FIXTURES / name, target)
+    extract = next((landing / "encounters").glob("*.csv"))
+    with extract.open(newline="", encoding="utf-8-sig") as handle:
+        pcn = next(csv.DictReader(handle))["claim_id"]
+    (landing / "foreign").mkdir()
+    (landing / FOREIGN).write_text(_foreign_remittance(pcn))
+    summary = run_pipeline(root, AS_OF, run_id="real-world-1")
+    return root, summary, pcn
+
+
+def _published(root: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(Paths(root).analytics_db), read_only=True)
+
+
+def test_the_night_publishes_with_every_public_file_in_it(night):
+    root, summary, _ = night
+    # THEN the job reached publish and report
+    assert Paths(root).analytics_db.exists()
+    assert "publish" in summary and "report" in summary
+    con = _published(root)
+    statuses = dict(con.execute(
+        "select file_name, status from audit.file_manifest where file_name like 'public/%'"
+    ).fetchall())
+    assert set(statuses) == {f"public/{name}" for name in REFERENCE}
+    assert {name for name, status in statuses.items() if status != "loaded"} == {
+        f"public/{UNREADABLE}"}
+
+
+def test_each_files_money_is_in_the_marts_to_the_cent(night):
+    root, _, _ = night
+    con = _published(root)
+    paid = dict(con.execute(
+        "select file_name, sum(paid_amount) from marts.fct_remittance_claims group by file_name"
+    ).fetchall())
+    payments = dict(con.execute(
+        "select file_name, sum(case when credit_debit_flag = 'D' then -payment_amount "
+        "else payment_amount end) from marts.fct_remittance_payments group by file_name"
+    ).fetchall())
+    for name, expected in REFERENCE.items():
+        if expected["kind"] != "835" or name == UNREADABLE:
+            continue
+        key = f"public/{name}"
+        assert paid.get(key, Decimal("0.00")) == Decimal(expected["clp04_total"]), name
+        assert payments[key] == Decimal(expected["bpr02_total"]), name
+
+
+def test_the_unreadable_file_is_quarantined_with_a_precise_reason(night):
+    root, _, _ = night
+    con = _published(root)
+    reasons = con.execute(
+        "select source_position, element_id, rule_id from audit.quarantine "
+        "where file_name = ? order by source_position", [f"public/{UNREADABLE}"]).fetchall()
+    assert reasons == [(23, "CAS03", "invalid_amount"), (165, None, "invalid_segment_id")]
+
+
+def test_envelope_defects_are_findings_in_audit(night):
+    root, _, _ = night
+    con = _published(root)
+    rules = {row[0]: set(row[1].split(",")) for row in con.execute(
+        "select file_name, string_agg(distinct rule_id, ',') from audit.file_findings "
+        "group by file_name").fetchall()}
+    assert "iea02_control_number" in rules[
+        "public/835/affect-therapeutics-edi-835-parser__nevada_medicaid.txt"]
+    assert {"ge02_control_number", "iea02_control_number", "iea01_count"} <= rules[
+        "public/837/pyx12__trailer_errors_004010X096A1.txt"]
+    counts = dict(con.execute(
+        "select file_name, finding_count from audit.file_manifest").fetchall())
+    for name, found in rules.items():
+        assert counts[name] == con.execute(
+            "select count(*) from audit.file_findings where file_name = ?", [name]
+        ).fetchone()[0]
+        assert found
+    versions = dict(con.execute("select file_name, x12_versions from audit.file_manifest"
+                                ).fetchall())
+    assert versions["public/835/stupidedi__X091A1__case-1-pipe-separator.edi"] == "004010X091A1"
+
+
+def test_a_foreign_remittance_is_never_merged_into_our_claim(night):
+    root, _, pcn = night
+    con = _published(root)
+    claims = con.execute(
+        "select claim_id, paid_amount from marts.fct_claims where patient_control_number = ? "
+        "order by claim_id", [pcn]).fetchall()
+    # ours and the foreign one: two claims with different keys
+    assert len(claims) == 2 and claims[0][0] != claims[1][0]
+    foreign = con.execute(
+        "select sum(paid_amount) from marts.fct_remittance_claims where file_name = ?",
+        [FOREIGN]).fetchone()[0]
+    assert foreign == Decimal("200.00")
+
+
+def test_every_kpi_rate_stays_in_bounds(night):
+    root, _, _ = night
+    con = _published(root)
+    columns = [name for (name,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'marts' "
+        "and table_name = 'rpt_kpis_monthly' and column_name like '%rate%'").fetchall()]
+    assert columns
+    for column in columns:
+        low, high = con.execute(
+            f'select min("{column}"), max("{column}") from marts.rpt_kpis_monthly').fetchone()
+        assert low is None or (0 <= low and high <= 1), column
