@@ -15,10 +15,11 @@ starts with `ST` and holds no `ISA` anywhere) is read with inferred separators, 
 `Tokenizer.bare` says so (see `infer_bare_separators`): only when no `ISA` was found, so files with
 an `ISA` are read exactly as before, and a bare file is read twice (the search for an `ISA`, then
 its segments; the stream is rewound).
+A stream that cannot be rewound is not read as bare.
 Not tolerated (typed `X12SyntaxError`): bytes that are not UTF-8, no `ISA` (and no readable bare
-`ST`), an `ISA` whose
-separators are letters/digits or collide, an element or component separator that is CR, LF, tab or
-space, a run of more than `MAX_SEGMENT_CHARS` characters without a terminator.
+`ST`), an `ISA` whose separators are letters/digits or collide, an element or component separator
+that is CR, LF, tab or space, a run of more than `MAX_SEGMENT_CHARS` characters without a
+terminator.
 
 Memory is bounded: the file is read `CHUNK_CHARS` at a time and split with `str.split` (one C-level
 pass per chunk); only the unterminated tail of a chunk is carried over. The tokenizer does not judge
