@@ -26,7 +26,8 @@ from transforms.x12.synth import interchange, payment_835
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "x12"
 REFERENCE: dict[str, dict] = json.loads((FIXTURES / "reference_totals.json").read_text())
-UNREADABLE = "835/affect-therapeutics-edi-835-parser__sample_835_with_interests.txt"
+REJECTIONS = {name: value["rejected"] for name, value in json.loads(
+    (FIXTURES / "expected_rejections.json").read_text()).items() if not name.startswith("_")}
 AS_OF = dt.date(2026, 6, 30)
 FOREIGN = "foreign/unknown_provider.835"
 
@@ -75,7 +76,7 @@ def test_the_night_publishes_with_every_public_file_in_it(night):
     ).fetchall())
     assert set(statuses) == {f"public/{name}" for name in REFERENCE}
     assert {name for name, status in statuses.items() if status != "loaded"} == {
-        f"public/{UNREADABLE}"}
+        f"public/{name}" for name in REJECTIONS}
 
 
 def test_each_files_money_is_in_the_marts_to_the_cent(night):
@@ -89,20 +90,21 @@ def test_each_files_money_is_in_the_marts_to_the_cent(night):
         "else payment_amount end) from marts.fct_remittance_payments group by file_name"
     ).fetchall())
     for name, expected in REFERENCE.items():
-        if expected["kind"] != "835" or name == UNREADABLE:
+        if expected["kind"] != "835" or name in REJECTIONS:
             continue
         key = f"public/{name}"
         assert paid.get(key, Decimal("0.00")) == Decimal(expected["clp04_total"]), name
         assert payments[key] == Decimal(expected["bpr02_total"]), name
 
 
-def test_the_unreadable_file_is_quarantined_with_a_precise_reason(night):
+def test_the_unreadable_files_are_quarantined_with_a_precise_reason(night):
     root, _, _ = night
     con = _published(root)
-    reasons = con.execute(
-        "select source_position, element_id, rule_id from audit.quarantine "
-        "where file_name = ? order by source_position", [f"public/{UNREADABLE}"]).fetchall()
-    assert reasons == [(23, "CAS03", "invalid_amount"), (165, None, "invalid_segment_id")]
+    for name, expected in REJECTIONS.items():
+        reasons = con.execute(
+            "select source_position, element_id, rule_id from audit.quarantine "
+            "where file_name = ? order by source_position", [f"public/{name}"]).fetchall()
+        assert reasons == [tuple(item) for item in expected], name
 
 
 def test_envelope_defects_are_findings_in_audit(night):

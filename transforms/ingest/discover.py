@@ -10,10 +10,13 @@
   stored as Parquet text and every log line stays one line.
 - `HashCache`: SHA-256 by (size, mtime_ns, ctime_ns, inode), so unchanged files are not re-hashed on
   every run. Any change to a file changes its ctime, so a stale entry cannot be reused.
-- `sniff_kind`: X12 when the first bytes hold a valid ISA (whatever the name or folder); otherwise an
-  encounter extract when under landing/encounters/ and named *.csv or *.parquet; otherwise unknown.
-  `isa_problem` says why a file that starts with `ISA` is not usable X12 (its separators), so its
-  quarantine reason names the ISA and the rule rather than an unknown kind.
+- `sniff_kind`: X12 when the first bytes hold a valid ISA, or when the file is a bare 835/837
+  transaction set (it starts with `ST*835`/`ST*837` after a byte-order mark and blank lines, no
+  envelope, and its separators can be inferred: `tokenizer.infer_bare_separators`), whatever the
+  name or folder; otherwise an encounter extract when under landing/encounters/ and named *.csv or
+  *.parquet; otherwise unknown. `isa_problem` says why a file that starts with `ISA` (or a bare
+  `ST`) is not usable X12 (its separators), so its quarantine reason names the segment and the
+  rule rather than an unknown kind.
 """
 
 from __future__ import annotations
@@ -27,9 +30,16 @@ from pathlib import Path
 
 from transforms import log
 from transforms.ingest.layout import write_bytes_atomic
-from transforms.x12.constants import ISA, SNIFF_BYTES, Rule
+from transforms.x12.constants import ISA, SNIFF_BYTES, ST, SUPPORTED_TRANSACTIONS, Rule
 from transforms.x12.errors import X12Error, X12SyntaxError
-from transforms.x12.tokenizer import BOM, find_isa, parse_isa
+from transforms.x12.tokenizer import (
+    BOM,
+    PADDING,
+    find_isa,
+    infer_bare_separators,
+    looks_bare,
+    parse_isa,
+)
 
 KIND_X12 = "x12"
 KIND_ENCOUNTERS = "encounters"
@@ -155,7 +165,7 @@ class HashCache:
 
 
 def looks_like_x12(head: bytes) -> bool:
-    """True when the first bytes hold an ISA with usable separators."""
+    """True when the first bytes hold an ISA with usable separators, or are a bare 835/837."""
     text = head.decode("utf-8", errors="ignore")
     if text.startswith(BOM):
         text = text[1:]
@@ -167,14 +177,32 @@ def looks_like_x12(head: bytes) -> bool:
         except X12Error:
             pass
         start = find_isa(text, start + 1)
-    return False
+    return looks_bare(text) and bare_problem(text, "") is None
+
+
+def bare_problem(text: str, file_name: str) -> X12Error | None:
+    """Why text that starts with `ST` (no envelope) cannot be read as a bare 835/837 transaction
+    set (its separators cannot be inferred, or ST01 is another type); None when it can."""
+    try:
+        separators = infer_bare_separators(text, file=file_name)
+    except X12Error as exc:
+        return exc
+    st = text.lstrip(PADDING).split(separators.segment, 1)[0].split(separators.element)
+    if st[1] not in SUPPORTED_TRANSACTIONS:
+        return X12SyntaxError("no ISA segment found, and the bare transaction set is not an 835 "
+                              "or an 837 (ST01)", rule=Rule.NO_ISA, file=file_name, position=1,
+                              segment_id=ST, element="ST01")
+    return None
 
 
 def unusable_isa(head: bytes, file_name: str) -> X12Error | None:
     """Why a file that starts with `ISA` (after a byte-order mark and blanks) is still not X12:
     the typed error naming the ISA and the rule (odd or colliding separators, a cut-off ISA);
-    None when the file does not start with `ISA` or its ISA is usable."""
+    for a file that starts with `ST`, an element separator and three digits, why it is no bare
+    835/837 (`bare_problem`); None when the file starts with neither or is usable."""
     text = head.decode("utf-8", errors="ignore").lstrip(BOM).lstrip()
+    if looks_bare(text) and text[3:6].isdigit() and find_isa(text) < 0:  # "ST*835...": a bare set
+        return bare_problem(text, file_name)
     if not text.startswith(ISA) or looks_like_x12(head):
         return None
     try:

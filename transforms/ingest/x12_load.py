@@ -9,7 +9,9 @@ readable (envelope control numbers and counts, negative units...) load with the 
 - a group or interchange that closes wrong rejects every transaction set inside it. If some of them
   were already written, the sinks are dropped and the file is read once more with those positions
   rejected up front (only files with broken envelopes pay for a second pass);
-- a file that cannot be tokenized at all (no ISA, not UTF-8, bad separators) is one unit, rejected.
+- a file that cannot be tokenized at all (no ISA, not UTF-8, bad separators) is one unit, rejected;
+  a bare transaction set (no envelope, separators inferred) loads, with a `missing_envelope`
+  finding from `X12Reader.envelope_findings`.
 
 `extract_transactions` re-reads a file only when something was rejected and writes each rejected
 transaction set (with its ISA and GS) to its own quarantine file, streaming.

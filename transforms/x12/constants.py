@@ -107,6 +107,7 @@ class Rule:
     SEGMENT_OUT_OF_PLACE = "segment_out_of_place"
     UNREADABLE_SEGMENT = "unreadable_segment"
     # findings (recorded; the unit still loads)
+    MISSING_ENVELOPE = "missing_envelope"   # a bare transaction set: no ISA/GS, separators inferred
     NEGATIVE_UNITS = "negative_units"
     QUANTITY_ROUNDED = "quantity_rounded"
 
@@ -121,4 +122,4 @@ SCOPE_VALUE: Final = "value"              # a finding about one element's value
 # Envelope rules that become findings (the money loads) unless the reader is strict.
 TOLERATED_ENVELOPE_RULES: Final = frozenset({
     Rule.SE01_COUNT, Rule.SE02_CONTROL, Rule.GE01_COUNT, Rule.GE02_CONTROL, Rule.IEA01_COUNT,
-    Rule.IEA02_CONTROL})
+    Rule.IEA02_CONTROL, Rule.MISSING_ENVELOPE})

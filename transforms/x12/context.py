@@ -42,7 +42,7 @@ class TransactionContext:
     group_control_number: str
     transaction_control_number: str
     st_position: int
-    version: str = ""          # GS08, e.g. 005010X221A1
+    version: str = ""          # GS08, e.g. 005010X221A1 (ST03 in a bare file, which has no GS)
     group_date: str = ""       # GS04, CCYYMMDD
     implementation: str = ""   # ST03 (005010 837), e.g. 005010X222A1
     component: str = ":"

@@ -12,7 +12,9 @@ Totals: `billed_total` = sum CLP03 + sum CLM02; `paid_total` = sum CLP04; `patie
 = sum CLP05; `adjustment_total` = every CAS amount (835 claim and line CAS, 837 COB CAS);
 `plb_total` = every PLB amount; `payment_total` = sum BPR02 as sent (BPR03 = D not negated).
 Balance errors name the level, segment position, control numbers and the difference; never a
-patient identifier or patient control number. `x12_versions` lists the GS08 values read.
+patient identifier or patient control number. `x12_versions` lists the GS08 values read (ST03 in a
+bare file, which has no GS; such a file also reports 0 interchanges and groups and one
+`missing_envelope` finding).
 """
 
 from __future__ import annotations

@@ -23,6 +23,12 @@ collect in `X12Reader.envelope_findings`. `strict=True` restores the old rule (t
 they enclose). Structural breaks stay rejections either way: a missing SE, GE or IEA (a truncated
 file must not load half a payment that its complete re-delivery would load again), an ST outside a
 GS, segments outside a transaction set, an unreadable segment or amount.
+
+Bare transaction sets: a file with no ISA at all that starts with `ST` (the tokenizer infers its
+separators, `Tokenizer.bare`) is read as one implicit interchange and group: one `missing_envelope`
+finding (scope interchange, at the first ST) goes to `envelope_findings`, each ST..SE is checked and
+loaded as usual, the version is ST03 when present (no GS08), and `interchanges`/`groups` stay 0 (none
+was read). `strict=True` rejects them as before (`missing_isa`).
 """
 
 from __future__ import annotations
@@ -80,11 +86,13 @@ class TransactionResult:
     header: tuple[list[str], ...]      # the enclosing ISA and GS as read
     stats: dict = field(default_factory=dict)
     findings: list[X12Finding] = field(default_factory=list)  # defects that did not reject it
+    bare_version: str = ""             # ST03 of a set read without any envelope (bare file)
 
     @property
     def version(self) -> str:
-        """GS08 of the enclosing group (e.g. 005010X221A1), "" when absent."""
-        return element(self.header[1], 8).strip() if len(self.header) > 1 else ""
+        """GS08 of the enclosing group (e.g. 005010X221A1); ST03 in a bare file; "" when absent."""
+        gs08 = element(self.header[1], 8).strip() if len(self.header) > 1 else ""
+        return gs08 or self.bare_version
 
     @property
     def ok(self) -> bool:
@@ -102,22 +110,24 @@ class EnvelopeFailure:
 class _Envelope:
     """An open interchange (ISA) or functional group (GS)."""
 
-    __slots__ = ("control", "count", "error", "position", "segment", "transactions")
+    __slots__ = ("control", "count", "error", "implicit", "position", "segment", "transactions")
 
     def __init__(self, position: int, segment: list[str], control: str,
-                 error: X12EnvelopeError | None = None) -> None:
+                 error: X12EnvelopeError | None = None, *, implicit: bool = False) -> None:
         self.position = position
         self.segment = segment
         self.control = control
         self.count = 0                   # GS inside an ISA, ST inside a GS
         self.transactions: list[int] = []
         self.error = error
+        self.implicit = implicit         # stands for the envelope a bare file does not have
 
 
 class _Open:
     """A transaction set between its ST and SE."""
 
-    __slots__ = ("error", "flattener", "header", "position", "segment", "segments")
+    __slots__ = ("bare_version", "error", "flattener", "header", "position", "segment",
+                 "segments")
 
     def __init__(self, position: int, segment: list[str], header: tuple[list[str], ...]) -> None:
         self.position = position
@@ -126,6 +136,7 @@ class _Open:
         self.error: X12Error | None = None
         self.segments: list[list[str]] | None = None
         self.header = header
+        self.bare_version = ""  # ST03 when the set has no envelope (bare file)
 
 
 @contextmanager
@@ -289,6 +300,8 @@ class X12Reader:
         isa.transactions.append(pos)
         self.transactions += 1
         tx = _Open(pos, seg, (isa.segment, gs.segment))
+        if isa.implicit:
+            tx.bare_version = element(seg, 3).strip()
         if self.keep_segments:
             tx.segments = [seg]
         if pos in self.reject:
@@ -308,7 +321,7 @@ class X12Reader:
             group_control_number=gs.control.strip(),
             transaction_control_number=element(seg, 2).strip(),
             st_position=pos,
-            version=element(gs.segment, 8).strip(),
+            version=tx.bare_version if isa.implicit else element(gs.segment, 8).strip(),
             group_date=element(gs.segment, 4).strip(),
             implementation=element(seg, 3).strip(),
             component=separators.component,
@@ -374,13 +387,27 @@ class X12Reader:
             interchange_control_number=element(isa_segment, 13).strip(),
             group_control_number=element(gs_segment, 6).strip(),
             rows=rows, error=error, segments=tx.segments, header=tx.header, stats=stats,
+            bare_version=tx.bare_version,
         )
 
     # -- envelopes ------------------------------------------------------------------------------
     def _ensure_envelopes(self, pos: int) -> None:
-        """An ST needs an open GS inside an open ISA; otherwise reject what it is wrapped in."""
+        """An ST needs an open GS inside an open ISA; otherwise reject what it is wrapped in.
+
+        In a bare file (no ISA anywhere, separators inferred) the ST opens an implicit interchange
+        and group instead, recorded once as a `missing_envelope` finding (unless strict)."""
         if self._isa is None:
-            self._isa = self._synthetic_interchange(pos, [ST])
+            if self._tokenizer.bare and not self.strict:
+                self._isa = _Envelope(pos, [ISA], "", implicit=True)
+                if not any(f.rule == Rule.MISSING_ENVELOPE for f in self.envelope_findings):
+                    self.envelope_findings.append(X12Finding(
+                        "no ISA/GS envelope: a bare transaction set, separators inferred",
+                        rule=Rule.MISSING_ENVELOPE, file=self.file_name, position=pos,
+                        segment_id=ST, element=None, scope=SCOPE_INTERCHANGE))
+            else:
+                self._isa = self._synthetic_interchange(pos, [ST])
+        if self._gs is None and self._isa.implicit:
+            self._gs = _Envelope(pos, [GS], "", implicit=True)
         if self._gs is None:
             self._gs = _Envelope(pos, [GS], "", self._envelope_error(
                 pos, ST, None, Rule.MISSING_GS, "transaction set outside a functional group (GS)",
@@ -412,7 +439,7 @@ class X12Reader:
             return
         self._gs = None
         error = gs.error
-        if error is None:
+        if error is None and not gs.implicit:  # an implicit group has no GE to check
             if ge is None:
                 error = self._envelope_error(pos, None, None, Rule.MISSING_GE,
                                              "functional group has no GE", SCOPE_GROUP)
@@ -436,7 +463,7 @@ class X12Reader:
             return
         self._isa = None
         error = isa.error
-        if error is None:
+        if error is None and not isa.implicit:  # an implicit interchange has no IEA to check
             if iea is None:
                 error = self._envelope_error(pos, None, None, Rule.MISSING_IEA,
                                              "interchange has no IEA", SCOPE_INTERCHANGE)

@@ -2,7 +2,8 @@
 
 A segment is a list of elements; an element is a string, or a list of strings for a composite
 (joined with the component separator). `interchange()` wraps transaction-set bodies in ST/SE, GS/GE and
-ISA/IEA with correct counts and control numbers, unless told to get one wrong on purpose. Nothing
+ISA/IEA with correct counts and control numbers, unless told to get one wrong on purpose;
+`bare_transactions()` wraps them in ST/SE only (no envelope, as some portals export). Nothing
 here reads or writes files.
 """
 
@@ -72,6 +73,23 @@ def interchange(bodies: Sequence[Sequence[Segment]], *, style: Style | None = No
                                ge02 if ge02 is not None else group_control], style))
     out.append(render_segment(["IEA", str(1 + iea01_offset),
                                iea02 if iea02 is not None else isa_control.rjust(9, "0")], style))
+    return "".join(out)
+
+
+def bare_transactions(bodies: Sequence[Sequence[Segment]], *, style: Style | None = None,
+                      transaction_type: str = "835", guide: str = "005010X221A1",
+                      se01_offset: int = 0) -> str:
+    """ST..SE per body and nothing else: no ISA/GS/GE/IEA (ST03 = `guide` for a 005010 837)."""
+    style = style or Style()
+    out: list[str] = []
+    for number, body in enumerate(bodies, start=1):
+        control = f"{number:04d}"
+        st: list[Element] = ["ST", transaction_type, control]
+        if transaction_type == "837" and guide.startswith("005010"):
+            st.append(guide)
+        out.append(render_segment(st, style))
+        out.extend(render_segment(segment, style) for segment in body)
+        out.append(render_segment(["SE", str(len(body) + 2 + se01_offset), control], style))
     return "".join(out)
 
 

@@ -12,7 +12,7 @@ import pytest
 from transforms.ingest import ingest
 from transforms.ingest import parallel as parallel_module
 from transforms.x12.errors import X12ContentError
-from transforms.x12.synth import interchange, payment_835
+from transforms.x12.synth import Style, bare_transactions, interchange, payment_835
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "x12"
 
@@ -24,7 +24,8 @@ def _claim(pcn: str, paid: str) -> list:
 
 
 def _land_batch(data_dir: Path) -> None:
-    """Eight good 835s, the public samples, one file with a bad transaction set, a duplicate."""
+    """Eight good 835s, the public samples, one file with a bad transaction set, a bare 835 (no
+    envelope), a duplicate."""
     landing = data_dir / "landing"
     landing.mkdir(parents=True)
     for index in range(8):
@@ -35,6 +36,8 @@ def _land_batch(data_dir: Path) -> None:
     bad = payment_835([[["CLP", "B1", "1", "1OO", "80"]]], payment="80")  # not an amount
     (landing / "mixed.835").write_text(interchange([payment_835([_claim("G1", "80")],
                                                                 payment="80"), bad]))
+    (landing / "bare.835").write_text(bare_transactions(
+        [payment_835([_claim("B2", "80")], payment="80")], style=Style(after_terminator="\n")))
     (landing / "zz_copy_of_good_0.835").write_bytes((landing / "good_0.835").read_bytes())
 
 
@@ -80,6 +83,8 @@ def test_workers_give_exactly_the_serial_outcome(tmp_path: Path, monkeypatch):
     statuses = {f["file_name"]: f["status"] for f in parallel["files"]}
     assert statuses["mixed.835"] == "partially_quarantined"
     assert statuses["zz_copy_of_good_0.835"] == "duplicate"
+    bare = next(f for f in parallel["files"] if f["file_name"] == "bare.835")
+    assert (bare["status"], [f["rule"] for f in bare["findings"]]) == ("loaded", ["missing_envelope"])
     assert parallel["totals"]["in"] == (parallel["totals"]["loaded"] + parallel["totals"]["duplicate"]
                                         + parallel["totals"]["quarantined"])
     # AND a rerun loads nothing twice

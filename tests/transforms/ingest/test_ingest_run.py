@@ -18,7 +18,7 @@ import pytest
 from transforms.ingest import arrow_schema, discover_new_files, ingest
 from transforms.ingest import discover as discover_module
 from transforms.ingest.x12_load import load_x12
-from transforms.x12.synth import interchange, payment_835
+from transforms.x12.synth import Style, bare_transactions, interchange, payment_835
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "x12"
 ERA = FIXTURES / "835" / "stupidedi__X221A1__era-sample.edi"
@@ -64,7 +64,8 @@ def assert_reconciles(result: dict) -> None:
 def test_every_sample_loads_and_money_survives_to_duckdb(tmp_path: Path):
     # GIVEN every public sample in landing/ (nested folders, any names)
     reference = json.loads((FIXTURES / "reference_totals.json").read_text())
-    unreadable = {"835/affect-therapeutics-edi-835-parser__sample_835_with_interests.txt"}
+    unreadable = {name for name in json.loads(
+        (FIXTURES / "expected_rejections.json").read_text()) if not name.startswith("_")}
     for name in reference:
         land(tmp_path, name, (FIXTURES / name).read_bytes())
     # WHEN ingested
@@ -263,6 +264,45 @@ def test_empty_garbage_and_unknown_files_are_quarantined_as_files(tmp_path: Path
         assert len(copied) == 1 and copied[0].read_bytes() == (tmp_path / "landing" / name).read_bytes()
         assert json.loads((folder / "reason.json").read_text())["unit"] == "file"
     assert_reconciles(result)
+
+
+def test_a_bare_835_loads_and_its_missing_envelope_is_a_recorded_finding(tmp_path: Path):
+    # GIVEN a bare 835 (ST..SE, no ISA/GS/GE/IEA, one segment per line, a BOM) under a name that
+    # says nothing, a text file that merely mentions ST segments, and a bare set that is no 835/837
+    land(tmp_path, "portal_export.txt", "\ufeff" + bare_transactions(
+        [good_body("P1"), good_body("P2")], style=Style(after_terminator="\r\n")))
+    land(tmp_path, "notes.txt", "Notes: ST*835*0001~ opens a remittance; see the ISA chapter.\n")
+    land(tmp_path, "status.txt", bare_transactions([[["BHT", "0010"]]], transaction_type="277"))
+    # WHEN ingested
+    result = ingest(tmp_path)
+    # THEN the 835 loads (both sets, both payments) with one missing_envelope finding, in the
+    # result, in raw/ingest_findings and in the manifest's finding_count
+    assert_reconciles(result)
+    by_name = {item["file_name"]: item for item in result["files"]}
+    bare = by_name["portal_export.txt"]
+    assert (bare["file_kind"], bare["status"], bare["units_in"], bare["units_loaded"]) == (
+        "835", "loaded", 2, 2)
+    assert [(f["rule"], f["scope"], f["position"]) for f in bare["findings"]] == [
+        ("missing_envelope", "interchange", 1)]
+    con = duckdb.connect()
+    raw = tmp_path / "raw"
+    assert con.execute(
+        "select file_name, segment_id, rule, severity from read_parquet(?)",
+        [str(raw / "ingest_findings" / "*.parquet")]).fetchall() == [
+        ("portal_export.txt", "ST", "missing_envelope", "warning")]
+    manifest = dict(con.execute(
+        "select file_name, finding_count from read_parquet(?, union_by_name = true)",
+        [str(raw / "file_manifest" / "*.parquet")]).fetchall())
+    assert manifest["portal_export.txt"] == 1
+    paid, versions = con.execute(
+        "select sum(paid_amount), count(x12_version) from read_parquet(?)",
+        [str(raw / "x835_claims" / "*.parquet")]).fetchone()
+    assert (paid, versions) == (Decimal("160.00"), 0)  # no GS08, no ST03 in an 835: null
+    # AND the text that merely mentions ST is not X12; the bare 277 is refused as no_isa, saying so
+    assert (by_name["notes.txt"]["status"], by_name["notes.txt"]["quarantine_rules"]) == (
+        "quarantined", ["unknown_file_kind"])
+    assert (by_name["status.txt"]["status"], by_name["status.txt"]["quarantine_rules"]) == (
+        "quarantined", ["no_isa"])
 
 
 def test_x12_is_recognised_by_content_not_by_name_or_folder(tmp_path: Path):

@@ -15,7 +15,7 @@ from transforms.x12.context import TransactionContext
 from transforms.x12.errors import X12ContentError, X12EnvelopeError
 from transforms.x12.flatten_835 import X835Flattener
 from transforms.x12.reader import EnvelopeFailure, TransactionResult, X12Reader
-from transforms.x12.synth import interchange, payment_835
+from transforms.x12.synth import Style, bare_transactions, interchange, payment_835
 
 CLAIM = [["CLP", "PCN1", "1", "100", "80", "20", "12"], ["CAS", "PR", "1", "20"]]
 BODY = payment_835([CLAIM], payment="80")
@@ -239,3 +239,74 @@ def test_a_flattener_that_has_handled_nothing_is_at_its_st():
     with pytest.raises(X12ContentError) as caught:
         X835Flattener(context).finish()
     assert caught.value.position == 12
+
+
+# ---- bare transaction sets: no ISA/GS envelope ----------------------------------------------------
+def test_a_bare_835_loads_with_one_missing_envelope_finding():
+    # GIVEN two 835 transaction sets with no ISA/GS/GE/IEA, one segment per line, the second with
+    # a wrong SE01
+    text = (bare_transactions([BODY], style=Style(after_terminator="\n"))
+            + bare_transactions([BODY], style=Style(after_terminator="\n"), se01_offset=1)
+            .replace("0001", "0002"))
+    # WHEN read with the default (tolerant) rule
+    results, failures, reader = read(text)
+    # THEN both sets load with their money; the missing envelope is ONE interchange-level
+    # finding at the first ST; SE01 is still checked; no interchange or group was read
+    assert failures == []
+    assert [r.ok for r in results] == [True, True]
+    assert [r.rows["x835_claims"][0].paid_amount for r in results] == [80, 80]
+    [finding] = reader.envelope_findings
+    assert (finding.rule, finding.scope, finding.severity, finding.position, finding.segment_id) == (
+        Rule.MISSING_ENVELOPE, SCOPE_INTERCHANGE, "warning", 1, "ST")
+    assert "no ISA/GS envelope" in finding.message
+    assert results[0].findings == []
+    assert [f.rule for f in results[1].findings] == [Rule.SE01_COUNT]
+    assert (reader.interchanges, reader.groups, reader.transactions) == (0, 0, 2)
+    # GS08 is absent and an 835 has no ST03: the version is unknown (null in raw)
+    assert [r.version for r in results] == ["", ""]
+    assert results[0].rows["x835_claims"][0].x12_version is None
+
+
+def test_a_bare_837_takes_its_version_from_st03():
+    # GIVEN a bare 005010 837P (ST03 = 005010X222A1, no GS08 anywhere), newline-terminated,
+    # whose composites use ">"
+    body = [["BHT", "0019", "00", "B1", "20260110", "1200", "CH"], ["HL", "1", "", "20", "1"],
+            ["NM1", "85", "2", "CLINIC", "", "", "", "", "XX", "1234567893"],
+            ["HL", "2", "1", "22", "0"], ["SBR", "P", "18", "", "", "", "", "", "", "CI"],
+            ["NM1", "IL", "1", "DOE", "JO", "", "", "", "MI", "M1"],
+            ["NM1", "PR", "2", "PAYER", "", "", "", "", "PI", "P1"],
+            ["CLM", "X1", "30", "", "", ["11", "B", "1"]], ["HI", ["ABK", "J189"]],
+            ["LX", "1"], ["SV1", ["HC", "99213"], "30", "UN", "1", "", "", ["1"]]]
+    text = bare_transactions([body], style=Style(component=">", terminator="\n"),
+                             transaction_type="837", guide="005010X222A1")
+    # WHEN read
+    results, failures, reader = read(text)
+    # THEN it loads as an 837P whose version is ST03, with the composites split on ">"
+    [result] = results
+    assert failures == [] and result.ok, result.error
+    assert result.version == "005010X222A1"
+    [claim] = result.rows["x837_claims"]
+    assert (claim.claim_type, claim.billed_amount, claim.x12_version) == (
+        "837P", 30, "005010X222A1")
+    [line] = result.rows["x837_claim_lines"]
+    assert line.procedure_code == "99213"
+    assert [f.rule for f in reader.envelope_findings] == [Rule.MISSING_ENVELOPE]
+
+
+def test_strict_still_refuses_a_bare_file():
+    # GIVEN a bare 835  WHEN read strictly
+    results, failures, reader = read(bare_transactions([BODY, BODY]), strict=True)
+    # THEN its transaction sets are rejected as outside any interchange and group (missing_isa,
+    # missing_gs: the rule for an ST without envelope), and nothing is a mere finding
+    assert len(results) == 2
+    rejected = {pos for failure in failures for pos in failure.transactions}
+    assert rejected == {r.position for r in results}
+    assert {failure.error.rule for failure in failures} == {Rule.MISSING_ISA, Rule.MISSING_GS}
+    assert reader.envelope_findings == []
+
+
+def test_a_file_with_an_isa_has_no_missing_envelope_finding():
+    # GIVEN an ordinary interchange  WHEN read  THEN no missing_envelope finding, GS08 is the version
+    results, _, reader = read(interchange([BODY]))
+    assert reader.envelope_findings == []
+    assert results[0].version == "005010X221A1"

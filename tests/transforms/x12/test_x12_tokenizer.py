@@ -8,7 +8,7 @@ import pytest
 
 from transforms.x12.constants import MAX_SEGMENT_CHARS, Rule
 from transforms.x12.errors import X12SyntaxError
-from transforms.x12.synth import Style, interchange
+from transforms.x12.synth import Style, bare_transactions, interchange
 from transforms.x12.tokenizer import Tokenizer, tokenize_bytes
 
 BODY = [[["CLP", "PCN1", "1", "100", "80", "20", "12"]]]
@@ -217,3 +217,108 @@ def test_an_isa_after_junk_is_found_whatever_the_chunk_size():
     # THEN the real ISA is found every time, with the same segments
     assert all(result == results[-1] for result in results)
     assert ids(results[-1]) == ["ISA", "GS", "ST", "CLP", "SE", "GE", "IEA"]
+
+
+# ---- bare transaction sets: no ISA/GS envelope, separators inferred from the ST -----------------
+BARE_BODY = [[["BPR", "I", "80", "C", "CHK"], ["CLP", "PCN1", "1", "100", "80", "20", "12"],
+              ["SVC", ["HC", "99213", "25"], "100", "80"]]]
+
+
+def bare_segments(text: str, chunk_chars: int = 1 << 20) -> tuple[list[list[str]], Tokenizer]:
+    tokenizer = Tokenizer(io.BytesIO(text.encode()), file="bare.835", chunk_chars=chunk_chars)
+    return list(tokenizer), tokenizer
+
+
+@pytest.mark.parametrize(
+    ("style", "prefix"),
+    [(Style(), ""),
+     (Style(after_terminator="\n"), "\ufeff\n\n  "),
+     (Style(after_terminator="\r\n"), "\r\n"),
+     (Style(terminator="\n"), ""),
+     (Style(terminator="\r\n"), "\n"),
+     (Style(element="|", component="^", terminator="!"), "")],
+    ids=["tilde-one-line", "tilde-newline-after-bom-and-blanks", "tilde-crlf", "newline-only",
+         "crlf-only", "pipe-caret-bang"],
+)
+def test_a_bare_transaction_set_is_read_with_inferred_separators(style: Style, prefix: str):
+    # GIVEN an 835 with no ISA/GS envelope at all (ST..SE only), laid out as portals export it
+    text = prefix + bare_transactions(BARE_BODY, style=style)
+    # WHEN tokenized whole and one character at a time
+    segments, tokenizer = bare_segments(text)
+    one, _ = bare_segments(text, chunk_chars=1)
+    # THEN every segment is read from the first ST, and the tokenizer says it inferred the
+    # separators (the component one from SVC01's composite)
+    assert ids(segments) == ["ST", "BPR", "CLP", "SVC", "SE"]
+    assert segments[0] == ["ST", "835", "0001"]
+    assert segments[3] == ["SVC", style.component.join(["HC", "99213", "25"]), "100", "80"]
+    assert segments[-1] == ["SE", "5", "0001"]
+    assert tokenizer.bare is True
+    assert tokenizer.separators is not None
+    assert (tokenizer.separators.element, tokenizer.separators.component,
+            tokenizer.separators.repetition, tokenizer.separators.segment) == (
+        style.element, style.component, None, style.terminator[-1])
+    assert one == segments
+
+
+@pytest.mark.parametrize(
+    ("segment", "component"),
+    [(["SVC", ["NU", "0450"], "10", "10"], ">"),
+     (["SV1", ["HC", "99213"], "30", "UN", "1"], "}"),
+     (["SV2", "0450", ["HC", "99284"], "30", "UN", "1"], "\x1f"),
+     (["CLM", "X1", "30", "", "", ["11", "B", "1"]], "<"),
+     (["CLP", "PCN1", "1", "100", "80"], ":")],
+    ids=["svc01", "sv101", "sv202", "clm05", "no-composite-default"],
+)
+def test_the_component_separator_is_read_from_the_first_composite(segment: list, component: str):
+    # GIVEN a bare set whose composites use `component` (or no composite at all)
+    text = bare_transactions([[segment]], style=Style(component=component))
+    # WHEN tokenized  THEN that is the component separator (":" when nothing shows another)
+    _, tokenizer = bare_segments(text)
+    assert tokenizer.separators is not None and tokenizer.separators.component == component
+
+
+def test_an_interchange_with_an_isa_is_not_taken_for_a_bare_file():
+    # GIVEN a file that starts with a stray ST..SE and then holds a real interchange
+    text = bare_transactions(BARE_BODY) + "\n" + interchange(BODY)
+    # WHEN tokenized  THEN it reads as before: from the ISA, with the ISA's separators
+    segments, tokenizer = bare_segments(text)
+    assert ids(segments) == ["ISA", "GS", "ST", "CLP", "SE", "GE", "IEA"]
+    assert tokenizer.bare is False
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("ST*835*0001", "nothing follows the ST segment"),
+     ("ST*835*0001 BPR*I*80~", "has no terminator"),
+     ("ST: notes about the state.\nmore notes", "has no terminator"),
+     ("ST*8350*0001~BPR*I*80~", "ST01 is not a 3-digit"),
+     ("ST*835*0001~hello there~", "does not start with a segment id"),
+     ("ST*835*0001~SVC*HC:1*1~SVC*HC>2*1~SE*4*0001~", "more than one component separator"),
+     ("ST*835*0001~SVC*HC 99213*1~SE*3*0001~", "blank or padding"),
+     ("ST:835:0001~SE:2:0001~", "collide")],
+    ids=["st-only", "no-terminator", "prose", "four-digit-st01", "not-a-segment", "two-components",
+         "blank-component", "colon-element"],
+)
+def test_a_bare_st_that_cannot_be_read_is_still_no_isa(text: str, reason: str):
+    # GIVEN text that starts with ST and a separator but whose separators cannot be inferred
+    # WHEN tokenized  THEN the same typed error as any file without an ISA, saying why
+    with pytest.raises(X12SyntaxError) as caught:
+        tokenize_bytes(text.encode(), file="odd.835")
+    assert caught.value.rule == Rule.NO_ISA
+    assert "no ISA" in caught.value.message and "bare transaction set" in caught.value.message
+    assert reason in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Notes: the ST*835*0001~ segment opens a remittance.\n",
+     "STATUS*835*0001~SE*2*0001~",
+     "ST 835 0001\nSE 2 0001\n"],
+    ids=["st-inside-prose", "st-inside-a-word", "blank-after-st"],
+)
+def test_text_that_merely_contains_st_is_not_x12(text: str):
+    # GIVEN text that contains ST but does not start with ST and an element separator
+    # WHEN tokenized  THEN it is no ISA, as before (no bare inference is attempted)
+    with pytest.raises(X12SyntaxError) as caught:
+        tokenize_bytes(text.encode(), file="notes.txt")
+    assert (caught.value.rule, caught.value.message) == (Rule.NO_ISA, "no ISA segment found")
