@@ -14,8 +14,10 @@ warehouse (`analytics.duckdb`) with an atomic rename, then writes the denial rep
   what that night would have published.
 * **One writer**: tasks that write `build.duckdb` share the pool `rcm_warehouse_writer` (one slot)
   and a file lock in `transforms.locking`.
-* **Safety**: a critical gate failure fails the run before `publish`; the published file stays as it
-  was.
+* **Safety**: a gate failure that makes the whole warehouse untrustworthy (marts that do not
+  reconcile, bad keys, a failed build) fails the run before `publish`; the published file stays as
+  it was. A critical finding on specific files only holds back those files (`audit.file_holds`);
+  the rest publishes, and the gate releases them once they pass.
 
 Each task calls one function of `transforms.pipeline`; the logic lives and is tested there.
 """

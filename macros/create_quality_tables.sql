@@ -13,6 +13,8 @@
         table_name varchar,
         row_key varchar,
         claim_id varchar,
-        offending_value varchar
+        offending_value varchar,
+        file_sha256 varchar
     );
+    alter table quality.row_failures add column if not exists file_sha256 varchar;
 {%- endmacro %}

@@ -1,8 +1,9 @@
-"""The whole nightly job on generated data: `rcm run` twice, a failing run, and the real DAG.
+"""The whole nightly job on generated data: `rcm run` twice, failing runs, holds, the real DAG.
 
 GIVEN a generated practice (a few hundred claims) WHEN the pipeline runs THEN the published
 warehouse holds the marts, reconciles with the raw layer, reruns are identical, a failure before
-publish leaves the published file byte-identical, and the Airflow DAG publishes the same marts.
+publish leaves the published file byte-identical, a file failing a critical check is held back
+(the rest publishes) until a fix releases it, and the Airflow DAG publishes the same marts.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -151,25 +153,90 @@ def test_warnings_publish_and_are_recorded(generated, first_run):
     assert warned > 0 and row_failures > 0
 
 
-def test_critical_gate_failure_publishes_nothing_and_the_batch_stays_pending(generated, tmp_path,
-                                                                             monkeypatch):
-    from transforms.errors import GateFailed
+def _tamper_one_remittance(landing: Path) -> str:
+    """Give the first CLP of the first 835 a claim status no code set knows ("ZZ"); return the
+    file's name relative to landing/ (as the manifest records it)."""
+    path = min((landing / "remits").iterdir())
+    text = path.read_text()
+    tampered, count = re.subn(r"CLP\*([^*]+)\*[^*]+\*", r"CLP*\1*ZZ*", text, count=1)
+    assert count == 1
+    path.write_text(tampered)
+    return str(path.relative_to(landing))
+
+
+def _published(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_file_failing_a_critical_check_is_held_and_released_after_the_fix(generated, tmp_path,
+                                                                           monkeypatch):
     from transforms.pipeline import pending_ingest_runs, run_pipeline
 
     data = tmp_path / "data"
     shutil.copytree(generated / "landing", data / "landing")
-    # GIVEN a remittance-to-claim match threshold no batch can meet (a critical check)
-    monkeypatch.setenv("RCM_MATCH_RATE_MIN", "1.5")
-    # WHEN the nightly job runs THEN the ingestion gate stops it: nothing is published
-    with pytest.raises(GateFailed):
-        run_pipeline(data, AS_OF, run_id="crit-1")
-    assert not Paths(data).analytics_db.exists()
-    blocked = pending_ingest_runs(data)
-    assert blocked
-    # AND once the threshold is sane again, the next night validates that same batch and publishes
-    monkeypatch.setenv("RCM_MATCH_RATE_MIN", "0.9")
-    result = run_pipeline(data, AS_OF, run_id="crit-2")
-    assert result["ingest"]["totals"]["loaded"] == 0
-    assert sorted(result["ingestion_gate"]["ingest_runs_validated"]) == sorted(blocked)
+    # GIVEN one remittance file whose claim status code the claim-status code set does not know
+    odd = _tamper_one_remittance(data / "landing")
+    seeds = shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    monkeypatch.setenv("RCM_SEEDS_DIR", str(seeds))
+    # WHEN the nightly job runs
+    first = run_pipeline(data, AS_OF, run_id="hold-1")
+    # THEN it publishes, without that file: the gate held it back and passed the batch
+    paths = Paths(data)
+    assert [h["file_name"] for h in first["ingestion_gate"]["held_files"]] == [odd]
+    assert first["ingestion_gate"]["held_files"][0]["checks"] == [
+        "billing_quality.claim_status_code_valid"]
     assert pending_ingest_runs(data) == []
-    assert Paths(data).analytics_db.exists()
+    db = paths.analytics_db
+    assert _published(db, "select count(*) from marts.fct_remittance_payments where file_name = ?",
+                      [odd]) == [(0,)]
+    assert _published(db, "select count(*) from marts.fct_remittance_payments") > [(0,)]
+    # AND the hold is visible in the warehouse and in the report's data-quality section
+    assert _published(db, "select file_name, hold_status, held_since_as_of, check_names "
+                          "from audit.file_holds") == [
+        (odd, "held", AS_OF, "billing_quality.claim_status_code_valid")]
+    holds_csv = (paths.reports / AS_OF.isoformat() / "quality_file_holds.csv").read_text()
+    assert odd in holds_csv and "held" in holds_csv
+    # WHEN the code set learns the status and the next night runs (nothing new landed)
+    (seeds / "ref_claim_status_codes.csv").write_text(
+        (seeds / "ref_claim_status_codes.csv").read_text().rstrip("\n") + "\nZZ,new status\n")
+    second = run_pipeline(data, AS_OF, run_id="hold-2")
+    # THEN the file is released and its payments are in the published marts, reconciled to raw
+    assert second["ingest"]["totals"]["loaded"] == 0
+    assert [r["file_name"] for r in second["ingestion_gate"]["released_files"]] == [odd]
+    assert _published(db, "select count(*) from marts.fct_remittance_payments where file_name = ?",
+                      [odd]) > [(0,)]
+    assert _published(db, "select hold_status, released_as_of from audit.file_holds") == [
+        ("released", AS_OF)]
+    mart = _published(db, "select sum(payment_amount) from marts.fct_remittance_payments")[0][0]
+    raw = duckdb.connect().execute(
+        "select sum(payment_amount) from read_parquet(?) where payment_date <= ?",
+        [str(paths.raw / "x835_payments" / "*.parquet"), AS_OF]).fetchone()[0]
+    assert mart == raw
+
+
+def test_marts_that_do_not_reconcile_still_block_publication(generated, first_run, monkeypatch):
+    from transforms import pipeline
+    from transforms.errors import GateFailed
+
+    paths = Paths(generated)
+    before = _sha(paths.analytics_db)
+    real_build = pipeline.stage_build
+
+    def build_then_lose_a_payment(data_dir, as_of):
+        summary = real_build(data_dir, as_of)
+        con = duckdb.connect(str(Paths(data_dir).build_db))
+        con.execute("delete from marts.fct_remittance_payments where payment_id = "
+                    "(select min(payment_id) from marts.fct_remittance_payments)")
+        con.close()
+        return summary
+
+    # GIVEN a build whose marts lost one payment (they no longer reconcile to raw)
+    monkeypatch.setattr(pipeline, "stage_build", build_then_lose_a_payment)
+    # WHEN the nightly job runs THEN the publish gate stops it and the published file is unchanged
+    with pytest.raises(GateFailed, match="payment_reaches_marts"):
+        pipeline.run_pipeline(generated, AS_OF, run_id="e2e-unreconciled")
+    assert _sha(paths.analytics_db) == before

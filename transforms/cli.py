@@ -135,11 +135,12 @@ def build(data_dir: Path, as_of: dt.datetime | None, full_refresh: bool) -> None
                    "'publish' on the built marts.")
 @click.option("--run-id", default=None, help="Run id to record results under (default: generated).")
 def validate(data_dir: Path, as_of: dt.datetime | None, gate: str, run_id: str | None) -> None:
-    """Run a Great Expectations gate; exit 1 when a critical expectation fails.
+    """Run a Great Expectations gate; exit 1 when a blocking critical expectation fails.
 
     The ingestion gate checks every loaded batch no ingestion gate has passed yet (the same ledger
     the nightly DAG and `rcm run` keep), so batches loaded by separate `rcm ingest` runs are all
-    checked once.
+    checked once, plus every held file. A critical row failure in specific files holds back those
+    files (listed under `held_files`) and does not fail the command.
     """
     from transforms.pipeline import stage_gate
 

@@ -5,8 +5,10 @@
 `run_pipeline` chains them for `rcm run` (cron users, tests, the demo without Airflow); the Airflow
 DAG calls each stage function from its own task. Every stage takes the run's logical date (`as_of`)
 and a `run_id`; none reads the wall clock for business logic. A stage that fails raises, and nothing
-after it runs: in particular a critical gate failure stops the run before `publish`, so the analysts'
-warehouse stays exactly as it was.
+after it runs: in particular a gate failure that makes the whole warehouse untrustworthy (a publish
+check, an unreadable batch) stops the run before `publish`, so the analysts' warehouse stays exactly
+as it was. A critical finding tied to specific files only holds back those files (see
+`transforms.quality.holds`): the rest of the night builds and publishes.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ LEDGER_NAME = "ingestion_gate_ledger.json"
 
 
 def gated_ingest_runs(data_dir: Path) -> set[str]:
-    """Ingest runs whose batch has passed an ingestion gate (no critical failure)."""
+    """Ingest runs whose batch has passed an ingestion gate (no blocking failure; files of the batch
+    that failed a critical row check are held back, and re-validated, on their own)."""
     ledger = Paths(data_dir).warehouse / LEDGER_NAME
     try:
         return set(json.loads(ledger.read_text())["passed"])
@@ -64,7 +67,7 @@ def gated_ingest_runs(data_dir: Path) -> set[str]:
 def pending_ingest_runs(data_dir: Path) -> list[str]:
     """Every ingest run that loaded files and that no ingestion gate has passed yet.
 
-    A run killed between ingest and gate, or a batch that failed a critical check, stays pending:
+    A run killed between ingest and gate, or a batch that failed a blocking check, stays pending:
     the next night validates it again instead of publishing it unchecked.
     """
     import duckdb
@@ -101,8 +104,11 @@ def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = N
     """Run a Great Expectations gate.
 
     The ingestion gate checks every loaded batch that no gate has passed yet (normally just the one
-    `ingest` loaded tonight; after a crash or a critical failure, the earlier ones too), and records
-    the batches it passed in `warehouse/ingestion_gate_ledger.json`.
+    `ingest` loaded tonight; after a crash or a blocking failure, the earlier ones too) plus every
+    file held back so far, and records the batches it passed in
+    `warehouse/ingestion_gate_ledger.json`. A batch passes when nothing blocked: its clean files
+    build tonight, its files that failed a critical row check stay held (`raw/file_holds/`) and are
+    validated again each night until they pass.
     """
     from transforms.quality import run_gate
 
@@ -112,7 +118,7 @@ def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = N
     # manifest before it returns
     pending = pending_ingest_runs(data_dir)
     result = run_gate(gate, data_dir, as_of, run_id=run_id, ingest_run_id=pending)
-    _record_gated(data_dir, pending)  # only reached when no critical expectation failed
+    _record_gated(data_dir, pending)  # only reached when no blocking check failed
     result["ingest_runs_validated"] = pending
     return result
 

@@ -1,7 +1,8 @@
-{{ config(materialized='incremental', incremental_strategy='append') }}
+{{ config(materialized='incremental', incremental_strategy='append',
+          on_schema_change='append_new_columns') }}
 {#-
     One row per successful build: its as-of date, the newest manifest load it saw, the project
-    fingerprint and how many claims it recomputed. Built after every claim-level model, so a build
+    fingerprint, the file-hold snapshot it built with, and how many claims it recomputed. Built after every claim-level model, so a build
     that fails part-way leaves the previous watermark in place and the next build recomputes that
     scope again. Read by `int_build_scope`.
 -#}
@@ -20,5 +21,6 @@ select
     scope.manifest_watermark,
     scope.project_fingerprint,
     scope.is_full_scope,
+    scope.holds_snapshot,
     (select count(*) from {{ ref('int_claims_in_scope') }}) as claims_in_scope
 from {{ ref('int_build_scope') }} as scope

@@ -1,5 +1,6 @@
 {#-
-    Rule: every dollar of every loaded 835 file is in the marts, to the cent, per file:
+    Rule: every dollar of every loaded 835 file is in the marts, to the cent, per file (files the
+    ingestion gate holds back excepted: none of their rows may reach the marts):
     BPR02 payments, CLP03/CLP04/CLP05 claim amounts, SVC02/SVC03 line amounts, CAS and PLB amounts.
     Returns one row per file and measure that differs (raw read straight from the Parquet sources).
 -#}
@@ -8,28 +9,28 @@ with
 raw_measures as (
 
     select file_name, 'payment_amount' as measure, sum(payment_amount) as amount, count(*) as row_count
-    from {{ source('remittances', 'x835_payments') }} group by file_name
+    from {{ source('remittances', 'x835_payments') }} where {{ exclude_held_files() }} group by file_name
     union all
     select file_name, 'claim_billed_amount', sum(billed_amount), count(*)
-    from {{ source('remittances', 'x835_claims') }} group by file_name
+    from {{ source('remittances', 'x835_claims') }} where {{ exclude_held_files() }} group by file_name
     union all
     select file_name, 'claim_paid_amount', sum(paid_amount), count(*)
-    from {{ source('remittances', 'x835_claims') }} group by file_name
+    from {{ source('remittances', 'x835_claims') }} where {{ exclude_held_files() }} group by file_name
     union all
     select file_name, 'claim_patient_responsibility_amount', sum(patient_responsibility_amount), count(*)
-    from {{ source('remittances', 'x835_claims') }} group by file_name
+    from {{ source('remittances', 'x835_claims') }} where {{ exclude_held_files() }} group by file_name
     union all
     select file_name, 'line_billed_amount', sum(billed_amount), count(*)
-    from {{ source('remittances', 'x835_service_lines') }} group by file_name
+    from {{ source('remittances', 'x835_service_lines') }} where {{ exclude_held_files() }} group by file_name
     union all
     select file_name, 'line_paid_amount', sum(paid_amount), count(*)
-    from {{ source('remittances', 'x835_service_lines') }} group by file_name
+    from {{ source('remittances', 'x835_service_lines') }} where {{ exclude_held_files() }} group by file_name
     union all
     select file_name, 'adjustment_amount', sum(adjustment_amount), count(*)
-    from {{ source('remittances', 'x835_adjustments') }} group by file_name
+    from {{ source('remittances', 'x835_adjustments') }} where {{ exclude_held_files() }} group by file_name
     union all
     select file_name, 'provider_adjustment_amount', sum(provider_adjustment_amount), count(*)
-    from {{ source('remittances', 'x835_provider_adjustments') }} group by file_name
+    from {{ source('remittances', 'x835_provider_adjustments') }} where {{ exclude_held_files() }} group by file_name
 
 ),
 

@@ -5,7 +5,9 @@
 
 Results go to the build database (`quality.validation_runs`, `quality.expectation_results`,
 `quality.row_failures`) and to Data Docs under `<data_dir>/reports/quality/`. A failed critical
-check raises `transforms.errors.GateFailed` after the results are written. The GX project (file
+check whose rows all come from known raw files holds back those files (`holds`, ingestion gate);
+any other failed critical check raises `transforms.errors.GateFailed` after the results are
+written. The GX project (file
 context and suites) lives in `expectations/`; see `transforms.quality.suites` for every check.
 
 Great Expectations itself is imported only when a gate runs.
@@ -31,7 +33,8 @@ def run_gate(
 ) -> dict[str, Any]:
     """Run the `ingestion` or `publish` gate and return its summary (see `gates.run_gate`).
 
-    Raises `transforms.errors.GateFailed` (after recording) when a critical check fails.
+    Raises `transforms.errors.GateFailed` (after recording) when a critical check fails that no
+    file can be blamed for; file-level ones hold those files back (`held_files` in the summary).
     """
     from transforms.quality.gates import run_gate as _run_gate
 

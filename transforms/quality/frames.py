@@ -11,7 +11,8 @@ frame must never output; a test holds every frame to it.
 
 Ingestion frames read views named after the raw tables (restricted to the batch's files; see
 `gates.raw_views`) plus `all_x837_claims` (every raw 837 claim ever loaded). Publish frames read the
-`marts` schema of the build database and `raw_x835_payments` (every raw 835 payment).
+`marts` schema of the build database, `raw_x835_payments` (every raw 835 payment) and
+`held_files` (the sha256 of every file the ingestion gate holds back; see `holds`).
 Named parameters (`$as_of_date`) are bound from the gate's parameters.
 """
 
@@ -39,6 +40,8 @@ class Frame:
     claim_key: str | None = None  # column holding the claim id / patient control number
     source: str | None = None  # ingestion: the raw table whose batch files drive the frame
     requires: tuple[str, ...] = field(default_factory=tuple)  # publish: marts tables needed
+    # ingestion: column holding the raw file's sha256, so a critical finding can hold that file
+    file_key: str | None = None
 
     @property
     def suite(self) -> str:
@@ -68,6 +71,7 @@ def _join_repeats(name: str, alias: str, *columns: str) -> str:
 # ---- ingestion gate: coding_quality -------------------------------------------------------------
 
 ENCOUNTER_LINES = Frame(
+    file_key="file_sha256",
     gx_suite="coding_quality.encounter_lines",
     table_name="encounter_lines",
     source="encounter_lines",
@@ -78,6 +82,7 @@ ENCOUNTER_LINES = Frame(
         select
             e.encounter_line_id,
             e.claim_id,
+            e.file_sha256,
             coalesce(repeated_ids.occurrences, 1) as encounter_line_id_occurrences,
             nullif(trim(e.diagnosis_code_1), '') as diagnosis_code_1,
             nullif(trim(e.diagnosis_code_2), '') as diagnosis_code_2,
@@ -103,6 +108,7 @@ ENCOUNTER_LINES = Frame(
 # ---- ingestion gate: billing_quality ------------------------------------------------------------
 
 X837_CLAIMS = Frame(
+    file_key="file_sha256",
     gx_suite="billing_quality.x837_claims",
     table_name="x837_claims",
     source="x837_claims",
@@ -125,6 +131,7 @@ X837_CLAIMS = Frame(
             select
                 c.claim_submission_id,
                 c.patient_control_number,
+                c.file_sha256,
                 c.claim_frequency_code,
                 c.billed_amount,
                 t.line_charge_total,
@@ -148,6 +155,7 @@ X837_CLAIMS = Frame(
 )
 
 X837_CLAIM_LINES = Frame(
+    file_key="file_sha256",
     gx_suite="billing_quality.x837_claim_lines",
     table_name="x837_claim_lines",
     source="x837_claim_lines",
@@ -158,6 +166,7 @@ X837_CLAIM_LINES = Frame(
         select
             l.claim_line_id,
             l.claim_submission_id,
+            l.file_sha256,
             l.patient_control_number,
             coalesce(repeated_ids.occurrences, 1) as claim_line_id_occurrences,
             l.billed_amount,
@@ -168,6 +177,7 @@ X837_CLAIM_LINES = Frame(
 )
 
 X835_PAYMENTS = Frame(
+    file_key="file_sha256",
     gx_suite="billing_quality.x835_payments",
     table_name="x835_payments",
     source="x835_payments",
@@ -176,6 +186,7 @@ X835_PAYMENTS = Frame(
         with {_repeats("repeated_ids", "x835_payments", "payment_id")}
         select
             p.payment_id,
+            p.file_sha256,
             coalesce(repeated_ids.occurrences, 1) as payment_id_occurrences,
             p.payment_amount,
             nullif(trim(p.payer_id), '') as payer_id,
@@ -187,6 +198,7 @@ X835_PAYMENTS = Frame(
 )
 
 X835_CLAIMS = Frame(
+    file_key="file_sha256",
     gx_suite="billing_quality.x835_claims",
     table_name="x835_claims",
     source="x835_claims",
@@ -201,6 +213,7 @@ X835_CLAIMS = Frame(
         select
             c.remit_claim_id,
             c.patient_control_number,
+            c.file_sha256,
             coalesce(repeated_ids.occurrences, 1) as remit_claim_id_occurrences,
             c.claim_status_code,
             c.billed_amount,
@@ -225,6 +238,7 @@ _REMIT_CLAIM_KEYS = """
 """
 
 X835_SERVICE_LINES = Frame(
+    file_key="file_sha256",
     gx_suite="billing_quality.x835_service_lines",
     table_name="x835_service_lines",
     source="x835_service_lines",
@@ -237,6 +251,7 @@ X835_SERVICE_LINES = Frame(
             s.remit_line_id,
             s.remit_claim_id,
             k.patient_control_number,
+            s.file_sha256,
             coalesce(repeated_ids.occurrences, 1) as remit_line_id_occurrences,
             s.billed_amount,
             s.paid_amount,
@@ -249,6 +264,7 @@ X835_SERVICE_LINES = Frame(
 )
 
 X835_ADJUSTMENTS = Frame(
+    file_key="file_sha256",
     gx_suite="billing_quality.x835_adjustments",
     table_name="x835_adjustments",
     source="x835_adjustments",
@@ -260,6 +276,7 @@ X835_ADJUSTMENTS = Frame(
         select
             a.adjustment_id,
             k.patient_control_number,
+            a.file_sha256,
             coalesce(repeated_ids.occurrences, 1) as adjustment_id_occurrences,
             a.group_code,
             a.reason_code,
@@ -271,6 +288,7 @@ X835_ADJUSTMENTS = Frame(
 )
 
 X835_PROVIDER_ADJUSTMENTS = Frame(
+    file_key="file_sha256",
     gx_suite="billing_quality.x835_provider_adjustments",
     table_name="x835_provider_adjustments",
     source="x835_provider_adjustments",
@@ -279,6 +297,7 @@ X835_PROVIDER_ADJUSTMENTS = Frame(
         with {_repeats("repeated_ids", "x835_provider_adjustments", "provider_adjustment_id")}
         select
             p.provider_adjustment_id,
+            p.file_sha256,
             coalesce(repeated_ids.occurrences, 1) as provider_adjustment_id_occurrences,
             p.provider_adjustment_reason_code,
             p.provider_adjustment_amount
@@ -287,32 +306,40 @@ X835_PROVIDER_ADJUSTMENTS = Frame(
     """,
 )
 
+# One row per 835 file x payer of the batch: how many of its distinct CLP01 values match a
+# submitted 837 claim (any batch). Row-level, so a low rate names the file and the payer.
 REMIT_MATCH_SUMMARY = Frame(
     gx_suite="billing_quality.remit_match_summary",
     table_name="x835_claims",
     source="x835_claims",
-    row_key=None,
+    row_key="remit_match_key",
+    file_key="file_sha256",
     sql="""
-        with batch_claims as (
-            select distinct patient_control_number
-            from x835_claims
+        with submitted as (
+            select distinct patient_control_number from all_x837_claims
             where patient_control_number is not null
         ),
-        matched as (
-            select
-                b.patient_control_number,
-                b.patient_control_number in (
-                    select patient_control_number from all_x837_claims
-                    where patient_control_number is not null) as is_matched
-            from batch_claims as b
+        batch_claims as (
+            select distinct
+                c.file_sha256,
+                c.file_name,
+                coalesce(nullif(trim(p.payer_id), ''), '?') as payer_id,
+                c.patient_control_number
+            from x835_claims as c
+            left join x835_payments as p on p.payment_id = c.payment_id
+            where c.patient_control_number is not null
         )
         select
+            coalesce(b.file_name, b.file_sha256) || ' | payer ' || b.payer_id as remit_match_key,
+            b.file_sha256,
+            b.payer_id,
             count(*) as remit_claims,
-            count(*) filter (where is_matched) as remit_claims_matched,
-            case when count(*) = 0 then null
-                 else cast(count(*) filter (where is_matched) as double) / count(*)
-            end as remit_match_rate
-        from matched
+            count(s.patient_control_number) as remit_claims_matched,
+            cast(count(s.patient_control_number) as double) / count(*) as remit_match_rate
+        from batch_claims as b
+        left join submitted as s on s.patient_control_number = b.patient_control_number
+        group by b.file_sha256, b.file_name, b.payer_id
+        order by 1
     """,
 )
 
@@ -372,7 +399,7 @@ KPIS_MONTHLY_RATES = Frame(
 
 _PAYMENT_STATES = """
     raw as (
-        select payment_id, trace_number, payer_id, payment_amount, payment_date
+        select payment_id, trace_number, payer_id, payment_amount, payment_date, file_sha256
         from raw_x835_payments
     ),
     in_marts as (
@@ -389,6 +416,7 @@ _PAYMENT_STATES = """
             r.payment_amount,
             case
                 when r.payment_id in (select payment_id from in_marts) then 'in_marts'
+                when r.file_sha256 in (select file_sha256 from held_files) then 'held_file'
                 when exists (
                     select 1 from kept as k
                     where k.trace_number is not distinct from r.trace_number
@@ -429,7 +457,7 @@ PAYMENT_TOTALS = Frame(
                 (select coalesce(sum(payment_amount), 0) from marts.fct_remittance_payments)
                     as marts_payment_amount,
                 (select coalesce(sum(payment_amount), 0) from classified
-                 where reconciliation_status in ('duplicate_delivery', 'after_as_of'))
+                 where reconciliation_status in ('duplicate_delivery', 'after_as_of', 'held_file'))
                     as explained_payment_amount,
                 (select count(*) from marts.fct_remittance_payments
                  where payment_id not in (select payment_id from raw where payment_id is not null))

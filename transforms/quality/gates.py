@@ -1,13 +1,19 @@
 """The two gates: which rows each suite sees, running GX over them, recording and deciding.
 
     ingestion gate -- the batch just loaded (files marked loaded in the latest raw/file_manifest/
-                      <ingest_run_id>.parquet): coding_quality and billing_quality.
+                      <ingest_run_id>.parquet) plus every file held back so far: coding_quality
+                      and billing_quality.
     publish gate   -- the marts in warehouse/build.duckdb: publish_checks.
 
 For each frame (see `frames`): build it with DuckDB, validate it chunk by chunk with its GX suite
 (result format COMPLETE, indexed by the row key), fold the chunk results (see `results`), then write
-`quality.*` in the build database (see `store`), render Data Docs (see `docs`) and, when a critical
-check failed, raise `GateFailed` naming the failing checks. Warnings are recorded and returned.
+`quality.*` in the build database (see `store`), render Data Docs (see `docs`) and decide:
+
+- a failing critical check whose every flagged row names its raw file (ingestion row checks) holds
+  back those files (`holds`): they stay out of the build until a later gate finds them clean;
+- any other failing critical check (a publish check, a frame that could not be read) raises
+  `GateFailed` naming the checks: nothing is published, and the holds stay as they were;
+- warnings are recorded and returned.
 """
 
 from __future__ import annotations
@@ -22,12 +28,14 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from transforms import log, raw_schema
 from transforms.errors import GateFailed, RcmError
 from transforms.ingest.manifest import STATUS_LOADED, STATUS_PARTIAL
 from transforms.locking import writer_lock
 from transforms.quality import frames as frames_mod
+from transforms.quality import holds as holds_mod
 from transforms.quality import refdata, results, store
 from transforms.quality.frames import Frame
 from transforms.settings import Paths
@@ -71,9 +79,14 @@ def default_run_id(as_of: dt.date) -> str:
 # ---- what the ingestion gate reads -------------------------------------------------------------
 
 
-def latest_batch(data_dir: Path, ingest_run_id: str | list[str] | None = None) -> Batch:
+def latest_batch(
+    data_dir: Path,
+    ingest_run_id: str | list[str] | None = None,
+    extra_files: tuple[str, ...] | list[str] = (),
+) -> Batch:
     """Files loaded by one ingest run (the latest by load time unless named), or by every ingest run
-    of a list (the runs no ingestion gate has passed yet), per raw table."""
+    of a list (the runs no ingestion gate has passed yet), per raw table; plus `extra_files` (the
+    sha256 of files held back, validated again every time)."""
     raw = Paths(data_dir).raw
     manifests = sorted((raw / "file_manifest").glob("*.parquet"))
     if not manifests:
@@ -88,9 +101,9 @@ def latest_batch(data_dir: Path, ingest_run_id: str | list[str] | None = None) -
                 "order by max(loaded_at) desc nulls last, ingest_run_id desc "
                 "limit 1"
             ).fetchone()
-            if row is None:
+            if row is None and not extra_files:
                 return Batch(None)
-            ingest_run_id = row[0]
+            ingest_run_id = row[0] if row else []
         run_ids = [ingest_run_id] if isinstance(ingest_run_id, str) else list(ingest_run_id)
         shas = [] if not run_ids else [
             r[0]
@@ -102,6 +115,7 @@ def latest_batch(data_dir: Path, ingest_run_id: str | list[str] | None = None) -
         ]
     finally:
         con.close()
+    shas = sorted(set(shas) | set(extra_files))
     batch = Batch(",".join(run_ids))
     for table in raw_schema.RAW_TABLES:
         if table in raw_schema.RECORD_TABLES:
@@ -135,6 +149,15 @@ def raw_views(con: duckdb.DuckDBPyConnection, data_dir: Path, batch: Batch) -> N
         register_raw(con, table, table, files)
     all_claims = sorted(p for p in (Paths(data_dir).raw / "x837_claims").glob("*.parquet"))
     register_raw(con, "all_x837_claims", "x837_claims", all_claims)
+
+
+def publish_views(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """What publish frames read besides the marts: every raw 835 payment, and the sha256 of the
+    files the ingestion gate holds back (their payments are explained, not missing)."""
+    raw_files = sorted((Paths(data_dir).raw / "x835_payments").glob("*.parquet"))
+    register_raw(con, "raw_x835_payments", "x835_payments", raw_files)
+    held = sorted(holds_mod.current(data_dir))
+    con.register("held_files", pa.table({"file_sha256": pa.array(held, pa.string())}))
 
 
 # ---- running GX over a frame -------------------------------------------------------------------
@@ -304,8 +327,7 @@ def _publish_runs(
     con = duckdb.connect(str(paths.build_db), read_only=True)
     try:
         present = _marts_tables(con)
-        raw_files = sorted((paths.raw / "x835_payments").glob("*.parquet"))
-        register_raw(con, "raw_x835_payments", "x835_payments", raw_files)
+        publish_views(con, data_dir)
         for frame in frames_mod.PUBLISH_FRAMES:
             missing = [t for t in frame.requires if t not in present]
             for table in missing:
@@ -408,34 +430,115 @@ def run_gate(
     context = open_context(data_dir)
     failures: list[dict[str, Any]] = []
     batch: Batch | None = None
+    previous_holds: dict[str, holds_mod.Hold] = {}
     if gate == "ingestion":
-        batch = latest_batch(data_dir, ingest_run_id)
+        previous_holds = holds_mod.current(data_dir)
+        batch = latest_batch(data_dir, ingest_run_id, sorted(previous_holds))
         runs = _ingestion_runs(context, data_dir, batch, params, failures, chunk_rows)
     else:
         runs = _publish_runs(context, data_dir, params, failures, chunk_rows)
+    per_file, blocking = split_findings(runs, failures)
+    decision = None
+    if gate == "ingestion" and not blocking:
+        decision = decide_holds(data_dir, run_id, as_of, per_file, previous_holds)
     suite_rows = _suite_run_rows(gate, run_id, as_of, started, store.now_utc(), runs)
-    _record(data_dir, gate, run_id, as_of, suite_rows, runs, failures)
+    _record(data_dir, gate, run_id, as_of, suite_rows, runs, failures, decision)
     docs = _render_docs(context, data_dir, run_id, started, runs) if data_docs else (None, None)
 
-    summary = _summary(gate, run_id, as_of, batch, suite_rows, runs, len(failures), docs)
+    summary = _summary(gate, run_id, as_of, batch, suite_rows, runs, len(failures), docs, blocking)
+    summary["held_files"] = [_hold_brief(h) for h in (decision[0] if decision else {}).values()]
+    summary["released_files"] = [_hold_brief(h) for h in (decision[1] if decision else {}).values()]
     summary["elapsed_seconds"] = round(time.monotonic() - clock, 2)
     LOG.info(
-        "%s gate %s: %d critical, %d warning failure(s), %d flagged row(s) in %.1fs",
+        "%s gate %s: %d blocking, %d file-level critical, %d warning failure(s), %d flagged "
+        "row(s), %d file(s) held, %d released in %.1fs",
         gate,
         run_id,
         len(summary["failures"]),
+        len(summary["held_checks"]),
         len(summary["warnings"]),
         len(failures),
+        len(summary["held_files"]),
+        len(summary["released_files"]),
         summary["elapsed_seconds"],
     )
-    critical = [t for r in runs for t in r.tallies if not t.success and t.severity == "critical"]
-    if critical:
-        names = ", ".join(f"{t.check_name} ({_count_text(t)})" for t in critical)
+    for hold in summary["held_files"]:
+        LOG.warning("held back: %s (%s)", hold["file_name"], ", ".join(hold["checks"]))
+    if blocking:
+        names = ", ".join(f"{t.check_name} ({_count_text(t)})" for t in blocking)
         raise GateFailed(
             f"{gate} gate failed for run {run_id}: critical check(s) failed: {names}; "
             "see quality.expectation_results and quality.row_failures"
         )
     return summary
+
+
+def split_findings(
+    runs: list[FrameRun], failures: list[dict[str, Any]]
+) -> tuple[dict[str, dict[str, int]], list[results.Tally]]:
+    """Failing critical checks, split: those whose every flagged row names its raw file
+    ({sha256: {check: rows}}: the files to hold back) and the others (they block the run)."""
+    records: dict[str, list[str | None]] = {}
+    for failure in failures:
+        records.setdefault(failure["check_name"], []).append(failure.get("file_sha256"))
+    per_file: dict[str, dict[str, int]] = {}
+    blocking: list[results.Tally] = []
+    for run in runs:
+        for tally in run.tallies:
+            if tally.success or tally.severity != "critical":
+                continue
+            shas = records.get(tally.check_name, [])
+            attributable = (
+                run.frame.file_key is not None
+                and not tally.errors
+                and bool(shas)
+                and all(shas)
+                and tally.unexpected_count == len(shas)
+            )
+            if not attributable:
+                blocking.append(tally)
+                continue
+            for sha in shas:
+                checks = per_file.setdefault(str(sha), {})
+                checks[tally.check_name] = checks.get(tally.check_name, 0) + 1
+    return per_file, blocking
+
+
+def decide_holds(
+    data_dir: Path,
+    run_id: str,
+    as_of: dt.date,
+    per_file: dict[str, dict[str, int]],
+    previous: dict[str, holds_mod.Hold],
+) -> tuple[dict[str, holds_mod.Hold], dict[str, holds_mod.Hold]]:
+    """The files held after this run (kept since their first hold) and those it releases."""
+    details = holds_mod.file_details(data_dir, set(per_file) | set(previous))
+    held: dict[str, holds_mod.Hold] = {}
+    for sha, checks in per_file.items():
+        before = previous.get(sha)
+        name, ingest_run = details.get(sha, (None, None))
+        held[sha] = holds_mod.Hold(
+            file_sha256=sha,
+            file_name=name or (before.file_name if before else None),
+            ingest_run_id=ingest_run or (before.ingest_run_id if before else None),
+            check_names=sorted(checks),
+            flagged_rows=sum(checks.values()),
+            held_since_run_id=before.held_since_run_id if before else run_id,
+            held_since_as_of=before.held_since_as_of if before else as_of,
+        )
+    released = {sha: hold for sha, hold in previous.items() if sha not in held}
+    return held, released
+
+
+def _hold_brief(hold: holds_mod.Hold) -> dict[str, Any]:
+    return {
+        "file_sha256": hold.file_sha256,
+        "file_name": hold.file_name,
+        "ingest_run_id": hold.ingest_run_id,
+        "checks": hold.check_names,
+        "flagged_rows": hold.flagged_rows,
+        "held_since_as_of": hold.held_since_as_of.isoformat() if hold.held_since_as_of else None,
+    }
 
 
 def _record(
@@ -446,11 +549,22 @@ def _record(
     suite_rows: list[dict[str, Any]],
     runs: list[FrameRun],
     failures: list[dict[str, Any]],
+    decision: tuple[dict[str, holds_mod.Hold], dict[str, holds_mod.Hold]] | None = None,
 ) -> None:
-    """Write the gate's rows into quality.* under the warehouse writer lock."""
+    """Write the gate's rows into quality.* and, for an ingestion gate that decided, the holds
+    snapshot under raw/file_holds/, under the warehouse writer lock (the one writer of both)."""
     stamp = {"run_id": run_id, "as_of_date": as_of}
     paths = Paths(data_dir)
     with writer_lock(paths.warehouse):
+        if decision is not None:
+            holds_mod.write_snapshot(
+                data_dir,
+                gate_run_id=run_id,
+                as_of=as_of,
+                held=decision[0],
+                released=decision[1],
+                recorded_at=store.now_utc(),
+            )
         store.write_results(
             paths.build_db,
             run_id=run_id,
@@ -470,15 +584,18 @@ def _summary(
     runs: list[FrameRun],
     flagged_rows: int,
     docs: tuple[Path | None, str | None],
+    blocking: list[results.Tally],
 ) -> dict[str, Any]:
-    """The JSON-able answer of a gate (the CLI prints it)."""
+    """The JSON-able answer of a gate (the CLI prints it): `failures` are the critical checks that
+    block the run, `held_checks` the critical ones that only hold back files."""
     tallies = [t for r in runs for t in r.tallies]
     failed = [t for t in tallies if not t.success]
+    blocking_ids = {id(t) for t in blocking}
     summary = {
         "gate": gate,
         "run_id": run_id,
         "as_of": as_of.isoformat(),
-        "success": not any(t.severity == "critical" for t in failed),
+        "success": not blocking,
         "ingest_run_id": batch.ingest_run_id if batch else None,
         "files_validated": batch.file_count if batch else None,
         "suites": [
@@ -486,7 +603,10 @@ def _summary(
             for row in suite_rows
         ],
         "successes": [t.check_name for t in tallies if t.success],
-        "failures": [_brief(t) for t in failed if t.severity == "critical"],
+        "failures": [_brief(t) for t in blocking],
+        "held_checks": [
+            _brief(t) for t in failed if t.severity == "critical" and id(t) not in blocking_ids
+        ],
         "warnings": [_brief(t) for t in failed if t.severity != "critical"],
         "row_failures": flagged_rows,
         "data_docs": str(docs[0]) if docs[0] else None,

@@ -5,7 +5,8 @@ adds them up the way GX would have on the whole frame: counts are summed, the su
 map expectation is recomputed from the summed counts and its `mostly`, and an aggregate
 expectation (no unexpected count) succeeds only if it succeeded on every chunk. Row failures are
 taken from `unexpected_index_list` (result format COMPLETE, indexed by the frame's row key and
-claim key) and never hold more than ids, the claim number and the offending value.
+claim key, plus the raw file's sha256 in the ingestion gate) and never hold more than ids, the
+claim number, the file and the offending value.
 
 Everything here is plain Python over GX result objects (duck-typed), so it is tested without
 running GX.
@@ -199,7 +200,7 @@ def new_tally(frame: Frame, config: Any) -> Tally:
 
 def index_columns(frame: Frame, suite_meta: list[dict[str, Any]]) -> list[str]:
     """Columns GX should report for each unexpected row: keys, then offending columns."""
-    columns = [c for c in (frame.row_key, frame.claim_key) if c]
+    columns = [c for c in (frame.row_key, frame.claim_key, frame.file_key) if c]
     for meta in suite_meta:
         column = meta.get("offending_column")
         if column and column not in columns:
@@ -238,6 +239,7 @@ def row_failures(frame: Frame, tally: Tally, result: Any) -> list[dict[str, Any]
                 "row_key": to_text(row.get(frame.row_key)),
                 "claim_id": to_text(row.get(frame.claim_key)) if frame.claim_key else None,
                 "offending_value": value,
+                "file_sha256": to_text(row.get(frame.file_key)) if frame.file_key else None,
             }
         )
     return records

@@ -5,7 +5,8 @@ Three tables (created when missing; `row_failures` has exactly the columns dbt's
 - `quality.validation_runs`: one row per run id x logical suite.
 - `quality.expectation_results`: one row per run id x check (expectation = GX type + column).
 - `quality.row_failures`: one row per flagged row x check; `row_key` is the raw (or mart) row id,
-  `claim_id` the patient control number when known. Never a patient identifier or birth date.
+  `claim_id` the patient control number when known, `file_sha256` the raw file (ingestion gate).
+  Never a patient identifier or birth date.
 
 Re-running a run id replaces that run's rows for the suites being written (the ingestion and the
 publish gate of one run share the run id but not their suites). The writer holds the project's
@@ -64,9 +65,14 @@ DDL = {
             table_name varchar,
             row_key varchar,
             claim_id varchar,
-            offending_value varchar
+            offending_value varchar,
+            file_sha256 varchar
         )""",
 }
+# Columns added after the first release: created on databases that predate them.
+MIGRATIONS = (
+    "alter table quality.row_failures add column if not exists file_sha256 varchar",
+)
 
 RUN_COLUMNS = (
     "run_id",
@@ -105,6 +111,7 @@ FAILURE_COLUMNS = (
     "row_key",
     "claim_id",
     "offending_value",
+    "file_sha256",
 )
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
@@ -130,6 +137,8 @@ def _arrow(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {SCHEMA}")
     for ddl in DDL.values():
+        con.execute(ddl)
+    for ddl in MIGRATIONS:
         con.execute(ddl)
 
 

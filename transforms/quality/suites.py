@@ -11,9 +11,12 @@ dataframe asset of the `rcm` pandas data source and the frame it receives is bui
 
 Every expectation carries `meta = {"check": <name unique in its suite>, "severity": "critical" |
 "warning"}` (and GX's own `severity` field set to the same), plus a plain-language `description`
-that Data Docs shows. `critical` is for what would make the marts wrong (null or duplicate keys,
-unparseable money, rates outside [0, 1], reconciliation gaps); coding and billing defects are
-`warning`: they are findings to report, flagged row by row, not reasons to stop the run.
+that Data Docs shows. `critical` is for what would make the marts wrong: in the ingestion gate
+(null or duplicate row ids, unparseable money, a claim status or CAS group the models cannot
+classify) it holds back the files whose rows failed (see `holds`); in the publish gate (null or
+duplicate keys, reconciliation gaps, orphans) it stops the run. Coding and billing defects and
+business values outside their usual range (a KPI rate outside [0, 1], a low remittance match rate)
+are `warning`: findings to report, flagged row by row, not reasons to stop or hold.
 
 Values that change per run are GX suite parameters (`{"$PARAMETER": name}`), supplied by
 `transforms.quality.refdata.suite_parameters`: `as_of_date`, `max_units`, `timely_filing_days`,
@@ -40,7 +43,7 @@ SUITES = ("coding_quality", "billing_quality", "publish_checks")
 _ID_NAMESPACE = uuid.UUID("6f1d3d0e-5c55-4f0e-9a43-7d1b2f0c9e11")
 
 # Reconciliation states that explain a raw 835 payment (see frames.payment_reconciliation).
-EXPLAINED_PAYMENT_STATES = ["in_marts", "duplicate_delivery", "after_as_of"]
+EXPLAINED_PAYMENT_STATES = ["in_marts", "duplicate_delivery", "after_as_of", "held_file"]
 
 
 def param(name: str) -> dict[str, str]:
@@ -381,8 +384,9 @@ def billing_quality_x835_claims() -> list[Check]:
             "claim_status_code",
             param("claim_status_codes"),
             "claim_status_code_valid",
-            WARNING,
-            "CLP02 is a known claim status code.",
+            CRITICAL,
+            "CLP02 is a known claim status code (it decides paid, denied or reversed); an unknown "
+            "one holds the file back until the code set knows it.",
         ),
         balanced("remit_claim_balanced", "claim (CLP03 - CAS = CLP04)"),
         in_set(
@@ -428,8 +432,9 @@ def billing_quality_x835_adjustments() -> list[Check]:
             "group_code",
             param("cas_group_codes"),
             "cas_group_code_valid",
-            WARNING,
-            "The CAS group code is known (CO, PR, OA, PI, CR).",
+            CRITICAL,
+            "The CAS group code is known (CO, PR, OA, PI, CR): it decides contractual vs patient "
+            "responsibility; an unknown one holds the file back until the code set knows it.",
         ),
         in_set(
             "reason_code",
@@ -467,9 +472,10 @@ def billing_quality_remit_match_summary() -> list[Check]:
         between(
             "remit_match_rate",
             "remit_match_rate_above_minimum",
-            CRITICAL,
-            "The share of the batch's distinct CLP01 values found in submitted 837 claims "
-            "(any batch) is at least match_rate_min.",
+            WARNING,
+            "For each 835 file and payer of the batch, the share of its distinct CLP01 values "
+            "found in submitted 837 claims (any batch) is at least match_rate_min; a file of "
+            "remittances for claims never billed here is named, not a reason to stop.",
             min_value=param("match_rate_min"),
             max_value=1,
         ),
@@ -502,8 +508,10 @@ def publish_checks_rpt_kpis_monthly_rates() -> list[Check]:
         between(
             "rate_value",
             "kpi_rates_between_0_and_1",
-            CRITICAL,
-            "Every *_rate column of rpt_kpis_monthly is between 0 and 1 (or null).",
+            WARNING,
+            "Every *_rate column of rpt_kpis_monthly is between 0 and 1 (or null); a rate outside "
+            "(one odd remittance can push a month's net collection past 1) is flagged by month, "
+            "payer and rate, and published.",
             min_value=0,
             max_value=1,
         ),
@@ -518,7 +526,8 @@ def publish_checks_payment_reconciliation() -> list[Check]:
             "payment_reaches_marts",
             CRITICAL,
             "Every raw 835 payment is in marts.fct_remittance_payments, or is a "
-            "second delivery of one that is, or is dated after the as-of date.",
+            "second delivery of one that is, or is dated after the as-of date, or is in a file "
+            "the ingestion gate holds back.",
             offending_column="payment_amount",
         ),
     ]
@@ -531,7 +540,7 @@ def publish_checks_payment_totals() -> list[Check]:
             "payment_amount_reconciles",
             CRITICAL,
             "sum(payment_amount) in marts.fct_remittance_payments equals the raw 835 total "
-            "less explained differences (second deliveries, payments after as-of).",
+            "less explained differences (second deliveries, payments after as-of, held files).",
             min_value=0,
             max_value=0,
         ),

@@ -303,7 +303,8 @@ def render_html(data: ReportData) -> str:
         _section("quality", "Data quality",
                  f"Gate results of run {run}: {data.quality.label}.",
                  [render_table(t["quality_gates"]), render_table(t["quality_failing_checks"]),
-                  render_table(t["quality_row_failures"])], page_break=True),
+                  render_table(t["quality_row_failures"]), render_table(t["quality_file_holds"])],
+                 page_break=True),
         _section("definitions", "Definitions", "", [render_definitions(t["definitions"])]),
         _section("about", "About this report", "", [render_table(t["report_info"])]),
     ]

@@ -125,6 +125,7 @@ class QualityStatus:
     publish_gate_recorded: bool
     critical_failures: int
     warning_failures: int
+    files_held: int = 0  # files the ingestion gate holds back (audit.file_holds)
 
     @property
     def label(self) -> str:
@@ -132,6 +133,9 @@ class QualityStatus:
             return "No gate results recorded"
         if not self.publish_gate_recorded:
             return "No publish-gate result for this run"
+        if self.files_held:
+            return (f"Published; {self.files_held} file(s) held back by critical checks, "
+                    f"{self.warning_failures} warning(s)")
         if self.critical_failures:
             return f"Critical checks failed ({self.critical_failures})"
         if self.warning_failures:
@@ -142,6 +146,8 @@ class QualityStatus:
     def level(self) -> Literal["ok", "warn", "bad", "none"]:
         if self.run_id is None or not self.publish_gate_recorded:
             return "none"
+        if self.files_held:
+            return "warn"
         if self.critical_failures:
             return "bad"
         return "warn" if self.warning_failures else "ok"

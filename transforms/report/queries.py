@@ -459,7 +459,34 @@ def quality_status(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Qualit
         select count(*) filter (where gate = 'publish'),
             coalesce(sum(critical_failures), 0), coalesce(sum(warning_failures), 0)
         from quality.validation_runs where run_id = ?""", [run_id]).fetchone()
-    return QualityStatus(run_id, bool(row[0]), int(row[1]), int(row[2]))
+    held = 0
+    if table_exists(con, "audit", "file_holds"):
+        held = con.execute(
+            "select count(*) from audit.file_holds where hold_status = 'held'").fetchone()[0]
+    return QualityStatus(run_id, bool(row[0]), int(row[1]), int(row[2]), int(held))
+
+
+def quality_file_holds(con: duckdb.DuckDBPyConnection) -> Table:
+    """Files the ingestion gate holds back now, and those released by the latest gate run."""
+    columns = (Column("file_name", "File"), Column("hold_status", "Status"),
+               Column("held_since_as_of", "Held since", "date"),
+               Column("check_names", "Critical checks failed"),
+               Column("flagged_rows", "Rows flagged", "int"),
+               Column("released_as_of", "Released as of", "date"))
+    rows: list[tuple] = []
+    if table_exists(con, "audit", "file_holds"):
+        rows = fetch(con, """
+            select file_name, hold_status, held_since_as_of, check_names, flagged_rows,
+                released_as_of
+            from audit.file_holds
+            where hold_status = 'held'
+                or released_as_of = (select max(released_as_of) from audit.file_holds)
+            order by hold_status, held_since_as_of, file_name""")
+    return make_table("quality_file_holds", "Files held back", columns, rows,
+                      note="A critical check that failed on a file's rows holds back that file "
+                           "only: none of its rows is in this warehouse, the rest of the night is. "
+                           "The gate checks it again every night and releases it once it passes "
+                           "(audit.file_holds).")
 
 
 def quality_runs(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
@@ -502,8 +529,10 @@ def quality_failing_checks(con: duckdb.DuckDBPyConnection, run_id: str | None) -
             order by case severity when 'critical' then 1 else 2 end, suite, check_name""",
                      [run_id])
     return make_table("quality_failing_checks", "Failing checks", columns, rows,
-                      note="Expectations that did not pass in this run; a critical failure stops "
-                           "the run before publishing, a warning is published with the data.")
+                      note="Expectations that did not pass in this run. A critical failure on "
+                           "rows of specific files holds back those files (below); any other "
+                           "critical failure stops the run before publishing; a warning is "
+                           "published with the data.")
 
 
 def quality_row_failures(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
@@ -621,6 +650,7 @@ def load_report(con: duckdb.DuckDBPyConnection, window: Window, run_id: str | No
     data.add(quality_runs(con, run_id))
     data.add(quality_failing_checks(con, run_id))
     data.add(quality_row_failures(con, run_id))
+    data.add(quality_file_holds(con))
     data.add(definitions_table())
     data.add(report_info(con, data))
     return data

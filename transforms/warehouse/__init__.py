@@ -129,12 +129,15 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def _ensure_inputs(data_dir: Path) -> None:
-    """Give every raw table its zero-row `_schema.parquet` (so globs match), build the code sets
+    """Give every raw table (and the gate's file holds) its zero-row `_schema.parquet` (so globs
+    match), build the code sets
     when they are missing (offline, from their packages), then check the inputs."""
     from transforms.codesets import build_codesets
     from transforms.ingest import ensure_raw_layout
+    from transforms.quality.holds import ensure_layout as ensure_holds_layout
 
     ensure_raw_layout(data_dir)
+    ensure_holds_layout(data_dir)
     if missing_inputs(data_dir):
         build_codesets(data_dir)
     missing = missing_inputs(data_dir)

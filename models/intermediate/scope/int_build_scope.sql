@@ -2,12 +2,15 @@
     One row: what tonight's build must recompute, from the previous build's watermark
     (`audit.build_watermarks`, written last by every successful build). New files are those the
     manifest says were loaded after the previous watermark; the as-of window is the span between
-    the previous and tonight's as-of dates (either direction, so a backfill works too). No previous
-    build, `--full-refresh`, or a changed model or seed (project fingerprint) puts everything in
-    scope.
+    the previous and tonight's as-of dates (either direction, so a backfill works too); the hold
+    snapshots are the ingestion gate's file holds the previous build saw and tonight's (files whose
+    hold state differs between them are recomputed). No previous build, `--full-refresh`, or a
+    changed model or seed (project fingerprint) puts everything in scope.
 -#}
 {%- set previous_log = adapter.get_relation(database=target.database, schema='audit',
                                             identifier='build_watermarks') if execute else none -%}
+{%- set previous_columns = adapter.get_columns_in_relation(previous_log) | map(attribute='name')
+                           | list if previous_log is not none else [] -%}
 {%- set fingerprint = project_fingerprint() -%}
 with
 
@@ -17,7 +20,9 @@ previous as (
     select
         as_of_date as previous_as_of_date,
         manifest_watermark as previous_watermark,
-        project_fingerprint as previous_fingerprint
+        project_fingerprint as previous_fingerprint,
+        {{ 'holds_snapshot' if 'holds_snapshot' in previous_columns
+           else 'cast(null as varchar)' }} as previous_holds_snapshot
     from {{ previous_log }}
     order by built_at desc
     limit 1
@@ -29,7 +34,8 @@ previous as (
     select
         cast(null as date) as previous_as_of_date,
         cast(null as timestamp) as previous_watermark,
-        cast(null as varchar) as previous_fingerprint
+        cast(null as varchar) as previous_fingerprint,
+        cast(null as varchar) as previous_holds_snapshot
 
 ),
 {% endif %}
@@ -42,11 +48,20 @@ manifest as (
 
 ),
 
+holds as (
+
+    select max(snapshot_id) as holds_snapshot
+    from {{ source('holds', 'file_holds') }}
+
+),
+
 final as (
 
     select
         {{ as_of_date() }} as as_of_date,
         manifest.manifest_watermark,
+        holds.holds_snapshot,
+        previous.previous_holds_snapshot,
         '{{ fingerprint }}' as project_fingerprint,
         previous.previous_as_of_date,
         previous.previous_watermark,
@@ -60,6 +75,7 @@ final as (
         greatest(coalesce(previous.previous_as_of_date, {{ as_of_date() }}), {{ as_of_date() }})
             as window_end
     from manifest
+    cross join holds
     left join previous on 1 = 1
 
 )

@@ -7,6 +7,9 @@
       - one of its dates crossed the as-of boundary since the previous build: an 837 submission
         date, an 835 payment's adjudication date, a coding time;
       - a gate recorded a pre-submission finding on one of its rows for an as-of date in that span;
+      - a file carrying one of its rows changed hold state since the previous build (the ingestion
+        gate held it back, or released it: its rows leave or enter the staging models; the raw
+        sources are read here, since staging no longer shows a held file's rows);
       - or everything is in scope (see `int_build_scope`).
 -#}
 with
@@ -24,6 +27,50 @@ new_files as (
     cross join scope
     where manifest.status in ('loaded', 'partially_quarantined')
         and coalesce(manifest.loaded_at > scope.previous_watermark, true)
+
+),
+
+held_files as (
+
+    select holds.snapshot_id, holds.file_sha256
+    from {{ source('holds', 'file_holds') }} as holds
+    where holds.hold_status = 'held'
+
+),
+
+held_now as (
+
+    select held_files.file_sha256
+    from held_files
+    inner join scope on held_files.snapshot_id = scope.holds_snapshot
+
+),
+
+held_before as (
+
+    select held_files.file_sha256
+    from held_files
+    inner join scope on held_files.snapshot_id = scope.previous_holds_snapshot
+
+),
+
+hold_changes as (
+
+    (select file_sha256 from held_now except select file_sha256 from held_before)
+    union
+    (select file_sha256 from held_before except select file_sha256 from held_now)
+
+),
+
+hold_change_claims as (
+
+    select coalesce(submissions.patient_control_number, '') as claim_key
+    from {{ source('claims', 'x837_claims') }} as submissions
+    where submissions.file_sha256 in (select file_sha256 from hold_changes)
+    union
+    select coalesce(remit_claims.patient_control_number, '') as claim_key
+    from {{ source('remittances', 'x835_claims') }} as remit_claims
+    where remit_claims.file_sha256 in (select file_sha256 from hold_changes)
 
 ),
 
@@ -47,6 +94,7 @@ touched_encounter_lines as (
     cross join scope
     where scope.is_full_scope
         or encounter_rows.file_sha256 in (select file_sha256 from new_files)
+        or encounter_rows.file_sha256 in (select file_sha256 from hold_changes)
         or (encounter_rows.coded_date > scope.window_start
             and encounter_rows.coded_date <= scope.window_end)
 
@@ -129,6 +177,8 @@ final as (
     select claim_key from remittance_claims
     union
     select claim_key from finding_claims
+    union
+    select claim_key from hold_change_claims
 
 )
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('claims', 'x837_claim_lines') }}
+    where {{ exclude_held_files() }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('claims', 'x837_claims') }}
+    where {{ exclude_held_files() }}
 
 ),
 

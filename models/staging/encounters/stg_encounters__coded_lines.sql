@@ -1,7 +1,8 @@
 {#-
     One row per coded service line (encounter_id + line_number): a line re-coded in a later
     delivery supersedes the earlier one (latest coded_at wins; ties go to the later file row).
-    Codings made after the as-of date are not visible yet. The raw layer keeps every delivery.
+    Codings made after the as-of date are not visible yet, nor are rows of files the ingestion gate
+    holds back (macros/file_holds.sql). The raw layer keeps every delivery.
     Incremental: a night re-ranks only the lines with a version on a claim in scope (see
     macros/incremental_scope.sql); the key is the line, since a re-coding may move it between claims.
 -#}
@@ -24,6 +25,7 @@ source as (
         on source_rows.encounter_id = lines_in_scope.encounter_id
         and source_rows.line_number = lines_in_scope.line_number
     {%- endif %}
+    where {{ exclude_held_files('source_rows.file_sha256') }}
 
 ),
 

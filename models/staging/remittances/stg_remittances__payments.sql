@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('remittances', 'x835_payments') }}
+    where {{ exclude_held_files() }}
 
 ),
 

@@ -88,6 +88,8 @@ class RawBatch:
         for label, tables in self.files.items():
             sha = sha_of(label)
             for table, rows in tables.items():
+                # lineage as ingestion writes it: every row names the file it came from
+                rows = [{**r, "file_name": label, "file_sha256": sha} for r in rows]
                 write_raw(self.data_dir, table, sha, rows)
             manifest.append(
                 {
@@ -368,4 +370,6 @@ def build_marts(
 
 
 def raw_payments(data_dir: Path, label: str, rows: list[dict]) -> None:
-    write_raw(data_dir, "x835_payments", sha_of(label), rows)
+    sha = sha_of(label)
+    rows = [{**r, "file_name": label, "file_sha256": sha} for r in rows]
+    write_raw(data_dir, "x835_payments", sha, rows)

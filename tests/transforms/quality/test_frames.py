@@ -48,12 +48,7 @@ def _ingestion_con(data_dir) -> duckdb.DuckDBPyConnection:
 
 def _publish_con(data_dir) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
-    gates.register_raw(
-        con,
-        "raw_x835_payments",
-        "x835_payments",
-        sorted((data_dir / "raw" / "x835_payments").glob("*.parquet")),
-    )
+    gates.publish_views(con, data_dir)
     return con
 
 
@@ -75,7 +70,8 @@ def test_frames_output_what_suites_check_and_no_phi(data_dir):
         con = connect(data_dir)
         for frame in frames.FRAMES_BY_GATE[gate]:
             columns = set(_run(con, frame).column_names)
-            needed = _suite_columns(frame.gx_suite) | {frame.row_key, frame.claim_key} - {None}
+            keys = {frame.row_key, frame.claim_key, frame.file_key} - {None}
+            needed = _suite_columns(frame.gx_suite) | keys
             assert needed <= columns, (frame.gx_suite, needed - columns)
             assert not columns & frames.PHI_COLUMNS, frame.gx_suite
         con.close()

@@ -2,8 +2,10 @@
 
 GIVEN raw Parquet written exactly per raw_schema (plus the ingest run's manifest)
 WHEN  run_gate("ingestion", ...) validates the latest batch with coding_quality and billing_quality
-THEN  quality.* in build.duckdb holds the outcome, row failures name rows and claims (never
-      patients), a critical failure raises GateFailed after recording, a warning does not.
+THEN  quality.* in build.duckdb holds the outcome, row failures name rows, claims and files
+      (never patients); a critical row failure holds back the file it came from (recorded in
+      raw/file_holds, re-validated every run, released once it passes); only a failure no file
+      can be blamed for raises GateFailed after recording; a warning does neither.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from quality_builders import (
     RawBatch,
     clean_batch,
     encounter_line,
+    sha_of,
     write_seeds,
     x835_adjustment,
     x835_claim,
@@ -34,7 +37,7 @@ from quality_builders import (
 )
 
 from transforms.errors import GateFailed
-from transforms.quality import run_gate
+from transforms.quality import holds, run_gate
 from transforms.quality.gx_context import CONTEXT_ROOT
 
 
@@ -173,13 +176,16 @@ EXPECTED_BILLING = {
     "billing_quality.claim_not_duplicated": 2,
     "billing_quality.claim_line_diagnosis_pointer_present": 1,
     "billing_quality.transaction_balanced": 1,
-    "billing_quality.claim_status_code_valid": 1,
     "billing_quality.remit_claim_balanced": 1,
     "billing_quality.remit_claim_matches_submitted_claim": 1,
     "billing_quality.remit_line_balanced": 1,
-    "billing_quality.cas_group_code_valid": 1,
     "billing_quality.carc_valid": 1,
     "billing_quality.plb_reason_code_valid": 1,
+}
+# critical, but every flagged row is in remit.835: that file is held back, nothing stops
+EXPECTED_HOLDS = {
+    "billing_quality.claim_status_code_valid": 1,
+    "billing_quality.cas_group_code_valid": 1,
 }
 
 
@@ -242,22 +248,27 @@ def test_every_warning_check_fires_with_its_count_and_does_not_stop(warning_run)
     # GIVEN coded lines and claims each breaking one rule, and a match-rate floor the batch meets
     # WHEN the ingestion gate runs
     data_dir, _, out = warning_run
+    expected = {**EXPECTED_CODING, **EXPECTED_BILLING, **EXPECTED_HOLDS}
     # THEN it does not raise, and every check reports exactly the rows crafted to break it
     counts = _unexpected_by_check(data_dir, "run-warn")
-    for check, expected in {**EXPECTED_CODING, **EXPECTED_BILLING}.items():
-        assert counts[check] == expected, check
+    for check, count in expected.items():
+        assert counts[check] == count, check
     failing = {name for name, count in counts.items() if count}
-    assert failing == {k for k, v in {**EXPECTED_CODING, **EXPECTED_BILLING}.items() if v}
+    assert failing == {k for k, v in expected.items() if v}
     assert out["success"] is True and out["failures"] == []
-    assert {w["check"] for w in out["warnings"]} == failing
-    # AND the runs are recorded with warning counts, no critical ones
-    runs = dict(
-        _query(
-            data_dir,
-            "select suite, warning_failures from quality.validation_runs where run_id = 'run-warn'",
-        )
+    assert {w["check"] for w in out["warnings"]} == failing - set(EXPECTED_HOLDS)
+    # AND the two critical code-set checks only hold back the 835 their rows came from
+    assert {c["check"] for c in out["held_checks"]} == set(EXPECTED_HOLDS)
+    assert [(h["file_name"], h["checks"], h["flagged_rows"]) for h in out["held_files"]] == [
+        ("remit.835", sorted(EXPECTED_HOLDS), 2)
+    ]
+    # AND the runs are recorded with their warning and critical counts
+    runs = _query(
+        data_dir,
+        "select suite, warning_failures, critical_failures from quality.validation_runs "
+        "where run_id = 'run-warn' order by suite",
     )
-    assert runs == {"coding_quality": 16, "billing_quality": 14}
+    assert runs == [("billing_quality", 12, 2), ("coding_quality", 16, 0)]
     assert _query(data_dir, "select bool_or(success) from quality.validation_runs") == [(False,)]
 
 
@@ -300,11 +311,13 @@ def test_row_failures_name_rows_and_claims_never_patients(warning_run):
     assert "P-SYNTH" not in text and "1970-05-01" not in text and "2026-04-01" not in text
 
 
-def test_critical_failure_raises_after_recording(data_dir, seeds):
-    # GIVEN a batch with a duplicated raw row id, a line without claim and unparseable money
-    batch = RawBatch(data_dir)
+def _bad_encounter_file(data_dir: Path) -> RawBatch:
+    """A clean claim, plus an encounter file with a duplicated row id, a line without claim and
+    unparseable money (three critical row checks, every flagged row in that one file)."""
+    batch = clean_batch(data_dir)
+    batch.files.pop("encounters.csv")
     batch.add(
-        "encounters.csv",
+        "bad-encounters.csv",
         "encounter_lines",
         [
             encounter_line(1),
@@ -313,15 +326,31 @@ def test_critical_failure_raises_after_recording(data_dir, seeds):
             encounter_line(4, charge_amount=None),
         ],
     )
-    batch.write()
-    # WHEN the gate runs THEN it raises, naming the failing checks and their counts
-    with pytest.raises(GateFailed) as info:
-        run_gate("ingestion", data_dir, AS_OF, "run-crit", seeds_dir=seeds, data_docs=False)
-    message = str(info.value)
-    assert "coding_quality.encounter_line_id_unique (2 row(s))" in message
-    assert "coding_quality.claim_id_present (1 row(s))" in message
-    assert "coding_quality.charge_amount_present (1 row(s))" in message
-    # AND the results were written before raising
+    return batch.write()
+
+
+def test_critical_row_failures_hold_back_their_file_and_do_not_stop(data_dir, seeds):
+    # GIVEN a batch whose encounter file fails three critical row checks; its 837 and 835 are clean
+    _bad_encounter_file(data_dir)
+    # WHEN the gate runs
+    out = run_gate("ingestion", data_dir, AS_OF, "run-crit", seeds_dir=seeds, data_docs=False)
+    # THEN it does not raise: the batch passes, and only the encounter file is held back
+    assert out["success"] is True and out["failures"] == []
+    assert {c["check"]: c["unexpected_count"] for c in out["held_checks"]} == {
+        "coding_quality.encounter_line_id_unique": 2,
+        "coding_quality.claim_id_present": 1,
+        "coding_quality.charge_amount_present": 1,
+    }
+    bad = sha_of("bad-encounters.csv")
+    assert [(h["file_sha256"], h["file_name"], h["flagged_rows"]) for h in out["held_files"]] == [
+        (bad, "bad-encounters.csv", 4)
+    ]
+    # AND the hold is stored where dbt reads it, with the run and date it started
+    held = holds.current(data_dir)
+    assert list(held) == [bad]
+    assert (held[bad].held_since_run_id, held[bad].held_since_as_of) == ("run-crit", AS_OF)
+    assert held[bad].check_names == sorted(c["check"] for c in out["held_checks"])
+    # AND the results were recorded as critical, each flagged row naming its file
     assert _query(
         data_dir,
         "select suite, success, critical_failures from "
@@ -329,23 +358,118 @@ def test_critical_failure_raises_after_recording(data_dir, seeds):
     ) == [("billing_quality", True, 0), ("coding_quality", False, 3)]
     flagged = _query(
         data_dir,
-        "select row_key, severity from quality.row_failures where "
+        "select row_key, severity, file_sha256 from quality.row_failures where "
         "check_name = 'coding_quality.encounter_line_id_unique'",
     )
-    assert sorted(flagged) == [("enc:1", "critical"), ("enc:1", "critical")]
+    assert sorted(flagged) == [("enc:1", "critical", bad), ("enc:1", "critical", bad)]
 
 
-def test_low_match_rate_is_critical_with_observed_rate(data_dir, seeds):
-    # GIVEN 3 of the batch's 4 distinct CLP01 values match a submitted claim (default floor 0.9)
-    _bad_billing(RawBatch(data_dir)).write()
-    with pytest.raises(GateFailed, match=r"remit_match_rate_above_minimum \(observed 0.75\)"):
-        run_gate("ingestion", data_dir, AS_OF, "run-match", seeds_dir=seeds, data_docs=False)
-    # THEN the observed rate is recorded
+def test_held_file_stays_held_until_a_code_set_fix_releases_it(data_dir, seeds):
+    # GIVEN night 1: a clean batch plus an 835 whose CLP02 is a status the code set lacks ("99")
+    batch = clean_batch(data_dir)
+    batch.add("odd.835", "x835_payments", [x835_payment("pay:9")])
+    batch.add(
+        "odd.835",
+        "x835_claims",
+        [x835_claim("PCN001", "rc:9", payment_id="pay:9", claim_status_code="99")],
+    )
+    batch.write()
+    first = run_gate("ingestion", data_dir, AS_OF, "night-1", seeds_dir=seeds, data_docs=False)
+    odd = sha_of("odd.835")
+    assert [h["file_sha256"] for h in first["held_files"]] == [odd]
+    # WHEN night 2 brings a new clean file and the code set is unchanged
+    RawBatch(data_dir, "ingest-002", dt.datetime(2026, 7, 1, 2, 0)).add(
+        "more-encounters.csv", "encounter_lines", [encounter_line(5)]
+    ).write()
+    night_2 = AS_OF + dt.timedelta(days=1)
+    second = run_gate(
+        "ingestion",
+        data_dir,
+        night_2,
+        "night-2",
+        seeds_dir=seeds,
+        ingest_run_id="ingest-002",
+        data_docs=False,
+    )
+    # THEN the held file was validated again with the new batch and is still held, since night 1
+    assert second["files_validated"] == 2
+    assert [h["file_sha256"] for h in second["held_files"]] == [odd]
+    assert second["held_files"][0]["held_since_as_of"] == AS_OF.isoformat()
+    assert second["released_files"] == []
+    # WHEN night 3 runs after the claim-status code set learned "99" (nothing new landed)
+    fixed = seeds / "ref_claim_status_codes.csv"
+    fixed.write_text(fixed.read_text() + "99,new status\n")
+    third = run_gate(
+        "ingestion",
+        data_dir,
+        night_2 + dt.timedelta(days=1),
+        "night-3",
+        seeds_dir=seeds,
+        ingest_run_id=[],
+        data_docs=False,
+    )
+    # THEN the file passes and is released: nothing is held any more
+    assert third["files_validated"] == 1 and third["success"] is True
+    assert third["held_files"] == []
+    assert [(r["file_sha256"], r["file_name"]) for r in third["released_files"]] == [
+        (odd, "odd.835")
+    ]
+    assert holds.current(data_dir) == {}
+
+
+def test_a_failure_no_file_can_be_blamed_for_raises_and_leaves_holds_alone(data_dir, seeds):
+    # GIVEN a file held by an earlier run, then a batch whose raw 835 claims cannot be read
+    # together (one file's CLP01 column has another type)
+    _bad_encounter_file(data_dir)
+    run_gate("ingestion", data_dir, AS_OF, "run-1", seeds_dir=seeds, data_docs=False)
+    snapshots_before = sorted((data_dir / "raw" / "file_holds").glob("*.parquet"))
+    broken = RawBatch(data_dir, "ingest-002", dt.datetime(2026, 7, 1, 2, 0))
+    broken.add("x.835", "x835_claims", [x835_claim("PCN001", "rc:x")]).write()
+    path = data_dir / "raw" / "x835_claims" / f"{sha_of('x.835')}.parquet"
+    pq.write_table(pa.table({"remit_claim_id": ["rc:x"], "patient_control_number": [1]}), path)
+    # WHEN the gate runs THEN it raises (nothing may publish), naming the check
+    with pytest.raises(GateFailed, match="x835_claims_readable"):
+        run_gate(
+            "ingestion",
+            data_dir,
+            AS_OF,
+            "run-2",
+            seeds_dir=seeds,
+            ingest_run_id="ingest-002",
+            data_docs=False,
+        )
+    # AND the holds are exactly as before: no snapshot written, the same file held
+    assert sorted((data_dir / "raw" / "file_holds").glob("*.parquet")) == snapshots_before
+    assert list(holds.current(data_dir)) == [sha_of("bad-encounters.csv")]
+
+
+def test_low_match_rate_is_a_warning_naming_the_foreign_file_and_payer(data_dir, seeds):
+    # GIVEN a small night: one clean claim and its 835, plus an 835 from another payer for two
+    # claims never billed here (2 of the batch's 3 CLP01 values unmatched: rate 1/3 < 0.9)
+    batch = clean_batch(data_dir)
+    batch.add("foreign.835", "x835_payments", [x835_payment("pay:f", payer_id="PAYERX")])
+    batch.add(
+        "foreign.835",
+        "x835_claims",
+        [
+            x835_claim("PCN998", "rc:f1", payment_id="pay:f"),
+            x835_claim("PCN999", "rc:f2", payment_id="pay:f"),
+        ],
+    )
+    batch.write()
+    # WHEN the gate runs with the default floor (0.9)
+    out = run_gate("ingestion", data_dir, AS_OF, "run-match", seeds_dir=seeds, data_docs=False)
+    # THEN the night is not stopped and no file is held: the low rate is a warning
+    assert out["success"] is True and out["failures"] == [] and out["held_files"] == []
+    warnings = {w["check"]: w["unexpected_count"] for w in out["warnings"]}
+    assert warnings["billing_quality.remit_match_rate_above_minimum"] == 1
+    assert warnings["billing_quality.remit_claim_matches_submitted_claim"] == 2
+    # AND the flagged row names the foreign file and its payer, with its rate; the clean 835 passes
     assert _query(
         data_dir,
-        "select observed_value, success from quality.expectation_results "
+        "select row_key, severity, offending_value, file_sha256 from quality.row_failures "
         "where check_name = 'billing_quality.remit_match_rate_above_minimum'",
-    ) == [("0.75", False)]
+    ) == [("foreign.835 | payer PAYERX", "warning", "0.0", sha_of("foreign.835"))]
 
 
 def test_rerun_of_same_run_id_replaces_its_rows(warning_run, monkeypatch):
@@ -364,7 +488,8 @@ def test_rerun_of_same_run_id_replaces_its_rows(warning_run, monkeypatch):
     run_gate("ingestion", data_dir, AS_OF, "run-warn", seeds_dir=seeds, data_docs=False)
     # THEN its rows are replaced, not added to
     assert counts() == before
-    assert before[0] == 2 and before[2] == sum({**EXPECTED_CODING, **EXPECTED_BILLING}.values())
+    expected = {**EXPECTED_CODING, **EXPECTED_BILLING, **EXPECTED_HOLDS}
+    assert before[0] == 2 and before[2] == sum(expected.values())
 
 
 def test_only_the_latest_ingest_run_is_validated(data_dir, seeds):

@@ -3,7 +3,7 @@
 GIVEN GX-shaped results (stand-ins with the same attributes) for two chunks of a frame
 WHEN  they are added to a Tally and turned into row failures
 THEN  counts add up, success is recomputed from the totals (honouring `mostly`), and each flagged
-      row carries its row key, claim key and the offending value as text.
+      row carries its row key, claim key, raw file and the offending value as text.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from transforms.quality import results
-from transforms.quality.frames import ENCOUNTER_LINES, REMIT_MATCH_SUMMARY
+from transforms.quality.frames import ENCOUNTER_LINES, PAYMENT_TOTALS
 
 
 def _config(type_: str, meta: dict, **kwargs) -> SimpleNamespace:
@@ -103,7 +103,12 @@ def test_row_failures_carry_keys_and_offending_value():
             NPI,
             False,
             unexpected_index_list=[
-                {"encounter_line_id": "f:2", "claim_id": "PCN9", "rendering_npi": "1234567890"}
+                {
+                    "encounter_line_id": "f:2",
+                    "claim_id": "PCN9",
+                    "file_sha256": "ab12",
+                    "rendering_npi": "1234567890",
+                }
             ],
         ),
     )
@@ -115,6 +120,7 @@ def test_row_failures_carry_keys_and_offending_value():
             "row_key": "f:2",
             "claim_id": "PCN9",
             "offending_value": "1234567890",
+            "file_sha256": "ab12",
         }
     ]
 
@@ -166,14 +172,14 @@ def test_summary_frames_flag_no_rows():
     config = _config(
         "expect_column_values_to_be_between",
         {"check": "r", "severity": "critical"},
-        column="remit_match_rate",
+        column="unreconciled_payment_amount",
     )
-    tally = results.new_tally(REMIT_MATCH_SUMMARY, config)
+    tally = results.new_tally(PAYMENT_TOTALS, config)
     assert (
         results.row_failures(
-            REMIT_MATCH_SUMMARY,
+            PAYMENT_TOTALS,
             tally,
-            _result(config, False, unexpected_index_list=[{"remit_match_rate": 0.5}]),
+            _result(config, False, unexpected_index_list=[{"unreconciled_payment_amount": 5}]),
         )
         == []
     )

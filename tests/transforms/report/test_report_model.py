@@ -10,7 +10,13 @@ import pytest
 from transforms.report.charts import inline_svg
 from transforms.report.errors import ReportError
 from transforms.report.formatting import csv_text, html_text
-from transforms.report.model import Column, add_months, make_table, report_window
+from transforms.report.model import (
+    Column,
+    QualityStatus,
+    add_months,
+    make_table,
+    report_window,
+)
 from transforms.report.queries import pick_reporting_month
 from transforms.report.writer import check_no_phi
 
@@ -98,3 +104,13 @@ def test_inline_svg_drops_the_prolog_and_prefixes_every_id_and_reference() -> No
     assert "<?xml" not in svg and "DOCTYPE" not in svg and "metadata" not in svg
     assert 'width="10pt"' not in svg and 'height="5pt"' not in svg and 'viewBox="0 0 10 5"' in svg
     assert 'id="c1-a1"' in svg and "url(#c1-p1)" in svg and 'href="#c1-m1"' in svg
+
+
+def test_a_published_run_with_held_files_is_a_warning_not_a_failure() -> None:
+    # GIVEN a published run whose ingestion gate held one file back (2 critical row checks on it)
+    held = QualityStatus("r1", True, critical_failures=2, warning_failures=3, files_held=1)
+    # THEN the banner says what happened, as a warning
+    assert held.label == "Published; 1 file(s) held back by critical checks, 3 warning(s)"
+    assert held.level == "warn"
+    # AND critical failures with no file held still read as a failure
+    assert QualityStatus("r1", True, 2, 3).level == "bad"

@@ -5,7 +5,11 @@ claims in scope. The warehouse is then copied and rebuilt from scratch (`full_re
 the same date, and every mart, intermediate table and the coded lines are compared row for row
 (EXCEPT ALL both ways). A backfill (an as-of date earlier than the last build's) is compared the
 same way, and one night carries a re-coding that moves a coded line to another claim (both claims
-change). A stub that kept yesterday's rows, or recomputed the wrong claims, leaves differences.
+change). On the second night the ingestion gate's holds keep three files of the first night (an
+835, an 837, an encounter extract) out of the build; on the third night they are released: both
+nights are compared with a full rebuild, since a hold change must recompute those files' claims
+although the files were loaded nights before. A stub that kept yesterday's rows, or recomputed the
+wrong claims, leaves differences.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import pytest
 from transforms.bench import file_date
 from transforms.generate import generate
 from transforms.ingest import ingest
+from transforms.quality import holds
 from transforms.warehouse import build
 
 START = dt.date(2026, 3, 2)
@@ -92,8 +97,45 @@ def _scope(data_dir: Path) -> tuple[bool, int]:
         con.close()
 
 
+def _first_files_of_each_kind(data_dir: Path) -> dict[str, str]:
+    """{kind: sha256} of the first loaded 835, 837 and encounter extract (by file name)."""
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "select file_kind, min_by(file_sha256, file_name) from read_parquet(?) "
+            "where status = 'loaded' group by file_kind",
+            [str(data_dir / "raw" / "file_manifest" / "*.parquet")]).fetchall()
+    finally:
+        con.close()
+    found = dict(rows)
+    return {kind: found[kind] for kind in ("835", "837", "encounters")}
+
+
+def _set_holds(data_dir: Path, night: dt.date, held: dict[str, str], released: dict[str, str]):
+    """What the ingestion gate's result writer stores when it holds or releases files."""
+    holds.write_snapshot(
+        data_dir, gate_run_id=f"gate-{night}", as_of=night,
+        held={sha: holds.Hold(sha, kind, held_since_as_of=night) for kind, sha in held.items()},
+        released={sha: holds.Hold(sha, kind) for kind, sha in released.items()},
+        recorded_at=dt.datetime.combine(night, dt.time(2, 5)))
+
+
+def _rows_from(db: Path, shas: set[str]) -> dict[str, int]:
+    """Rows of the given files in stored claim-level tables (held files must have none; views are
+    not read: a copied warehouse's views still point at the original raw folder)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"select count(*) from {t} where list_contains(?, file_sha256)",
+                               [sorted(shas)]).fetchone()[0]
+                for t in ("intermediate.int_remittance_claims_adjudicated",
+                          "intermediate.int_remittance_lines_adjudicated",
+                          "staging.stg_encounters__coded_lines")}
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
-def nights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def nights(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # GIVEN a generated practice (encounters, 837s, 835s with denials, reversals, re-codings)
     root = tmp_path_factory.mktemp("incremental")
     generated = root / "generated"
@@ -101,13 +143,21 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = root / "data"
     # WHEN its files land night by night and each night builds incrementally; before the second
     # night a late extract re-codes one line onto another claim (the line moves between claims)
+    # and the gate holds back three files of the first night; before the third it releases them
+    held: dict[str, str] = {}
     for index, night in enumerate(NIGHTS):
         assert _land_until(generated, data_dir, night) > 0
         if index == 1:
             _move_a_line_to_another_claim(data_dir, night)
+            held = _first_files_of_each_kind(data_dir)
+            _set_holds(data_dir, night, held, {})
+        if index == 2:
+            _set_holds(data_dir, night, {}, held)
         ingest(data_dir)
         build(data_dir, night)
-    return data_dir
+        if index == 1:
+            shutil.copytree(data_dir, root / "with_holds", symlinks=True)
+    return {"data_dir": data_dir, "with_holds": root / "with_holds", "held": held}
 
 
 def _move_a_line_to_another_claim(data_dir: Path, night: dt.date) -> None:
@@ -126,8 +176,8 @@ def _move_a_line_to_another_claim(data_dir: Path, night: dt.date) -> None:
         writer.writerow(moved)
 
 
-def test_first_build_is_full_and_later_nights_recompute_a_part(nights: Path):
-    con = duckdb.connect(str(nights / "warehouse" / "build.duckdb"), read_only=True)
+def test_first_build_is_full_and_later_nights_recompute_a_part(nights: dict):
+    con = duckdb.connect(str(nights["data_dir"] / "warehouse" / "build.duckdb"), read_only=True)
     try:
         log = con.execute("select as_of_date, is_full_scope, claims_in_scope "
                           "from audit.build_watermarks order by built_at").fetchall()
@@ -140,20 +190,37 @@ def test_first_build_is_full_and_later_nights_recompute_a_part(nights: Path):
     assert all(0 < row[2] < claims for row in log[1:])
 
 
-def test_nightly_increments_equal_a_full_rebuild(nights: Path, tmp_path: Path):
-    # WHEN the same raw layer is rebuilt from scratch as of the last night
-    full_db = _full_rebuild_of(nights, tmp_path / "full", NIGHTS[-1])
+def test_nightly_increments_equal_a_full_rebuild(nights: dict, tmp_path: Path):
+    # WHEN the same raw layer is rebuilt from scratch as of the last night (the held files were
+    # released before it: their rows are back, although they were loaded on the first night)
+    data_dir = nights["data_dir"]
+    full_db = _full_rebuild_of(data_dir, tmp_path / "full", NIGHTS[-1])
     # THEN every compared table holds exactly the same rows
-    assert _differences(nights / "warehouse" / "build.duckdb", full_db) == {}
+    assert _differences(data_dir / "warehouse" / "build.duckdb", full_db) == {}
+    assert all(_rows_from(data_dir / "warehouse" / "build.duckdb",
+                          set(nights["held"].values())).values())
 
 
-def test_a_backfill_to_an_earlier_date_equals_a_full_rebuild(nights: Path, tmp_path: Path):
+def test_a_night_with_files_held_back_equals_a_full_rebuild(nights: dict, tmp_path: Path):
+    # GIVEN the warehouse as the second night left it: three files of the first night held back
+    with_holds = nights["with_holds"]
+    db = with_holds / "warehouse" / "build.duckdb"
+    # THEN none of their rows is in the claim-level tables, and that night was still incremental
+    assert set(_rows_from(db, set(nights["held"].values())).values()) == {0}
+    assert _scope(with_holds)[0] is False
+    # WHEN the same raw layer, with the same holds, is rebuilt from scratch as of that night
+    full_db = _full_rebuild_of(with_holds, tmp_path / "full", NIGHTS[1])
+    # THEN they agree row for row (the claims of the newly held files were recomputed)
+    assert _differences(db, full_db) == {}
+
+
+def test_a_backfill_to_an_earlier_date_equals_a_full_rebuild(nights: dict, tmp_path: Path):
     # GIVEN a copy of the nightly warehouse, rebuilt incrementally as of an earlier date
     backfilled = tmp_path / "backfilled"
-    shutil.copytree(nights, backfilled, symlinks=True)
+    shutil.copytree(nights["data_dir"], backfilled, symlinks=True)
     build(backfilled, NIGHTS[0])
     assert _scope(backfilled)[0] is False
     # WHEN the same raw layer is rebuilt from scratch as of that date
-    full_db = _full_rebuild_of(nights, tmp_path / "full", NIGHTS[0])
+    full_db = _full_rebuild_of(nights["data_dir"], tmp_path / "full", NIGHTS[0])
     # THEN they agree row for row
     assert _differences(backfilled / "warehouse" / "build.duckdb", full_db) == {}
