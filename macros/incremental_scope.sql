@@ -90,14 +90,15 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Every 837 row a gate finding can point at (claims, lines, diagnoses) with its claim. -#}
+{#- Every 837 row a gate finding can point at (claims, lines, diagnoses) with its claim's patient
+    control number and its submission (whose billing provider completes the claim key). -#}
 {% macro x837_rows_by_key() -%}
-    select claim_submission_id as row_key, patient_control_number
+    select claim_submission_id as row_key, patient_control_number, claim_submission_id
     from {{ ref('stg_claims__claims') }}
     union all
-    select claim_line_id as row_key, patient_control_number
+    select claim_line_id as row_key, patient_control_number, claim_submission_id
     from {{ ref('stg_claims__claim_lines') }}
     union all
-    select claim_diagnosis_id as row_key, patient_control_number
+    select claim_diagnosis_id as row_key, patient_control_number, claim_submission_id
     from {{ ref('stg_claims__diagnoses') }}
 {%- endmacro %}
