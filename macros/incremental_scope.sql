@@ -1,12 +1,17 @@
 {#-
     Nightly growth without rebuilding history.
 
-    Every claim-level model is keyed by the claim (patient control number): all that decides a
-    claim's rows is the claim's own 837 submissions, coded lines, remittances and gate findings, plus
-    the as-of date. So a night recomputes only the claims in `int_claims_in_scope` (claims touched by
-    files loaded since the last build, or by a date that crossed the as-of boundary) and keeps every
-    other claim's rows as they are. The models that do this are `incremental`: a pre-hook deletes the
-    claims in scope, the model's SQL (filtered with `claims_scope()`) inserts them again.
+    Every claim-level model is partitioned by patient control number: all that decides the rows
+    of a claim (claim_id = provider key + patient control number, macros/claim_keys.sql) is the 837
+    submissions, coded lines, remittances and gate findings that carry its patient control number
+    (the 835-to-claim match compares only claims with the same number), plus the as-of date. The
+    scope is kept by patient control number, a coarser partition than the claim: a touched number
+    recomputes every claim that has it, whatever its provider, which stays exact. So a night
+    recomputes only the patient control numbers in `int_claims_in_scope` (touched by files loaded
+    since the last build, or by a date that crossed the as-of boundary) and keeps every other
+    claim's rows as they are. The models that do this are `incremental`: a pre-hook deletes the
+    rows in scope (by their patient_control_number column), the model's SQL (filtered with
+    `claims_scope()`) inserts them again.
 
     First build, `rcm build --full-refresh`, or a changed model or seed: everything is in scope.
 -#}
