@@ -53,10 +53,18 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Pre-hook of an incremental claim-level model: drop the claims about to be recomputed. -#}
+{#- Pre-hook of an incremental claim-level model: drop the claims about to be recomputed. A
+    table built by an older definition may lack the scope column (it came with the claim key):
+    a changed model puts every claim in scope, so then every row goes. -#}
 {% macro delete_claims_in_scope(column='patient_control_number') -%}
     {%- if rcm_is_incremental() -%}
-        delete from {{ this }} where {{ claims_scope(column) }}
+        {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name')
+                           | map('lower') | list -%}
+        {%- if column | lower in existing -%}
+            delete from {{ this }} where {{ claims_scope(column) }}
+        {%- else -%}
+            delete from {{ this }}
+        {%- endif -%}
     {%- else -%}
         select 1
     {%- endif -%}
