@@ -1,12 +1,17 @@
 {#-
     Nightly growth without rebuilding history.
 
-    Every claim-level model is keyed by the claim (patient control number): all that decides a
-    claim's rows is the claim's own 837 submissions, coded lines, remittances and gate findings, plus
-    the as-of date. So a night recomputes only the claims in `int_claims_in_scope` (claims touched by
-    files loaded since the last build, or by a date that crossed the as-of boundary) and keeps every
-    other claim's rows as they are. The models that do this are `incremental`: a pre-hook deletes the
-    claims in scope, the model's SQL (filtered with `claims_scope()`) inserts them again.
+    Every claim-level model is partitioned by patient control number: all that decides the rows
+    of a claim (claim_id = provider key + patient control number, macros/claim_keys.sql) is the 837
+    submissions, coded lines, remittances and gate findings that carry its patient control number
+    (the 835-to-claim match compares only claims with the same number), plus the as-of date. The
+    scope is kept by patient control number, a coarser partition than the claim: a touched number
+    recomputes every claim that has it, whatever its provider, which stays exact. So a night
+    recomputes only the patient control numbers in `int_claims_in_scope` (touched by files loaded
+    since the last build, or by a date that crossed the as-of boundary) and keeps every other
+    claim's rows as they are. The models that do this are `incremental`: a pre-hook deletes the
+    rows in scope (by their patient_control_number column), the model's SQL (filtered with
+    `claims_scope()`) inserts them again.
 
     First build, `rcm build --full-refresh`, or a changed model or seed: everything is in scope.
 -#}
@@ -48,10 +53,18 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Pre-hook of an incremental claim-level model: drop the claims about to be recomputed. -#}
+{#- Pre-hook of an incremental claim-level model: drop the claims about to be recomputed. A
+    table built by an older definition may lack the scope column (it came with the claim key):
+    a changed model puts every claim in scope, so then every row goes. -#}
 {% macro delete_claims_in_scope(column='patient_control_number') -%}
     {%- if rcm_is_incremental() -%}
-        delete from {{ this }} where {{ claims_scope(column) }}
+        {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name')
+                           | map('lower') | list -%}
+        {%- if column | lower in existing -%}
+            delete from {{ this }} where {{ claims_scope(column) }}
+        {%- else -%}
+            delete from {{ this }}
+        {%- endif -%}
     {%- else -%}
         select 1
     {%- endif -%}
@@ -90,14 +103,15 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Every 837 row a gate finding can point at (claims, lines, diagnoses) with its claim. -#}
+{#- Every 837 row a gate finding can point at (claims, lines, diagnoses) with its claim's patient
+    control number and its submission (whose billing provider completes the claim key). -#}
 {% macro x837_rows_by_key() -%}
-    select claim_submission_id as row_key, patient_control_number
+    select claim_submission_id as row_key, patient_control_number, claim_submission_id
     from {{ ref('stg_claims__claims') }}
     union all
-    select claim_line_id as row_key, patient_control_number
+    select claim_line_id as row_key, patient_control_number, claim_submission_id
     from {{ ref('stg_claims__claim_lines') }}
     union all
-    select claim_diagnosis_id as row_key, patient_control_number
+    select claim_diagnosis_id as row_key, patient_control_number, claim_submission_id
     from {{ ref('stg_claims__diagnoses') }}
 {%- endmacro %}

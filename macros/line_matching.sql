@@ -2,32 +2,34 @@
     Line matching, shared by coded line -> 837 line and 835 line -> 837 line.
 
     line_match_keys(alias, charge): the match keys of a service line as text, null when a part the
-    key needs is missing (a null never matches):
-      control_number_key   patient control number + REF*6R line item control number
-      line_number_key      patient control number + line number (837 LX01 / extract line_number)
-      service_key          patient control number + procedure + modifiers 1-4 + service date
+    key needs is missing (a null never matches). Every key starts with the line's claim (claim_id:
+    provider key + patient control number, macros/claim_keys.sql), so lines only ever match within
+    one provider's claim:
+      control_number_key   claim + REF*6R line item control number
+      line_number_key      claim + line number (837 LX01 / extract line_number)
+      service_key          claim + procedure + modifiers 1-4 + service date
       service_charge_key   service_key + charge
-    The relation must expose patient_control_number, line_item_control_number, procedure_code,
-    modifier_1..4 and service_date (line_number is optional: pass line_number=none to skip it).
+    The relation must expose claim_id, line_item_control_number, procedure_code, modifier_1..4 and
+    service_date (line_number is optional: pass line_number=none to skip it).
 -#}
-{% macro line_match_keys(alias, charge, line_number='line_number') -%}
-    {%- set service_parts = [alias ~ '.patient_control_number', alias ~ '.procedure_code',
+{% macro line_match_keys(alias, charge, line_number='line_number', claim='claim_id') -%}
+    {%- set service_parts = [alias ~ '.' ~ claim, alias ~ '.procedure_code',
                              alias ~ '.modifier_1', alias ~ '.modifier_2', alias ~ '.modifier_3',
                              alias ~ '.modifier_4', alias ~ '.service_date'] -%}
-    case when {{ alias }}.patient_control_number is not null
+    case when {{ alias }}.{{ claim }} is not null
             and {{ alias }}.line_item_control_number is not null
-        then {{ composite_key([alias ~ '.patient_control_number', alias ~ '.line_item_control_number']) }}
+        then {{ composite_key([alias ~ '.' ~ claim, alias ~ '.line_item_control_number']) }}
     end as control_number_key,
     {% if line_number is not none -%}
-    case when {{ alias }}.patient_control_number is not null and {{ alias }}.{{ line_number }} is not null
-        then {{ composite_key([alias ~ '.patient_control_number', alias ~ '.' ~ line_number]) }}
+    case when {{ alias }}.{{ claim }} is not null and {{ alias }}.{{ line_number }} is not null
+        then {{ composite_key([alias ~ '.' ~ claim, alias ~ '.' ~ line_number]) }}
     end as line_number_key,
     {% endif -%}
-    case when {{ alias }}.patient_control_number is not null and {{ alias }}.procedure_code is not null
+    case when {{ alias }}.{{ claim }} is not null and {{ alias }}.procedure_code is not null
             and {{ alias }}.service_date is not null
         then {{ composite_key(service_parts) }}
     end as service_key,
-    case when {{ alias }}.patient_control_number is not null and {{ alias }}.procedure_code is not null
+    case when {{ alias }}.{{ claim }} is not null and {{ alias }}.procedure_code is not null
             and {{ alias }}.service_date is not null and {{ charge }} is not null
         then {{ composite_key(service_parts + [charge]) }}
     end as service_charge_key

@@ -37,7 +37,9 @@ class Frame:
     table_name: str  # what row_failures.table_name says
     sql: str
     row_key: str | None  # column holding the raw row id (None: one-row summary)
-    claim_key: str | None = None  # column holding the claim id / patient control number
+    # column holding the row's patient control number (row_failures.claim_id): the build scope's
+    # key; the warehouse completes the claim (provider key + PCN) from the raw row itself
+    claim_key: str | None = None
     source: str | None = None  # ingestion: the raw table whose batch files drive the frame
     requires: tuple[str, ...] = field(default_factory=tuple)  # publish: marts tables needed
     # ingestion: column holding the raw file's sha256, so a critical finding can hold that file

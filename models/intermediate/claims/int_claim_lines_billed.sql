@@ -1,6 +1,7 @@
 {#-
-    One row per service line of each claim's current (latest) 837 submission, with the keys the
-    coded lines and the remittance lines are matched on.
+    One row per service line of each claim's current (latest) 837 submission, with its claim
+    (claim_id: billing provider key + patient control number) and the keys the coded lines and the
+    remittance lines are matched on (within the claim).
 -#}
 {{ config(
     materialized='incremental',
@@ -36,6 +37,7 @@ current_lines as (
 
     select
         claim_lines.*,
+        submitted_claims.claim_id,
         submitted_claims.payer_id,
         coalesce(claim_lines.rendering_provider_npi, submitted_claims.rendering_provider_npi)
             as line_rendering_provider_npi
@@ -69,6 +71,7 @@ final as (
     select
         current_lines.claim_line_id,
         current_lines.claim_submission_id,
+        current_lines.claim_id,
         current_lines.patient_control_number,
         current_lines.payer_id,
         current_lines.line_number,

@@ -1,6 +1,7 @@
 {#-
     One row per claim line: a coded service line, the 837 line it was billed on, or both, with the
-    line's payment outcome as of the run date.
+    line's claim (claim_id: the 837 claim's, else the coded line's) and its payment outcome as of
+    the run date.
       - initial outcome: the line's result on the claim's initial adjudication (a claim denied
         without service lines denies every line);
       - final outcome: the line's result on the claim's latest effective adjudication, else the
@@ -76,6 +77,7 @@ coded_with_match as (
 
     select
         coded_lines.*,
+        coded_matches.claim_id,
         coded_matches.claim_line_id,
         coded_matches.match_method
     from coded_lines
@@ -92,6 +94,7 @@ lines as (
         coded_with_match.coded_line_id,
         coded_with_match.encounter_line_id,
         coded_with_match.encounter_id,
+        coalesce(billed_lines.claim_id, coded_with_match.claim_id) as claim_id,
         coalesce(billed_lines.patient_control_number, coded_with_match.patient_control_number)
             as patient_control_number,
         coalesce(billed_lines.line_number, coded_with_match.line_number) as line_number,
@@ -131,6 +134,7 @@ counted_remit_lines as (
 
     select
         remit_line_matches.claim_line_id,
+        remit_claims.claim_id,
         remit_lines.*
     from remit_line_matches
     inner join remit_lines
@@ -156,7 +160,7 @@ line_money as (
             then counted_remit_lines.remit_line_id end) as final_remit_line_id
     from counted_remit_lines
     inner join claims
-        on counted_remit_lines.patient_control_number = claims.patient_control_number
+        on counted_remit_lines.claim_id = claims.claim_id
     group by counted_remit_lines.claim_line_id
 
 ),
@@ -202,7 +206,7 @@ joined as (
 
     from lines
     left join claims
-        on lines.patient_control_number = claims.patient_control_number
+        on lines.claim_id = claims.claim_id
         and lines.is_billed
     left join line_money
         on lines.claim_line_id = line_money.claim_line_id

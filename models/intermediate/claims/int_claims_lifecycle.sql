@@ -1,6 +1,10 @@
 {#-
-    One row per claim (patient control number) as of the run date: every counted remittance
-    (payment date <= as-of, duplicate deliveries excluded) netted into one current state.
+    One row per claim (claim_id: provider key + patient control number, macros/claim_keys.sql) as
+    of the run date: every counted remittance (payment date <= as-of, duplicate deliveries
+    excluded) of the claim netted into one current state. An 835 claim belongs to the claim
+    int_remittance_claims_matched gave it; an unmatched one (no claim of its payee's provider was
+    submitted) is a claim of its own, has_submission = false, never merged into another provider's
+    claim that reuses the patient control number.
 
     - A reversal (CLP02 = 22) cancels the earlier adjudication of the same claim, payer, paid and
       billed amounts (opposite sign), pairing them in date order. What is left are the claim's
@@ -41,23 +45,23 @@ remit_claims as (
 
 ),
 
-claim_numbers as (
+claim_keys as (
 
-    select patient_control_number from submitted_claims
+    select claim_id, patient_control_number, billing_provider_key from submitted_claims
     union
-    select patient_control_number from remit_claims
-    where patient_control_number is not null
+    select claim_id, patient_control_number, billing_provider_key from remit_claims
+    where claim_id is not null
 
 ),
 
 remittance_payers as (
 
     select
-        patient_control_number,
+        claim_id,
         payer_id,
         payer_name,
         row_number() over (
-            partition by patient_control_number
+            partition by claim_id
             order by
                 case when claim_status_code in ('1', '19', '4') then 0 else 1 end,
                 adjudication_date,
@@ -71,17 +75,19 @@ remittance_payers as (
 claims as (
 
     select
-        claim_numbers.patient_control_number,
-        submitted_claims.patient_control_number is not null as has_submission,
+        claim_keys.claim_id,
+        claim_keys.patient_control_number,
+        claim_keys.billing_provider_key,
+        submitted_claims.claim_id is not null as has_submission,
         coalesce(submitted_claims.payer_id, remittance_payers.payer_id) as payer_id,
         coalesce(submitted_claims.payer_name, remittance_payers.payer_name) as payer_name,
         submitted_claims.first_submission_date,
         submitted_claims.billed_amount as submitted_billed_amount
-    from claim_numbers
+    from claim_keys
     left join submitted_claims
-        on claim_numbers.patient_control_number = submitted_claims.patient_control_number
+        on claim_keys.claim_id = submitted_claims.claim_id
     left join remittance_payers
-        on claim_numbers.patient_control_number = remittance_payers.patient_control_number
+        on claim_keys.claim_id = remittance_payers.claim_id
         and remittance_payers.payer_rank = 1
 
 ),
@@ -93,7 +99,7 @@ claim_remits as (
         case when remit_claims.payer_id = claims.payer_id then 0 else 1 end as payer_order
     from remit_claims
     inner join claims
-        on remit_claims.patient_control_number = claims.patient_control_number
+        on remit_claims.claim_id = claims.claim_id
 
 ),
 
@@ -102,7 +108,7 @@ originals as (
     select
         *,
         row_number() over (
-            partition by patient_control_number, coalesce(payer_id, ''), paid_amount, billed_amount
+            partition by claim_id, coalesce(payer_id, ''), paid_amount, billed_amount
             order by adjudication_date, payment_id, segment_position
         ) as pair_rank
     from claim_remits
@@ -115,7 +121,7 @@ reversals as (
     select
         *,
         row_number() over (
-            partition by patient_control_number, coalesce(payer_id, ''), paid_amount, billed_amount
+            partition by claim_id, coalesce(payer_id, ''), paid_amount, billed_amount
             order by adjudication_date, payment_id, segment_position
         ) as pair_rank
     from claim_remits
@@ -128,7 +134,7 @@ reversed_originals as (
     select originals.remit_claim_id
     from originals
     inner join reversals
-        on originals.patient_control_number = reversals.patient_control_number
+        on originals.claim_id = reversals.claim_id
         and coalesce(originals.payer_id, '') = coalesce(reversals.payer_id, '')
         and originals.paid_amount = -reversals.paid_amount
         and originals.billed_amount = -reversals.billed_amount
@@ -142,7 +148,7 @@ ordered_originals as (
         originals.*,
         reversed_originals.remit_claim_id is null as is_effective,
         row_number() over (
-            partition by originals.patient_control_number
+            partition by originals.claim_id
             order by originals.payer_order, originals.adjudication_date, originals.payment_id,
                 originals.segment_position
         ) as initial_rank
@@ -164,7 +170,7 @@ latest_effective_adjudications as (
         select
             *,
             row_number() over (
-                partition by patient_control_number
+                partition by claim_id
                 order by payer_order, adjudication_date desc, payment_id desc, segment_position desc
             ) as latest_rank
         from ordered_originals
@@ -177,7 +183,7 @@ latest_effective_adjudications as (
 netted as (
 
     select
-        patient_control_number,
+        claim_id,
         count(*) as remittance_count,
         sum(case when is_reversal then 1 else 0 end) as reversal_count,
         {{ sum_money('paid_amount') }} as paid_amount,
@@ -187,7 +193,7 @@ netted as (
             as first_payment_date,
         max(adjudication_date) as last_adjudication_date
     from claim_remits
-    group by patient_control_number
+    group by claim_id
 
 ),
 
@@ -220,11 +226,11 @@ joined as (
 
     from claims
     left join netted
-        on claims.patient_control_number = netted.patient_control_number
+        on claims.claim_id = netted.claim_id
     left join initial_adjudications
-        on claims.patient_control_number = initial_adjudications.patient_control_number
+        on claims.claim_id = initial_adjudications.claim_id
     left join latest_effective_adjudications
-        on claims.patient_control_number = latest_effective_adjudications.patient_control_number
+        on claims.claim_id = latest_effective_adjudications.claim_id
 
 ),
 

@@ -1,9 +1,12 @@
 {#-
-    One row per coded service line (latest coding) with the 837 line it was billed on, if any.
-    Matching, each pass on what the earlier passes left unmatched, one to one:
-      1. patient control number + REF*6R line item control number
-      2. patient control number + line number
-      3. patient control number + procedure + modifiers + service date
+    One row per coded service line (latest coding) with its claim and the 837 line it was billed
+    on, if any. The coded line's claim is its extract's billing NPI + claim_id (the patient control
+    number): claim_id 'NPI:<billing_npi>|<pcn>' (macros/claim_keys.sql), so a coded line only
+    matches an 837 claim of the same billing NPI. Matching, each pass on what the earlier passes
+    left unmatched, one to one:
+      1. claim + REF*6R line item control number
+      2. claim + line number
+      3. claim + procedure + modifiers + service date
     A coded line with no match was never billed (a missed or late charge).
 -#}
 {{ config(
@@ -29,12 +32,21 @@ billed_lines as (
 
 ),
 
+coded_claims as (
+
+    select
+        coded_lines.*,
+        {{ coded_line_claim_id('coded_lines') }} as claim_id
+    from coded_lines
+
+),
+
 coded_keys as (
 
     select
-        coded_lines.coded_line_id,
-        {{ line_match_keys('coded_lines', 'coded_lines.billed_amount') }}
-    from coded_lines
+        coded_claims.coded_line_id,
+        {{ line_match_keys('coded_claims', 'coded_claims.billed_amount') }}
+    from coded_claims
 
 ),
 
@@ -127,15 +139,16 @@ matches as (
 final as (
 
     select
-        coded_lines.coded_line_id,
-        coded_lines.encounter_line_id,
-        coded_lines.patient_control_number,
+        coded_claims.coded_line_id,
+        coded_claims.encounter_line_id,
+        coded_claims.claim_id,
+        coded_claims.patient_control_number,
         matches.claim_line_id,
         coalesce(matches.match_method, 'unbilled') as match_method,
         matches.claim_line_id is not null as is_billed
-    from coded_lines
+    from coded_claims
     left join matches
-        on coded_lines.coded_line_id = matches.coded_line_id
+        on coded_claims.coded_line_id = matches.coded_line_id
 
 )
 

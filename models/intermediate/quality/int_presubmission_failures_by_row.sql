@@ -2,8 +2,11 @@
     One row per raw row that failed at least one pre-submission check in a gate run up to the
     as-of date: coding checks (suite coding_quality, rows of encounter_lines) and claim billing
     checks (suite billing_quality, rows of the x837 tables). 835 findings are not pre-submission
-    edits and are left out. A check that failed in several runs counts once. The claim (patient
-    control number) comes from the gate's claim_id, else from the raw row the key points at.
+    edits and are left out. A check that failed in several runs counts once. The patient control
+    number comes from the gate's claim_id, else from the raw row the key points at; the claim
+    (claim_id: provider key + patient control number, macros/claim_keys.sql) from that raw row: a
+    coded line's billing NPI, an 837 row's billing provider. A finding whose row is not found has
+    no claim_id and flags no claim.
 -#}
 with
 
@@ -16,16 +19,39 @@ row_failures as (
 
 ),
 
+coded_lines as (
+
+    select * from {{ ref('stg_encounters__coded_lines') }}
+
+),
+
+submissions as (
+
+    select * from {{ ref('stg_claims__claims') }}
+
+),
+
 encounter_rows as (
 
-    select encounter_line_id as row_key, patient_control_number
-    from {{ ref('stg_encounters__coded_lines') }}
+    select
+        coded_lines.encounter_line_id as row_key,
+        coded_lines.patient_control_number,
+        {{ coded_line_claim_id('coded_lines') }} as claim_id
+    from coded_lines
 
 ),
 
 claim_rows as (
 
-    {{ x837_rows_by_key() }}
+    select
+        x837_rows.row_key,
+        x837_rows.patient_control_number,
+        {{ claim_key(provider_key('submissions.billing_provider_npi',
+                                  'submissions.billing_provider_tax_id'),
+                     'x837_rows.patient_control_number') }} as claim_id
+    from ({{ x837_rows_by_key() }}) as x837_rows
+    left join submissions
+        on x837_rows.claim_submission_id = submissions.claim_submission_id
 
 ),
 
@@ -53,7 +79,8 @@ located as (
             distinct_checks.patient_control_number,
             encounter_rows.patient_control_number,
             claim_rows.patient_control_number
-        ) as patient_control_number
+        ) as patient_control_number,
+        coalesce(encounter_rows.claim_id, claim_rows.claim_id) as claim_id
     from distinct_checks
     left join encounter_rows
         on distinct_checks.table_name = 'encounter_lines'
@@ -70,6 +97,7 @@ final as (
         table_name,
         row_key,
         max(patient_control_number) as patient_control_number,
+        max(claim_id) as claim_id,
         table_name = 'encounter_lines' as is_coding_check,
         count(*) as failed_check_count,
         {{ dbt.listagg('check_name', "','", 'order by check_name') }} as failed_checks,

@@ -1,6 +1,14 @@
 {#-
     One row per CLP occurrence with its payment's date and payer, its adjustments and lines summed,
-    its denial classification and its match to a submitted claim.
+    its denial classification and its claim (int_remittance_claims_matched: same patient control
+    number AND the payee is the claim's billing provider).
+
+    Match to a submitted claim (claim_match_status):
+      matched                the claim was submitted to this payer
+      matched_other_payer    the claim was submitted to another payer (a secondary, tertiary...)
+      unmatched              no claim of this provider was submitted: the 835 claim is its own
+                             claim (see provider_match_method for why), never merged into another
+                             provider's claim
 
     Outcome of one adjudication (remit_outcome):
       reversal               CLP02 = 22 (amounts carry the opposite sign)
@@ -49,6 +57,13 @@ remarks as (
 
     select * from {{ ref('stg_remittances__remarks') }}
     where {{ remit_claims_scope() }}
+
+),
+
+claim_matches as (
+
+    select * from {{ ref('int_remittance_claims_matched') }}
+    where {{ claims_scope() }}
 
 ),
 
@@ -206,9 +221,13 @@ final as (
         listed_denial_reasons.primary_denial_carc_code,
         listed_denial_reasons.denial_root_cause,
         listed_remarks.remark_codes,
-        submitted_claims.patient_control_number is not null as has_submitted_claim,
+        claim_matches.claim_id,
+        claim_matches.billing_provider_key,
+        claim_matches.payee_provider_key,
+        coalesce(claim_matches.provider_match_method, 'not_billed') as provider_match_method,
+        submitted_claims.claim_id is not null as has_submitted_claim,
         case
-            when submitted_claims.patient_control_number is null then 'unmatched'
+            when submitted_claims.claim_id is null then 'unmatched'
             when submitted_claims.payer_id = with_outcome.payer_id then 'matched'
             else 'matched_other_payer'
         end as claim_match_status
@@ -218,8 +237,11 @@ final as (
         on with_outcome.remit_claim_id = listed_denial_reasons.remit_claim_id
     left join listed_remarks
         on with_outcome.remit_claim_id = listed_remarks.remit_claim_id
+    left join claim_matches
+        on with_outcome.remit_claim_id = claim_matches.remit_claim_id
     left join submitted_claims
-        on with_outcome.patient_control_number = submitted_claims.patient_control_number
+        on claim_matches.claim_id = submitted_claims.claim_id
+        and claim_matches.is_matched
 
 )
 

@@ -1,10 +1,13 @@
 {#-
-    One row per 835 service line with the 837 line (of the claim's current submission) it pays.
+    One row per 835 service line with its claim (the claim its CLP belongs to,
+    int_remittance_claims_matched) and the 837 line (of that claim's current submission) it pays.
     Matching, one to one within each 835 claim (CLP) so every remittance of a claim can match the
     same 837 lines:
-      1. patient control number + REF*6R line item control number
-      2. patient control number + procedure + modifiers + service date + charge (absolute, since
-         reversals carry negative charges)
+      1. claim + REF*6R line item control number
+      2. claim + procedure + modifiers + service date + charge (absolute, since reversals carry
+         negative charges)
+    An unmatched 835 claim has its own claim id, which no 837 line carries: its lines stay
+    unmatched.
 -#}
 {{ config(
     materialized='incremental',
@@ -29,14 +32,33 @@ billed_lines as (
 
 ),
 
+claim_matches as (
+
+    select * from {{ ref('int_remittance_claims_matched') }}
+    where {{ claims_scope() }}
+
+),
+
+remit_lines_with_claim as (
+
+    select
+        remit_lines.*,
+        claim_matches.claim_id
+    from remit_lines
+    left join claim_matches
+        on remit_lines.remit_claim_id = claim_matches.remit_claim_id
+
+),
+
 remit_keys as (
 
     select
-        remit_lines.remit_line_id,
-        remit_lines.remit_claim_id,
-        remit_lines.line_sequence,
-        {{ line_match_keys('remit_lines', 'abs(remit_lines.billed_amount)', line_number=none) }}
-    from remit_lines
+        remit_lines_with_claim.remit_line_id,
+        remit_lines_with_claim.remit_claim_id,
+        remit_lines_with_claim.line_sequence,
+        {{ line_match_keys('remit_lines_with_claim', 'abs(remit_lines_with_claim.billed_amount)',
+                           line_number=none) }}
+    from remit_lines_with_claim
 
 ),
 
@@ -92,14 +114,15 @@ matches as (
 final as (
 
     select
-        remit_lines.remit_line_id,
-        remit_lines.remit_claim_id,
-        remit_lines.patient_control_number,
+        remit_lines_with_claim.remit_line_id,
+        remit_lines_with_claim.remit_claim_id,
+        remit_lines_with_claim.claim_id,
+        remit_lines_with_claim.patient_control_number,
         matches.claim_line_id,
         coalesce(matches.match_method, 'unmatched') as match_method
-    from remit_lines
+    from remit_lines_with_claim
     left join matches
-        on remit_lines.remit_line_id = matches.remit_line_id
+        on remit_lines_with_claim.remit_line_id = matches.remit_line_id
 
 )
 

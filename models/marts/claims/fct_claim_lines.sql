@@ -2,7 +2,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope('claim_id') }}"
+    pre_hook="{{ delete_claims_in_scope() }}"
 ) }}
 -- depends_on: {{ ref('int_claims_in_scope') }}
 with
@@ -17,7 +17,8 @@ final as (
 
     select
         claim_line_key,
-        patient_control_number as claim_id,
+        claim_id,
+        patient_control_number,
         line_number,
         claim_line_id,
         coded_line_id,

@@ -26,16 +26,17 @@ failures as (
 
 billing_failures as (
 
-    select distinct patient_control_number
+    select distinct claim_id
     from failures
     where not is_coding_check
+        and claim_id is not null
 
 ),
 
 line_summary as (
 
     select
-        claim_id as patient_control_number,
+        claim_id,
         sum(case when is_coded then 1 else 0 end) as coded_line_count,
         sum(case when has_coding_check_failure then 1 else 0 end) as lines_failed_coding_check
     from claim_lines
@@ -47,7 +48,9 @@ line_summary as (
 final as (
 
     select
-        lifecycle.patient_control_number as claim_id,
+        lifecycle.claim_id,
+        lifecycle.patient_control_number,
+        lifecycle.billing_provider_key,
         lifecycle.has_submission,
         lifecycle.remittance_count > 0 as has_remittance,
         lifecycle.payer_id,
@@ -87,18 +90,18 @@ final as (
         coalesce(line_summary.coded_line_count, 0) as coded_line_count,
         coalesce(line_summary.lines_failed_coding_check, 0) as lines_failed_coding_check,
         coalesce(line_summary.lines_failed_coding_check, 0) > 0 as has_coding_check_failure,
-        billing_failures.patient_control_number is not null as has_billing_check_failure,
+        billing_failures.claim_id is not null as has_billing_check_failure,
         lifecycle.has_submission
             and coalesce(line_summary.lines_failed_coding_check, 0) = 0
-            and billing_failures.patient_control_number is null as is_clean_claim
+            and billing_failures.claim_id is null as is_clean_claim
 
     from lifecycle
     left join submitted_claims
-        on lifecycle.patient_control_number = submitted_claims.patient_control_number
+        on lifecycle.claim_id = submitted_claims.claim_id
     left join line_summary
-        on lifecycle.patient_control_number = line_summary.patient_control_number
+        on lifecycle.claim_id = line_summary.claim_id
     left join billing_failures
-        on lifecycle.patient_control_number = billing_failures.patient_control_number
+        on lifecycle.claim_id = billing_failures.claim_id
 
 )
 

@@ -12,7 +12,10 @@ final as (
         remit_claim_id,
         payment_id,
         file_name,
+        claim_id,
         patient_control_number,
+        billing_provider_key,
+        payee_provider_key,
         payer_id,
         payment_date,
         adjudication_date,
@@ -45,6 +48,7 @@ final as (
         denial_root_cause,
         remark_codes,
         claim_match_status,
+        provider_match_method,
         is_duplicate_delivery,
         is_counted
     from remit_claims

@@ -34,6 +34,7 @@ final as (
         remit_lines.remit_claim_id,
         remit_lines.payment_id,
         remit_lines.file_name,
+        line_matches.claim_id,
         remit_lines.patient_control_number,
         remit_lines.claim_status_code,
         remit_lines.line_sequence,

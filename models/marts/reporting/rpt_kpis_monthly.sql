@@ -3,6 +3,12 @@
     claims, not by adding up payer rows). Adjudication measures fall in the month of the claim's
     first adjudication; submission measures (claims_submitted, clean claims) in the month of its
     first submission. Definitions: see the model's YAML (revenue-cycle.md).
+
+    The measures count billed claims only (fct_claims.has_submission). A remittance whose claim we
+    never billed (unmatched: no claim of its payee's provider with that patient control number) is
+    its own claim in fct_claims; here it adds to no rate, numerator or denominator, and is counted
+    apart in unmatched_remittance_claims / unmatched_paid_amount (month of its first adjudication,
+    by its payer): over all months, paid_amount + unmatched_paid_amount = every counted payment.
 -#}
 with
 
@@ -36,6 +42,28 @@ claim_facts as (
         contractual_adjustment_amount,
         days_to_payment
     from claims
+    where has_submission
+
+),
+
+unmatched_facts as (
+
+    select
+        coalesce(payer_id, 'UNKNOWN') as payer_id,
+        {{ month_start('coalesce(first_adjudication_date, last_adjudication_date)') }}
+            as adjudication_month,
+        paid_amount
+    from claims
+    where not has_submission
+
+),
+
+unmatched_both_scopes as (
+
+    select * from unmatched_facts
+    union all
+    select 'ALL' as payer_id, adjudication_month, paid_amount
+    from unmatched_facts
 
 ),
 
@@ -98,11 +126,26 @@ submitted as (
 
 ),
 
+unmatched as (
+
+    select
+        adjudication_month as month_start_date,
+        payer_id,
+        count(*) as unmatched_remittance_claims,
+        {{ sum_money('paid_amount') }} as unmatched_paid_amount
+    from unmatched_both_scopes
+    where adjudication_month is not null
+    group by adjudication_month, payer_id
+
+),
+
 months as (
 
     select month_start_date, payer_id from adjudicated
     union
     select month_start_date, payer_id from submitted
+    union
+    select month_start_date, payer_id from unmatched
 
 ),
 
@@ -125,7 +168,9 @@ joined as (
         coalesce(adjudicated.patient_responsibility_amount, 0) as patient_responsibility_amount,
         coalesce(adjudicated.contractual_adjustment_amount, 0) as contractual_adjustment_amount,
         adjudicated.median_days_to_payment,
-        adjudicated.mean_days_to_payment
+        adjudicated.mean_days_to_payment,
+        coalesce(unmatched.unmatched_remittance_claims, 0) as unmatched_remittance_claims,
+        coalesce(unmatched.unmatched_paid_amount, 0) as unmatched_paid_amount
     from months
     left join adjudicated
         on months.month_start_date = adjudicated.month_start_date
@@ -133,6 +178,9 @@ joined as (
     left join submitted
         on months.month_start_date = submitted.month_start_date
         and months.payer_id = submitted.payer_id
+    left join unmatched
+        on months.month_start_date = unmatched.month_start_date
+        and months.payer_id = unmatched.payer_id
     left join payers
         on months.payer_id = payers.payer_id
 
@@ -167,7 +215,9 @@ final as (
         {{ safe_rate('paid_amount', 'billed_amount_adjudicated - contractual_adjustment_amount') }}
             as net_collection_rate,
         median_days_to_payment,
-        mean_days_to_payment
+        mean_days_to_payment,
+        unmatched_remittance_claims,
+        unmatched_paid_amount
     from joined
 
 )

@@ -40,7 +40,8 @@ DDL = {
         "clean_claim_rate decimal(9,6), claims_first_pass_resolved hugeint, "
         "first_pass_resolution_rate decimal(9,6), paid_amount decimal(18,2), "
         "contractual_adjustment_amount decimal(18,2), net_collection_rate decimal(9,6), "
-        "median_days_to_payment decimal(9,2), mean_days_to_payment decimal(9,2)"),
+        "median_days_to_payment decimal(9,2), mean_days_to_payment decimal(9,2), "
+        "unmatched_remittance_claims bigint, unmatched_paid_amount decimal(18,2)"),
     "marts.rpt_denials": (
         "denial_group_key varchar, month_start_date date, payer_id varchar, payer_name varchar, "
         "denial_root_cause varchar, carc_code varchar, procedure_code varchar, "
@@ -52,14 +53,16 @@ DDL = {
         "as_of_date date, payer_id varchar, payer_name varchar, age_bucket varchar, "
         "bucket_order integer, open_claims bigint, open_balance_amount decimal(18,2)"),
     "marts.fct_claims": (
-        "claim_id varchar, has_submission boolean, has_remittance boolean, payer_id varchar, "
+        "claim_id varchar, patient_control_number varchar, billing_provider_key varchar, "
+        "has_submission boolean, has_remittance boolean, payer_id varchar, "
         "rendering_provider_npi varchar, first_submission_date date, billed_amount decimal(18,2), "
         "first_adjudication_date date, last_adjudication_date date, first_payment_date date, "
         "days_to_payment bigint, initial_outcome varchar, final_status varchar, "
         "is_initially_denied boolean, paid_amount decimal(18,2), "
         "open_balance_amount decimal(18,2), is_clean_claim boolean"),
     "marts.fct_claim_lines": (
-        "claim_line_key varchar, claim_id varchar, line_number integer, claim_line_id varchar, "
+        "claim_line_key varchar, claim_id varchar, patient_control_number varchar, "
+        "line_number integer, claim_line_id varchar, "
         "coded_line_id varchar, encounter_line_id varchar, encounter_id varchar, "
         "line_item_control_number varchar, is_coded boolean, is_billed boolean, payer_id varchar, "
         "coder_id varchar, rendering_provider_npi varchar, service_date date, "
@@ -120,6 +123,7 @@ def kpi_row(month: dt.date, payer_id: str, adjudicated: int, denied: int, billed
         "net_collection_rate": _rate(paid_d, billed_d - contractual_d),
         "median_days_to_payment": Decimal(median) if median else None,
         "mean_days_to_payment": Decimal(mean) if mean else None,
+        "unmatched_remittance_claims": 0, "unmatched_paid_amount": Decimal("0.00"),
     }
 
 
@@ -208,7 +212,9 @@ def claim_rows() -> list[dict[str, Any]]:
     rows = []
     for number, (adjudicated, days) in enumerate(spec, start=1):
         rows.append({
-            "claim_id": f"PCN-SECRET-{number:04d}", "has_submission": True,
+            "claim_id": f"NPI:1234567893|PCN-SECRET-{number:04d}",
+            "patient_control_number": f"PCN-SECRET-{number:04d}",
+            "billing_provider_key": "NPI:1234567893", "has_submission": True,
             "has_remittance": adjudicated is not None, "payer_id": "P1" if number % 2 else "P2",
             "rendering_provider_npi": "1234567893", "first_submission_date": d(2026, 8, 1),
             "billed_amount": Decimal("100.00"), "first_adjudication_date": adjudicated,
@@ -233,7 +239,9 @@ def claim_line_rows() -> list[dict[str, Any]]:
     rows = []
     for number, (adjudicated, remarks, denied, initial, final, failed) in enumerate(spec, 1):
         rows.append({
-            "claim_line_key": f"line-{number}", "claim_id": f"PCN-SECRET-{number:04d}",
+            "claim_line_key": f"line-{number}",
+            "claim_id": f"NPI:1234567893|PCN-SECRET-{number:04d}",
+            "patient_control_number": f"PCN-SECRET-{number:04d}",
             "line_number": 1, "claim_line_id": f"line-{number}",
             "coded_line_id": f"ENC-SECRET-{number}:1", "encounter_line_id": f"ENC-SECRET-{number}:1",
             "encounter_id": f"ENC-SECRET-{number}", "line_item_control_number": f"LICN-SECRET-{number}",

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from warehouse_scenario import AS_OF, C2_LINE2_CODED_ROW, write_scenario
+from warehouse_scenario import AS_OF, C2_LINE2_CODED_ROW, OTHER_NPI, claim_key, write_scenario
 
 from transforms.warehouse import WarehouseBuildFailed, build, docs
 
@@ -103,17 +103,23 @@ def test_kpis_monthly_match_hand_computation(built):
         "mean_days_to_payment": Q("17.75"),
     }
     assert {k: rows[("2026-01-01", "ALL")][k] for k in expect_jan_all} == expect_jan_all
-    # 2026-02 ACME01: X999 (orphan remittance, paid 50), C9 (paid 60, later reversed), C10 (denied
-    # with claim-level CO-16 80, no lines). 1/3 denied; 80/190 dollars, still denied 80/190;
-    # overturn 0/1; first pass 2/3; paid 50 + 0 + 0; NCR 50/190 = 0.263158; days: only C9 has a
-    # submission and a payment (02-01 -> 02-15 = 14). Submitted in Feb: C6, C9, C10, all clean.
+    # The other practice's C1 (PO1, 01-25, paid 500) is a remittance matching no claim we billed:
+    # in no rate of January, only in the unmatched columns.
+    assert (rows[("2026-01-01", "ACME01")]["unmatched_remittance_claims"],
+            rows[("2026-01-01", "ACME01")]["unmatched_paid_amount"]) == (1, Q("500.00"))
+    assert rows[("2026-01-01", "ALL")]["unmatched_paid_amount"] == Q("500.00")
+    # 2026-02 ACME01: C9 (paid 60, later reversed), C10 (denied with claim-level CO-16 80, no
+    # lines); X999 (a remittance with no claim, paid 50) counts apart as unmatched. 1/2 denied;
+    # 80/140 dollars, still denied 80/140; overturn 0/1; first pass 1/2; paid 0 + 0; NCR 0/140;
+    # days: C9 02-01 -> 02-15 = 14. Submitted in Feb: C6, C9, C10, all clean.
     expect_feb = {
-        "claims_adjudicated": 3, "claims_initially_denied": 1,
-        "initial_denial_rate": Q("0.333333"), "initial_denial_rate_dollars": Q("0.421053"),
-        "final_denial_rate": Q("0.421053"), "denial_overturn_rate": Q("0"),
-        "first_pass_resolution_rate": Q("0.666667"), "paid_amount": Q("50.00"),
-        "net_collection_rate": Q("0.263158"), "median_days_to_payment": Q("14.00"),
+        "claims_adjudicated": 2, "claims_initially_denied": 1,
+        "initial_denial_rate": Q("0.500000"), "initial_denial_rate_dollars": Q("0.571429"),
+        "final_denial_rate": Q("0.571429"), "denial_overturn_rate": Q("0"),
+        "first_pass_resolution_rate": Q("0.500000"), "paid_amount": Q("0.00"),
+        "net_collection_rate": Q("0"), "median_days_to_payment": Q("14.00"),
         "claims_submitted": 3, "clean_claim_rate": Q("1"),
+        "unmatched_remittance_claims": 1, "unmatched_paid_amount": Q("50.00"),
     }
     assert {k: rows[("2026-02-01", "ACME01")][k] for k in expect_feb} == expect_feb
     # 2025-11: only C7's submission (never answered): adjudication rates are null, clean 1/1.
@@ -128,16 +134,18 @@ def test_claim_lifecycle_final_and_initial_states(built):
             for r in query(data_dir, "select * from marts.fct_claims")}
     # THEN each claim nets its remittances into the state worked out by hand
     assert rows == {
-        "C1": ("paid", "paid", Q("80.00")),
-        "C2": ("partially_paid", "partially_paid", Q("120.00")),
-        "C3": ("denied", "paid", Q("150.00")),
-        "C4": ("patient_responsibility", "patient_responsibility", Q("0.00")),
-        "C5": ("paid", "paid", Q("60.00")),
-        "C6": (None, "open", Q("0.00")),  # its payment is dated after the as-of date
-        "C7": (None, "open", Q("0.00")),
-        "C9": ("paid", "reversed", Q("0.00")),
-        "C10": ("denied", "denied", Q("0.00")),
-        "X999": ("paid", "paid", Q("50.00")),  # a remittance with no claim is kept
+        claim_key("C1"): ("paid", "paid", Q("80.00")),
+        claim_key("C2"): ("partially_paid", "partially_paid", Q("120.00")),
+        claim_key("C3"): ("denied", "paid", Q("150.00")),
+        # PB1 names the payee by tax id only: matched to our claim by TIN
+        claim_key("C4"): ("patient_responsibility", "patient_responsibility", Q("0.00")),
+        claim_key("C5"): ("paid", "paid", Q("60.00")),
+        claim_key("C6"): (None, "open", Q("0.00")),  # its payment is dated after the as-of date
+        claim_key("C7"): (None, "open", Q("0.00")),
+        claim_key("C9"): ("paid", "reversed", Q("0.00")),
+        claim_key("C10"): ("denied", "denied", Q("0.00")),
+        claim_key("X999"): ("paid", "paid", Q("50.00")),  # a remittance with no claim is kept
+        claim_key("C1", OTHER_NPI): ("paid", "paid", Q("500.00")),  # the other practice's C1
     }
 
 
@@ -177,16 +185,16 @@ def test_payments_reconcile_and_resent_payment_counts_once(built):
     data_dir, _ = built
     rows = query(data_dir, "select file_name, payment_amount, is_duplicate_delivery, is_counted "
                            "from marts.fct_remittance_payments order by file_name")
-    # THEN every raw payment is in the mart (275 + 275 + 0 + 250 + 0 + 100 = 900) ...
-    assert sum(r["payment_amount"] for r in rows) == Q("900.00")
+    # THEN every raw payment is in the mart (275 + 275 + 0 + 250 + 0 + 100 + 500 = 1400) ...
+    assert sum(r["payment_amount"] for r in rows) == Q("1400.00")
     # ... the re-sent PA1 is flagged, and only payments up to the as-of date count once
     assert [r["file_name"] for r in rows if r["is_duplicate_delivery"]] == ["remits/pa1_resent.835"]
-    assert sum(r["payment_amount"] for r in rows if r["is_counted"]) == Q("525.00")
+    assert sum(r["payment_amount"] for r in rows if r["is_counted"]) == Q("1025.00")
 
 
 def test_claim_lines_join_coding_to_billing_and_payment(built):
     data_dir, _ = built
-    lines = {(r["claim_id"], r["line_number"]): r for r in query(
+    lines = {(r["patient_control_number"], r["line_number"]): r for r in query(
         data_dir, "select * from marts.fct_claim_lines")}
     # THEN C1's re-coding dated after the as-of date is not visible (coder stays CODER-A)
     assert lines[("C1", 1)]["coder_id"] == "CODER-A"
@@ -206,12 +214,61 @@ def test_orphans_on_every_side_are_counted(built):
     data_dir, _ = built
     summary = {(r["record_type"], r["match_status"]): (r["record_count"], r["amount"])
                for r in query(data_dir, "select * from audit.match_summary")}
-    # THEN X999 is a remittance with no claim, C6/C7 are claims with no remittance (75 + 110),
-    # C8 a coded line never billed (100), and C2 line 2 (no REF*6R echo) matched on service+charge
-    assert summary[("remittance_claim", "unmatched")] == (1, Q("50.00"))
+    # THEN X999 and the other practice's C1 are remittances with no claim of ours (50 + 500),
+    # C6/C7 are claims with no remittance (75 + 110), C8 a coded line never billed (100), and C2
+    # line 2 (no REF*6R echo) matched on service+charge
+    assert summary[("remittance_claim", "unmatched")] == (2, Q("550.00"))
     assert summary[("claim", "without_remittance")] == (2, Q("185.00"))
     assert summary[("coded_line", "unbilled")] == (1, Q("100.00"))
     assert summary[("remittance_line", "procedure_modifiers_service_date_charge")][0] == 1
+
+
+def test_a_patient_control_number_reused_by_another_practice_stays_two_claims(built):
+    data_dir, _ = built
+    # GIVEN two remittance files from the same payer naming different payees (PA1: our NPI, PO1:
+    # another practice's NPI and TIN) that reuse the patient control number C1
+    claims = {r["claim_id"]: r for r in query(
+        data_dir, "select * from marts.fct_claims where patient_control_number = 'C1'")}
+    # THEN they are two claims: ours (billed 100, paid 80) and the other practice's, kept apart
+    # as an unmatched remittance (billed 600 on its 835, paid 500), nothing netted across them
+    assert {key: (r["billing_provider_key"], r["has_submission"], r["billed_amount"], r["paid_amount"])
+            for key, r in claims.items()} == {
+        claim_key("C1"): ("NPI:1234567893", True, Q("100.00"), Q("80.00")),
+        claim_key("C1", OTHER_NPI): (f"NPI:{OTHER_NPI}", False, Q("600.00"), Q("500.00")),
+    }
+    # ... the money of both is in fct_remittance_claims, each CLP on its own claim
+    remits = query(data_dir, """
+        select file_name, claim_id, claim_match_status, provider_match_method, paid_amount
+        from marts.fct_remittance_claims
+        where patient_control_number in ('C1', 'C4') and is_counted order by file_name""")
+    assert [tuple(r.values()) for r in remits] == [
+        ("remits/other_practice.835", claim_key("C1", OTHER_NPI), "unmatched", "other_provider",
+         Q("500.00")),
+        ("remits/pa1.835", claim_key("C1"), "matched", "payee_npi", Q("80.00")),
+        # PB1 names its payee by tax id only: matched to our C4 by TIN
+        ("remits/pb1.835", claim_key("C4"), "matched", "payee_tin", Q("0.00")),
+    ]
+    # ... the other practice's line echoes our REF*6R but pays no line of ours
+    lines = query(data_dir, """
+        select claim_line_id, claim_line_match_method from marts.fct_remittance_service_lines
+        where file_name = 'remits/other_practice.835'""")
+    assert lines == [{"claim_line_id": None, "claim_line_match_method": "unmatched"}]
+    ours = query(data_dir, "select paid_amount, remittance_line_count from marts.fct_claim_lines "
+                           "where claim_id = 'NPI:1234567893|C1'")
+    assert ours == [{"paid_amount": Q("80.00"), "remittance_line_count": 1}]
+    # ... the unmatched ones are counted in their own bucket, by file, payer and reason
+    bucket = {(r["file_name"], r["payer_id"], r["payee_provider_key"], r["unmatched_reason"]):
+              (r["remittance_claims"], r["paid_amount"])
+              for r in query(data_dir, "select * from audit.unmatched_remittances")}
+    assert bucket == {
+        ("remits/other_practice.835", "ACME01", f"NPI:{OTHER_NPI}", "other_provider"): (1, Q("500.00")),
+        ("remits/pa2.835", "ACME01", "NPI:1234567893", "not_billed"): (1, Q("50.00")),
+    }
+    # ... and every KPI rate stays in [0, 1] (merged, C1 would have netted 580 on a charge of 100)
+    rates = query(data_dir, """
+        unpivot (select month_start_date, payer_id, columns('_rate') from marts.rpt_kpis_monthly)
+        on columns('_rate') into name rate_name value rate_value""")
+    assert rates and all(Q(0) <= r["rate_value"] <= Q(1) for r in rates)
 
 
 def test_audit_models_expose_ingestion_records(built):
@@ -219,7 +276,7 @@ def test_audit_models_expose_ingestion_records(built):
     manifest = query(data_dir, "select status, count(*) as files from audit.file_manifest group by status")
     quarantine = query(data_dir, "select rule_id, file_name from audit.quarantine")
     # THEN the manifest and the quarantine are queryable in schema audit
-    assert {r["status"]: r["files"] for r in manifest} == {"loaded": 11, "quarantined": 1}
+    assert {r["status"]: r["files"] for r in manifest} == {"loaded": 12, "quarantined": 1}
     assert quarantine == [{"rule_id": "no_isa", "file_name": "remits/garbage.835"}]
 
 

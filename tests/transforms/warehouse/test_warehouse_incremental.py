@@ -9,7 +9,8 @@ change). On the second night the ingestion gate's holds keep three files of the 
 835, an 837, an encounter extract) out of the build; on the third night they are released: both
 nights are compared with a full rebuild, since a hold change must recompute those files' claims
 although the files were loaded nights before. A stub that kept yesterday's rows, or recomputed the
-wrong claims, leaves differences.
+wrong claims, leaves differences. Another practice's 835 reusing our patient control numbers lands
+on the second night too (its claims stay apart from ours: same scope key, two claims).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -36,7 +38,9 @@ NIGHTS = [dt.date(2026, 3, 20), dt.date(2026, 3, 23), dt.date(2026, 3, 30)]
 SCHEMAS = ("marts", "intermediate", "staging")
 NOT_COMPARED = {"int_build_scope", "int_claims_in_scope"}  # the build's own bookkeeping
 MUST_HAVE_ROWS = {"fct_claims", "fct_claim_lines", "fct_remittance_claims",
-                  "fct_remittance_service_lines", "stg_encounters__coded_lines"}
+                  "fct_remittance_service_lines", "stg_encounters__coded_lines",
+                  "int_remittance_claims_matched"}
+OTHER_NPI, OTHER_TIN = "9876543213", "987654321"  # another practice paid by the same payers
 
 
 def _land_until(generated: Path, data_dir: Path, last_day: dt.date) -> int:
@@ -143,12 +147,14 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict:
     data_dir = root / "data"
     # WHEN its files land night by night and each night builds incrementally; before the second
     # night a late extract re-codes one line onto another claim (the line moves between claims)
-    # and the gate holds back three files of the first night; before the third it releases them
+    # and the gate holds back three files of the first night (before the third it releases them),
+    # and another practice's 835 reuses the patient control numbers of an earlier one
     held: dict[str, str] = {}
     for index, night in enumerate(NIGHTS):
         assert _land_until(generated, data_dir, night) > 0
         if index == 1:
             _move_a_line_to_another_claim(data_dir, night)
+            _land_another_practices_remittance(data_dir, night)
             held = _first_files_of_each_kind(data_dir)
             _set_holds(data_dir, night, held, {})
         if index == 2:
@@ -176,18 +182,38 @@ def _move_a_line_to_another_claim(data_dir: Path, night: dt.date) -> None:
         writer.writerow(moved)
 
 
+def _land_another_practices_remittance(data_dir: Path, night: dt.date) -> None:
+    """Land a copy of the first 835 paid to another practice (its NPI and TIN on N1*PE and
+    REF*TJ, its own trace number): the same patient control numbers, someone else's claims."""
+    first = min((data_dir / "landing" / "remits").glob("*.835"))
+    text = first.read_text()
+    text = re.sub(r"N1\*PE\*[^*~]*\*XX\*\d+", f"N1*PE*OTHER PRACTICE*XX*{OTHER_NPI}", text)
+    text = re.sub(r"REF\*TJ\*\d+", f"REF*TJ*{OTHER_TIN}", text)
+    text = re.sub(r"TRN\*1\*([^*~]+)", r"TRN*1*\1X", text)
+    assert OTHER_NPI in text and OTHER_TIN in text
+    (data_dir / "landing" / "remits" / f"835_other_practice_{night:%Y%m%d}.835").write_text(text)
+
+
 def test_first_build_is_full_and_later_nights_recompute_a_part(nights: dict):
     con = duckdb.connect(str(nights["data_dir"] / "warehouse" / "build.duckdb"), read_only=True)
     try:
         log = con.execute("select as_of_date, is_full_scope, claims_in_scope "
                           "from audit.build_watermarks order by built_at").fetchall()
         claims = con.execute("select count(*) from marts.fct_claims").fetchone()[0]
+        other_practice = con.execute(
+            "select count(*), count(*) filter (where has_submission), "
+            "count(distinct patient_control_number) filter (where patient_control_number in ("
+            "    select patient_control_number from marts.fct_claims where has_submission)) "
+            "from marts.fct_claims where billing_provider_key = ?", [f"NPI:{OTHER_NPI}"]).fetchone()
     finally:
         con.close()
     # THEN the log has one row per night: the first in full, the next ones a strict part
     assert [row[0] for row in log] == NIGHTS
     assert [row[1] for row in log] == [True, False, False]
     assert all(0 < row[2] < claims for row in log[1:])
+    # ... and the other practice's remittances are claims of their own, never billed by us, that
+    # reuse patient control numbers of our billed claims
+    assert other_practice[0] > 0 and other_practice[1] == 0 and other_practice[2] == other_practice[0]
 
 
 def test_nightly_increments_equal_a_full_rebuild(nights: dict, tmp_path: Path):

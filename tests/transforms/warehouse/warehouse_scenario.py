@@ -19,6 +19,13 @@ C8     never billed (coded only)
 C9     2026-02-01  ACME01  99213 60                        PA2 02-15: paid 60; PA4 03-10: reversal -60 -> reversed
 C10    2026-02-01  ACME01  99214 80                        PA2 02-15: paid 0, claim-level CO-16 80     -> denied
 X999   not submitted (orphan remittance)                   PA2 02-15: paid 50                          -> paid
+C1'    another practice's claim reusing the patient control number C1: PO1 01-25, paid 500 of 600,
+       payee NPI 9876543213 / TIN 987654321 (not ours), its line echoing C1's REF*6R C1-L1
+                                                           -> a claim of its own, unmatched
+
+Payees: every 835 names our practice (N1*PE XX = our billing NPI + REF*TJ = our TIN) except PB1,
+which names it by tax id only (N1*PE FI), and PO1, the other practice. Claims are keyed
+'NPI:<billing npi>|<patient control number>' (claim_key()).
 
 PA1 is delivered twice: a second file (different bytes) carries the same trace number, payer and
 amount (PA1B) and must count once. Quality: C2 line 2's coded line failed a coding check; C3's 837
@@ -39,6 +46,8 @@ from transforms.ingest import ensure_raw_layout
 AS_OF = dt.date(2026, 3, 31)
 D = dt.date.fromisoformat
 BILLING_NPI = "1234567893"
+BILLING_TIN = "123456789"
+OTHER_NPI, OTHER_TIN = "9876543213", "987654321"  # another practice, paid by the same payer
 R1, R2 = "1111111112", "2222222228"
 PAYERS = {"ACME01": ("ACME HEALTH", "CI"), "MCD01": ("STATE MEDICAID", "MC")}
 
@@ -54,6 +63,7 @@ FILES_835 = {
     "PA2": ("remits/pa2.835", sha("d4")),
     "PA4": ("remits/pa4.835", sha("e5")),
     "PA3": ("remits/pa3.835", sha("f6")),
+    "PO1": ("remits/other_practice.835", sha("a7")),
 }
 FILE_837 = ("claims/batch1.837", sha("17"))
 FILE_837_OLD = ("claims/batch0.837", sha("18"))
@@ -67,8 +77,11 @@ ENCOUNTER_FILES = {
 class Remits:
     """Collects the 835 rows of one payment; positions keep row ids unique within the file."""
 
-    def __init__(self, key: str, payer_id: str, trace: str, paid_on: dt.date) -> None:
+    def __init__(self, key: str, payer_id: str, trace: str, paid_on: dt.date,
+                 payee: tuple[str, str, str | None, str | None] | None = None) -> None:
         self.key, self.payer_id, self.trace, self.paid_on = key, payer_id, trace, paid_on
+        # (N103 qualifier, N104 id, payee NPI, payee TIN): by default our NPI + REF*TJ our TIN
+        self.payee = payee or ("XX", BILLING_NPI, BILLING_NPI, BILLING_TIN)
         self.file_name, self.file_sha = FILES_835[key]
         self.position = 10
         self.rows: dict[str, list[dict[str, Any]]] = {
@@ -148,8 +161,9 @@ class Remits:
             x12_version="005010X221A1", transaction_handling_code="I", payment_amount=amount,
             credit_debit_flag="C", payment_method_code="ACH" if amount != "0" else "NON",
             payment_date=self.paid_on, trace_number=self.trace, payer_id=self.payer_id,
-            payer_name=PAYERS[self.payer_id][0], payee_id=BILLING_NPI, payee_id_qualifier="XX",
-            payee_name="TEST CLINIC", production_date=self.paid_on,
+            payer_name=PAYERS[self.payer_id][0], payee_id=self.payee[1],
+            payee_id_qualifier=self.payee[0], payee_name="TEST CLINIC", payee_npi=self.payee[2],
+            payee_tax_id=self.payee[3], production_date=self.paid_on,
             claim_count=len(self.rows["x835_claims"]), claim_paid_total=claim_paid_total,
             provider_adjustment_total=plb_total, balance_difference="0", is_balanced=True))
 
@@ -175,7 +189,9 @@ def remittances() -> list[Remits]:
         r.payment("275", "270", "-5")
         return r
 
-    pb1 = Remits("PB1", "MCD01", "TRN-B1", D("2026-01-22"))
+    # PB1 names the payee by tax id only (N1*PE*..*FI): matched to our claims by TIN
+    pb1 = Remits("PB1", "MCD01", "TRN-B1", D("2026-01-22"),
+                 payee=("FI", BILLING_TIN, None, BILLING_TIN))
     pb1.claim("C4", "1", "120", "0", pr="120", lines=[
         line("99203", "120", "0", "2026-01-09", "C4-L1", [("PR", "1", "120")])])
     pb1.payment("0", "0")
@@ -202,7 +218,14 @@ def remittances() -> list[Remits]:
         line("99213", "110", "100", "2026-02-18", "C6-L1", [("CO", "45", "10")])])
     pa3.payment("100", "100")
 
-    return [pa1("PA1"), pa1("PA1B"), pb1, pa2, pa4, pa3]
+    # another practice's remittance from the same payer reusing the patient control number C1
+    po1 = Remits("PO1", "ACME01", "TRN-O1", D("2026-01-25"),
+                 payee=("XX", OTHER_NPI, OTHER_NPI, OTHER_TIN))
+    po1.claim("C1", "1", "600", "500", lines=[
+        line("99215", "600", "500", "2026-01-03", "C1-L1", [("CO", "45", "100")])])
+    po1.payment("500", "500")
+
+    return [pa1("PA1"), pa1("PA1B"), pb1, pa2, pa4, pa3, po1]
 
 
 # claim -> (submitted, payer, file, [(code, charge, service date, lic, rendering)])
@@ -218,6 +241,11 @@ CLAIMS_837: dict[str, tuple[str, str, tuple[str, str], list[tuple[str, str, str,
     "C9": ("2026-02-01", "ACME01", FILE_837, [("99213", "60", "2026-01-30", "C9-L1", R1)]),
     "C10": ("2026-02-01", "ACME01", FILE_837, [("99214", "80", "2026-01-30", "C10-L1", R2)]),
 }
+
+
+def claim_key(pcn: str, npi: str = BILLING_NPI) -> str:
+    """The warehouse's claim_id: billing provider key + patient control number."""
+    return f"NPI:{npi}|{pcn}"
 
 
 def claim_submission_id(pcn: str) -> str:
@@ -243,6 +271,7 @@ def claims_837() -> dict[str, list[dict[str, Any]]]:
             "x837_claims", claim_submission_id=submission_id, **_lineage_837(file_name, file_sha, base),
             x12_version="005010X222A1", claim_type="837P", batch_id="B1",
             submission_date=D(submitted), billing_provider_npi=BILLING_NPI,
+            billing_provider_tax_id=BILLING_TIN,
             payer_responsibility_code="P", claim_filing_indicator_code=PAYERS[payer][1],
             payer_id=payer, payer_name=PAYERS[payer][0], subscriber_id=f"SUB-{pcn}",
             patient_id=f"PAT-{pcn}", patient_birth_date=D("1970-01-01"), patient_sex="F",
