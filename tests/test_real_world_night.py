@@ -154,3 +154,10 @@ def test_every_kpi_rate_stays_in_bounds(night):
         low, high = con.execute(
             f'select min("{column}"), max("{column}") from marts.rpt_kpis_monthly').fetchone()
         assert low is None or (0 <= low and high <= 1), column
+
+
+def test_the_report_shows_findings_and_the_unmatched_bucket(night):
+    root, _, _ = night
+    html = (Paths(root).reports / AS_OF.isoformat() / "denial_report.html").read_text()
+    assert "Accepted with findings" in html and "iea02_control_number" in html
+    assert "Remittances for claims we did not bill" in html and FOREIGN in html

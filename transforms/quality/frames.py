@@ -308,8 +308,11 @@ X835_PROVIDER_ADJUSTMENTS = Frame(
     """,
 )
 
-# One row per 835 file x payer of the batch: how many of its distinct CLP01 values match a
-# submitted 837 claim (any batch). Row-level, so a low rate names the file and the payer.
+# One row per 835 file x payer of the batch: how many of its distinct claims match a submitted 837
+# claim (any batch) of the same provider -- the rule of models/intermediate/remittances/
+# int_remittance_claims_matched.sql: same patient control number and the payee's NPI or TIN is the
+# billing provider's (a payee naming neither may match any biller). Row-level, so a low rate names
+# the file and the payer.
 REMIT_MATCH_SUMMARY = Frame(
     gx_suite="billing_quality.remit_match_summary",
     table_name="x835_claims",
@@ -318,7 +321,8 @@ REMIT_MATCH_SUMMARY = Frame(
     file_key="file_sha256",
     sql="""
         with submitted as (
-            select distinct patient_control_number from all_x837_claims
+            select distinct patient_control_number, billing_provider_npi, billing_provider_tax_id
+            from all_x837_claims
             where patient_control_number is not null
         ),
         batch_claims as (
@@ -326,21 +330,37 @@ REMIT_MATCH_SUMMARY = Frame(
                 c.file_sha256,
                 c.file_name,
                 coalesce(nullif(trim(p.payer_id), ''), '?') as payer_id,
-                c.patient_control_number
+                c.patient_control_number,
+                nullif(trim(p.payee_npi), '') as payee_npi,
+                nullif(trim(p.payee_tax_id), '') as payee_tax_id
             from x835_claims as c
             left join x835_payments as p on p.payment_id = c.payment_id
             where c.patient_control_number is not null
+        ),
+        matched as (
+            select
+                b.file_sha256,
+                b.file_name,
+                b.payer_id,
+                b.patient_control_number,
+                bool_or(s.patient_control_number is not null) as is_matched
+            from batch_claims as b
+            left join submitted as s
+                on s.patient_control_number = b.patient_control_number
+                and (s.billing_provider_npi = b.payee_npi
+                     or s.billing_provider_tax_id = b.payee_tax_id
+                     or (b.payee_npi is null and b.payee_tax_id is null))
+            group by all
         )
         select
-            coalesce(b.file_name, b.file_sha256) || ' | payer ' || b.payer_id as remit_match_key,
-            b.file_sha256,
-            b.payer_id,
+            coalesce(file_name, file_sha256) || ' | payer ' || payer_id as remit_match_key,
+            file_sha256,
+            payer_id,
             count(*) as remit_claims,
-            count(s.patient_control_number) as remit_claims_matched,
-            cast(count(s.patient_control_number) as double) / count(*) as remit_match_rate
-        from batch_claims as b
-        left join submitted as s on s.patient_control_number = b.patient_control_number
-        group by b.file_sha256, b.file_name, b.payer_id
+            count(*) filter (where is_matched) as remit_claims_matched,
+            cast(count(*) filter (where is_matched) as double) / count(*) as remit_match_rate
+        from matched
+        group by file_sha256, file_name, payer_id
         order by 1
     """,
 )

@@ -489,6 +489,48 @@ def quality_file_holds(con: duckdb.DuckDBPyConnection) -> Table:
                            "(audit.file_holds).")
 
 
+def ingestion_findings(con: duckdb.DuckDBPyConnection) -> Table:
+    """Defects ingestion recorded in files it loaded anyway (audit.file_findings), per file and rule."""
+    columns = (Column("file_name", "File"), Column("rule_id", "Rule"),
+               Column("element_id", "Element"), Column("findings", "Findings", "int"),
+               Column("first_position", "First segment", "int"),
+               Column("recorded_at", "Recorded", "timestamp"))
+    rows: list[tuple] = []
+    if table_exists(con, "audit", "file_findings"):
+        rows = fetch(con, """
+            select file_name, rule_id, coalesce(element_id, ''), count(*), min(source_position),
+                max(recorded_at)
+            from audit.file_findings
+            group by file_name, rule_id, coalesce(element_id, '')
+            order by max(recorded_at) desc, file_name, rule_id
+            limit 50""")
+    return make_table("ingestion_findings", "Accepted with findings", columns, rows,
+                      note="Envelope control numbers or counts that disagree, negative units, "
+                           "unreadable dates: defects that left the money readable, so the file "
+                           "loaded as read (newest 50; every one in audit.file_findings).")
+
+
+def unmatched_remittances(con: duckdb.DuckDBPyConnection) -> Table:
+    """835 claims that match no claim we billed (audit.unmatched_remittances), largest first."""
+    columns = (Column("file_name", "File"), Column("payer_id", "Payer"),
+               Column("payee_provider_key", "Payee"), Column("unmatched_reason", "Why"),
+               Column("remittance_claims", "Claims", "int"),
+               Column("paid_amount", "Paid", "money"))
+    rows: list[tuple] = []
+    if table_exists(con, "audit", "unmatched_remittances"):
+        rows = fetch(con, """
+            select file_name, payer_id, payee_provider_key, unmatched_reason, remittance_claims,
+                paid_amount
+            from audit.unmatched_remittances
+            order by paid_amount desc, file_name
+            limit 50""")
+    return make_table("unmatched_remittances", "Remittances for claims we did not bill", columns,
+                      rows, note="Kept with their money in the remittance marts, counted apart "
+                                 "from every rate: another provider's payee (other_provider), a "
+                                 "claim never submitted (not_billed), or two billers that fit "
+                                 "equally (ambiguous).")
+
+
 def quality_runs(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
     columns = (Column("gate", "Gate"), Column("suite", "Suite"), Column("outcome", "Outcome"),
                Column("critical_failures", "Critical failures", "int"),
@@ -651,6 +693,8 @@ def load_report(con: duckdb.DuckDBPyConnection, window: Window, run_id: str | No
     data.add(quality_failing_checks(con, run_id))
     data.add(quality_row_failures(con, run_id))
     data.add(quality_file_holds(con))
+    data.add(ingestion_findings(con))
+    data.add(unmatched_remittances(con))
     data.add(definitions_table())
     data.add(report_info(con, data))
     return data

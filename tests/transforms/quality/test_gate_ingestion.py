@@ -472,6 +472,25 @@ def test_low_match_rate_is_a_warning_naming_the_foreign_file_and_payer(data_dir,
     ) == [("foreign.835 | payer PAYERX", "warning", "0.0", sha_of("foreign.835"))]
 
 
+def test_a_remittance_to_another_provider_does_not_count_as_matched(data_dir, seeds):
+    # GIVEN our claim PCN001 billed by our NPI, and an 835 for PCN001 paid to another provider
+    # (payee NPI and TIN not ours): the same patient control number, someone else's claim
+    batch = clean_batch(data_dir)
+    batch.add("other.835", "x835_payments", [x835_payment(
+        "pay:o", payer_id="PAYERO", payee_npi="1999999992", payee_tax_id="999999999")])
+    batch.add("other.835", "x835_claims", [x835_claim("PCN001", "rc:o1", payment_id="pay:o")])
+    batch.write()
+    # WHEN the gate runs
+    out = run_gate("ingestion", data_dir, AS_OF, "run-other", seeds_dir=seeds, data_docs=False)
+    # THEN that file's match rate is 0 (a warning naming it), while our own 835 still matches
+    assert out["success"] is True
+    assert _query(
+        data_dir,
+        "select row_key, offending_value from quality.row_failures "
+        "where check_name = 'billing_quality.remit_match_rate_above_minimum'",
+    ) == [("other.835 | payer PAYERO", "0.0")]
+
+
 def test_rerun_of_same_run_id_replaces_its_rows(warning_run, monkeypatch):
     # GIVEN the crafted batch already gated under run-warn
     data_dir, seeds, _ = warning_run
