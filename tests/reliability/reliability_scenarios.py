@@ -47,13 +47,16 @@ def night2_extras(feed: Feed) -> dict[str, bytes]:
     biggest = max(extracts, key=lambda name: (feed.landing / name).stat().st_size)
     remittance = (feed.landing / late_835).read_bytes()
     start = re.search(rb"~\s*SE\*", remittance).end()
-    bad_se01 = remittance[:start] + b"9" + remittance[start:]  # SE01 n -> 9n
+    bad_se01 = remittance[:start] + b"9" + remittance[start:]  # SE01 n -> 9n: a finding, loads
+    clp = re.search(rb"~\s*CLP\*[^*~]*\*[^*~]*\*", remittance).end()
+    bad_amount = remittance[:clp] + b"X" + remittance[clp:]  # CLP03 not a number: quarantined
     extract = (feed.landing / biggest).read_text(encoding="utf-8").splitlines()
     bad_rows = [extract[0]] + [re.sub(r",\d{4}-\d\d-\d\d,([FMU]),", r",1999-02-30,\1,", line,
                                       count=1) for line in extract[1:]]
     return {
         "remits/redelivered \"copy\" of 'ünïcødé'\n.835": (feed.landing / first_835).read_bytes(),
         "remits/bad_se01.835": bad_se01,
+        "remits/bad_amount.835": bad_amount,
         "encounters/encounters_every_row_bad.csv": ("\n".join(bad_rows) + "\n").encode(),
         "hostile/garbage.bin": random.Random(7).randbytes(4096),
     }

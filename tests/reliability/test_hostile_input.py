@@ -135,7 +135,8 @@ def hostile_files(feed) -> tuple[dict[str, bytes], list[Case]]:
         Case("remits/truncated.835", quarantined,
              frozenset({"missing_element", "missing_se", "invalid_amount", "missing_iea"}),
              positioned=True, any_rule=True),
-        Case("remits/wrong_se01.835", quarantined, frozenset({"se01_count"}), positioned=True),
+        # a wrong SE01 leaves the money readable: loaded, with a finding (see below)
+        Case("remits/wrong_se01.835", "loaded", frozenset()),
         Case("remits/letter_separators.835", quarantined, frozenset({"isa_separators"}),
              positioned=True),
         Case("remits/colliding_separators.835", quarantined, frozenset({"isa_separators"}),
@@ -226,10 +227,13 @@ def test_every_hostile_file_gets_its_status_and_a_reason(batch):
 def test_reasons_name_the_exact_place(batch, feed):
     records = {r["file_name"]: r for r in quarantine_records(batch.data_dir)}
     remit = (feed.landing / feed.files(r"^remits/835_")[0]).read_bytes()
-    # THEN a wrong SE01 is reported at the SE segment, element SE01
-    se = records["remits/wrong_se01.835"]
-    assert (se["segment_id"], se["element"], se["position"]) == \
-        ("SE", "SE01", position_of(segments(remit), "SE"))
+    # THEN a wrong SE01 is a finding (the set loaded) at the SE segment, element SE01
+    findings = duckdb.connect().execute(
+        "select segment_id, element, position, rule from read_parquet(?) where file_name = ?",
+        [str(batch.data_dir / "raw" / "ingest_findings" / "*.parquet"),
+         "remits/wrong_se01.835"]).fetchall()
+    assert findings == [("SE", "SE01", position_of(segments(remit), "SE"), "se01_count")]
+    assert "remits/wrong_se01.835" not in records
     # AND unusable separators at the ISA (segment 1)
     for name in ("remits/letter_separators.835", "remits/colliding_separators.835"):
         assert (records[name]["segment_id"], records[name]["position"]) == ("ISA", 1), name

@@ -68,13 +68,14 @@ def test_quarantine_reasons_and_audit_tables_name_no_patient(crash_run, pattern)
     # GIVEN reasons for the hostile extras (an 835 transaction set, rows of an extract)
     assert len(reasons) >= 3
     rules = " ".join(path.read_text() for path in reasons)
-    assert "se01_count" in rules and "not_a_date" in rules
+    assert "invalid_amount" in rules and "not_a_date" in rules
     # THEN neither the reasons, the landing index, nor the audit and quality schemas of the
     # published warehouse hold an identifier
     blobs = list(files_under(*reasons, paths.manifest / "landing_index.json"))
     blobs += list(schema_tables_as_text(paths.analytics_db, ["audit", "quality"]))
     assert {where.split(":")[-1] for where, _ in blobs} >= {"audit.quarantine",
-                                                           "audit.file_manifest"}
+                                                           "audit.file_manifest",
+                                                           "audit.file_findings"}
     assert phi_hits(pattern, blobs) == []
 
 
