@@ -16,6 +16,8 @@ Messages never quote element values other than counts and control numbers, so th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from transforms.errors import RcmError
 from transforms.x12.constants import SCOPE_FILE, SCOPE_TRANSACTION
 
@@ -47,14 +49,8 @@ class X12Error(RcmError):
             self.scope = scope
 
     def __str__(self) -> str:
-        where = [self.file or "<input>"]
-        if self.position is not None:
-            where.append(f"segment {self.position}")
-        if self.segment_id:
-            where.append(self.segment_id)
-        if self.element:
-            where.append(f"element {self.element}")
-        return f"{', '.join(where)}: {self.message} [{self.rule}]"
+        return (f"{_where(self.file, self.position, self.segment_id, self.element)}: "
+                f"{self.message} [{self.rule}]")
 
     def __reduce__(self) -> tuple:
         # keyword-only arguments: the default Exception pickling (args only) cannot rebuild it
@@ -95,6 +91,7 @@ class X12ContentError(X12Error):
     scope = SCOPE_TRANSACTION
 
 
+@dataclass(frozen=True, slots=True)
 class X12Finding:
     """A defect that does not stop the money from being read: recorded, and the unit loads.
 
@@ -106,48 +103,26 @@ class X12Finding:
     is quarantined for another reason is dropped with it).
     """
 
-    __slots__ = ("element", "file", "message", "position", "rule", "scope", "segment_id",
-                 "severity", "transaction_control_number", "transaction_position")
-
-    def __init__(self, message: str, *, rule: str, file: str | None, position: int | None,
-                 segment_id: str | None, element: str | None, scope: str,
-                 transaction_position: int | None = None,
-                 transaction_control_number: str | None = None,
-                 severity: str = "warning") -> None:
-        self.message = message
-        self.rule = rule
-        self.file = file
-        self.position = position
-        self.segment_id = segment_id
-        self.element = element
-        self.scope = scope
-        self.transaction_position = transaction_position
-        self.transaction_control_number = transaction_control_number
-        self.severity = severity
+    message: str
+    rule: str
+    file: str | None
+    position: int | None
+    segment_id: str | None
+    element: str | None
+    scope: str
+    transaction_position: int | None = None
+    transaction_control_number: str | None = None
+    severity: str = "warning"
 
     @classmethod
     def from_error(cls, error: X12Error, *, transaction_position: int | None = None,
                    transaction_control_number: str | None = None) -> X12Finding:
-        return cls(error.message, rule=error.rule, file=error.file, position=error.position,
-                   segment_id=error.segment_id, element=error.element, scope=error.scope,
-                   transaction_position=transaction_position,
-                   transaction_control_number=transaction_control_number)
-
-    def __reduce__(self) -> tuple:
-        return (_rebuild_finding, (self.as_dict(), self.transaction_position))
-
-    def __repr__(self) -> str:
-        return f"X12Finding({self.rule!r}, position={self.position!r})"
+        return cls(error.message, error.rule, error.file, error.position, error.segment_id,
+                   error.element, error.scope, transaction_position, transaction_control_number)
 
     def __str__(self) -> str:
-        where = [self.file or "<input>"]
-        if self.position is not None:
-            where.append(f"segment {self.position}")
-        if self.segment_id:
-            where.append(self.segment_id)
-        if self.element:
-            where.append(f"element {self.element}")
-        return f"{', '.join(where)}: {self.message} [{self.rule}, {self.severity}]"
+        return (f"{_where(self.file, self.position, self.segment_id, self.element)}: "
+                f"{self.message} [{self.rule}, {self.severity}]")
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -163,14 +138,17 @@ class X12Finding:
         }
 
 
-def _rebuild_finding(state: dict[str, object], transaction_position: int | None) -> X12Finding:
-    return X12Finding(
-        str(state["message"]), rule=str(state["rule"]), file=state["file"],  # type: ignore[arg-type]
-        position=state["position"], segment_id=state["segment"],  # type: ignore[arg-type]
-        element=state["element"], scope=str(state["scope"]),  # type: ignore[arg-type]
-        transaction_position=transaction_position,
-        transaction_control_number=state["transaction_control_number"],  # type: ignore[arg-type]
-        severity=str(state["severity"]))
+def _where(file: str | None, position: int | None, segment_id: str | None,
+           element: str | None) -> str:
+    """`file, segment N, SEG, element SEG01` for messages (never a value)."""
+    where = [file or "<input>"]
+    if position is not None:
+        where.append(f"segment {position}")
+    if segment_id:
+        where.append(segment_id)
+    if element:
+        where.append(f"element {element}")
+    return ", ".join(where)
 
 
 def _rebuild(cls: type[X12Error], state: dict[str, object]) -> X12Error:
