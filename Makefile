@@ -56,8 +56,9 @@ test: setup browser ## run the whole test suite (long reliability runs excluded:
 test-reliability: setup ## long reliability runs (crash trials, fuzzing with more examples)
 	@RCM_RELIABILITY=1 $(BIN)/pytest -q -m slow
 
-lint: setup ## ruff on Python
+lint: setup ## ruff (lint and format check) on Python
 	@$(BIN)/ruff check transforms dags tests
+	@$(BIN)/ruff format --check transforms dags tests
 
 airflow-init: setup ## migrate the project-local Airflow metadata DB (SQLite) and create the writer pool
 	@mkdir -p .airflow

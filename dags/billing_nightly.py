@@ -44,7 +44,9 @@ from transforms.orchestration import (
 )
 
 LANDING_FILES = Asset(name=LANDING_ASSET_NAME, uri=LANDING_ASSET_URI)
-PUBLISHED_WAREHOUSE = Asset(name="rcm_analytics_warehouse", uri="file:///rcm/warehouse/analytics.duckdb")
+PUBLISHED_WAREHOUSE = Asset(
+    name="rcm_analytics_warehouse", uri="file:///rcm/warehouse/analytics.duckdb"
+)
 
 DEFAULT_ARGS = {
     "owner": "revenue-cycle-data",
@@ -136,7 +138,15 @@ def billing_nightly():
         from transforms.pipeline import stage_summary
 
         data_dir, as_of, run_id = _ctx()
-        names = ["discover", "ingest", "ingestion_gate", "build", "publish_gate", "publish", "report"]
+        names = [
+            "discover",
+            "ingest",
+            "ingestion_gate",
+            "build",
+            "publish_gate",
+            "publish",
+            "report",
+        ]
         return stage_summary(data_dir, as_of, run_id, dict(zip(names, results)))
 
     found = discover_landed_files()

@@ -24,8 +24,11 @@ LANDING_FILES = Asset(name=LANDING_ASSET_NAME, uri=LANDING_ASSET_URI)
     start_date=dt.datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": dt.timedelta(minutes=1),
-                  "execution_timeout": dt.timedelta(minutes=5)},
+    default_args={
+        "retries": 2,
+        "retry_delay": dt.timedelta(minutes=1),
+        "execution_timeout": dt.timedelta(minutes=5),
+    },
     tags=["revenue-cycle", "sensor"],
     doc_md=__doc__,
 )

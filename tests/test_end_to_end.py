@@ -24,10 +24,22 @@ from transforms.settings import Paths
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 6, 30)
-MARTS = ["fct_remittance_payments", "fct_remittance_claims", "fct_remittance_service_lines",
-         "fct_remittance_adjustments", "fct_provider_adjustments", "fct_claims", "fct_claim_lines",
-         "dim_payers", "dim_providers", "dim_procedure_codes", "dim_diagnosis_codes",
-         "rpt_kpis_monthly", "rpt_denials", "rpt_ar_aging"]
+MARTS = [
+    "fct_remittance_payments",
+    "fct_remittance_claims",
+    "fct_remittance_service_lines",
+    "fct_remittance_adjustments",
+    "fct_provider_adjustments",
+    "fct_claims",
+    "fct_claim_lines",
+    "dim_payers",
+    "dim_providers",
+    "dim_procedure_codes",
+    "dim_diagnosis_codes",
+    "rpt_kpis_monthly",
+    "rpt_denials",
+    "rpt_ar_aging",
+]
 
 
 def _sha(path: Path) -> str:
@@ -42,7 +54,7 @@ def table_checksums(db: Path) -> dict[str, tuple[int, str]]:
             "select table_name from information_schema.tables where table_schema='marts' order by 1"
         ).fetchall():
             n, digest = con.execute(
-                f'select count(*), md5(coalesce(string_agg(r, chr(10) order by r), \'\')) '
+                f"select count(*), md5(coalesce(string_agg(r, chr(10) order by r), '')) "
                 f'from (select cast(t as varchar) as r from marts."{name}" as t)'
             ).fetchone()
             out[name] = (n, digest)
@@ -81,13 +93,19 @@ def test_money_reconciles_raw_to_marts(generated, first_run):
     paths = Paths(generated)
     con = duckdb.connect(str(paths.analytics_db), read_only=True)
     try:
-        mart = con.execute("select sum(payment_amount) from marts.fct_remittance_payments").fetchone()[0]
+        mart = con.execute(
+            "select sum(payment_amount) from marts.fct_remittance_payments"
+        ).fetchone()[0]
     finally:
         con.close()
-    raw = duckdb.connect().execute(
-        "select sum(payment_amount) from read_parquet(?) where payment_date <= ?",
-        [str(paths.raw / "x835_payments" / "*.parquet"), AS_OF],
-    ).fetchone()[0]
+    raw = (
+        duckdb.connect()
+        .execute(
+            "select sum(payment_amount) from read_parquet(?) where payment_date <= ?",
+            [str(paths.raw / "x835_payments" / "*.parquet"), AS_OF],
+        )
+        .fetchone()[0]
+    )
     assert mart == raw
 
 
@@ -101,7 +119,9 @@ def test_rerun_same_date_is_identical_and_duplicates_nothing(generated, first_ru
     assert table_checksums(paths.analytics_db) == before
 
 
-def test_failure_before_publish_leaves_published_file_byte_identical(generated, first_run, monkeypatch):
+def test_failure_before_publish_leaves_published_file_byte_identical(
+    generated, first_run, monkeypatch
+):
     from transforms import pipeline
 
     paths = Paths(generated)
@@ -129,12 +149,24 @@ def test_airflow_dag_runs_end_to_end(generated, first_run, tmp_path):
     }
     airflow = str(Path(sys.executable).parent / "airflow")
     subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([airflow, "pools", "set", "rcm_warehouse_writer", "1", "one writer"], env=env,
-                   check=True, capture_output=True)
-    run = subprocess.run([airflow, "dags", "test", "billing_nightly", AS_OF.isoformat()], env=env,
-                         capture_output=True, text=True, timeout=900, check=False)
+    subprocess.run(
+        [airflow, "pools", "set", "rcm_warehouse_writer", "1", "one writer"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    run = subprocess.run(
+        [airflow, "dags", "test", "billing_nightly", AS_OF.isoformat()],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert table_checksums(Paths(data).analytics_db) == table_checksums(Paths(generated).analytics_db)
+    assert table_checksums(Paths(data).analytics_db) == table_checksums(
+        Paths(generated).analytics_db
+    )
 
 
 def test_warnings_publish_and_are_recorded(generated, first_run):
@@ -146,7 +178,8 @@ def test_warnings_publish_and_are_recorded(generated, first_run):
             "and severity = 'warning' and not success"
         ).fetchone()[0]
         row_failures = con.execute(
-            "select count(*) from quality.row_failures where run_id = 'e2e-1'").fetchone()[0]
+            "select count(*) from quality.row_failures where run_id = 'e2e-1'"
+        ).fetchone()[0]
     finally:
         con.close()
     # THEN the run published anyway, with the failing warnings and the failing rows on record
@@ -172,8 +205,9 @@ def _published(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
-def test_a_file_failing_a_critical_check_is_held_and_released_after_the_fix(generated, tmp_path,
-                                                                           monkeypatch):
+def test_a_file_failing_a_critical_check_is_held_and_released_after_the_fix(
+    generated, tmp_path, monkeypatch
+):
     from transforms.pipeline import pending_ingest_runs, run_pipeline
 
     data = tmp_path / "data"
@@ -188,33 +222,43 @@ def test_a_file_failing_a_critical_check_is_held_and_released_after_the_fix(gene
     paths = Paths(data)
     assert [h["file_name"] for h in first["ingestion_gate"]["held_files"]] == [odd]
     assert first["ingestion_gate"]["held_files"][0]["checks"] == [
-        "billing_quality.claim_status_code_valid"]
+        "billing_quality.claim_status_code_valid"
+    ]
     assert pending_ingest_runs(data) == []
     db = paths.analytics_db
-    assert _published(db, "select count(*) from marts.fct_remittance_payments where file_name = ?",
-                      [odd]) == [(0,)]
+    assert _published(
+        db, "select count(*) from marts.fct_remittance_payments where file_name = ?", [odd]
+    ) == [(0,)]
     assert _published(db, "select count(*) from marts.fct_remittance_payments") > [(0,)]
     # AND the hold is visible in the warehouse and in the report's data-quality section
-    assert _published(db, "select file_name, hold_status, held_since_as_of, check_names "
-                          "from audit.file_holds") == [
-        (odd, "held", AS_OF, "billing_quality.claim_status_code_valid")]
+    assert _published(
+        db, "select file_name, hold_status, held_since_as_of, check_names from audit.file_holds"
+    ) == [(odd, "held", AS_OF, "billing_quality.claim_status_code_valid")]
     holds_csv = (paths.reports / AS_OF.isoformat() / "quality_file_holds.csv").read_text()
     assert odd in holds_csv and "held" in holds_csv
     # WHEN the code set learns the status and the next night runs (nothing new landed)
     (seeds / "ref_claim_status_codes.csv").write_text(
-        (seeds / "ref_claim_status_codes.csv").read_text().rstrip("\n") + "\nZZ,new status\n")
+        (seeds / "ref_claim_status_codes.csv").read_text().rstrip("\n") + "\nZZ,new status\n"
+    )
     second = run_pipeline(data, AS_OF, run_id="hold-2")
     # THEN the file is released and its payments are in the published marts, reconciled to raw
     assert second["ingest"]["totals"]["loaded"] == 0
     assert [r["file_name"] for r in second["ingestion_gate"]["released_files"]] == [odd]
-    assert _published(db, "select count(*) from marts.fct_remittance_payments where file_name = ?",
-                      [odd]) > [(0,)]
+    assert _published(
+        db, "select count(*) from marts.fct_remittance_payments where file_name = ?", [odd]
+    ) > [(0,)]
     assert _published(db, "select hold_status, released_as_of from audit.file_holds") == [
-        ("released", AS_OF)]
+        ("released", AS_OF)
+    ]
     mart = _published(db, "select sum(payment_amount) from marts.fct_remittance_payments")[0][0]
-    raw = duckdb.connect().execute(
-        "select sum(payment_amount) from read_parquet(?) where payment_date <= ?",
-        [str(paths.raw / "x835_payments" / "*.parquet"), AS_OF]).fetchone()[0]
+    raw = (
+        duckdb.connect()
+        .execute(
+            "select sum(payment_amount) from read_parquet(?) where payment_date <= ?",
+            [str(paths.raw / "x835_payments" / "*.parquet"), AS_OF],
+        )
+        .fetchone()[0]
+    )
     assert mart == raw
 
 
@@ -229,8 +273,10 @@ def test_marts_that_do_not_reconcile_still_block_publication(generated, first_ru
     def build_then_lose_a_payment(data_dir, as_of):
         summary = real_build(data_dir, as_of)
         con = duckdb.connect(str(Paths(data_dir).build_db))
-        con.execute("delete from marts.fct_remittance_payments where payment_id = "
-                    "(select min(payment_id) from marts.fct_remittance_payments)")
+        con.execute(
+            "delete from marts.fct_remittance_payments where payment_id = "
+            "(select min(payment_id) from marts.fct_remittance_payments)"
+        )
         con.close()
         return summary
 

@@ -37,8 +37,18 @@ def test_every_cli_command_has_help():
     runner = CliRunner()
     top = runner.invoke(main, ["--help"])
     assert top.exit_code == 0
-    commands = ["generate", "ingest", "codesets", "build", "validate", "publish", "report", "run",
-                "x12", "x12 inspect"]
+    commands = [
+        "generate",
+        "ingest",
+        "codesets",
+        "build",
+        "validate",
+        "publish",
+        "report",
+        "run",
+        "x12",
+        "x12 inspect",
+    ]
     for name in commands:
         result = runner.invoke(main, [*name.split(), "--help"])
         assert result.exit_code == 0, (name, result.output)
@@ -46,8 +56,12 @@ def test_every_cli_command_has_help():
 
 
 def test_cli_errors_are_one_sentence_without_traceback(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "transforms.cli", "publish", "--data-dir", str(tmp_path)],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "transforms.cli", "publish", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert out.returncode == 1
     assert out.stderr.startswith("error: nothing to publish")
     assert "Traceback" not in out.stderr

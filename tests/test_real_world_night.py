@@ -26,17 +26,22 @@ from transforms.x12.synth import interchange, payment_835
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "x12"
 REFERENCE: dict[str, dict] = json.loads((FIXTURES / "reference_totals.json").read_text())
-REJECTIONS = {name: value["rejected"] for name, value in json.loads(
-    (FIXTURES / "expected_rejections.json").read_text()).items() if not name.startswith("_")}
+REJECTIONS = {
+    name: value["rejected"]
+    for name, value in json.loads((FIXTURES / "expected_rejections.json").read_text()).items()
+    if not name.startswith("_")
+}
 AS_OF = dt.date(2026, 6, 30)
 FOREIGN = "foreign/unknown_provider.835"
 
 
 def _foreign_remittance(pcn: str) -> str:
     """A payer's 835 to a provider we never billed (payee NPI 1234567893), reusing our PCN."""
-    claim = [["CLP", pcn, "1", "250", "200", "50", "12", "FOREIGN1"],
-             ["CAS", "PR", "1", "50"],
-             ["NM1", "QC", "1", "ROE", "RICHARD", "", "", "", "MI", "M-FOREIGN"]]
+    claim = [
+        ["CLP", pcn, "1", "250", "200", "50", "12", "FOREIGN1"],
+        ["CAS", "PR", "1", "50"],
+        ["NM1", "QC", "1", "ROE", "RICHARD", "", "", "", "MI", "M-FOREIGN"],
+    ]
     return interchange([payment_835([claim], payment="200")], isa_control="000000777")
 
 
@@ -71,24 +76,31 @@ def test_the_night_publishes_with_every_public_file_in_it(night):
     assert Paths(root).analytics_db.exists()
     assert "publish" in summary and "report" in summary
     con = _published(root)
-    statuses = dict(con.execute(
-        "select file_name, status from audit.file_manifest where file_name like 'public/%'"
-    ).fetchall())
+    statuses = dict(
+        con.execute(
+            "select file_name, status from audit.file_manifest where file_name like 'public/%'"
+        ).fetchall()
+    )
     assert set(statuses) == {f"public/{name}" for name in REFERENCE}
     assert {name for name, status in statuses.items() if status != "loaded"} == {
-        f"public/{name}" for name in REJECTIONS}
+        f"public/{name}" for name in REJECTIONS
+    }
 
 
 def test_each_files_money_is_in_the_marts_to_the_cent(night):
     root, _, _ = night
     con = _published(root)
-    paid = dict(con.execute(
-        "select file_name, sum(paid_amount) from marts.fct_remittance_claims group by file_name"
-    ).fetchall())
-    payments = dict(con.execute(
-        "select file_name, sum(case when credit_debit_flag = 'D' then -payment_amount "
-        "else payment_amount end) from marts.fct_remittance_payments group by file_name"
-    ).fetchall())
+    paid = dict(
+        con.execute(
+            "select file_name, sum(paid_amount) from marts.fct_remittance_claims group by file_name"
+        ).fetchall()
+    )
+    payments = dict(
+        con.execute(
+            "select file_name, sum(case when credit_debit_flag = 'D' then -payment_amount "
+            "else payment_amount end) from marts.fct_remittance_payments group by file_name"
+        ).fetchall()
+    )
     for name, expected in REFERENCE.items():
         if expected["kind"] != "835" or name in REJECTIONS:
             continue
@@ -103,29 +115,43 @@ def test_the_unreadable_files_are_quarantined_with_a_precise_reason(night):
     for name, expected in REJECTIONS.items():
         reasons = con.execute(
             "select source_position, element_id, rule_id from audit.quarantine "
-            "where file_name = ? order by source_position", [f"public/{name}"]).fetchall()
+            "where file_name = ? order by source_position",
+            [f"public/{name}"],
+        ).fetchall()
         assert reasons == [tuple(item) for item in expected], name
 
 
 def test_envelope_defects_are_findings_in_audit(night):
     root, _, _ = night
     con = _published(root)
-    rules = {row[0]: set(row[1].split(",")) for row in con.execute(
-        "select file_name, string_agg(distinct rule_id, ',') from audit.file_findings "
-        "group by file_name").fetchall()}
-    assert "iea02_control_number" in rules[
-        "public/835/affect-therapeutics-edi-835-parser__nevada_medicaid.txt"]
+    rules = {
+        row[0]: set(row[1].split(","))
+        for row in con.execute(
+            "select file_name, string_agg(distinct rule_id, ',') from audit.file_findings "
+            "group by file_name"
+        ).fetchall()
+    }
+    assert (
+        "iea02_control_number"
+        in rules["public/835/affect-therapeutics-edi-835-parser__nevada_medicaid.txt"]
+    )
     assert {"ge02_control_number", "iea02_control_number", "iea01_count"} <= rules[
-        "public/837/pyx12__trailer_errors_004010X096A1.txt"]
-    counts = dict(con.execute(
-        "select file_name, finding_count from audit.file_manifest").fetchall())
+        "public/837/pyx12__trailer_errors_004010X096A1.txt"
+    ]
+    counts = dict(
+        con.execute("select file_name, finding_count from audit.file_manifest").fetchall()
+    )
     for name, found in rules.items():
-        assert counts[name] == con.execute(
-            "select count(*) from audit.file_findings where file_name = ?", [name]
-        ).fetchone()[0]
+        assert (
+            counts[name]
+            == con.execute(
+                "select count(*) from audit.file_findings where file_name = ?", [name]
+            ).fetchone()[0]
+        )
         assert found
-    versions = dict(con.execute("select file_name, x12_versions from audit.file_manifest"
-                                ).fetchall())
+    versions = dict(
+        con.execute("select file_name, x12_versions from audit.file_manifest").fetchall()
+    )
     assert versions["public/835/stupidedi__X091A1__case-1-pipe-separator.edi"] == "004010X091A1"
 
 
@@ -134,25 +160,32 @@ def test_a_foreign_remittance_is_never_merged_into_our_claim(night):
     con = _published(root)
     claims = con.execute(
         "select claim_id, paid_amount from marts.fct_claims where patient_control_number = ? "
-        "order by claim_id", [pcn]).fetchall()
+        "order by claim_id",
+        [pcn],
+    ).fetchall()
     # ours and the foreign one: two claims with different keys
     assert len(claims) == 2 and claims[0][0] != claims[1][0]
     foreign = con.execute(
-        "select sum(paid_amount) from marts.fct_remittance_claims where file_name = ?",
-        [FOREIGN]).fetchone()[0]
+        "select sum(paid_amount) from marts.fct_remittance_claims where file_name = ?", [FOREIGN]
+    ).fetchone()[0]
     assert foreign == Decimal("200.00")
 
 
 def test_every_kpi_rate_stays_in_bounds(night):
     root, _, _ = night
     con = _published(root)
-    columns = [name for (name,) in con.execute(
-        "select column_name from information_schema.columns where table_schema = 'marts' "
-        "and table_name = 'rpt_kpis_monthly' and column_name like '%rate%'").fetchall()]
+    columns = [
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'marts' "
+            "and table_name = 'rpt_kpis_monthly' and column_name like '%rate%'"
+        ).fetchall()
+    ]
     assert columns
     for column in columns:
         low, high = con.execute(
-            f'select min("{column}"), max("{column}") from marts.rpt_kpis_monthly').fetchone()
+            f'select min("{column}"), max("{column}") from marts.rpt_kpis_monthly'
+        ).fetchone()
         assert low is None or (0 <= low and high <= 1), column
 
 

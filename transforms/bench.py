@@ -45,7 +45,9 @@ class Measure:
         return self.input_mib / self.seconds
 
 
-def run_measured(argv: list[str], env: dict[str, str] | None = None, timeout: float = 7200) -> tuple[float, float, int]:
+def run_measured(
+    argv: list[str], env: dict[str, str] | None = None, timeout: float = 7200
+) -> tuple[float, float, int]:
     """Run a child; return (wall seconds, peak RSS MiB of that child, exit status)."""
     start = time.monotonic()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -155,39 +157,84 @@ def land(src_landing: Path, dst_landing: Path, kind: str, keep) -> float:
     return total / 2**20
 
 
-def bench_size(size: int, work: Path, as_of: dt.date, start: dt.date, days: int, peers: bool,
-               increment: bool = False) -> list[Measure]:
+def bench_size(
+    size: int,
+    work: Path,
+    as_of: dt.date,
+    start: dt.date,
+    days: int,
+    peers: bool,
+    increment: bool = False,
+) -> list[Measure]:
     gen, data = work / f"gen_{size}", work / f"data_{size}"
     for folder in (gen, data):
         shutil.rmtree(folder, ignore_errors=True)
     results: list[Measure] = []
 
-    def measure(stage: str, argv: list[str], input_mib: float | None = None, note: str = "",
-                env: dict[str, str] | None = None) -> None:
+    def measure(
+        stage: str,
+        argv: list[str],
+        input_mib: float | None = None,
+        note: str = "",
+        env: dict[str, str] | None = None,
+    ) -> None:
         seconds, rss, _ = run_measured(argv, env=env or {**os.environ, "RCM_DATA_DIR": str(data)})
-        m = Measure(size, stage, round(seconds, 2), round(rss, 1), input_mib and round(input_mib, 1), note)
+        m = Measure(
+            size, stage, round(seconds, 2), round(rss, 1), input_mib and round(input_mib, 1), note
+        )
         LOG.info("bench %s %s: %.1fs, %.0f MiB", size, stage, seconds, rss)
         results.append(m)
 
-    measure("generate", _rcm("generate", "--out", str(gen), "--claims", str(size), "--start",
-                             start.isoformat(), "--days", str(days), "--seed", "1"),
-            note="835 + 837 + encounters")
+    measure(
+        "generate",
+        _rcm(
+            "generate",
+            "--out",
+            str(gen),
+            "--claims",
+            str(size),
+            "--start",
+            start.isoformat(),
+            "--days",
+            str(days),
+            "--seed",
+            "1",
+        ),
+        note="835 + 837 + encounters",
+    )
     landing = data / "landing"
     last_service_day = start + dt.timedelta(days=days - 1)
     cutoff = increment_day(gen / "landing", last_service_day) if increment else None
     if cutoff is not None:
         as_of = cutoff - dt.timedelta(days=1)
-    for kind, stage in (("encounters", "ingest encounters"), ("claims", "ingest 837"), ("remits", "ingest 835")):
+    for kind, stage in (
+        ("encounters", "ingest encounters"),
+        ("claims", "ingest 837"),
+        ("remits", "ingest 835"),
+    ):
         mib = land(gen / "landing", landing, kind, lambda d: cutoff is None or d < cutoff)
         measure(stage, _rcm("ingest", "--data-dir", str(data)), input_mib=mib)
     as_of_s = as_of.isoformat()
-    measure("DuckDB reads every raw table once (every value; scale)",
-            [sys.executable, "-c", "import sys; from transforms.bench import scan_raw; scan_raw(sys.argv[1])",
-             str(data / "raw")], input_mib=_size_mib(data / "raw"))
+    measure(
+        "DuckDB reads every raw table once (every value; scale)",
+        [
+            sys.executable,
+            "-c",
+            "import sys; from transforms.bench import scan_raw; scan_raw(sys.argv[1])",
+            str(data / "raw"),
+        ],
+        input_mib=_size_mib(data / "raw"),
+    )
     measure("code sets (ICD-10-CM from its package)", _rcm("codesets", "--data-dir", str(data)))
-    measure("ingestion gate", _rcm("validate", "--gate", "ingestion", "--data-dir", str(data), "--as-of", as_of_s))
+    measure(
+        "ingestion gate",
+        _rcm("validate", "--gate", "ingestion", "--data-dir", str(data), "--as-of", as_of_s),
+    )
     measure("dbt build", _rcm("build", "--data-dir", str(data), "--as-of", as_of_s))
-    measure("publish gate", _rcm("validate", "--gate", "publish", "--data-dir", str(data), "--as-of", as_of_s))
+    measure(
+        "publish gate",
+        _rcm("validate", "--gate", "publish", "--data-dir", str(data), "--as-of", as_of_s),
+    )
     measure("publish", _rcm("publish", "--data-dir", str(data)))
     measure("report", _rcm("report", "--data-dir", str(data), "--as-of", as_of_s))
     if cutoff is not None:
@@ -199,7 +246,9 @@ def bench_size(size: int, work: Path, as_of: dt.date, start: dt.date, days: int,
             try:
                 measure(name, [sys.executable, "-c", code, str(remits)], input_mib=mib)
             except RuntimeError as exc:
-                results.append(Measure(size, name, float("nan"), float("nan"), mib, f"failed: {exc}"[:200]))
+                results.append(
+                    Measure(size, name, float("nan"), float("nan"), mib, f"failed: {exc}"[:200])
+                )
     return results
 
 
@@ -207,40 +256,72 @@ def bench_increment(size: int, work: Path, data: Path, gen: Path, day: dt.date) 
     """Land one day of new files on the built warehouse and run the real DAG for that night."""
     home = work / f"airflow_{size}"
     shutil.rmtree(home, ignore_errors=True)
-    env = {**os.environ, "AIRFLOW_HOME": str(home), "RCM_DATA_DIR": str(data),
-           "AIRFLOW__CORE__DAGS_FOLDER": str(Path(__file__).resolve().parent.parent / "dags"),
-           "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(home),
+        "RCM_DATA_DIR": str(data),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(Path(__file__).resolve().parent.parent / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    }
     airflow = str(Path(sys.executable).parent / "airflow")
     subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([airflow, "pools", "set", "rcm_warehouse_writer", "1", "one writer"], env=env,
-                   check=True, capture_output=True)
-    mib = sum(land(gen / "landing", data / "landing", kind, lambda d: d == day)
-              for kind in ("encounters", "claims", "remits"))
+    subprocess.run(
+        [airflow, "pools", "set", "rcm_warehouse_writer", "1", "one writer"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    mib = sum(
+        land(gen / "landing", data / "landing", kind, lambda d: d == day)
+        for kind in ("encounters", "claims", "remits")
+    )
     start = time.monotonic()
-    seconds, rss, _ = run_measured([airflow, "dags", "test", "billing_nightly", day.isoformat()], env=env)
+    seconds, rss, _ = run_measured(
+        [airflow, "dags", "test", "billing_nightly", day.isoformat()], env=env
+    )
     LOG.info("bench %s nightly increment: %.1fs", size, time.monotonic() - start)
-    return [Measure(size, f"nightly increment {day} via airflow dags test (all tasks)", round(seconds, 2),
-                    round(rss, 1), round(mib, 1), "one day of new files onto the built warehouse")]
+    return [
+        Measure(
+            size,
+            f"nightly increment {day} via airflow dags test (all tasks)",
+            round(seconds, 2),
+            round(rss, 1),
+            round(mib, 1),
+            "one day of new files onto the built warehouse",
+        )
+    ]
 
 
 def to_markdown(results: list[Measure]) -> str:
-    lines = ["| claims | stage | seconds | peak RSS (MiB) | input (MiB) | MiB/s | note |",
-             "|---:|---|---:|---:|---:|---:|---|"]
+    lines = [
+        "| claims | stage | seconds | peak RSS (MiB) | input (MiB) | MiB/s | note |",
+        "|---:|---|---:|---:|---:|---:|---|",
+    ]
     for m in results:
         rate = f"{m.mib_per_s:.1f}" if m.mib_per_s else ""
-        lines.append(f"| {m.size:,} | {m.stage} | {m.seconds} | {m.peak_rss_mib} | "
-                     f"{m.input_mib if m.input_mib is not None else ''} | {rate} | {m.note} |")
+        lines.append(
+            f"| {m.size:,} | {m.stage} | {m.seconds} | {m.peak_rss_mib} | "
+            f"{m.input_mib if m.input_mib is not None else ''} | {rate} | {m.note} |"
+        )
     return "\n".join(lines)
 
 
-def run_bench(sizes: list[int], work: Path, as_of: dt.date, start: dt.date, days: int, peers: bool,
-              increment: bool = False) -> dict:
+def run_bench(
+    sizes: list[int],
+    work: Path,
+    as_of: dt.date,
+    start: dt.date,
+    days: int,
+    peers: bool,
+    increment: bool = False,
+) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     results: list[Measure] = []
     for size in sizes:
         results.extend(bench_size(size, work, as_of, start, days, peers, increment))
-        (work / "results.json").write_text(json.dumps(
-            {"machine": machine(), "results": [asdict(r) for r in results]}, indent=2))
+        (work / "results.json").write_text(
+            json.dumps({"machine": machine(), "results": [asdict(r) for r in results]}, indent=2)
+        )
     table = to_markdown(results)
     (work / "results.md").write_text(table + "\n")
     return {"machine": machine(), "table": table, "results_file": str(work / "results.json")}

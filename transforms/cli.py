@@ -60,7 +60,9 @@ class RcmGroup(click.Group):
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True)
+            click.echo(
+                f"error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True
+            )
             sys.exit(1)
 
 
@@ -75,24 +77,55 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), envvar=settings.ENV_DATA_DIR,
-              default=settings.DEFAULT_DATA_DIR, show_default=True, show_envvar=True,
-              help="Data directory; files are written under OUT/landing/.")
-@click.option("--claims", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Number of claims to generate.")
-@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default="2026-01-01",
-              show_default=True, help="First date of service.")
-@click.option("--days", type=click.IntRange(min=1), default=180, show_default=True,
-              help="Number of days of service the claims spread over.")
-@click.option("--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same bytes).")
-@click.option("--defect-rate", type=click.FloatRange(0, 1), default=0.06, show_default=True,
-              help="Share of claims with an injected coding defect.")
-def generate(out: Path, claims: int, start: dt.datetime, days: int, seed: int, defect_rate: float) -> None:
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=settings.ENV_DATA_DIR,
+    default=settings.DEFAULT_DATA_DIR,
+    show_default=True,
+    show_envvar=True,
+    help="Data directory; files are written under OUT/landing/.",
+)
+@click.option(
+    "--claims",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Number of claims to generate.",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default="2026-01-01",
+    show_default=True,
+    help="First date of service.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=180,
+    show_default=True,
+    help="Number of days of service the claims spread over.",
+)
+@click.option(
+    "--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same bytes)."
+)
+@click.option(
+    "--defect-rate",
+    type=click.FloatRange(0, 1),
+    default=0.06,
+    show_default=True,
+    help="Share of claims with an injected coding defect.",
+)
+def generate(
+    out: Path, claims: int, start: dt.datetime, days: int, seed: int, defect_rate: float
+) -> None:
     """Write a synthetic practice's nightly files: encounters CSV, 837P claims, 835 remittances."""
     from transforms.generate import generate as run_generate
 
-    summary = run_generate(out=out, claims=claims, start=start.date(), days=days, seed=seed,
-                           defect_rate=defect_rate)
+    summary = run_generate(
+        out=out, claims=claims, start=start.date(), days=days, seed=seed, defect_rate=defect_rate
+    )
     _echo_json(summary)
 
 
@@ -117,9 +150,12 @@ def codesets(data_dir: Path) -> None:
 @main.command()
 @DATA_DIR_OPTION
 @AS_OF_OPTION
-@click.option("--full-refresh", is_flag=True,
-              help="Rebuild every model from the raw layer instead of recomputing only the claims "
-                   "touched since the last build.")
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Rebuild every model from the raw layer instead of recomputing only the claims "
+    "touched since the last build.",
+)
 def build(data_dir: Path, as_of: dt.datetime | None, full_refresh: bool) -> None:
     """Run `dbt build` into the private build database (DATA_DIR/warehouse/build.duckdb)."""
     from transforms.warehouse import build as run_build
@@ -130,9 +166,13 @@ def build(data_dir: Path, as_of: dt.datetime | None, full_refresh: bool) -> None
 @main.command()
 @DATA_DIR_OPTION
 @AS_OF_OPTION
-@click.option("--gate", type=click.Choice(["ingestion", "publish"]), required=True,
-              help="Which gate: 'ingestion' on every raw batch no gate has passed yet, "
-                   "'publish' on the built marts.")
+@click.option(
+    "--gate",
+    type=click.Choice(["ingestion", "publish"]),
+    required=True,
+    help="Which gate: 'ingestion' on every raw batch no gate has passed yet, "
+    "'publish' on the built marts.",
+)
 @click.option("--run-id", default=None, help="Run id to record results under (default: generated).")
 def validate(data_dir: Path, as_of: dt.datetime | None, gate: str, run_id: str | None) -> None:
     """Run a Great Expectations gate; exit 1 when a blocking critical expectation fails.
@@ -177,28 +217,75 @@ def run(data_dir: Path, as_of: dt.datetime | None) -> None:
 
 
 @main.command()
-@click.option("--sizes", default="10000,100000,1000000", show_default=True,
-              help="Comma-separated numbers of claims to generate and run.")
-@click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default="bench",
-              show_default=True, help="Scratch folder for generated data and results.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default="2026-10-15",
-              show_default=True, help="Logical date of the measured runs.")
-@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default="2026-03-01",
-              show_default=True, help="First service date of the generated claims.")
-@click.option("--days", type=click.IntRange(min=1), default=180, show_default=True,
-              help="Days of service the claims spread over.")
-@click.option("--peers/--no-peers", default=True, show_default=True,
-              help="Also run edi-835-parser, pyx12 and DuckDB on the same 835 bytes.")
-@click.option("--increment/--no-increment", default=False, show_default=True,
-              help="Hold back the last full day of files, then land them and time the nightly DAG run "
-                   "(airflow dags test) on the built warehouse.")
-def bench(sizes: str, work_dir: Path, as_of: dt.datetime, start: dt.datetime, days: int, peers: bool,
-          increment: bool) -> None:
+@click.option(
+    "--sizes",
+    default="10000,100000,1000000",
+    show_default=True,
+    help="Comma-separated numbers of claims to generate and run.",
+)
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="bench",
+    show_default=True,
+    help="Scratch folder for generated data and results.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default="2026-10-15",
+    show_default=True,
+    help="Logical date of the measured runs.",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default="2026-03-01",
+    show_default=True,
+    help="First service date of the generated claims.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=180,
+    show_default=True,
+    help="Days of service the claims spread over.",
+)
+@click.option(
+    "--peers/--no-peers",
+    default=True,
+    show_default=True,
+    help="Also run edi-835-parser, pyx12 and DuckDB on the same 835 bytes.",
+)
+@click.option(
+    "--increment/--no-increment",
+    default=False,
+    show_default=True,
+    help="Hold back the last full day of files, then land them and time the nightly DAG run "
+    "(airflow dags test) on the built warehouse.",
+)
+def bench(
+    sizes: str,
+    work_dir: Path,
+    as_of: dt.datetime,
+    start: dt.datetime,
+    days: int,
+    peers: bool,
+    increment: bool,
+) -> None:
     """Measure every stage (wall time, peak RSS) on generated data sets, with peers in the same run."""
     from transforms.bench import run_bench
 
-    result = run_bench([int(s) for s in sizes.split(",") if s], work_dir, as_of.date(), start.date(),
-                       days, peers, increment)
+    result = run_bench(
+        [int(s) for s in sizes.split(",") if s],
+        work_dir,
+        as_of.date(),
+        start.date(),
+        days,
+        peers,
+        increment,
+    )
     click.echo(result["table"])
 
 
@@ -208,10 +295,15 @@ def x12() -> None:
 
 
 @x12.command("inspect")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--strict", is_flag=True,
-              help="The old rule: envelope defects (SE01/SE02, GE01/GE02, IEA01/IEA02) reject the "
-                   "transaction sets they enclose, and any finding makes the exit code 2.")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="The old rule: envelope defects (SE01/SE02, GE01/GE02, IEA01/IEA02) reject the "
+    "transaction sets they enclose, and any finding makes the exit code 2.",
+)
 def x12_inspect(files: tuple[Path, ...], strict: bool) -> None:
     """Print one JSON object per FILE: envelopes, versions, claims, lines, money totals, balance
     errors, `findings` (defects that leave the money readable) and `rejected` transaction sets.
@@ -234,8 +326,11 @@ def x12_inspect(files: tuple[Path, ...], strict: bool) -> None:
         click.echo(json.dumps(summary))
         if summary["rejected"] or (strict and summary["findings"]):
             for problem in summary["rejected"] or summary["findings"]:
-                click.echo(f"{path}: segment {problem['position']}: {problem['message']} "
-                           f"[{problem['rule']}]", err=True)
+                click.echo(
+                    f"{path}: segment {problem['position']}: {problem['message']} "
+                    f"[{problem['rule']}]",
+                    err=True,
+                )
             status = 2
     sys.exit(status)
 

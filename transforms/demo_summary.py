@@ -39,20 +39,28 @@ def summarize(data_dir: Path, as_of: str) -> tuple[list[str], bool]:
                 "select schema_name, table_name, estimated_size from duckdb_tables() "
                 "where schema_name in ('marts', 'audit', 'quality') order by 1, 2"
             ).fetchall()
-            kpi = con.execute(
-                "select sum(claims_adjudicated), sum(claims_initially_denied) "
-                "from marts.rpt_kpis_monthly where payer_id = 'ALL'"
-            ).fetchone() if any(r[1] == "rpt_kpis_monthly" for r in rows) else None
+            kpi = (
+                con.execute(
+                    "select sum(claims_adjudicated), sum(claims_initially_denied) "
+                    "from marts.rpt_kpis_monthly where payer_id = 'ALL'"
+                ).fetchone()
+                if any(r[1] == "rpt_kpis_monthly" for r in rows)
+                else None
+            )
         finally:
             con.close()
         lines.append(f"warehouse (published): {paths.analytics_db}")
         for schema, table, size in rows:
             lines.append(f"  {schema}.{table}: ~{size:,} rows")
         if kpi and kpi[0]:
-            lines.append(f"  initial denials: {kpi[1]:,} of {kpi[0]:,} adjudicated claims "
-                         f"({100 * kpi[1] / kpi[0]:.1f}%)")
-        lines.append(f"  query it: duckdb -readonly {paths.analytics_db} "
-                     "\"select * from marts.rpt_kpis_monthly where payer_id = 'ALL'\"")
+            lines.append(
+                f"  initial denials: {kpi[1]:,} of {kpi[0]:,} adjudicated claims "
+                f"({100 * kpi[1] / kpi[0]:.1f}%)"
+            )
+        lines.append(
+            f"  query it: duckdb -readonly {paths.analytics_db} "
+            "\"select * from marts.rpt_kpis_monthly where payer_id = 'ALL'\""
+        )
         lines.append(f"  or in Python: duckdb.connect('{paths.analytics_db}', read_only=True)")
     else:
         ok = False

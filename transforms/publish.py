@@ -95,9 +95,13 @@ def published_file_mode() -> int:
     try:
         mode = int(raw, 8)
     except ValueError:
-        raise RcmError(f"{ENV_PUBLISHED_FILE_MODE}={raw!r} is not an octal file mode like 0640") from None
+        raise RcmError(
+            f"{ENV_PUBLISHED_FILE_MODE}={raw!r} is not an octal file mode like 0640"
+        ) from None
     if mode & 0o137:
-        raise RcmError(f"{ENV_PUBLISHED_FILE_MODE}={raw}: only owner read/write and group read are allowed")
+        raise RcmError(
+            f"{ENV_PUBLISHED_FILE_MODE}={raw}: only owner read/write and group read are allowed"
+        )
     return mode
 
 
@@ -133,8 +137,10 @@ def publish(data_dir: Path) -> dict:
                     os.close(fd)
                 sha256, hashed_size = hashed.result()
             if copied != hashed_size:
-                raise RcmError(f"publish: the copy holds {copied} bytes but {build_db.name} had "
-                               f"{hashed_size} while it was hashed")
+                raise RcmError(
+                    f"publish: the copy holds {copied} bytes but {build_db.name} had "
+                    f"{hashed_size} while it was hashed"
+                )
             # Sanity-open the copy read-only before it becomes visible to analysts.
             check = duckdb.connect(str(tmp), read_only=True)
             try:

@@ -43,8 +43,15 @@ def test_every_dag_has_tags_retries_schedule_and_docs(dagbag):
 
 def test_nightly_task_order_and_single_writer_pool(dagbag):
     dag = dagbag.dags["billing_nightly"]
-    chain = ["discover_landed_files", "ingest", "ingestion_gate", "dbt_build", "publish_gate",
-             "publish", "denial_report"]
+    chain = [
+        "discover_landed_files",
+        "ingest",
+        "ingestion_gate",
+        "dbt_build",
+        "publish_gate",
+        "publish",
+        "denial_report",
+    ]
     for upstream, downstream in itertools.pairwise(chain):
         assert downstream in dag.get_task(upstream).downstream_task_ids
     writers = {t.task_id for t in dag.tasks if t.pool == "rcm_warehouse_writer"}
@@ -68,9 +75,9 @@ def test_dag_files_do_no_io_at_top_level():
                 if isinstance(sub, ast.Call):
                     name = getattr(sub.func, "attr", None) or getattr(sub.func, "id", None)
                     assert name not in forbidden, f"{path.name}: top-level call {name}()"
-        top_imports = {
-            (n.module or "") for n in tree.body if isinstance(n, ast.ImportFrom)
-        } | {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
+        top_imports = {(n.module or "") for n in tree.body if isinstance(n, ast.ImportFrom)} | {
+            a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names
+        }
         heavy = {"duckdb", "great_expectations", "dbt", "pandas", "pyarrow"}
         assert not {m.split(".")[0] for m in top_imports} & heavy, path.name
 
@@ -83,6 +90,11 @@ def test_dag_import_is_fast_and_has_no_heavy_modules():
         "m=u.module_from_spec(s); s.loader.exec_module(m);"
         "print(','.join(x for x in ('duckdb','great_expectations','dbt','pandas') if x in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS)})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS)},
+    )
     assert out.stdout.strip().splitlines()[-1:] in ([""], []), out.stdout

@@ -61,16 +61,18 @@ def _uses_night1(item: pytest.Item) -> bool:
     return "night1_tree" in getattr(item, "fixturenames", ())
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
-                                  items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """Within this folder, run the tests that need the published night 1 last, so that the
     night-1 run (started in the background by `night1_job`) overlaps the other fast tests.
     Other folders' tests keep their places."""
     here = Path(__file__).parent
     slots = [i for i, item in enumerate(items) if Path(str(item.fspath)).is_relative_to(here)]
     mine = [items[i] for i in slots]
-    ordered = [item for item in mine if not _uses_night1(item)] + \
-        [item for item in mine if _uses_night1(item)]
+    ordered = [item for item in mine if not _uses_night1(item)] + [
+        item for item in mine if _uses_night1(item)
+    ]
     for slot, item in zip(slots, ordered, strict=True):
         items[slot] = item
 
@@ -89,8 +91,9 @@ def night1_job(request, feed, tmp_path_factory):
         return
     tree = tmp_path_factory.mktemp("night1") / "data"
     land(feed, feed.night1, tree)
-    child = Child(rcm("run", "--data-dir", tree, "--as-of", AS_OF_1, debug=True),
-                  workdir=tree.parent / "run")
+    child = Child(
+        rcm("run", "--data-dir", tree, "--as-of", AS_OF_1, debug=True), workdir=tree.parent / "run"
+    )
     yield tree, child
     child.kill()
 
@@ -123,14 +126,25 @@ def crash_run(feed, night1_tree, tmp_path_factory) -> CrashOutcome:
     before_recovery = mart_checksums(paths.analytics_db)
     reader, stop, report = start_reader(paths.analytics_db, work)
     try:
-        recovery = run_child(rcm("run", "--data-dir", tree, "--as-of", AS_OF_2, debug=True),
-                             workdir=work / "recovery", umask=0o000)
+        recovery = run_child(
+            rcm("run", "--data-dir", tree, "--as-of", AS_OF_2, debug=True),
+            workdir=work / "recovery",
+            umask=0o000,
+        )
     finally:
         seen = stop_reader(reader, stop, report)
     stderr.append(recovery.stderr)
     assert recovery.returncode == 0, recovery.stderr[-4000:]
-    return CrashOutcome(tree, v1, trials, before_recovery, recovery, seen,
-                        mart_checksums(paths.analytics_db), stderr)
+    return CrashOutcome(
+        tree,
+        v1,
+        trials,
+        before_recovery,
+        recovery,
+        seen,
+        mart_checksums(paths.analytics_db),
+        stderr,
+    )
 
 
 @dataclass

@@ -31,10 +31,15 @@ CRASH_SEED = int(os.environ.get("RCM_CRASH_SEED", "20261126"))
 # the gate, depending on where the first kill left it)
 FAST_KILL_WINDOWS = ((0.5, 5.0), (5.0, 10.0))
 
-settings.register_profile("rcm-fast", max_examples=100, deadline=5000,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("rcm-reliability", max_examples=5000, deadline=5000,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "rcm-fast", max_examples=100, deadline=5000, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "rcm-reliability",
+    max_examples=5000,
+    deadline=5000,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 FUZZ_PROFILE = "rcm-reliability" if RELIABILITY else "rcm-fast"
 
 
@@ -42,8 +47,9 @@ def night2_extras(feed: Feed) -> dict[str, bytes]:
     """Hostile files delivered with night 2 (names relative to landing/)."""
     first_835 = feed.files(r"^remits/835_")[0]
     late_835 = [n for n in feed.night2 if n.startswith("remits/835_")][-1]
-    extracts = [n for n in feed.night2 if n.startswith("encounters/")] or \
-        [n for n in feed.night1 if n.startswith("encounters/")]
+    extracts = [n for n in feed.night2 if n.startswith("encounters/")] or [
+        n for n in feed.night1 if n.startswith("encounters/")
+    ]
     biggest = max(extracts, key=lambda name: (feed.landing / name).stat().st_size)
     remittance = (feed.landing / late_835).read_bytes()
     start = re.search(rb"~\s*SE\*", remittance).end()
@@ -51,8 +57,10 @@ def night2_extras(feed: Feed) -> dict[str, bytes]:
     clp = re.search(rb"~\s*CLP\*[^*~]*\*[^*~]*\*", remittance).end()
     bad_amount = remittance[:clp] + b"X" + remittance[clp:]  # CLP03 not a number: quarantined
     extract = (feed.landing / biggest).read_text(encoding="utf-8").splitlines()
-    bad_rows = [extract[0]] + [re.sub(r",\d{4}-\d\d-\d\d,([FMU]),", r",1999-02-30,\1,", line,
-                                      count=1) for line in extract[1:]]
+    bad_rows = [extract[0]] + [
+        re.sub(r",\d{4}-\d\d-\d\d,([FMU]),", r",1999-02-30,\1,", line, count=1)
+        for line in extract[1:]
+    ]
     return {
         "remits/redelivered \"copy\" of 'ünïcødé'\n.835": (feed.landing / first_835).read_bytes(),
         "remits/bad_se01.835": bad_se01,
@@ -104,11 +112,15 @@ def last_stage(stderr: str) -> str | None:
 
 def kill_trial(tree: Path, delay: float, workdir: Path) -> Trial:
     """`rcm run` on `tree`, SIGKILLed after `delay` seconds; then what the analysts would open."""
-    child = run_child(rcm("run", "--data-dir", tree, "--as-of", AS_OF_2, debug=True),
-                      workdir=workdir, kill_after=delay)
+    child = run_child(
+        rcm("run", "--data-dir", tree, "--as-of", AS_OF_2, debug=True),
+        workdir=workdir,
+        kill_after=delay,
+    )
     db = Paths(tree).analytics_db
     published = mart_checksums(db) if db.exists() else None
     problems = integrity_problems(db, Paths(tree).raw) if db.exists() else ["nothing published"]
     (workdir / "stderr.txt").write_text(child.stderr)
-    return Trial(delay, child.killed, child.returncode, last_stage(child.stderr), published,
-                 problems)
+    return Trial(
+        delay, child.killed, child.returncode, last_stage(child.stderr), published, problems
+    )

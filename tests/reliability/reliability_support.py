@@ -38,14 +38,26 @@ FEED_CLAIMS = 150
 FEED_START = dt.date(2026, 3, 1)
 FEED_DAYS = 20
 FEED_SEED = 11
-NIGHT1_LAST_DATE = dt.date(2026, 3, 12)   # files dated up to this day land on night 1
+NIGHT1_LAST_DATE = dt.date(2026, 3, 12)  # files dated up to this day land on night 1
 AS_OF_1 = dt.date(2026, 3, 12)
 AS_OF_2 = dt.date(2026, 6, 30)
 
-MARTS = ("fct_remittance_payments", "fct_remittance_claims", "fct_remittance_service_lines",
-         "fct_remittance_adjustments", "fct_provider_adjustments", "fct_claims", "fct_claim_lines",
-         "dim_payers", "dim_providers", "dim_procedure_codes", "dim_diagnosis_codes",
-         "rpt_kpis_monthly", "rpt_denials", "rpt_ar_aging")
+MARTS = (
+    "fct_remittance_payments",
+    "fct_remittance_claims",
+    "fct_remittance_service_lines",
+    "fct_remittance_adjustments",
+    "fct_provider_adjustments",
+    "fct_claims",
+    "fct_claim_lines",
+    "dim_payers",
+    "dim_providers",
+    "dim_procedure_codes",
+    "dim_diagnosis_codes",
+    "rpt_kpis_monthly",
+    "rpt_denials",
+    "rpt_ar_aging",
+)
 # primary key of each mart, as its YAML tests it (an expression for the composite ones)
 MART_KEYS = {
     "fct_claims": "claim_id",
@@ -135,8 +147,9 @@ def generate_feed(root: Path) -> Feed:
     return Feed(root, tuple(night1), tuple(night2), patients, members)
 
 
-def land(feed: Feed, names: Iterable[str], data_dir: Path,
-         rename: dict[str, str] | None = None) -> list[Path]:
+def land(
+    feed: Feed, names: Iterable[str], data_dir: Path, rename: dict[str, str] | None = None
+) -> list[Path]:
     """Copy feed files into `data_dir/landing` (same relative names unless renamed; mtimes kept)."""
     placed = []
     for name in names:
@@ -165,8 +178,12 @@ def copy_tree(source: Path, target: Path) -> Path:
 def child_env(**extra: str) -> dict[str, str]:
     """This environment without the data-dir and as-of defaults (children get them as options),
     without analytics calls or Airflow examples, plus `extra`."""
-    env = {**os.environ, "GX_ANALYTICS_ENABLED": "False", "PYTHONDONTWRITEBYTECODE": "1",
-           "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    env = {
+        **os.environ,
+        "GX_ANALYTICS_ENABLED": "False",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    }
     env.pop("RCM_DATA_DIR", None)
     env.pop("RCM_AS_OF", None)
     env.update(extra)
@@ -219,8 +236,14 @@ class Child:
     """A child process in its own session, output to files (no pipe can fill up), reaped with
     wait4. Start it, do something else, then `wait` for it (or kill it after a delay)."""
 
-    def __init__(self, command: Sequence[str], *, workdir: Path, umask: int | None = None,
-                 cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        workdir: Path,
+        umask: int | None = None,
+        cwd: Path | None = None,
+    ) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         self.command = list(command)
         self.out_path, self.err_path = workdir / "child.stdout", workdir / "child.stderr"
@@ -229,9 +252,15 @@ class Child:
         self.started = time.monotonic()
         with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
             self.proc = subprocess.Popen(
-                self.command, cwd=cwd or ROOT, env=child_env(RCM_PEAK_FILE=str(self.peak_path)),
-                stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True,
-                umask=-1 if umask is None else umask)
+                self.command,
+                cwd=cwd or ROOT,
+                env=child_env(RCM_PEAK_FILE=str(self.peak_path)),
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                umask=-1 if umask is None else umask,
+            )
 
     def wait(self, *, kill_after: float | None = None, timeout: float = 900.0) -> ChildRun:
         """Wait for the child; SIGKILL its process group `kill_after` seconds after its start if
@@ -252,10 +281,19 @@ class Child:
         seconds = round(time.monotonic() - self.started, 2)
         if stopped and kill_after is None:
             raise TimeoutError(f"rcm {' '.join(self.command[3:])} ran longer than {timeout}s")
-        peak = (int(self.peak_path.read_text()) * 1024 if self.peak_path.exists()
-                else usage.ru_maxrss * 1024)
-        return ChildRun(self.proc.returncode, self.out_path.read_text(errors="replace"),
-                        self.err_path.read_text(errors="replace"), peak, seconds, killed=stopped)
+        peak = (
+            int(self.peak_path.read_text()) * 1024
+            if self.peak_path.exists()
+            else usage.ru_maxrss * 1024
+        )
+        return ChildRun(
+            self.proc.returncode,
+            self.out_path.read_text(errors="replace"),
+            self.err_path.read_text(errors="replace"),
+            peak,
+            seconds,
+            killed=stopped,
+        )
 
     def wait_for(self, text: str, timeout: float = 600.0) -> bool:
         """Block until `text` appears in the child's stderr (True) or it exits first (False)."""
@@ -263,8 +301,9 @@ class Child:
         while time.monotonic() < deadline:
             if text in self.err_path.read_text(errors="replace"):
                 return True
-            exited = os.waitid(os.P_PID, self.proc.pid,
-                               os.WEXITED | os.WNOHANG | os.WNOWAIT)  # leaves it for `wait`
+            exited = os.waitid(
+                os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT
+            )  # leaves it for `wait`
             if exited is not None:
                 return False
             time.sleep(0.005)
@@ -278,13 +317,20 @@ class Child:
             self.proc.returncode = -signal.SIGKILL
 
 
-def run_child(command: Sequence[str], *, workdir: Path, kill_after: float | None = None,
-              timeout: float = 900.0, umask: int | None = None,
-              cwd: Path | None = None) -> ChildRun:
+def run_child(
+    command: Sequence[str],
+    *,
+    workdir: Path,
+    kill_after: float | None = None,
+    timeout: float = 900.0,
+    umask: int | None = None,
+    cwd: Path | None = None,
+) -> ChildRun:
     """Run `command` (see `Child`) to its end, or SIGKILL it `kill_after` seconds after its start.
     Runs in `cwd` (default: the repository); peak RSS: see `LAUNCHER`."""
-    return Child(command, workdir=workdir, umask=umask, cwd=cwd).wait(kill_after=kill_after,
-                                                                       timeout=timeout)
+    return Child(command, workdir=workdir, umask=umask, cwd=cwd).wait(
+        kill_after=kill_after, timeout=timeout
+    )
 
 
 # ---- what a published warehouse must satisfy ----------------------------------------------------
@@ -296,14 +342,19 @@ def mart_checksums(db: Path) -> dict[str, tuple[int, str]]:
     """Per marts table: (rows, md5 of its sorted rows as text) -- equal tables, equal checksums."""
     con = _connect(db)
     try:
-        names = [n for (n,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' "
-            "order by 1").fetchall()]
+        names = [
+            n
+            for (n,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' "
+                "order by 1"
+            ).fetchall()
+        ]
         out = {}
         for name in names:
             rows, digest = con.execute(
                 "select count(*), md5(coalesce(string_agg(r, chr(10) order by r), '')) from "
-                f'(select cast(t as varchar) as r from marts."{name}" as t)').fetchone()
+                f'(select cast(t as varchar) as r from marts."{name}" as t)'
+            ).fetchone()
             out[name] = (rows, digest)
         return out
     finally:
@@ -322,7 +373,8 @@ def version_signature(con: duckdb.DuckDBPyConnection) -> tuple:
         "(select count(*) from marts.rpt_kpis_monthly), "
         "(select sum(payment_amount) from marts.fct_remittance_payments), "
         "(select sum(paid_amount) from marts.fct_remittance_claims), "
-        "(select sum(adjustment_amount) from marts.fct_remittance_adjustments)").fetchone()
+        "(select sum(adjustment_amount) from marts.fct_remittance_adjustments)"
+    ).fetchone()
     return tuple(value if isinstance(value, int) else str(value) for value in row)
 
 
@@ -348,33 +400,50 @@ def integrity_problems(db: Path, raw_dir: Path) -> list[str]:
     except duckdb.Error as exc:
         return [f"{db.name} does not open read-only: {exc}"]
     try:
-        present = {n for (n,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()}
+        present = {
+            n
+            for (n,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
         missing = sorted(set(MARTS) - present)
         if missing:
             return [f"marts missing: {missing}"]
         for table, key in MART_KEYS.items():
             rows, distinct, nulls = con.execute(
-                f'select count(*), count(distinct {key}), count(*) - count({key}) '
-                f'from marts."{table}"').fetchone()
+                f"select count(*), count(distinct {key}), count(*) - count({key}) "
+                f'from marts."{table}"'
+            ).fetchone()
             if rows != distinct or nulls:
-                problems.append(f"marts.{table}: {rows} rows, {distinct} distinct keys, "
-                                f"{nulls} null keys")
-        shas = [s for (s,) in con.execute(
-            "select distinct file_sha256 from audit.file_manifest where status in (?, ?)",
-            list(LOADED_STATUSES)).fetchall()]
-        mart = con.execute("select count(*), coalesce(sum(payment_amount), 0) "
-                           "from marts.fct_remittance_payments").fetchone()
+                problems.append(
+                    f"marts.{table}: {rows} rows, {distinct} distinct keys, {nulls} null keys"
+                )
+        shas = [
+            s
+            for (s,) in con.execute(
+                "select distinct file_sha256 from audit.file_manifest where status in (?, ?)",
+                list(LOADED_STATUSES),
+            ).fetchall()
+        ]
+        mart = con.execute(
+            "select count(*), coalesce(sum(payment_amount), 0) from marts.fct_remittance_payments"
+        ).fetchone()
     finally:
         con.close()
-    raw = duckdb.connect().execute(
-        "select count(*), coalesce(sum(payment_amount), 0) from read_parquet(?) "
-        "where list_contains(?, file_sha256)",
-        [_raw_glob(raw_dir, "x835_payments"), shas]).fetchone()
+    raw = (
+        duckdb.connect()
+        .execute(
+            "select count(*), coalesce(sum(payment_amount), 0) from read_parquet(?) "
+            "where list_contains(?, file_sha256)",
+            [_raw_glob(raw_dir, "x835_payments"), shas],
+        )
+        .fetchone()
+    )
     if (mart[0], Decimal(mart[1])) != (raw[0], Decimal(raw[1])):
-        problems.append(f"payments do not reconcile: marts {mart[0]} rows / {mart[1]}, raw files "
-                        f"of the published manifest {raw[0]} rows / {raw[1]}")
+        problems.append(
+            f"payments do not reconcile: marts {mart[0]} rows / {mart[1]}, raw files "
+            f"of the published manifest {raw[0]} rows / {raw[1]}"
+        )
     return problems
 
 
@@ -386,15 +455,25 @@ def gate_coverage(db: Path, raw_dir: Path) -> tuple[int, int]:
     try:
         validated = con.execute(
             "select coalesce(sum(rows_validated), 0) from quality.validation_runs "
-            "where gate = 'ingestion' and suite = 'coding_quality'").fetchone()[0]
-        shas = [s for (s,) in con.execute(
-            "select distinct file_sha256 from audit.file_manifest where status in (?, ?)",
-            list(LOADED_STATUSES)).fetchall()]
+            "where gate = 'ingestion' and suite = 'coding_quality'"
+        ).fetchone()[0]
+        shas = [
+            s
+            for (s,) in con.execute(
+                "select distinct file_sha256 from audit.file_manifest where status in (?, ?)",
+                list(LOADED_STATUSES),
+            ).fetchall()
+        ]
     finally:
         con.close()
-    loaded = duckdb.connect().execute(
-        "select count(*) from read_parquet(?) where list_contains(?, file_sha256)",
-        [_raw_glob(raw_dir, "encounter_lines"), shas]).fetchone()[0]
+    loaded = (
+        duckdb.connect()
+        .execute(
+            "select count(*) from read_parquet(?) where list_contains(?, file_sha256)",
+            [_raw_glob(raw_dir, "encounter_lines"), shas],
+        )
+        .fetchone()[0]
+    )
     return int(validated), int(loaded)
 
 
@@ -409,7 +488,9 @@ def raw_duplicate_problems(data_dir: Path) -> list[str]:
     problems: list[str] = []
     manifest = con.execute(
         "select file_name, file_sha256, status, units_in, units_loaded, units_quarantined, "
-        "ingest_run_id from read_parquet(?)", [_raw_glob(raw, "file_manifest")]).fetchall()
+        "ingest_run_id from read_parquet(?)",
+        [_raw_glob(raw, "file_manifest")],
+    ).fetchall()
     loaded: dict[str, int] = {}
     pairs: dict[tuple[str, str], int] = {}
     for name, sha, status, units_in, units_loaded, units_quarantined, _ in manifest:
@@ -417,16 +498,20 @@ def raw_duplicate_problems(data_dir: Path) -> list[str]:
         if status in LOADED_STATUSES:
             loaded[sha] = loaded.get(sha, 0) + 1
         if status != "duplicate" and units_in != units_loaded + units_quarantined:
-            problems.append(f"manifest row for {name!r} does not reconcile: {units_in} in, "
-                            f"{units_loaded} loaded, {units_quarantined} quarantined")
+            problems.append(
+                f"manifest row for {name!r} does not reconcile: {units_in} in, "
+                f"{units_loaded} loaded, {units_quarantined} quarantined"
+            )
     problems += [f"file {sha[:12]} loaded {n} times" for sha, n in loaded.items() if n > 1]
     problems += [f"{name!r} recorded {n} times" for (name, _), n in pairs.items() if n > 1]
     for table, columns in RAW_TABLES.items():
         if table in RECORD_TABLES:
             continue
         key = columns[0][0]
-        rows, distinct = con.execute(f'select count(*), count(distinct "{key}") from '
-                                     'read_parquet(?)', [_raw_glob(raw, table)]).fetchone()
+        rows, distinct = con.execute(
+            f'select count(*), count(distinct "{key}") from read_parquet(?)',
+            [_raw_glob(raw, table)],
+        ).fetchone()
         if rows != distinct:
             problems.append(f"raw/{table}: {rows} rows but {distinct} distinct {key}")
         for path in (raw / table).glob("*.parquet"):
@@ -449,7 +534,9 @@ def mode_problems(top: Path, *, file_mode: int = 0o600, dir_mode: int = 0o700) -
         mode = path.stat().st_mode & 0o777
         expected = dir_mode if path.is_dir() else file_mode
         if mode != expected:
-            problems.append(f"{path.relative_to(top.parent)}: {oct(mode)} (expected {oct(expected)})")
+            problems.append(
+                f"{path.relative_to(top.parent)}: {oct(mode)} (expected {oct(expected)})"
+            )
     return problems
 
 
@@ -496,11 +583,14 @@ def schema_tables_as_text(db: Path, schemas: Sequence[str]) -> Iterable[tuple[st
     try:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where list_contains(?, table_schema) order by 1, 2", [list(schemas)]).fetchall()
+            "where list_contains(?, table_schema) order by 1, 2",
+            [list(schemas)],
+        ).fetchall()
         for schema, table in tables:
             text = con.execute(
                 "select coalesce(string_agg(r, chr(10)), '') from "
-                f'(select cast(t as varchar) as r from "{schema}"."{table}" as t)').fetchone()[0]
+                f'(select cast(t as varchar) as r from "{schema}"."{table}" as t)'
+            ).fetchone()[0]
             yield f"{db.name}:{schema}.{table}", text.encode()
     finally:
         con.close()
@@ -525,9 +615,13 @@ def start_reader(db: Path, workdir: Path) -> tuple[subprocess.Popen, Path, Path]
     """Start the analyst loop on `db`; returns (process, stop file, report file) once it runs."""
     stop, report = workdir / "reader.stop", workdir / "reader.json"
     ready = report.with_suffix(".ready")
-    proc = subprocess.Popen([PYTHON, __file__, "reader", str(db), str(stop), str(report)],
-                            cwd=ROOT, env=child_env(), stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [PYTHON, __file__, "reader", str(db), str(stop), str(report)],
+        cwd=ROOT,
+        env=child_env(),
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -563,8 +657,15 @@ def _reader_loop(db: str, stop: str, out: str) -> None:
             errors.append(f"{type(exc).__name__}: {exc}"[:300])
         queries += 1
         time.sleep(0.05)
-    Path(out).write_text(json.dumps({"queries": queries, "errors": errors,
-                                     "signatures": [[list(s), n] for s, n in signatures.items()]}))
+    Path(out).write_text(
+        json.dumps(
+            {
+                "queries": queries,
+                "errors": errors,
+                "signatures": [[list(s), n] for s, n in signatures.items()],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -24,19 +24,19 @@ from reliability_support import rcm, run_child
 from transforms.ingest.discover import printable_name
 
 HOSTILE_NAMES = [
-    "remits/it's \"quoted\".835",
+    'remits/it\'s "quoted".835',
     "remits/with  spaces .835",
     "remits/ünïcødé ∕ 名前.835",
     "remits/new\nline.835",
     "remits/tab\tand\rreturn.835",
     "remits/x'; drop table raw; --.835",
-    "remits/\"; select 1; --.835",
+    'remits/"; select 1; --.835',
     "remits/$(touch PWNED).835",
     "remits/`touch PWNED2`.835",
     "remits/a..b...835",
     "remits/evil..\\..\\..\\x.835",
     "remits/" + "L" * 240 + ".835",
-    "remits/sub dir/../sibling.835",          # created as remits/sibling.835
+    "remits/sub dir/../sibling.835",  # created as remits/sibling.835
 ]
 # dot-files (partial uploads, editors' temporaries) are never picked up, `..`-led ones included
 DOT_NAMES = ["remits/..hidden.835", "remits/.partial.835", "remits/..\\..\\outside.835"]
@@ -75,8 +75,13 @@ def named(feed, tmp_path_factory):
     child = run_child(rcm("ingest", "--data-dir", data), workdir=work, timeout=300, cwd=cwd)
     assert child.returncode == 0, child.stderr[-3000:]
     after = snapshot(root, data)
-    return {"data": data, "result": child.json(), "stderr": child.stderr, "secret": secret,
-            "new_outside": sorted(after - before)}
+    return {
+        "data": data,
+        "result": child.json(),
+        "stderr": child.stderr,
+        "secret": secret,
+        "new_outside": sorted(after - before),
+    }
 
 
 def expected_names() -> set[str]:
@@ -108,10 +113,17 @@ def test_symbolic_links_are_not_followed_and_are_logged(named):
     files = {item["file_name"] for item in named["result"]["files"]}
     # THEN no link and nothing behind one was loaded
     assert not {n for n in files if "link" in n}
-    raw = duckdb.connect().execute(
-        "select count(*) from read_parquet(?) where file_sha256 = ?",
-        [str(data / "raw" / "x835_payments" / "*.parquet"),
-         hashlib.sha256(named["secret"].read_bytes()).hexdigest()]).fetchone()[0]
+    raw = (
+        duckdb.connect()
+        .execute(
+            "select count(*) from read_parquet(?) where file_sha256 = ?",
+            [
+                str(data / "raw" / "x835_payments" / "*.parquet"),
+                hashlib.sha256(named["secret"].read_bytes()).hexdigest(),
+            ],
+        )
+        .fetchone()[0]
+    )
     assert raw == 0
     # AND each link was logged as not followed
     for name in ("remits/absolute-link.835", "remits/relative-link.835", "linked-folder"):
@@ -121,17 +133,22 @@ def test_symbolic_links_are_not_followed_and_are_logged(named):
 def test_log_lines_stay_one_line_each(named):
     # THEN every stderr line is a log record (timestamp first): no name split a line
     lines = [line for line in named["stderr"].splitlines() if line]
-    assert lines and all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d ", line) for line in lines), \
-        [line for line in lines if not re.match(r"\d{4}-", line)][:3]
+    assert lines and all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d ", line) for line in lines), [
+        line for line in lines if not re.match(r"\d{4}-", line)
+    ][:3]
 
 
 def test_hostile_names_reach_the_published_warehouse_intact(crash_run):
     # GIVEN night 2 delivered a copy under a name with quotes, unicode and a newline
     con = duckdb.connect(str(crash_run.tree / "warehouse" / "analytics.duckdb"), read_only=True)
     try:
-        names = [n for (n,) in con.execute(
-            "select file_name from audit.file_manifest where file_name like ?",
-            ["%redelivered%"]).fetchall()]
+        names = [
+            n
+            for (n,) in con.execute(
+                "select file_name from audit.file_manifest where file_name like ?",
+                ["%redelivered%"],
+            ).fetchall()
+        ]
     finally:
         con.close()
     # THEN dbt, the gates and publish carried its printable name through as data

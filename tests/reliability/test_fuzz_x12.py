@@ -33,21 +33,105 @@ from transforms.x12.reader import EnvelopeFailure, TransactionResult, X12Reader,
 from transforms.x12.synth import Style, interchange
 from transforms.x12.tokenizer import tokenize_bytes
 
-TOKENS = [b"~", b"*", b":", b"^", b"~~", b"\n", b"\r\n", b"\x00", b"\xff", "é".encode(),
-          b"SE*1*0001~", b"ST*835*0001~", b"ST*837*0001*005010X222A1~", b"GE*1*1~",
-          b"IEA*1*000000001~", b"GS*HP*A*B*20260101*1200*1*X*005010X221A1~", b"ISA",
-          b"CLP*X*22*-1*-1*0~", b"CLP*P1*1*100*80~", b"SVC*HC:99213*1e5*NaN~", b"LX*1~",
-          b"CAS*CO*45*99999999999999999.99~", b"CAS*PR*1*-0.001~", b"PLB*1*20261301*WO:1*5~",
-          b"HL*99*1*22*0~", b"HL*1**20*1~", b"CLM*P9*100***11:B:1~", b"SV1*HC:99213*100*UN*1***1~",
-          b"HI*ABK:Z00~", b"DTP*472*RD8*20260101-20251301~", b"NM1*QC*1~", b"BPR*I*-5*C~",
-          b"SBR*P*18~", b"DMG*D8*19000230*X~", b"REF*6R~", b"AMT*B6*1.2.3~", b"QTY*ZK*-~"]
-EXTREMES = ["", "-", ".", "1e5", "NaN", "-0", "9" * 40, "0.001", "-99999999999999999.99",
-            "20261301", "19000230", "ABC", "é", " ", ":", "::", "00000000"]
+TOKENS = [
+    b"~",
+    b"*",
+    b":",
+    b"^",
+    b"~~",
+    b"\n",
+    b"\r\n",
+    b"\x00",
+    b"\xff",
+    "é".encode(),
+    b"SE*1*0001~",
+    b"ST*835*0001~",
+    b"ST*837*0001*005010X222A1~",
+    b"GE*1*1~",
+    b"IEA*1*000000001~",
+    b"GS*HP*A*B*20260101*1200*1*X*005010X221A1~",
+    b"ISA",
+    b"CLP*X*22*-1*-1*0~",
+    b"CLP*P1*1*100*80~",
+    b"SVC*HC:99213*1e5*NaN~",
+    b"LX*1~",
+    b"CAS*CO*45*99999999999999999.99~",
+    b"CAS*PR*1*-0.001~",
+    b"PLB*1*20261301*WO:1*5~",
+    b"HL*99*1*22*0~",
+    b"HL*1**20*1~",
+    b"CLM*P9*100***11:B:1~",
+    b"SV1*HC:99213*100*UN*1***1~",
+    b"HI*ABK:Z00~",
+    b"DTP*472*RD8*20260101-20251301~",
+    b"NM1*QC*1~",
+    b"BPR*I*-5*C~",
+    b"SBR*P*18~",
+    b"DMG*D8*19000230*X~",
+    b"REF*6R~",
+    b"AMT*B6*1.2.3~",
+    b"QTY*ZK*-~",
+]
+EXTREMES = [
+    "",
+    "-",
+    ".",
+    "1e5",
+    "NaN",
+    "-0",
+    "9" * 40,
+    "0.001",
+    "-99999999999999999.99",
+    "20261301",
+    "19000230",
+    "ABC",
+    "é",
+    " ",
+    ":",
+    "::",
+    "00000000",
+]
 GLUED_ISA = re.compile(rb"[0-9A-Za-z]ISA")
-SEGMENT_IDS_835 = ["BPR", "TRN", "DTM", "N1", "REF", "LX", "CLP", "CAS", "NM1", "MIA", "MOA",
-                   "SVC", "AMT", "QTY", "LQ", "PLB", "TS3", "PER"]
-SEGMENT_IDS_837 = ["BHT", "NM1", "HL", "PRV", "SBR", "DMG", "CLM", "DTP", "REF", "HI", "LX",
-                   "SV1", "SV2", "PAT", "N3", "N4", "CL1", "AMT"]
+SEGMENT_IDS_835 = [
+    "BPR",
+    "TRN",
+    "DTM",
+    "N1",
+    "REF",
+    "LX",
+    "CLP",
+    "CAS",
+    "NM1",
+    "MIA",
+    "MOA",
+    "SVC",
+    "AMT",
+    "QTY",
+    "LQ",
+    "PLB",
+    "TS3",
+    "PER",
+]
+SEGMENT_IDS_837 = [
+    "BHT",
+    "NM1",
+    "HL",
+    "PRV",
+    "SBR",
+    "DMG",
+    "CLM",
+    "DTP",
+    "REF",
+    "HI",
+    "LX",
+    "SV1",
+    "SV2",
+    "PAT",
+    "N3",
+    "N4",
+    "CL1",
+    "AMT",
+]
 
 
 # ---- inputs -----------------------------------------------------------------------------------
@@ -64,34 +148,35 @@ def sample_bytes(feed) -> list[bytes]:
 def mutated(draw: st.DrawFn, samples: list[bytes]) -> bytes:
     data = bytearray(draw(st.sampled_from(samples)))
     for _ in range(draw(st.integers(min_value=1, max_value=6))):
-        kind = draw(st.sampled_from(["flip", "insert", "delete", "duplicate", "swap", "truncate",
-                                     "number"]))
+        kind = draw(
+            st.sampled_from(["flip", "insert", "delete", "duplicate", "swap", "truncate", "number"])
+        )
         at = draw(st.integers(min_value=0, max_value=max(len(data) - 1, 0)))
         if kind == "flip" and data:
             data[at] = draw(st.integers(min_value=0, max_value=255))
         elif kind == "insert":
             data[at:at] = draw(st.sampled_from(TOKENS) | st.binary(min_size=1, max_size=6))
         elif kind == "delete":
-            del data[at:at + draw(st.integers(min_value=1, max_value=60))]
+            del data[at : at + draw(st.integers(min_value=1, max_value=60))]
         elif kind == "duplicate":
-            data[at:at] = data[at:at + draw(st.integers(min_value=1, max_value=400))]
+            data[at:at] = data[at : at + draw(st.integers(min_value=1, max_value=400))]
         elif kind == "swap":
             other = draw(st.integers(min_value=0, max_value=max(len(data) - 1, 0)))
             size = draw(st.integers(min_value=1, max_value=80))
             first, second = sorted((at, other))
             if second >= first + size:
-                a, b = bytes(data[first:first + size]), bytes(data[second:second + size])
-                data[second:second + size] = a
-                data[first:first + size] = b
+                a, b = bytes(data[first : first + size]), bytes(data[second : second + size])
+                data[second : second + size] = a
+                data[first : first + size] = b
         elif kind == "truncate":
             del data[at:]
         else:  # replace the element after the next separator with an extreme value
             star = data.find(b"*", at)
             if star >= 0:
                 end = star + 1
-                while end < len(data) and data[end:end + 1] not in (b"*", b"~", b":"):
+                while end < len(data) and data[end : end + 1] not in (b"*", b"~", b":"):
                     end += 1
-                data[star + 1:end] = draw(st.sampled_from(EXTREMES)).encode()
+                data[star + 1 : end] = draw(st.sampled_from(EXTREMES)).encode()
     return bytes(data)
 
 
@@ -100,8 +185,9 @@ element = values | st.lists(values, min_size=2, max_size=4)
 
 
 def random_bodies(ids: list[str]):
-    segment = st.builds(lambda sid, rest: [sid, *rest], st.sampled_from(ids),
-                        st.lists(element, max_size=12))
+    segment = st.builds(
+        lambda sid, rest: [sid, *rest], st.sampled_from(ids), st.lists(element, max_size=12)
+    )
     return st.lists(st.lists(segment, min_size=1, max_size=25), min_size=1, max_size=3)
 
 
@@ -113,8 +199,7 @@ def random_interchanges(draw: st.DrawFn) -> bytes:
         text = interchange(bodies, style=Style(element="*", component=":"))
     else:
         bodies = draw(random_bodies(SEGMENT_IDS_837))
-        text = interchange(bodies, transaction_type="837", guide="005010X222A1",
-                           functional_id="HC")
+        text = interchange(bodies, transaction_type="837", guide="005010X222A1", functional_id="HC")
     return text.encode()
 
 
@@ -123,8 +208,9 @@ def check_events(data: bytes) -> None:
     """Read everything; only X12Error may escape; rejections are typed and placed; accepted rows
     fit the raw contract and their ids are unique."""
     try:
-        events = list(X12Reader(io.BytesIO(data), file_name="fuzz.x12", file_sha256="f" * 64,
-                                chunk_chars=97))
+        events = list(
+            X12Reader(io.BytesIO(data), file_name="fuzz.x12", file_sha256="f" * 64, chunk_chars=97)
+        )
     except X12Error as exc:
         assert exc.rule and exc.file == "fuzz.x12"
         return
@@ -137,8 +223,9 @@ def check_events(data: bytes) -> None:
         if event.error is not None:
             assert isinstance(event.error, X12Error)
             # position >= 1 is the rule; 0 is a known defect (test_finish_errors_carry_a_position)
-            assert event.error.rule and event.error.position is not None \
-                and event.error.position >= 0
+            assert (
+                event.error.rule and event.error.position is not None and event.error.position >= 0
+            )
             continue
         for table, rows in event.rows.items():
             if rows:
@@ -151,6 +238,7 @@ def check_events(data: bytes) -> None:
 def check_tokens(data: bytes) -> None:
     """The same tokens whatever the chunk size, or an X12Error for every chunk size. (Which error
     comes first may differ when a file has two defects: decoding runs a chunk ahead of parsing.)"""
+
     def tokens(chunk: int | None) -> list[list[str]] | None:
         try:
             return tokenize_bytes(data, **({"chunk_chars": chunk} if chunk else {}))
@@ -205,11 +293,13 @@ def samples(feed) -> Samples:
 def fast_and_full(strategy: Callable, check: Callable[[bytes], None]):
     """Two hypothesis tests of `check` over `strategy(samples)`: fast (100 examples) and full
     (slow-marked; 5000 examples when RCM_RELIABILITY=1)."""
+
     def build(profile: str):
         @settings(settings.get_profile(profile))
         @given(data=st.data())
         def test(samples, data):
             check(data.draw(strategy(samples), label="input"))
+
         test.__doc__ = check.__doc__
         return test
 
@@ -228,16 +318,23 @@ def _binary(samples):
     return st.binary(max_size=4096) | st.builds(lambda b: b"ISA*" + b, st.binary(max_size=400))
 
 
-test_mutated_files_raise_only_typed_errors_fast, test_mutated_files_raise_only_typed_errors_full = \
+test_mutated_files_raise_only_typed_errors_fast, test_mutated_files_raise_only_typed_errors_full = (
     fast_and_full(_mutated, check_events)
-test_random_segments_raise_only_typed_errors_fast, test_random_segments_raise_only_typed_errors_full = \
-    fast_and_full(_random, check_events)
-test_tokens_do_not_depend_on_chunking_fast, test_tokens_do_not_depend_on_chunking_full = \
+)
+(
+    test_random_segments_raise_only_typed_errors_fast,
+    test_random_segments_raise_only_typed_errors_full,
+) = fast_and_full(_random, check_events)
+test_tokens_do_not_depend_on_chunking_fast, test_tokens_do_not_depend_on_chunking_full = (
     fast_and_full(_mutated, check_tokens)
-test_read_file_on_binary_raises_only_typed_errors_fast, \
-    test_read_file_on_binary_raises_only_typed_errors_full = fast_and_full(_binary, check_file)
-test_flatteners_never_fail_internally_fast, test_flatteners_never_fail_internally_full = \
+)
+(
+    test_read_file_on_binary_raises_only_typed_errors_fast,
+    test_read_file_on_binary_raises_only_typed_errors_full,
+) = fast_and_full(_binary, check_file)
+test_flatteners_never_fail_internally_fast, test_flatteners_never_fail_internally_full = (
     fast_and_full(_random, check_no_internal_error)
+)
 
 
 def test_the_samples_are_valid_before_mutation(samples):
@@ -252,7 +349,7 @@ def test_finish_errors_carry_a_position():
     # GIVEN an 835 transaction set with no BPR (its only segment one the flattener ignores)
     data = interchange([[["QTY"]]]).encode()
     # WHEN read  THEN the rejection points at a real segment of the set (ST is segment 3)
-    result, = [e for e in X12Reader(io.BytesIO(data), file_name="t") if e.error]
+    (result,) = [e for e in X12Reader(io.BytesIO(data), file_name="t") if e.error]
     assert result.error.rule == Rule.MISSING_SEGMENT
     assert result.error.position >= 3
 

@@ -46,8 +46,14 @@ def segments(data: bytes) -> list[list[str]]:
     return tokenize_bytes(data)
 
 
-def render(segs: list[list[str]], *, element: str = "*", component: str = ":",
-           repetition: str = "^", terminator: str = "~\n") -> bytes:
+def render(
+    segs: list[list[str]],
+    *,
+    element: str = "*",
+    component: str = ":",
+    repetition: str = "^",
+    terminator: str = "~\n",
+) -> bytes:
     """Write segments back with other separators (ISA11/ISA16 follow; composites re-joined)."""
     out = []
     for seg in segs:
@@ -85,7 +91,7 @@ def wrong_se01(data: bytes) -> bytes:
 def truncated_mid_segment(data: bytes) -> bytes:
     """Cut inside the last CLP segment (no terminator after the cut)."""
     at = data.rindex(b"CLP*")
-    return data[:at + 9]
+    return data[: at + 9]
 
 
 @dataclass(frozen=True)
@@ -93,9 +99,9 @@ class Case:
     """A hostile file and what ingest must make of it."""
 
     name: str
-    status: str | None             # None: the file must not be handled at all (a FIFO)
-    rules: frozenset[str]          # every rule its quarantine records carry (any of, when `any_rule`)
-    positioned: bool = False       # its reasons carry a segment position or a line number
+    status: str | None  # None: the file must not be handled at all (a FIFO)
+    rules: frozenset[str]  # every rule its quarantine records carry (any of, when `any_rule`)
+    positioned: bool = False  # its reasons carry a segment position or a line number
     any_rule: bool = False
 
 
@@ -104,8 +110,9 @@ def hostile_files(feed) -> tuple[dict[str, bytes], list[Case]]:
     remit = (feed.landing / feed.files(r"^remits/835_")[0]).read_bytes()
     extract = (feed.landing / feed.files(r"^encounters/")[0]).read_bytes()
     lines = extract.split(b"\n")
-    latin_rows = b"\n".join([lines[0], lines[1].replace(b",", "é,".encode("latin-1"), 1),
-                             *lines[2:]])
+    latin_rows = b"\n".join(
+        [lines[0], lines[1].replace(b",", "é,".encode("latin-1"), 1), *lines[2:]]
+    )
     files = {
         "hostile/zero.835": b"",
         "hostile/blank.835": b"\n  \r\n\t\n",
@@ -115,8 +122,9 @@ def hostile_files(feed) -> tuple[dict[str, bytes], list[Case]]:
         "remits/wrong_se01.835": wrong_se01(remit),
         "remits/letter_separators.835": render(segments(remit), element="A"),
         "remits/colliding_separators.835": render(segments(remit), component="*"),
-        "remits/odd_separators.835": render(segments(remit), element="|", component=">",
-                                            repetition="!", terminator="\n"),
+        "remits/odd_separators.835": render(
+            segments(remit), element="|", component=">", repetition="!", terminator="\n"
+        ),
         "remits/latin1.835": remit.replace(b"N1*PR*", "N1*PR*MÜNCHEN ".encode("latin-1"), 1),
         "remits/many_cas.835": with_many_cas(remit, 20_000),
         "encounters/wrong_header.csv": extract.replace(b"patient_id", b"patient_ident", 1),
@@ -130,28 +138,55 @@ def hostile_files(feed) -> tuple[dict[str, bytes], list[Case]]:
         Case("hostile/zero.835", quarantined, frozenset({"empty_file"})),
         Case("hostile/blank.835", quarantined, frozenset({"unknown_file_kind"})),
         Case("hostile/garbage.bin", quarantined, frozenset({"unknown_file_kind"})),
-        Case("hostile/isa_then_garbage.x12", quarantined,
-             frozenset({"isa_invalid", "isa_separators", "encoding"}), any_rule=True),
-        Case("remits/truncated.835", quarantined,
-             frozenset({"missing_element", "missing_se", "invalid_amount", "missing_iea"}),
-             positioned=True, any_rule=True),
+        Case(
+            "hostile/isa_then_garbage.x12",
+            quarantined,
+            frozenset({"isa_invalid", "isa_separators", "encoding"}),
+            any_rule=True,
+        ),
+        Case(
+            "remits/truncated.835",
+            quarantined,
+            frozenset({"missing_element", "missing_se", "invalid_amount", "missing_iea"}),
+            positioned=True,
+            any_rule=True,
+        ),
         # a wrong SE01 leaves the money readable: loaded, with a finding (see below)
         Case("remits/wrong_se01.835", "loaded", frozenset()),
-        Case("remits/letter_separators.835", quarantined, frozenset({"isa_separators"}),
-             positioned=True),
-        Case("remits/colliding_separators.835", quarantined, frozenset({"isa_separators"}),
-             positioned=True),
+        Case(
+            "remits/letter_separators.835",
+            quarantined,
+            frozenset({"isa_separators"}),
+            positioned=True,
+        ),
+        Case(
+            "remits/colliding_separators.835",
+            quarantined,
+            frozenset({"isa_separators"}),
+            positioned=True,
+        ),
         Case("remits/odd_separators.835", "loaded", frozenset()),
         Case("remits/latin1.835", quarantined, frozenset({"encoding"})),
         Case("remits/many_cas.835", "loaded", frozenset()),
-        Case("encounters/wrong_header.csv", quarantined,
-             frozenset({"header_missing_columns", "header_unknown_columns"})),
-        Case("encounters/latin1_rows.csv", "partially_quarantined",
-             frozenset({"invalid_encoding"}), positioned=True),
+        Case(
+            "encounters/wrong_header.csv",
+            quarantined,
+            frozenset({"header_missing_columns", "header_unknown_columns"}),
+        ),
+        Case(
+            "encounters/latin1_rows.csv",
+            "partially_quarantined",
+            frozenset({"invalid_encoding"}),
+            positioned=True,
+        ),
         Case("encounters/utf16.csv", quarantined, frozenset({"invalid_encoding"})),
-        Case("encounters/million_commas.csv", "partially_quarantined",
-             frozenset({"wrong_field_count", "required_missing", "line_too_long"}),
-             positioned=True, any_rule=True),
+        Case(
+            "encounters/million_commas.csv",
+            "partially_quarantined",
+            frozenset({"wrong_field_count", "required_missing", "line_too_long"}),
+            positioned=True,
+            any_rule=True,
+        ),
         Case("encounters/not_really.parquet", quarantined, frozenset({"unreadable_file"})),
         Case("remits/fifo.835", None, frozenset()),
     ]
@@ -193,9 +228,15 @@ def batch(feed, tmp_path_factory) -> Batch:
 
 
 def quarantine_records(data_dir: Path) -> list[dict]:
-    return duckdb.connect().execute(
-        "select * from read_parquet(?)", [str(data_dir / "raw" / "quarantine_records" /
-                                              "*.parquet")]).fetchdf().to_dict("records")
+    return (
+        duckdb.connect()
+        .execute(
+            "select * from read_parquet(?)",
+            [str(data_dir / "raw" / "quarantine_records" / "*.parquet")],
+        )
+        .fetchdf()
+        .to_dict("records")
+    )
 
 
 def test_every_hostile_file_gets_its_status_and_a_reason(batch):
@@ -228,10 +269,17 @@ def test_reasons_name_the_exact_place(batch, feed):
     records = {r["file_name"]: r for r in quarantine_records(batch.data_dir)}
     remit = (feed.landing / feed.files(r"^remits/835_")[0]).read_bytes()
     # THEN a wrong SE01 is a finding (the set loaded) at the SE segment, element SE01
-    findings = duckdb.connect().execute(
-        "select segment_id, element, position, rule from read_parquet(?) where file_name = ?",
-        [str(batch.data_dir / "raw" / "ingest_findings" / "*.parquet"),
-         "remits/wrong_se01.835"]).fetchall()
+    findings = (
+        duckdb.connect()
+        .execute(
+            "select segment_id, element, position, rule from read_parquet(?) where file_name = ?",
+            [
+                str(batch.data_dir / "raw" / "ingest_findings" / "*.parquet"),
+                "remits/wrong_se01.835",
+            ],
+        )
+        .fetchall()
+    )
     assert findings == [("SE", "SE01", position_of(segments(remit), "SE"), "se01_count")]
     assert "remits/wrong_se01.835" not in records
     # AND unusable separators at the ISA (segment 1)
@@ -250,15 +298,25 @@ def test_the_good_files_load_exactly_as_they_do_alone(batch):
     for name in batch.good:
         assert by_name[name]["status"] == "loaded", by_name[name]
     # THEN every raw row of the good files, in every table, is the row they load alone
-    for table in ("encounter_lines", "x837_claims", "x837_claim_lines", "x835_claims",
-                  "x835_service_lines", "x835_adjustments"):
+    for table in (
+        "encounter_lines",
+        "x837_claims",
+        "x837_claim_lines",
+        "x835_claims",
+        "x835_service_lines",
+        "x835_adjustments",
+    ):
         shas = [by_name[name]["file_sha256"] for name in batch.good]
-        query = ("select * exclude (file_name) from read_parquet(?) "
-                 "where list_contains(?, file_sha256) order by all")
-        with_hostile = con.execute(query, [str(batch.data_dir / "raw" / table / "*.parquet"),
-                                           shas]).fetchall()
-        alone = con.execute(query, [str(batch.alone / "raw" / table / "*.parquet"),
-                                    shas]).fetchall()
+        query = (
+            "select * exclude (file_name) from read_parquet(?) "
+            "where list_contains(?, file_sha256) order by all"
+        )
+        with_hostile = con.execute(
+            query, [str(batch.data_dir / "raw" / table / "*.parquet"), shas]
+        ).fetchall()
+        alone = con.execute(
+            query, [str(batch.alone / "raw" / table / "*.parquet"), shas]
+        ).fetchall()
         assert with_hostile == alone and alone, table
 
 
@@ -269,15 +327,25 @@ def test_odd_but_valid_separators_give_the_same_rows(batch, feed):
     con = duckdb.connect()
     for table in ("x835_payments", "x835_claims", "x835_service_lines", "x835_adjustments"):
         # every column but the row ids and the file's own name and hash
-        columns = [c for c in con.execute(
-            "select column_name from (describe select * from read_parquet(?))",
-            [str(batch.data_dir / "raw" / table / "*.parquet")]).fetchall()]
-        keep = ", ".join(f'"{c}"' for (c,) in columns
-                         if not c.endswith("_id") and c not in ("file_name", "file_sha256"))
-        rows = {sha: con.execute(f"select {keep} from read_parquet(?) where file_sha256 = ? "
-                                 "order by all", [str(batch.data_dir / "raw" / table /
-                                                      f"{sha}.parquet"), sha]).fetchall()
-                for sha in (original, odd)}
+        columns = [
+            c
+            for c in con.execute(
+                "select column_name from (describe select * from read_parquet(?))",
+                [str(batch.data_dir / "raw" / table / "*.parquet")],
+            ).fetchall()
+        ]
+        keep = ", ".join(
+            f'"{c}"'
+            for (c,) in columns
+            if not c.endswith("_id") and c not in ("file_name", "file_sha256")
+        )
+        rows = {
+            sha: con.execute(
+                f"select {keep} from read_parquet(?) where file_sha256 = ? order by all",
+                [str(batch.data_dir / "raw" / table / f"{sha}.parquet"), sha],
+            ).fetchall()
+            for sha in (original, odd)
+        }
         assert rows[original] == rows[odd] and rows[original], table
 
 
@@ -304,11 +372,15 @@ def test_memory_stays_bounded(batch):
 def test_information_separators_as_delimiters_load(feed, tmp_path):
     # GIVEN an 835 written with GS (0x1D) elements, US (0x1F) components, FS (0x1C) terminators
     remit = (feed.landing / feed.files(r"^remits/835_")[0]).read_bytes()
-    put(tmp_path, "remits/control_chars.835",
-        render(segments(remit), element="\x1d", component="\x1f", repetition="!",
-               terminator="\x1c"))
+    put(
+        tmp_path,
+        "remits/control_chars.835",
+        render(
+            segments(remit), element="\x1d", component="\x1f", repetition="!", terminator="\x1c"
+        ),
+    )
     # THEN it loads like any other separators
-    item, = ingest(tmp_path)["files"]
+    (item,) = ingest(tmp_path)["files"]
     assert item["status"] == "loaded", item["quarantine_rules"]
 
 
@@ -337,10 +409,16 @@ def _deep_hl_837(feed) -> bytes:
     """An 837 whose subscriber loop (HL*22 with its claim) repeats 50,000 times."""
     segs = segments((feed.landing / feed.files(r"^claims/")[0]).read_bytes())
     st, se = position_of(segs, "ST"), position_of(segs, "SE")
-    body = segs[st:se - 1]
+    body = segs[st : se - 1]
     first_sub = next(i for i, s in enumerate(body) if s[0] == "HL" and s[3:4] == ["22"])
-    next_hl = next((i for i, s in enumerate(body[first_sub + 1:], first_sub + 1)
-                    if s[0] == "HL" and s[3:4] == ["22"]), len(body))
+    next_hl = next(
+        (
+            i
+            for i, s in enumerate(body[first_sub + 1 :], first_sub + 1)
+            if s[0] == "HL" and s[3:4] == ["22"]
+        ),
+        len(body),
+    )
     loop = body[first_sub:next_hl]
     repeated = []
     for n in range(50_000):
@@ -358,8 +436,11 @@ def _deep_hl_837(feed) -> bytes:
 
 SLOW_CASES = {
     "hostile/one_100mb_segment.835": (_huge_segment, "quarantined", {"segment_too_long"}),
-    "encounters/ten_million_commas.csv": (_ten_million_commas, "partially_quarantined",
-                                          {"line_too_long", "wrong_field_count"}),
+    "encounters/ten_million_commas.csv": (
+        _ten_million_commas,
+        "partially_quarantined",
+        {"line_too_long", "wrong_field_count"},
+    ),
     "remits/two_hundred_thousand_cas.835": (_two_hundred_thousand_cas, "loaded", set()),
     "remits/twenty_mb_of_empty_segments.835": (_empty_segments, "loaded", set()),
     "claims/fifty_thousand_hl_loops.837": (_deep_hl_837, "loaded", set()),

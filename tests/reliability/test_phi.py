@@ -55,8 +55,9 @@ def test_run_logs_name_no_patient(crash_run, night1_tree, pattern):
     night1 = (night1_tree.parent / "run" / "child.stderr").read_text()
     assert len(crash_run.stderr) == 3 and "stage ingest: start" in crash_run.stderr[-1]
     assert "DEBUG" in night1 and "stage report: done" in night1
-    blobs = [(f"stderr of run {i}", text.encode())
-             for i, text in enumerate([night1, *crash_run.stderr])]
+    blobs = [
+        (f"stderr of run {i}", text.encode()) for i, text in enumerate([night1, *crash_run.stderr])
+    ]
     blobs += list(files_under(Paths(crash_run.tree).logs))
     # THEN no identifier appears in any of them
     assert phi_hits(pattern, blobs) == []
@@ -73,9 +74,11 @@ def test_quarantine_reasons_and_audit_tables_name_no_patient(crash_run, pattern)
     # published warehouse hold an identifier
     blobs = list(files_under(*reasons, paths.manifest / "landing_index.json"))
     blobs += list(schema_tables_as_text(paths.analytics_db, ["audit", "quality"]))
-    assert {where.split(":")[-1] for where, _ in blobs} >= {"audit.quarantine",
-                                                           "audit.file_manifest",
-                                                           "audit.file_findings"}
+    assert {where.split(":")[-1] for where, _ in blobs} >= {
+        "audit.quarantine",
+        "audit.file_manifest",
+        "audit.file_findings",
+    }
     assert phi_hits(pattern, blobs) == []
 
 
@@ -115,15 +118,28 @@ def test_airflow_task_logs_name_no_patient(feed, pattern, tmp_path):
     land(feed, feed.night1, data)
     for name, content in night2_extras(feed).items():
         put(data, name, content)
-    env = child_env(AIRFLOW_HOME=str(home), AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
-                    AIRFLOW__CORE__LOAD_EXAMPLES="False", RCM_DATA_DIR=str(data),
-                    AIRFLOW__LOGGING__BASE_LOG_FOLDER=str(home / "logs"))
+    env = child_env(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        RCM_DATA_DIR=str(data),
+        AIRFLOW__LOGGING__BASE_LOG_FOLDER=str(home / "logs"),
+    )
     airflow = str(Path(sys.executable).parent / "airflow")
     subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([airflow, "pools", "set", "rcm_warehouse_writer", "1", "one writer"], env=env,
-                   check=True, capture_output=True)
-    run = subprocess.run([airflow, "dags", "test", "billing_nightly", AS_OF_1.isoformat()],
-                         check=False, env=env, capture_output=True, timeout=1800)
+    subprocess.run(
+        [airflow, "pools", "set", "rcm_warehouse_writer", "1", "one writer"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    run = subprocess.run(
+        [airflow, "dags", "test", "billing_nightly", AS_OF_1.isoformat()],
+        check=False,
+        env=env,
+        capture_output=True,
+        timeout=1800,
+    )
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-4000:]
     # the output really holds the tasks' own logs, quarantine warnings included

@@ -46,30 +46,47 @@ def reversal_pair(feed: Feed) -> tuple[str, str]:
         found = re.search(r"CLP\*([^*~]+)\*22\*", text)
         if found:
             pcn = re.escape(found.group(1))
-            originals = [other for other in feed.files(r"^remits/835_") if other != name
-                         and re.search(rf"CLP\*{pcn}\*[123]\*", (feed.landing / other).read_text())]
+            originals = [
+                other
+                for other in feed.files(r"^remits/835_")
+                if other != name
+                and re.search(rf"CLP\*{pcn}\*[123]\*", (feed.landing / other).read_text())
+            ]
             return name, min(originals)
     raise AssertionError("the generated feed has no reversal (seed changed?)")
 
 
 def copies(feed: Feed) -> dict[str, str]:
     """Three loaded files delivered again under new names."""
-    picked = [feed.files(r"^remits/835_")[0], feed.files(r"^claims/")[0],
-              feed.files(r"^encounters/")[0]]
+    picked = [
+        feed.files(r"^remits/835_")[0],
+        feed.files(r"^claims/")[0],
+        feed.files(r"^encounters/")[0],
+    ]
     return {name: f"redelivered/{Path(name).stem} (again){Path(name).suffix}" for name in picked}
 
 
 def raw_rows(data_dir: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect()
-    return {table: con.execute("select * from read_parquet(?) order by all",
-                               [str(Paths(data_dir).raw / table / "*.parquet")]).fetchall()
-            for table in DATA_TABLES}
+    return {
+        table: con.execute(
+            "select * from read_parquet(?) order by all",
+            [str(Paths(data_dir).raw / table / "*.parquet")],
+        ).fetchall()
+        for table in DATA_TABLES
+    }
 
 
 def manifest_rows(data_dir: Path) -> list[dict]:
-    return duckdb.connect().execute(
-        "select file_name, status, duplicate_of from read_parquet(?)",
-        [str(Paths(data_dir).raw / "file_manifest" / "*.parquet")]).fetchdf().to_dict("records")
+    return (
+        duckdb.connect()
+        .execute(
+            "select file_name, status, duplicate_of from read_parquet(?)",
+            [str(Paths(data_dir).raw / "file_manifest" / "*.parquet")],
+        )
+        .fetchdf()
+        .to_dict("records")
+    )
 
 
 def test_the_reversal_arrives_weeks_after_its_payment(feed):
@@ -126,17 +143,20 @@ def _nights(feed: Feed, scenario: str) -> list[tuple[dt.date, list[str], dict[st
     if scenario == "redelivered":  # copies of loaded files arrive the night after
         return [(AS_OF_1, night1, {}), (AS_OF_2, night2, {}), (AS_OF_2, [], copies(feed))]
     if scenario == "same_night_twice":
-        return [(AS_OF_1, night1, {}), (AS_OF_1, [], {}), (AS_OF_2, night2, {}),
-                (AS_OF_2, [], {})]
+        return [(AS_OF_1, night1, {}), (AS_OF_1, [], {}), (AS_OF_2, night2, {}), (AS_OF_2, [], {})]
     if scenario == "835s_before_837s":
         remits = feed.files(r"^remits/")
         first = remits + [n for n in night1 if n.startswith("encounters/")]
-        return [(AS_OF_1, first, {}),
-                (AS_OF_2, [n for n in (*night1, *night2) if n not in first], {})]
+        return [
+            (AS_OF_1, first, {}),
+            (AS_OF_2, [n for n in (*night1, *night2) if n not in first], {}),
+        ]
     if scenario == "reversal_before_payment":
         first = [n for n in night1 if n != original] + [reversal]
-        return [(AS_OF_1, first, {}),
-                (AS_OF_2, [n for n in (*night1, *night2) if n not in first], {})]
+        return [
+            (AS_OF_1, first, {}),
+            (AS_OF_2, [n for n in (*night1, *night2) if n not in first], {}),
+        ]
     raise ValueError(scenario)
 
 
@@ -145,8 +165,9 @@ def _last_delivery(nights: list[tuple[dt.date, list[str], dict[str, str]]]) -> i
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scenario", ["redelivered", "same_night_twice", "835s_before_837s",
-                                      "reversal_before_payment"])
+@pytest.mark.parametrize(
+    "scenario", ["redelivered", "same_night_twice", "835s_before_837s", "reversal_before_payment"]
+)
 def test_replayed_nights_publish_the_in_order_marts(feed, clean_v2, tmp_path, scenario):
     from transforms.errors import GateFailed
     from transforms.pipeline import run_pipeline

@@ -21,7 +21,11 @@ def test_logical_date_is_converted_to_schedule_timezone(monkeypatch):
 def test_asset_triggered_run_uses_run_after(monkeypatch):
     monkeypatch.delenv("RCM_TIMEZONE", raising=False)
     run = SimpleNamespace(run_after=pendulum.datetime(2026, 3, 4, 15, tz="UTC"))
-    ctx = {"logical_date": None, "dag_run": run, "run_id": "asset_triggered__2026-03-04T15:00:00+00:00"}
+    ctx = {
+        "logical_date": None,
+        "dag_run": run,
+        "run_id": "asset_triggered__2026-03-04T15:00:00+00:00",
+    }
     assert as_of_from_context(ctx) == dt.date(2026, 3, 4)
     run_id = run_id_from_context(ctx)
     assert run_id.startswith("2026-03-04__asset_triggered__2026-03-04T15_00_00_00_00")

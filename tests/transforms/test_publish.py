@@ -103,8 +103,10 @@ def test_readers_in_a_loop_see_only_complete_versions_during_publishes(tmp_path)
         paths.warehouse.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(paths.build_db))
         con.execute("create schema if not exists marts")
-        con.execute("create or replace table marts.t as select ? as v, range as i from range(1000)",
-                    [version])
+        con.execute(
+            "create or replace table marts.t as select ? as v, range as i from range(1000)",
+            [version],
+        )
         con.close()
 
     build(0)

@@ -78,13 +78,27 @@ def _build_icd10cm(path: Path) -> int:
     return len(rows)
 
 
-def _version_row(codeset: str, source: str, version: str, row_count: int,
-                 previous: dict[str, object] | None, now: dt.datetime) -> dict[str, object]:
-    unchanged = previous is not None and (previous.get("source"), previous.get("version"),
-                                          previous.get("row_count")) == (source, version, row_count)
+def _version_row(
+    codeset: str,
+    source: str,
+    version: str,
+    row_count: int,
+    previous: dict[str, object] | None,
+    now: dt.datetime,
+) -> dict[str, object]:
+    unchanged = previous is not None and (
+        previous.get("source"),
+        previous.get("version"),
+        previous.get("row_count"),
+    ) == (source, version, row_count)
     built_at = previous["built_at"] if unchanged and previous else now
-    return {"codeset": codeset, "source": source, "version": version, "row_count": row_count,
-            "built_at": built_at}
+    return {
+        "codeset": codeset,
+        "source": source,
+        "version": version,
+        "row_count": row_count,
+        "built_at": built_at,
+    }
 
 
 def build_codesets(data_dir: Path, *, seeds_dir: Path = SEEDS_DIR) -> dict:
@@ -105,13 +119,20 @@ def build_codesets(data_dir: Path, *, seeds_dir: Path = SEEDS_DIR) -> dict:
         _log.info("ICD-10-CM %s: %s codes written", release.source_version, icd_rows)
 
     versions = [
-        _version_row(ICD10CM_CODESET, release.source, release.source_version, icd_rows,
-                     None if not skipped else previous.get(ICD10CM_CODESET), now)
+        _version_row(
+            ICD10CM_CODESET,
+            release.source,
+            release.source_version,
+            icd_rows,
+            None if not skipped else previous.get(ICD10CM_CODESET),
+            now,
+        )
     ]
     for info in seed_infos(seeds_dir):
         count = len(read_seed(info.name, seeds_dir))
-        versions.append(_version_row(info.name, info.source, info.version, count,
-                                     previous.get(info.name), now))
+        versions.append(
+            _version_row(info.name, info.source, info.version, count, previous.get(info.name), now)
+        )
     changed = versions != [previous.get(row["codeset"]) for row in versions]
     if changed or len(previous) != len(versions):
         _write_atomically(pa.Table.from_pylist(versions, schema=VERSIONS_SCHEMA), versions_path)
@@ -130,8 +151,10 @@ def build_codesets(data_dir: Path, *, seeds_dir: Path = SEEDS_DIR) -> dict:
             "skipped": skipped,
         },
         "codesets": [
-            {key: (value.isoformat() if isinstance(value, dt.datetime) else value)
-             for key, value in row.items()}
+            {
+                key: (value.isoformat() if isinstance(value, dt.datetime) else value)
+                for key, value in row.items()
+            }
             for row in versions
         ],
     }

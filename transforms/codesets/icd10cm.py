@@ -76,8 +76,10 @@ def _package_data_dir() -> Path:
 def _single(folder: Path, pattern: str) -> Path:
     found = sorted(folder.glob(pattern))
     if len(found) != 1:
-        raise CodesetError(f"expected exactly one {pattern} in {folder} "
-                           f"(package {DISTRIBUTION}), found {len(found)}")
+        raise CodesetError(
+            f"expected exactly one {pattern} in {folder} "
+            f"(package {DISTRIBUTION}), found {len(found)}"
+        )
     return found[0]
 
 

@@ -69,8 +69,9 @@ def seed_infos(seeds_dir: Path = SEEDS_DIR) -> list[SeedInfo]:
         meta = (described.get(name) or {}).get("config", {}).get("meta", {})
         if not meta.get("source") or not meta.get("version"):
             raise SeedError(f"{yml}: seed {name} has no config.meta source and version")
-        infos.append(SeedInfo(name, str(meta["source"]), str(meta["version"]),
-                              seeds_dir / f"{name}.csv"))
+        infos.append(
+            SeedInfo(name, str(meta["source"]), str(meta["version"]), seeds_dir / f"{name}.csv")
+        )
     return infos
 
 

@@ -56,6 +56,7 @@ def _clean(code: object) -> str:
 
 # ---- ICD-10-CM ----
 
+
 def normalize_icd10(code: str | None) -> str:
     """' e11.9 ' -> 'E119': strip, upper-case, drop dots. None -> ''."""
     return _clean(code).replace(".", "")
@@ -104,6 +105,7 @@ def icd10_status_series(codes: pd.Series) -> pd.Series:
 
 # ---- procedures and modifiers ----
 
+
 def is_cpt_format(code: str | None) -> bool:
     """Five digits, or four digits + F/T/U ('99213', '3074F', '0001T', '0001U')."""
     return _CPT.fullmatch(_clean(code)) is not None
@@ -138,6 +140,7 @@ def is_valid_modifier(code: str | None) -> bool:
 
 
 # ---- places, providers, adjustments ----
+
 
 def is_valid_place_of_service(code: str | None) -> bool:
     """Listed in seeds/ref_place_of_service_codes.csv (exactly two digits)."""

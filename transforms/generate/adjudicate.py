@@ -30,8 +30,25 @@ from transforms.generate.world import allowed_per_unit, next_payment_day
 
 Adjustment = tuple[str, str, int]  # (group code, CARC, cents)
 
-NO_COST_SHARING = frozenset({"G0438", "G0439", "99391", "99392", "99393", "99394", "99395", "99396",
-                             "99397", "90460", "90471", "90686", "90715", "90707", "90700"})
+NO_COST_SHARING = frozenset(
+    {
+        "G0438",
+        "G0439",
+        "99391",
+        "99392",
+        "99393",
+        "99394",
+        "99395",
+        "99396",
+        "99397",
+        "90460",
+        "90471",
+        "90686",
+        "90715",
+        "90707",
+        "90700",
+    }
+)
 PAYER_INDEX = {p.payer_id: i + 1 for i, p in enumerate(PAYERS)}
 
 # chance the deductible is still open, by month (Jan..Dec) and plan
@@ -61,17 +78,17 @@ class RemitLine:
 class RemitClaim:
     """One CLP loop as the payer will send it."""
 
-    role: str            # primary, secondary, overturn, reversal, correction
+    role: str  # primary, secondary, overturn, reversal, correction
     payer: Payer
     pay_date: date
-    status: str          # CLP02
-    icn: str             # CLP07
+    status: str  # CLP02
+    icn: str  # CLP07
     charge: int
     paid: int
     patient_resp: int
     claim_adjustments: list[Adjustment]
     lines: list[RemitLine]
-    remark: str = ""     # MOA remark code (Medicare)
+    remark: str = ""  # MOA remark code (Medicare)
     received: date | None = None
 
 
@@ -91,9 +108,9 @@ class Denial:
     root_cause: str
     carc: str
     group: str
-    scope: str           # claim, line, reject
+    scope: str  # claim, line, reject
     rarc: str
-    lines: list[int]     # denied line numbers
+    lines: list[int]  # denied line numbers
     from_defect: bool
 
 
@@ -103,7 +120,7 @@ class Outcome:
     adjustments: list[ProviderAdjustment] = field(default_factory=list)
     lost: bool = False
     denial: Denial | None = None
-    held_submission: date | None = None   # claim held past timely filing (CARC 29)
+    held_submission: date | None = None  # claim held past timely filing (CARC 29)
 
 
 def _cents_share(amount: int, per_mille: int) -> int:
@@ -131,8 +148,14 @@ def _open_deductible(rng: random.Random, claim: Claim) -> int:
     return _cents_share(patient.deductible_cents, 150 + int(rng.random() * 851))
 
 
-def _pay_line(line: ClaimLine, payer: Payer, fees: dict[tuple[str, str], int], share: _Share,
-              claim: Claim, bump_pm: int = 0) -> RemitLine:
+def _pay_line(
+    line: ClaimLine,
+    payer: Payer,
+    fees: dict[tuple[str, str], int],
+    share: _Share,
+    claim: Claim,
+    bump_pm: int = 0,
+) -> RemitLine:
     unit = allowed_per_unit(fees, payer.payer_id, line.code, line.modifiers)
     allowed = min(line.charge, (unit * line.units) * (1000 + bump_pm) // 1000)
     adjustments: list[Adjustment] = []
@@ -161,36 +184,85 @@ def _pay_line(line: ClaimLine, payer: Payer, fees: dict[tuple[str, str], int], s
 
 
 def _deny_line(line: ClaimLine, denial: Denial) -> RemitLine:
-    return RemitLine(line, line.charge, 0, [(denial.group, denial.carc, line.charge)], None,
-                     denial.rarc)
+    return RemitLine(
+        line, line.charge, 0, [(denial.group, denial.carc, line.charge)], None, denial.rarc
+    )
 
 
-def _claim_from_lines(role: str, claim: Claim, payer: Payer, pay_date: date, status: str,
-                      number: str, lines: list[RemitLine], received: date) -> RemitClaim:
+def _claim_from_lines(
+    role: str,
+    claim: Claim,
+    payer: Payer,
+    pay_date: date,
+    status: str,
+    number: str,
+    lines: list[RemitLine],
+    received: date,
+) -> RemitClaim:
     paid = sum(rl.paid for rl in lines)
     patient = sum(rl.patient_share for rl in lines)
     remark = "MA01" if payer.kind == "MB" else ""
-    return RemitClaim(role, payer, pay_date, status, number, sum(rl.charge for rl in lines), paid,
-                      patient, [], lines, remark, received)
+    return RemitClaim(
+        role,
+        payer,
+        pay_date,
+        status,
+        number,
+        sum(rl.charge for rl in lines),
+        paid,
+        patient,
+        [],
+        lines,
+        remark,
+        received,
+    )
 
 
-def _price_claim(claim: Claim, payer: Payer, fees: dict[tuple[str, str], int], deductible: int,
-                 denial: Denial | None, bump_pm: int = 0) -> list[RemitLine]:
+def _price_claim(
+    claim: Claim,
+    payer: Payer,
+    fees: dict[tuple[str, str], int],
+    deductible: int,
+    denial: Denial | None,
+    bump_pm: int = 0,
+) -> list[RemitLine]:
     share = _Share(deductible, claim.patient.copay_cents)
     denied = set(denial.lines) if denial else set()
-    return [_deny_line(line, denial) if denial and line.number in denied
-            else _pay_line(line, payer, fees, share, claim, bump_pm)
-            for line in claim.lines]
+    return [
+        _deny_line(line, denial)
+        if denial and line.number in denied
+        else _pay_line(line, payer, fees, share, claim, bump_pm)
+        for line in claim.lines
+    ]
 
 
 def negate(remit: RemitClaim, pay_date: date) -> RemitClaim:
     """The reversal (CLP02 22) of an earlier claim payment: every amount with the opposite sign."""
-    lines = [RemitLine(rl.line, -rl.charge, -rl.paid, [(g, c, -a) for g, c, a in rl.adjustments],
-                       None if rl.allowed is None else -rl.allowed, rl.rarc) for rl in remit.lines]
-    return RemitClaim("reversal", remit.payer, pay_date, "22", remit.icn, -remit.charge,
-                      -remit.paid, -remit.patient_resp,
-                      [(g, c, -a) for g, c, a in remit.claim_adjustments],
-                      lines, remit.remark, remit.received)
+    lines = [
+        RemitLine(
+            rl.line,
+            -rl.charge,
+            -rl.paid,
+            [(g, c, -a) for g, c, a in rl.adjustments],
+            None if rl.allowed is None else -rl.allowed,
+            rl.rarc,
+        )
+        for rl in remit.lines
+    ]
+    return RemitClaim(
+        "reversal",
+        remit.payer,
+        pay_date,
+        "22",
+        remit.icn,
+        -remit.charge,
+        -remit.paid,
+        -remit.patient_resp,
+        [(g, c, -a) for g, c, a in remit.claim_adjustments],
+        lines,
+        remit.remark,
+        remit.received,
+    )
 
 
 def _weighted(rng: random.Random, items: list[DenialReason]) -> DenialReason:
@@ -203,8 +275,9 @@ def _weighted(rng: random.Random, items: list[DenialReason]) -> DenialReason:
 
 
 def _reasons_for(payer: Payer, root: str) -> list[DenialReason]:
-    return [r for r in DENIAL_REASONS[root]
-            if r.payer_kinds in ("*", payer.kind, payer.filing_code)]
+    return [
+        r for r in DENIAL_REASONS[root] if r.payer_kinds in ("*", payer.kind, payer.filing_code)
+    ]
 
 
 def decide_denial(rng: random.Random, claim: Claim) -> Denial | None:
@@ -249,8 +322,9 @@ def _lag(rng: random.Random, low: int, high: int) -> int:
     return low + int((high - low) * (rng.random() + rng.random()) / 2)
 
 
-def adjudicate(rng: random.Random, claim: Claim, fees: dict[tuple[str, str], int],
-               horizon: date) -> Outcome:
+def adjudicate(
+    rng: random.Random, claim: Claim, fees: dict[tuple[str, str], int], horizon: date
+) -> Outcome:
     """The claim's remittance history (primary answer and everything that follows it)."""
     payer = claim.patient.payer
     outcome = Outcome()
@@ -272,16 +346,38 @@ def adjudicate(rng: random.Random, claim: Claim, fees: dict[tuple[str, str], int
 
     if denial and denial.scope == "reject":
         total = claim.total_charge
-        first = RemitClaim("primary", payer, pay_date, "4", icn(payer, pay_date, claim.seq, 0),
-                           total, 0, 0, [(denial.group, denial.carc, total)], [],
-                           "MA01" if payer.kind == "MB" else "", received)
+        first = RemitClaim(
+            "primary",
+            payer,
+            pay_date,
+            "4",
+            icn(payer, pay_date, claim.seq, 0),
+            total,
+            0,
+            0,
+            [(denial.group, denial.carc, total)],
+            [],
+            "MA01" if payer.kind == "MB" else "",
+            received,
+        )
         outcome.remits.append(first)
     else:
         lines = _price_claim(claim, payer, fees, deductible, denial)
-        crossover = (claim.patient.secondary is not None and denial is None
-                     and sum(rl.patient_share for rl in lines) > 0)
-        first = _claim_from_lines("primary", claim, payer, pay_date, "19" if crossover else "1",
-                                  icn(payer, pay_date, claim.seq, 0), lines, received)
+        crossover = (
+            claim.patient.secondary is not None
+            and denial is None
+            and sum(rl.patient_share for rl in lines) > 0
+        )
+        first = _claim_from_lines(
+            "primary",
+            claim,
+            payer,
+            pay_date,
+            "19" if crossover else "1",
+            icn(payer, pay_date, claim.seq, 0),
+            lines,
+            received,
+        )
         outcome.remits.append(first)
         if crossover:
             outcome.remits.append(_secondary(rng, claim, first, fees))
@@ -289,7 +385,8 @@ def adjudicate(rng: random.Random, claim: Claim, fees: dict[tuple[str, str], int
         interest = _interest(first.paid, received, pay_date)
         if interest:
             outcome.adjustments.append(
-                ProviderAdjustment(payer, pay_date, "L6", first.icn, -interest))
+                ProviderAdjustment(payer, pay_date, "L6", first.icn, -interest)
+            )
 
     if denial is not None:
         _after_denial(rng, claim, denial, first, fees, deductible, outcome)
@@ -298,8 +395,9 @@ def adjudicate(rng: random.Random, claim: Claim, fees: dict[tuple[str, str], int
     return outcome
 
 
-def _secondary(rng: random.Random, claim: Claim, primary: RemitClaim,
-               fees: dict[tuple[str, str], int]) -> RemitClaim:
+def _secondary(
+    rng: random.Random, claim: Claim, primary: RemitClaim, fees: dict[tuple[str, str], int]
+) -> RemitClaim:
     """Crossover: the secondary payer pays part of what the primary left to the patient."""
     second = claim.patient.secondary
     assert second is not None
@@ -320,12 +418,27 @@ def _secondary(rng: random.Random, claim: Claim, primary: RemitClaim,
             if deductible:
                 adjustments.append(("PR", "1", deductible))
         lines.append(RemitLine(rl.line, rl.charge, paid, adjustments, None))
-    return _claim_from_lines("secondary", claim, second, pay_date, "2",
-                             icn(second, pay_date, claim.seq, 0), lines, primary.pay_date)
+    return _claim_from_lines(
+        "secondary",
+        claim,
+        second,
+        pay_date,
+        "2",
+        icn(second, pay_date, claim.seq, 0),
+        lines,
+        primary.pay_date,
+    )
 
 
-def _after_denial(rng: random.Random, claim: Claim, denial: Denial, first: RemitClaim,
-                  fees: dict[tuple[str, str], int], deductible: int, outcome: Outcome) -> None:
+def _after_denial(
+    rng: random.Random,
+    claim: Claim,
+    denial: Denial,
+    first: RemitClaim,
+    fees: dict[tuple[str, str], int],
+    deductible: int,
+    outcome: Outcome,
+) -> None:
     payer = first.payer
     if rng.random() >= OVERTURN_RATE[denial.root_cause]:
         return
@@ -333,33 +446,63 @@ def _after_denial(rng: random.Random, claim: Claim, denial: Denial, first: Remit
     lines = _price_claim(claim, payer, fees, deductible, None)
     if denial.scope == "line":
         # partial denial overturned: the payer reverses the first payment and pays it again
-        corrected = _claim_from_lines("correction", claim, payer, later, first.status, first.icn,
-                                      lines, first.received or later)
+        corrected = _claim_from_lines(
+            "correction",
+            claim,
+            payer,
+            later,
+            first.status,
+            first.icn,
+            lines,
+            first.received or later,
+        )
         if corrected.paid >= first.paid:  # a reversal never leaves the payment negative
             outcome.remits.append(negate(first, later))
             outcome.remits.append(corrected)
     else:
-        paid_again = _claim_from_lines("overturn", claim, payer, later, "1",
-                                       icn(payer, later, claim.seq, 1), lines,
-                                       first.received or later)
+        paid_again = _claim_from_lines(
+            "overturn",
+            claim,
+            payer,
+            later,
+            "1",
+            icn(payer, later, claim.seq, 1),
+            lines,
+            first.received or later,
+        )
         outcome.remits.append(paid_again)
         if payer.pays_interest:
             interest = _interest(paid_again.paid, first.received or later, later)
             if interest:
                 outcome.adjustments.append(
-                    ProviderAdjustment(payer, later, "L6", paid_again.icn, -interest))
+                    ProviderAdjustment(payer, later, "L6", paid_again.icn, -interest)
+                )
 
 
-def _after_payment(rng: random.Random, claim: Claim, first: RemitClaim,
-                   fees: dict[tuple[str, str], int], deductible: int, outcome: Outcome) -> None:
+def _after_payment(
+    rng: random.Random,
+    claim: Claim,
+    first: RemitClaim,
+    fees: dict[tuple[str, str], int],
+    deductible: int,
+    outcome: Outcome,
+) -> None:
     payer = first.payer
     roll = rng.random()
     if roll < PAYMENT_CORRECTION_RATE:
         later = next_payment_day(payer, first.pay_date + timedelta(days=_lag(rng, 20, 60)))
         bump = 30 + int(rng.random() * 70)  # fee schedule corrected upwards by 3-10%
         lines = _price_claim(claim, payer, fees, deductible, None, bump)
-        corrected = _claim_from_lines("correction", claim, payer, later, first.status, first.icn,
-                                      lines, first.received or later)
+        corrected = _claim_from_lines(
+            "correction",
+            claim,
+            payer,
+            later,
+            first.status,
+            first.icn,
+            lines,
+            first.received or later,
+        )
         if corrected.paid > first.paid:
             outcome.remits.append(negate(first, later))
             outcome.remits.append(corrected)

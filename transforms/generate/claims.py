@@ -27,8 +27,13 @@ from transforms.generate.visits import Visit
 from transforms.generate.world import Coder, Patient, Provider, charge_per_unit, next_weekday
 
 T = TypeVar("T")
-EM_LADDERS = (("99202", "99203", "99204", "99205"), ("99212", "99213", "99214", "99215"),
-              ("99283", "99284", "99285"), ("99231", "99232", "99233"), ("99221", "99222", "99223"))
+EM_LADDERS = (
+    ("99202", "99203", "99204", "99205"),
+    ("99212", "99213", "99214", "99215"),
+    ("99283", "99284", "99285"),
+    ("99231", "99232", "99233"),
+    ("99221", "99222", "99223"),
+)
 
 
 @dataclass(slots=True)
@@ -37,9 +42,9 @@ class ClaimLine:
     code: str
     modifiers: list[str]
     units: int
-    charge: int                 # cents, all units
-    pointers: list[int]         # 1-based into the claim's diagnoses
-    control_number: str         # REF*6R
+    charge: int  # cents, all units
+    pointers: list[int]  # 1-based into the claim's diagnoses
+    control_number: str  # REF*6R
     category: str
     required: tuple[str, ...] = ()
 
@@ -97,10 +102,19 @@ def header_code(code: str) -> str | None:
 def _price(visit: Visit, seq: int) -> list[ClaimLine]:
     lines = []
     for number, spec in enumerate(visit.lines, start=1):
-        lines.append(ClaimLine(number, spec.code, list(spec.modifiers), spec.units,
-                               charge_per_unit(spec.code, spec.modifiers) * spec.units,
-                               list(spec.pointers), f"LI{seq:09d}{number:02d}",
-                               PROCEDURES[spec.code][1], spec.required))
+        lines.append(
+            ClaimLine(
+                number,
+                spec.code,
+                list(spec.modifiers),
+                spec.units,
+                charge_per_unit(spec.code, spec.modifiers) * spec.units,
+                list(spec.pointers),
+                f"LI{seq:09d}{number:02d}",
+                PROCEDURES[spec.code][1],
+                spec.required,
+            )
+        )
     return lines
 
 
@@ -109,9 +123,20 @@ def _reprice(line: ClaimLine) -> None:
 
 
 def _copy(lines: list[ClaimLine]) -> list[ClaimLine]:
-    return [ClaimLine(ln.number, ln.code, list(ln.modifiers), ln.units, ln.charge,
-                      list(ln.pointers), ln.control_number, ln.category, ln.required)
-            for ln in lines]
+    return [
+        ClaimLine(
+            ln.number,
+            ln.code,
+            list(ln.modifiers),
+            ln.units,
+            ln.charge,
+            list(ln.pointers),
+            ln.control_number,
+            ln.category,
+            ln.required,
+        )
+        for ln in lines
+    ]
 
 
 def _coded_at(rng: random.Random, day: date) -> datetime:
@@ -130,8 +155,9 @@ def _lag(rng: random.Random, weights: tuple[float, ...]) -> int:
 
 def _applicable(kind: str, coding: Coding) -> bool:
     if kind == "missing_modifier":
-        return any(ln.required and any(m in ln.modifiers for m in ln.required)
-                   for ln in coding.lines)
+        return any(
+            ln.required and any(m in ln.modifiers for m in ln.required) for ln in coding.lines
+        )
     if kind == "dx_not_supporting":
         return any(ln.category in MISMATCH_POOL for ln in coding.lines)
     if kind == "non_billable_icd":
@@ -143,8 +169,11 @@ def _applicable(kind: str, coding: Coding) -> bool:
 
 def choose_defect(rng: random.Random, coding: Coding) -> str:
     """A defect type, weighted, among those this claim's coding can carry."""
-    options = [(kind, weight) for kind, weight in zip(DEFECT_TYPES, DEFECT_WEIGHTS, strict=True)
-               if _applicable(kind, coding)]
+    options = [
+        (kind, weight)
+        for kind, weight in zip(DEFECT_TYPES, DEFECT_WEIGHTS, strict=True)
+        if _applicable(kind, coding)
+    ]
     x = rng.random() * sum(w for _, w in options)
     for kind, weight in options:
         x -= weight
@@ -153,13 +182,15 @@ def choose_defect(rng: random.Random, coding: Coding) -> str:
     return options[-1][0]
 
 
-def inject_defect(rng: random.Random, kind: str, coding: Coding, npi: str,
-                  pools: dict[str, DxPool]) -> tuple[list[int], str]:
+def inject_defect(
+    rng: random.Random, kind: str, coding: Coding, npi: str, pools: dict[str, DxPool]
+) -> tuple[list[int], str]:
     """Apply one applicable coding defect in place; returns (affected line numbers, NPI)."""
     lines, dx = coding.lines, coding.diagnoses
     if kind == "missing_modifier":
-        line = _one(rng, [ln for ln in lines
-                          if ln.required and any(m in ln.modifiers for m in ln.required)])
+        line = _one(
+            rng, [ln for ln in lines if ln.required and any(m in ln.modifiers for m in ln.required)]
+        )
         dropped = next(m for m in line.required if m in line.modifiers)
         line.modifiers.remove(dropped)
         _reprice(line)
@@ -185,8 +216,9 @@ def _one(rng: random.Random, items: Sequence[T]) -> T:
     return items[int(rng.random() * len(items))]
 
 
-def _earlier_version(rng: random.Random, final: Coding, coded_at: datetime,
-                     pools: dict[str, DxPool]) -> Coding:
+def _earlier_version(
+    rng: random.Random, final: Coding, coded_at: datetime, pools: dict[str, DxPool]
+) -> Coding:
     """What the coder first exported before correcting it: a different E/M level, a missing
     modifier or a different first diagnosis."""
     lines = _copy(final.lines)
@@ -211,9 +243,17 @@ def _earlier_version(rng: random.Random, final: Coding, coded_at: datetime,
     return Coding(coded_at, dx, lines)
 
 
-def build_claim(rng: random.Random, seq: int, visit: Visit, patient: Patient, provider: Provider,
-                coder: Coder, service_date: date, defect_rate: float,
-                pools: dict[str, DxPool]) -> Claim:
+def build_claim(
+    rng: random.Random,
+    seq: int,
+    visit: Visit,
+    patient: Patient,
+    provider: Provider,
+    coder: Coder,
+    service_date: date,
+    defect_rate: float,
+    pools: dict[str, DxPool],
+) -> Claim:
     """Price the visit, date its coding and billing, inject a defect and maybe a re-coding."""
     lines = _price(visit, seq)
     coding_lag = _lag(rng, (0.4, 0.35, 0.15, 0.05, 0.05))
@@ -230,8 +270,23 @@ def build_claim(rng: random.Random, seq: int, visit: Visit, patient: Patient, pr
         recoded_day = next_weekday(first_day + timedelta(days=1 + int(rng.random() * 5)))
         final.coded_at = _coded_at(rng, recoded_day)
     billed_day = next_weekday(final.coded_at.date() + timedelta(days=_lag(rng, (0.5, 0.4, 0.1))))
-    return Claim(seq, f"PCN{seq:08d}", f"ENC{seq:08d}", patient, provider, npi, visit.kind,
-                 visit.pos, service_date, coder, final, earlier, billed_day, defect, defect_lines)
+    return Claim(
+        seq,
+        f"PCN{seq:08d}",
+        f"ENC{seq:08d}",
+        patient,
+        provider,
+        npi,
+        visit.kind,
+        visit.pos,
+        service_date,
+        coder,
+        final,
+        earlier,
+        billed_day,
+        defect,
+        defect_lines,
+    )
 
 
 def resolve_pools() -> dict[str, DxPool]:

@@ -82,8 +82,12 @@ def non_billable_parent(code: str) -> str | None:
 def invalid_variant(code: str) -> str | None:
     """A look-alike of `code` that is not in the code set (a keying error), dotted."""
     bare = undotted(code)
-    for candidate in (bare + "9", bare[:-1] + "Z" if len(bare) > 3 else bare + "Z",
-                      bare[:3] + "99", bare + "0"):
+    for candidate in (
+        bare + "9",
+        bare[:-1] + "Z" if len(bare) > 3 else bare + "Z",
+        bare[:3] + "99",
+        bare + "0",
+    ):
         if len(candidate) <= 7 and not icd.is_valid_item(candidate):
             return candidate[:3] + "." + candidate[3:] if len(candidate) > 3 else candidate
     return None

@@ -105,8 +105,9 @@ class FileCounts:
 class FeedWriter:
     """Owns the landing folders, the spool and the envelope/control-number state."""
 
-    def __init__(self, landing: Path, scratch: Path, billing_npi: str,
-                 budget: int | None = None) -> None:
+    def __init__(
+        self, landing: Path, scratch: Path, billing_npi: str, budget: int | None = None
+    ) -> None:
         self.landing = landing
         self.billing_npi = billing_npi
         self.spool = Spool(scratch, budget)
@@ -163,8 +164,9 @@ class FeedWriter:
             self._write_encounters(when)
         for when in sorted(d for d in self.batches if d < day):
             self._write_batch(when)
-        for payer_id, when in sorted((k for k in self.payments if k[1] < day),
-                                     key=lambda k: (k[1], k[0])):
+        for payer_id, when in sorted(
+            (k for k in self.payments if k[1] < day), key=lambda k: (k[1], k[0])
+        ):
             self._write_payment(payer_id, when)
 
     def finish(self) -> None:
@@ -189,8 +191,9 @@ class FeedWriter:
             sink.write(edi.header_837(day, control, hhmm))
             for index, tally in enumerate(sets):
                 st_number = index + 1
-                head, head_segments = edi.st_header_837(st_number, f"B{control:07d}{st_number:02d}",
-                                                        day, hhmm, self.billing_npi)
+                head, head_segments = edi.st_header_837(
+                    st_number, f"B{control:07d}{st_number:02d}", day, hhmm, self.billing_npi
+                )
                 sink.write(head)
                 self.spool.drain(("C", day, "", index), sink)
                 sink.write(edi.trailer_st(head_segments + tally.segments + 1, st_number))
@@ -209,12 +212,16 @@ class FeedWriter:
         self._isa_835 += 1
         control = self._isa_835
         sequence = self._payment_seq[payer_id] = self._payment_seq.get(payer_id, 0) + 1
-        trace = (f"{edi.d8(day)}{payer_id}{sequence:04d}" if payer.method == "ACH"
-                 else f"{int(payer_id[:2])}{sequence:07d}")
+        trace = (
+            f"{edi.d8(day)}{payer_id}{sequence:04d}"
+            if payer.method == "ACH"
+            else f"{int(payer_id[:2])}{sequence:07d}"
+        )
         production = day - timedelta(days=1 if payer.method == "ACH" else 2)
         hhmm = f"{5 + control % 3:02d}{(control * 13) % 60:02d}"
-        head, st_segments = edi.header_835(payer, day, production, amount, trace, control, hhmm,
-                                           self.billing_npi)
+        head, st_segments = edi.header_835(
+            payer, day, production, amount, trace, control, hhmm, self.billing_npi
+        )
         if tally.claims == 0:  # provider-level adjustments only: no LX
             head = head[: -len("LX*1" + edi.TERM)]
             st_segments -= 1

@@ -42,10 +42,28 @@ LOG = log.get_logger("generate")
 T = TypeVar("T")
 
 TRUTH_COLUMNS = (
-    "claim_id", "payer_id", "specialty", "visit_kind", "coder_id", "service_date",
-    "submission_date", "line_count", "billed_amount", "defect_type", "defect_lines", "recoded",
-    "initial_outcome", "denial_root_cause", "denial_carc", "denial_group", "denial_from_defect",
-    "first_payment_date", "overturned", "reversed", "secondary_payer_id", "remits_written",
+    "claim_id",
+    "payer_id",
+    "specialty",
+    "visit_kind",
+    "coder_id",
+    "service_date",
+    "submission_date",
+    "line_count",
+    "billed_amount",
+    "defect_type",
+    "defect_lines",
+    "recoded",
+    "initial_outcome",
+    "denial_root_cause",
+    "denial_carc",
+    "denial_group",
+    "denial_from_defect",
+    "first_payment_date",
+    "overturned",
+    "reversed",
+    "secondary_payer_id",
+    "remits_written",
     "paid_amount",
 )
 
@@ -90,7 +108,8 @@ class Tally:
     open_lost: int = 0
     open_pending: int = 0
     by_payer: dict[str, _PayerTally] = field(
-        default_factory=lambda: {p.payer_id: _PayerTally() for p in PAYERS})
+        default_factory=lambda: {p.payer_id: _PayerTally() for p in PAYERS}
+    )
 
 
 def _validate(claims: int, days: int, defect_rate: float) -> None:
@@ -169,24 +188,45 @@ def _record(tally: Tally, claim: Claim, outcome: Outcome, written: list, special
     tally.paid += paid
     secondary = next((r.payer.payer_id for r in written if r.role == "secondary"), "")
     submitted = outcome.held_submission or claim.submission_date
-    return ",".join((
-        claim.claim_id, payer.payer_id, specialty, claim.visit_kind, claim.coder.coder_id,
-        claim.service_date.isoformat(), submitted.isoformat(), str(len(claim.lines)),
-        csv_amount(claim.total_charge), claim.defect, ";".join(map(str, claim.defect_lines)),
-        str(claim.earlier is not None).lower(), initial,
-        denial.root_cause if denial else "", denial.carc if denial else "",
-        denial.group if denial else "", str(bool(denial and denial.from_defect)).lower(),
-        first_payment, str(overturned).lower(), str("reversal" in roles).lower(), secondary,
-        str(len(written)), csv_amount(paid),
-    )) + "\n"
+    return (
+        ",".join(
+            (
+                claim.claim_id,
+                payer.payer_id,
+                specialty,
+                claim.visit_kind,
+                claim.coder.coder_id,
+                claim.service_date.isoformat(),
+                submitted.isoformat(),
+                str(len(claim.lines)),
+                csv_amount(claim.total_charge),
+                claim.defect,
+                ";".join(map(str, claim.defect_lines)),
+                str(claim.earlier is not None).lower(),
+                initial,
+                denial.root_cause if denial else "",
+                denial.carc if denial else "",
+                denial.group if denial else "",
+                str(bool(denial and denial.from_defect)).lower(),
+                first_payment,
+                str(overturned).lower(),
+                str("reversal" in roles).lower(),
+                secondary,
+                str(len(written)),
+                csv_amount(paid),
+            )
+        )
+        + "\n"
+    )
 
 
 def _rate(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
-def generate(out: Path, claims: int, start: date, days: int, seed: int,
-             defect_rate: float = 0.06) -> dict:
+def generate(
+    out: Path, claims: int, start: date, days: int, seed: int, defect_rate: float = 0.06
+) -> dict:
     """Write encounters CSV, 837P and 835 files under OUT/landing/; return the ground truth."""
     _validate(claims, days, defect_rate)
     out = Path(out)
@@ -206,12 +246,15 @@ def generate(out: Path, claims: int, start: date, days: int, seed: int,
     rng = random.Random(derive_seed(seed, "claims"))
     tally = Tally()
     scratch = Path(tempfile.mkdtemp(prefix=".generate-spool-", dir=out))
-    LOG.info("generating %s claims over %s service days from %s (seed %s)",
-             claims, days, start, seed)
+    LOG.info(
+        "generating %s claims over %s service days from %s (seed %s)", claims, days, start, seed
+    )
     try:
         writer = FeedWriter(landing, scratch, npi)
-        with (truth_dir / "claims.csv").open("w", encoding="utf-8", newline="") as truth, \
-                log.progress("generate claims", total=claims) as bar:
+        with (
+            (truth_dir / "claims.csv").open("w", encoding="utf-8", newline="") as truth,
+            log.progress("generate claims", total=claims) as bar,
+        ):
             truth.write(",".join(TRUTH_COLUMNS) + "\n")
             seq = 0
             for offset, count in enumerate(daily_claim_counts(claims, start, days)):
@@ -221,11 +264,23 @@ def generate(out: Path, claims: int, start: date, days: int, seed: int,
                     seq += 1
                     patient = panel.get(int(rng.random() * panel.size))
                     age = age_on(patient.person.birth_date, day)
-                    specialty = (("emergency" if rng.random() < 0.6 else "hospitalist")
-                                 if day.weekday() == 6 else pick_specialty(rng, age))
+                    specialty = (
+                        ("emergency" if rng.random() < 0.6 else "hospitalist")
+                        if day.weekday() == 6
+                        else pick_specialty(rng, age)
+                    )
                     visit = make_visit(rng, specialty, Context(age, patient.payer.kind, day, pools))
-                    claim = build_claim(rng, seq, visit, patient, _pick(rng, roster[specialty]),
-                                        _pick(rng, coders), day, defect_rate, pools)
+                    claim = build_claim(
+                        rng,
+                        seq,
+                        visit,
+                        patient,
+                        _pick(rng, roster[specialty]),
+                        _pick(rng, coders),
+                        day,
+                        defect_rate,
+                        pools,
+                    )
                     outcome = adjudicate(rng, claim, fees, horizon)
                     if claim.earlier is not None:
                         writer.add_encounter(claim, claim.earlier)
@@ -243,13 +298,34 @@ def generate(out: Path, claims: int, start: date, days: int, seed: int,
         duplicate = writer.duplicate_one_remit(derive_seed(seed, "duplicate"))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return _summary(tally, writer, duplicate, out, start, last_service, horizon, seed,
-                    defect_rate, providers, len(coders))
+    return _summary(
+        tally,
+        writer,
+        duplicate,
+        out,
+        start,
+        last_service,
+        horizon,
+        seed,
+        defect_rate,
+        providers,
+        len(coders),
+    )
 
 
-def _summary(tally: Tally, writer: FeedWriter, duplicate: tuple[str, str] | None, out: Path,
-             start: date, last_service: date, horizon: date, seed: int, defect_rate: float,
-             providers: int, coders: int) -> dict:
+def _summary(
+    tally: Tally,
+    writer: FeedWriter,
+    duplicate: tuple[str, str] | None,
+    out: Path,
+    start: date,
+    last_service: date,
+    horizon: date,
+    seed: int,
+    defect_rate: float,
+    providers: int,
+    coders: int,
+) -> dict:
     counts = writer.counts
     denied = tally.denied_full + tally.denied_partial
     defects_total = sum(tally.defects.values())
@@ -283,13 +359,19 @@ def _summary(tally: Tally, writer: FeedWriter, duplicate: tuple[str, str] | None
             "rate": _rate(denied, tally.adjudicated),
             "full_rate": _rate(tally.denied_full, tally.adjudicated),
             "by_root_cause": tally.denied_by_root,
-            "clean_claim_denial_rate": _rate(tally.clean_claims_denied,
-                                             tally.clean_claims_adjudicated),
-            "defect_claim_denial_rate": _rate(tally.defect_claims_denied,
-                                              tally.defect_claims_adjudicated),
+            "clean_claim_denial_rate": _rate(
+                tally.clean_claims_denied, tally.clean_claims_adjudicated
+            ),
+            "defect_claim_denial_rate": _rate(
+                tally.defect_claims_denied, tally.defect_claims_adjudicated
+            ),
         },
-        "defects": {"claims": defects_total, "rate": _rate(defects_total, tally.claims),
-                    "requested_rate": defect_rate, **tally.defects},
+        "defects": {
+            "claims": defects_total,
+            "rate": _rate(defects_total, tally.claims),
+            "requested_rate": defect_rate,
+            **tally.defects,
+        },
         "zero_payments_patient_responsibility": {
             "patient_only": tally.zero_pay_patient_only,
             "with_contractual": tally.zero_pay_with_contractual,
@@ -299,18 +381,30 @@ def _summary(tally: Tally, writer: FeedWriter, duplicate: tuple[str, str] | None
         "corrected_payments": tally.corrected_payments,
         "overturned_denials": tally.overturned,
         "held_for_timely_filing": tally.held_for_timely_filing,
-        "provider_adjustments": {"interest_l6": counts.interest_pairs,
-                                 "overpayment_recovery_wo": counts.recovery_pairs,
-                                 "recoveries_dropped": counts.recoveries_dropped},
+        "provider_adjustments": {
+            "interest_l6": counts.interest_pairs,
+            "overpayment_recovery_wo": counts.recovery_pairs,
+            "recoveries_dropped": counts.recoveries_dropped,
+        },
         "zero_amount_payments": counts.zero_payments,
-        "open_claims": {"total": tally.open_lost + tally.open_pending, "never_answered":
-                        tally.open_lost, "answer_after_feed_end": tally.open_pending},
-        "duplicates": {"remit_files": 1 if duplicate else 0,
-                       "original": duplicate[0] if duplicate else None,
-                       "copy": duplicate[1] if duplicate else None},
-        "by_payer": {pid: {"claims": t.claims, "adjudicated": t.adjudicated,
-                           "initial_denials": t.initial_denials,
-                           "initial_denial_rate": _rate(t.initial_denials, t.adjudicated),
-                           "open": t.open}
-                     for pid, t in tally.by_payer.items()},
+        "open_claims": {
+            "total": tally.open_lost + tally.open_pending,
+            "never_answered": tally.open_lost,
+            "answer_after_feed_end": tally.open_pending,
+        },
+        "duplicates": {
+            "remit_files": 1 if duplicate else 0,
+            "original": duplicate[0] if duplicate else None,
+            "copy": duplicate[1] if duplicate else None,
+        },
+        "by_payer": {
+            pid: {
+                "claims": t.claims,
+                "adjudicated": t.adjudicated,
+                "initial_denials": t.initial_denials,
+                "initial_denial_rate": _rate(t.initial_denials, t.adjudicated),
+                "open": t.open,
+            }
+            for pid, t in tally.by_payer.items()
+        },
     }

@@ -23,8 +23,8 @@ class LineSpec:
     code: str
     modifiers: list[str]
     units: int
-    pointers: list[int]                 # 1-based indexes into the visit's diagnoses
-    required: tuple[str, ...] = ()      # modifiers the payer's edits require on this line
+    pointers: list[int]  # 1-based indexes into the visit's diagnoses
+    required: tuple[str, ...] = ()  # modifiers the payer's edits require on this line
 
 
 @dataclass(slots=True)
@@ -41,8 +41,14 @@ class Visit:
         self.diagnoses.append(code)
         return len(self.diagnoses)
 
-    def add(self, code: str, pointers: list[int], modifiers: list[str] | None = None,
-            units: int = 1, required: tuple[str, ...] = ()) -> LineSpec:
+    def add(
+        self,
+        code: str,
+        pointers: list[int],
+        modifiers: list[str] | None = None,
+        units: int = 1,
+        required: tuple[str, ...] = (),
+    ) -> LineSpec:
         line = LineSpec(code, list(modifiers or []), units, pointers[:4], required)
         self.lines.append(line)
         return line
@@ -53,7 +59,7 @@ class Context:
     """What a visit may depend on."""
 
     age: int
-    payer_kind: str        # MB, MC, COM
+    payer_kind: str  # MB, MC, COM
     service_date: date
     pools: dict[str, DxPool]
 
@@ -135,7 +141,7 @@ def office_visit(rng: random.Random, ctx: Context, new: bool = False, tele: bool
         visit.add("90471", [z23])
         visit.add("90686", [z23])
         _require_25(visit)
-    if (ctx.payer_kind == "MB" and not new and len(visit.lines) == 1 and rng.random() < 0.3):
+    if ctx.payer_kind == "MB" and not new and len(visit.lines) == 1 and rng.random() < 0.3:
         visit.add("G2211", em_ptrs)
     return visit
 
@@ -176,8 +182,9 @@ def lab_only(rng: random.Random, ctx: Context) -> Visit:
 def well_child(rng: random.Random, ctx: Context) -> Visit:
     visit = Visit("well_child", "11")
     z = visit.dx(_pick(rng, ctx.pools["preventive_child"]))
-    code = ("99391" if ctx.age < 1 else "99392" if ctx.age < 5 else "99393" if ctx.age < 12
-            else "99394")
+    code = (
+        "99391" if ctx.age < 1 else "99392" if ctx.age < 5 else "99393" if ctx.age < 12 else "99394"
+    )
     visit.add(code, [z])
     if rng.random() < 0.6:
         z23 = visit.dx("Z23")
@@ -217,8 +224,11 @@ def cardiology(rng: random.Random, ctx: Context, new: bool = False) -> Visit:
         visit.dx(_pick(rng, ctx.pools["cardio"]))
     if rng.random() < 0.4:
         visit.dx(_pick(rng, ctx.pools["chronic"]))
-    code = (_weighted(rng, (("99203", 0.3), ("99204", 0.55), ("99205", 0.15))) if new
-            else _weighted(rng, (("99213", 0.25), ("99214", 0.55), ("99215", 0.2))))
+    code = (
+        _weighted(rng, (("99203", 0.3), ("99204", 0.55), ("99205", 0.15)))
+        if new
+        else _weighted(rng, (("99213", 0.25), ("99214", 0.55), ("99215", 0.2)))
+    )
     visit.add(code, list(range(1, len(visit.diagnoses) + 1)))
     if rng.random() < 0.5:
         visit.add("93000", [first])
@@ -271,8 +281,10 @@ def dermatology(rng: random.Random, ctx: Context, kind: str) -> Visit:
     first = visit.dx(_pick(rng, ctx.pools["derm"]))
     if rng.random() < 0.4:
         visit.dx(_pick(rng, ctx.pools["derm"]))
-    visit.add(_weighted(rng, (("99212", 0.25), ("99213", 0.6), ("99214", 0.15))),
-              list(range(1, len(visit.diagnoses) + 1)))
+    visit.add(
+        _weighted(rng, (("99212", 0.25), ("99213", 0.6), ("99214", 0.15))),
+        list(range(1, len(visit.diagnoses) + 1)),
+    )
     if kind == "biopsy":
         visit.add("11102", [first])
         if rng.random() < 0.35:
@@ -296,8 +308,10 @@ def emergency(rng: random.Random, ctx: Context) -> Visit:
     first = visit.dx(_pick(rng, ctx.pools["ed"]))
     if rng.random() < 0.4:
         visit.dx(_pick(rng, ctx.pools["ed"]))
-    visit.add(_weighted(rng, (("99283", 0.35), ("99284", 0.45), ("99285", 0.2))),
-              list(range(1, len(visit.diagnoses) + 1)))
+    visit.add(
+        _weighted(rng, (("99283", 0.35), ("99284", 0.45), ("99285", 0.2))),
+        list(range(1, len(visit.diagnoses) + 1)),
+    )
     roll = rng.random()
     if roll < 0.15:
         visit.add("12001", [first])
@@ -317,8 +331,11 @@ def inpatient(rng: random.Random, ctx: Context) -> Visit:
     for _ in range(int(rng.random() * 3)):
         visit.dx(_pick(rng, ctx.pools["inpatient" if rng.random() < 0.5 else "chronic"]))
     admit = rng.random() < 0.35
-    code = (_weighted(rng, (("99221", 0.2), ("99222", 0.45), ("99223", 0.35))) if admit
-            else _weighted(rng, (("99231", 0.25), ("99232", 0.5), ("99233", 0.25))))
+    code = (
+        _weighted(rng, (("99221", 0.2), ("99222", 0.45), ("99223", 0.35)))
+        if admit
+        else _weighted(rng, (("99231", 0.25), ("99232", 0.5), ("99233", 0.25)))
+    )
     visit.add(code, list(range(1, len(visit.diagnoses) + 1)))
     return visit
 
@@ -327,29 +344,56 @@ VisitMaker = Callable[[random.Random, Context], Visit]
 
 # specialty -> ((visit maker, weight), ...)
 VISIT_TYPES: dict[str, tuple[tuple[VisitMaker, float], ...]] = {
-    "family": ((office_visit, 0.55), (lambda r, c: office_visit(r, c, new=True), 0.08),
-               (preventive, 0.14), (lab_only, 0.12),
-               (lambda r, c: office_visit(r, c, tele=True), 0.11)),
-    "internal": ((office_visit, 0.58), (lambda r, c: office_visit(r, c, new=True), 0.07),
-                 (preventive, 0.10), (lab_only, 0.14),
-                 (lambda r, c: office_visit(r, c, tele=True), 0.11)),
+    "family": (
+        (office_visit, 0.55),
+        (lambda r, c: office_visit(r, c, new=True), 0.08),
+        (preventive, 0.14),
+        (lab_only, 0.12),
+        (lambda r, c: office_visit(r, c, tele=True), 0.11),
+    ),
+    "internal": (
+        (office_visit, 0.58),
+        (lambda r, c: office_visit(r, c, new=True), 0.07),
+        (preventive, 0.10),
+        (lab_only, 0.14),
+        (lambda r, c: office_visit(r, c, tele=True), 0.11),
+    ),
     "pediatrics": ((well_child, 0.45), (sick_child, 0.45), (pediatric_telehealth, 0.10)),
-    "cardiology": ((cardiology, 0.6), (lambda r, c: cardiology(r, c, new=True), 0.15),
-                   (echo, 0.25)),
-    "orthopedics": ((orthopedics, 0.55), (lambda r, c: orthopedics(r, c, injection=True), 0.35),
-                    (arthroscopy, 0.10)),
-    "dermatology": ((lambda r, c: dermatology(r, c, "visit"), 0.35),
-                    (lambda r, c: dermatology(r, c, "biopsy"), 0.30),
-                    (lambda r, c: dermatology(r, c, "destruction"), 0.35)),
+    "cardiology": (
+        (cardiology, 0.6),
+        (lambda r, c: cardiology(r, c, new=True), 0.15),
+        (echo, 0.25),
+    ),
+    "orthopedics": (
+        (orthopedics, 0.55),
+        (lambda r, c: orthopedics(r, c, injection=True), 0.35),
+        (arthroscopy, 0.10),
+    ),
+    "dermatology": (
+        (lambda r, c: dermatology(r, c, "visit"), 0.35),
+        (lambda r, c: dermatology(r, c, "biopsy"), 0.30),
+        (lambda r, c: dermatology(r, c, "destruction"), 0.35),
+    ),
     "emergency": ((emergency, 1.0),),
     "hospitalist": ((inpatient, 1.0),),
 }
 
-ADULT_SPECIALTY_MIX = (("family", 0.30), ("internal", 0.26), ("cardiology", 0.10),
-                       ("orthopedics", 0.10), ("dermatology", 0.08), ("emergency", 0.09),
-                       ("hospitalist", 0.07))
-CHILD_SPECIALTY_MIX = (("pediatrics", 0.72), ("family", 0.10), ("emergency", 0.10),
-                       ("dermatology", 0.04), ("orthopedics", 0.04))
+ADULT_SPECIALTY_MIX = (
+    ("family", 0.30),
+    ("internal", 0.26),
+    ("cardiology", 0.10),
+    ("orthopedics", 0.10),
+    ("dermatology", 0.08),
+    ("emergency", 0.09),
+    ("hospitalist", 0.07),
+)
+CHILD_SPECIALTY_MIX = (
+    ("pediatrics", 0.72),
+    ("family", 0.10),
+    ("emergency", 0.10),
+    ("dermatology", 0.04),
+    ("orthopedics", 0.04),
+)
 
 
 def pick_specialty(rng: random.Random, age: int) -> str:
@@ -368,4 +412,3 @@ def make_visit(rng: random.Random, specialty: str, ctx: Context) -> Visit:
         if x < 0:
             return maker(rng, ctx)
     return options[-1][0](rng, ctx)
-

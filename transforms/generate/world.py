@@ -54,16 +54,16 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Patient:
-    patient_id: str             # the practice's record number
+    patient_id: str  # the practice's record number
     person: Person
-    subscriber: Person | None   # None when the patient is the subscriber
+    subscriber: Person | None  # None when the patient is the subscriber
     payer: Payer
     member_id: str
     group_number: str
-    plan: str                   # medicare, medicaid, copay, coins, hdhp
+    plan: str  # medicare, medicaid, copay, coins, hdhp
     deductible_cents: int
     copay_cents: int
-    coinsurance_pm: int         # per-mille
+    coinsurance_pm: int  # per-mille
     secondary: Payer | None
 
 
@@ -88,8 +88,10 @@ def _npi(rng: random.Random) -> str:
 
 def _name(rng: random.Random, sex: str) -> tuple[str, str]:
     firsts = FIRST_NAMES_F if sex == "F" else FIRST_NAMES_M
-    return (LAST_NAMES[int(rng.random() * len(LAST_NAMES))],
-            firsts[int(rng.random() * len(firsts))])
+    return (
+        LAST_NAMES[int(rng.random() * len(LAST_NAMES))],
+        firsts[int(rng.random() * len(firsts))],
+    )
 
 
 def build_roster(seed: int, claims: int, days: int) -> dict[str, list[Provider]]:
@@ -129,6 +131,7 @@ def billing_npi(seed: int) -> str:
 # ---------------------------------------------------------------------------------------------
 # Patients
 # ---------------------------------------------------------------------------------------------
+
 
 def _person(rng: random.Random, age: int, reference: date, sex: str | None = None) -> Person:
     if sex is None:
@@ -195,12 +198,30 @@ class PatientPanel:
         person = _person(rng, age, self.reference)
         if payer.kind == "COM" and age < 18:  # a dependent on a parent's policy
             subscriber = _person(rng, 28 + int(rng.random() * 25), self.reference)
-            subscriber = Person(person.last, subscriber.first, subscriber.birth_date,
-                                subscriber.sex, person.street, person.city, person.state,
-                                person.zip)
+            subscriber = Person(
+                person.last,
+                subscriber.first,
+                subscriber.birth_date,
+                subscriber.sex,
+                person.street,
+                person.city,
+                person.state,
+                person.zip,
+            )
             member = member + "01"
-        return Patient(f"MRN{index + 1:07d}", person, subscriber, payer, member, group, plan,
-                       deductible, copay, coins, secondary)
+        return Patient(
+            f"MRN{index + 1:07d}",
+            person,
+            subscriber,
+            payer,
+            member,
+            group,
+            plan,
+            deductible,
+            copay,
+            coins,
+            secondary,
+        )
 
 
 _MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
@@ -208,6 +229,7 @@ _MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
 
 def _mbi(rng: random.Random) -> str:
     """A Medicare Beneficiary Identifier shaped id (11 characters, no S/L/O/I/B/Z)."""
+
     def digit(lo: int = 0) -> str:
         return str(lo + int(rng.random() * (10 - lo)))
 
@@ -217,8 +239,19 @@ def _mbi(rng: random.Random) -> str:
     def either() -> str:
         return digit() if rng.random() < 0.5 else letter()
 
-    return (digit(1) + letter() + either() + digit() + letter() + either() + digit() + letter()
-            + letter() + digit() + digit())
+    return (
+        digit(1)
+        + letter()
+        + either()
+        + digit()
+        + letter()
+        + either()
+        + digit()
+        + letter()
+        + letter()
+        + digit()
+        + digit()
+    )
 
 
 def age_on(birth: date, when: date) -> int:
@@ -228,6 +261,7 @@ def age_on(birth: date, when: date) -> int:
 # ---------------------------------------------------------------------------------------------
 # Prices
 # ---------------------------------------------------------------------------------------------
+
 
 def charge_per_unit(code: str, modifiers: list[str] | tuple[str, ...] = ()) -> int:
     """The practice's charge-master price in cents, whole dollars."""
@@ -251,8 +285,9 @@ def build_fee_schedule(seed: int) -> dict[tuple[str, str], int]:
     return fees
 
 
-def allowed_per_unit(fees: dict[tuple[str, str], int], payer_id: str, code: str,
-                     modifiers: list[str]) -> int:
+def allowed_per_unit(
+    fees: dict[tuple[str, str], int], payer_id: str, code: str, modifiers: list[str]
+) -> int:
     cents = fees[(payer_id, code)]
     for modifier in modifiers:
         factor = COMPONENT_FACTOR.get(modifier)
@@ -264,6 +299,7 @@ def allowed_per_unit(fees: dict[tuple[str, str], int], payer_id: str, code: str,
 # ---------------------------------------------------------------------------------------------
 # Calendar
 # ---------------------------------------------------------------------------------------------
+
 
 def next_weekday(day: date) -> date:
     while day.weekday() >= 5:
@@ -280,8 +316,10 @@ def next_payment_day(payer: Payer, day: date) -> date:
 
 def daily_claim_counts(claims: int, start: date, days: int) -> list[int]:
     """Spread claims over the service days: weekdays busy, Saturdays light, Sundays quiet."""
-    weights = [(1.0, 1.0, 1.0, 1.0, 0.9, 0.3, 0.12)[(start + timedelta(days=i)).weekday()]
-               for i in range(days)]
+    weights = [
+        (1.0, 1.0, 1.0, 1.0, 0.9, 0.3, 0.12)[(start + timedelta(days=i)).weekday()]
+        for i in range(days)
+    ]
     total = sum(weights)
     counts = []
     cumulative = 0.0

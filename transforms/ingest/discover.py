@@ -54,8 +54,8 @@ LOG = log.get_logger("ingest.discover")
 class LandedFile:
     """A file under landing/: where it is, what it is called, and its stat signature."""
 
-    path: Path          # absolute
-    name: str           # relative to landing/, POSIX separators (the manifest's file_name)
+    path: Path  # absolute
+    name: str  # relative to landing/, POSIX separators (the manifest's file_name)
     size: int
     mtime_ns: int
     ctime_ns: int
@@ -77,8 +77,13 @@ def printable_name(name: str) -> str:
 
 def _escape(char: str) -> str:
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
         else f"\\U{code:08x}"
+    )
 
 
 def walk_landing(landing: Path) -> list[LandedFile]:
@@ -90,8 +95,10 @@ def walk_landing(landing: Path) -> list[LandedFile]:
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for dirname in [d for d in dirnames if os.path.islink(os.path.join(folder, d))]:
-            LOG.warning("landing: %s is a symbolic link to a folder; not followed",
-                        printable_name(Path(folder, dirname).relative_to(root).as_posix()))
+            LOG.warning(
+                "landing: %s is a symbolic link to a folder; not followed",
+                printable_name(Path(folder, dirname).relative_to(root).as_posix()),
+            )
             dirnames.remove(dirname)
         for filename in filenames:
             if filename.startswith("."):
@@ -107,9 +114,16 @@ def walk_landing(landing: Path) -> list[LandedFile]:
                 continue
             if not _is_regular(info.st_mode) or not path.resolve().is_relative_to(root):
                 continue
-            found.append(LandedFile(path=path, name=name,
-                                    size=info.st_size, mtime_ns=info.st_mtime_ns,
-                                    ctime_ns=info.st_ctime_ns, inode=info.st_ino))
+            found.append(
+                LandedFile(
+                    path=path,
+                    name=name,
+                    size=info.st_size,
+                    mtime_ns=info.st_mtime_ns,
+                    ctime_ns=info.st_ctime_ns,
+                    inode=info.st_ino,
+                )
+            )
     return sorted(found, key=lambda landed: landed.name)
 
 
@@ -143,7 +157,11 @@ class HashCache:
         """The file's SHA-256 from the cache when its signature is unchanged, else hashed now
         (or None when `compute` is False)."""
         entry = self._entries.get(landed.name)
-        if entry and entry.get("signature") == landed.signature and isinstance(entry.get("sha256"), str):
+        if (
+            entry
+            and entry.get("signature") == landed.signature
+            and isinstance(entry.get("sha256"), str)
+        ):
             return entry["sha256"]
         if not compute:
             return None
@@ -189,9 +207,14 @@ def bare_problem(text: str, file_name: str) -> X12Error | None:
         return exc
     st = text.lstrip(PADDING).split(separators.segment, 1)[0].split(separators.element)
     if st[1] not in SUPPORTED_TRANSACTIONS:
-        return X12SyntaxError("no ISA segment found, and the bare transaction set is not an 835 "
-                              "or an 837 (ST01)", rule=Rule.NO_ISA, file=file_name, position=1,
-                              segment_id=ST, element="ST01")
+        return X12SyntaxError(
+            "no ISA segment found, and the bare transaction set is not an 835 or an 837 (ST01)",
+            rule=Rule.NO_ISA,
+            file=file_name,
+            position=1,
+            segment_id=ST,
+            element="ST01",
+        )
     return None
 
 
@@ -209,9 +232,14 @@ def unusable_isa(head: bytes, file_name: str) -> X12Error | None:
         parse_isa(text, 0, final=True, file=file_name, position=1)
     except X12Error as exc:
         return exc
-    return X12SyntaxError("the ISA's element separator is a letter, a digit or a blank",
-                          rule=Rule.ISA_SEPARATORS, file=file_name, position=1, segment_id=ISA,
-                          element="ISA01")
+    return X12SyntaxError(
+        "the ISA's element separator is a letter, a digit or a blank",
+        rule=Rule.ISA_SEPARATORS,
+        file=file_name,
+        position=1,
+        segment_id=ISA,
+        element="ISA01",
+    )
 
 
 def isa_problem(landed: LandedFile) -> X12Error | None:
@@ -227,7 +255,10 @@ def sniff_kind(landed: LandedFile) -> str:
     if looks_like_x12(head):
         return KIND_X12
     parts = landed.name.split("/")
-    if len(parts) >= 2 and parts[0] == ENCOUNTER_FOLDER \
-            and Path(parts[-1]).suffix.lower() in ENCOUNTER_SUFFIXES:
+    if (
+        len(parts) >= 2
+        and parts[0] == ENCOUNTER_FOLDER
+        and Path(parts[-1]).suffix.lower() in ENCOUNTER_SUFFIXES
+    ):
         return KIND_ENCOUNTERS
     return KIND_UNKNOWN

@@ -112,8 +112,10 @@ _INTEGER_PATTERN = r"[+-]?\d{1,10}"
 _PARQUET_MAGIC = b"PAR1"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CHUNK_BYTES = 1 << 26
-_CSV_OPTIONS = ("header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-                "encoding = 'utf-8', strict_mode = true, store_rejects = true")
+_CSV_OPTIONS = (
+    "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+    "encoding = 'utf-8', strict_mode = true, store_rejects = true"
+)
 
 _log = log.get_logger("ingest.encounters")
 
@@ -137,8 +139,10 @@ class EncounterLoadResult:
 # entry point
 # ---------------------------------------------------------------------------------------------
 
-def load_encounters(source: Path, dest: Path, *, file_name: str,
-                    file_sha256: str) -> EncounterLoadResult:
+
+def load_encounters(
+    source: Path, dest: Path, *, file_name: str, file_sha256: str
+) -> EncounterLoadResult:
     """Validate `source` against the encounter contract and write its good rows to `dest`.
 
     CSV or Parquet (recognised by its magic bytes). Nothing is written when the file is
@@ -157,9 +161,17 @@ def load_encounters(source: Path, dest: Path, *, file_name: str,
 # quarantine records (pure)
 # ---------------------------------------------------------------------------------------------
 
+
 def _record(unit: str, position: int | None, column: str | None, rule: str, message: str) -> dict:
-    return {"unit": unit, "position": position, "segment_id": None, "element": None,
-            "column_name": column, "rule": rule, "message": message}
+    return {
+        "unit": unit,
+        "position": position,
+        "segment_id": None,
+        "element": None,
+        "column_name": column,
+        "rule": rule,
+        "message": message,
+    }
 
 
 def file_problem(file_name: str, rule: str, detail: str, column: str | None = None) -> dict:
@@ -170,8 +182,9 @@ def file_problem(file_name: str, rule: str, detail: str, column: str | None = No
 def _names_for_message(names: Iterable[str]) -> str:
     """Column names fit to print: identifier-like ones are shown, anything else only counted."""
     names = list(names)
-    shown = [name or "(empty name)" for name in names
-             if not name or _PRINTABLE_NAME.fullmatch(name)]
+    shown = [
+        name or "(empty name)" for name in names if not name or _PRINTABLE_NAME.fullmatch(name)
+    ]
     hidden = len(names) - len(shown)
     text = ", ".join(shown)
     if hidden:
@@ -185,31 +198,52 @@ def check_header(names: Sequence[str], file_name: str) -> list[dict]:
     present = [name.strip() for name in names]
     if not expected.intersection(present):
         # Probably a data row: print none of it (it may hold patient identifiers).
-        return [file_problem(file_name, RULE_HEADER_NOT_FOUND,
-                             f"line 1 holds none of the {len(expected)} contract column names; "
-                             "the header row is missing or is not the encounter extract's")]
+        return [
+            file_problem(
+                file_name,
+                RULE_HEADER_NOT_FOUND,
+                f"line 1 holds none of the {len(expected)} contract column names; "
+                "the header row is missing or is not the encounter extract's",
+            )
+        ]
     problems = []
     missing = [name for name in ENCOUNTER_COLUMN_NAMES if name not in present]
     if missing:
         listed = ", ".join(missing)
-        problems.append(file_problem(file_name, RULE_HEADER_MISSING,
-                                     f"header is missing contract column(s): {listed}", listed))
+        problems.append(
+            file_problem(
+                file_name,
+                RULE_HEADER_MISSING,
+                f"header is missing contract column(s): {listed}",
+                listed,
+            )
+        )
     unknown = [name for name in present if name not in expected]
     if unknown:
         listed = _names_for_message(unknown)
-        problems.append(file_problem(
-            file_name, RULE_HEADER_UNKNOWN,
-            f"header has column(s) the contract does not define: {listed}", listed))
+        problems.append(
+            file_problem(
+                file_name,
+                RULE_HEADER_UNKNOWN,
+                f"header has column(s) the contract does not define: {listed}",
+                listed,
+            )
+        )
     duplicated = sorted({name for name in present if name in expected and present.count(name) > 1})
     if duplicated:
         listed = ", ".join(duplicated)
-        problems.append(file_problem(file_name, RULE_HEADER_DUPLICATE,
-                                     f"header names column(s) more than once: {listed}", listed))
+        problems.append(
+            file_problem(
+                file_name,
+                RULE_HEADER_DUPLICATE,
+                f"header names column(s) more than once: {listed}",
+                listed,
+            )
+        )
     return problems
 
 
-def _row_message(file_name: str, line: int, column: str | None, rule: str,
-                 detail: str = "") -> str:
+def _row_message(file_name: str, line: int, column: str | None, rule: str, detail: str = "") -> str:
     col = f"column '{column}' " if column else ""
     expected = len(ENCOUNTER_COLUMNS)
     texts = {
@@ -218,8 +252,11 @@ def _row_message(file_name: str, line: int, column: str | None, rule: str,
         RULE_NOT_DECIMAL: f"{col}is not a plain decimal number{detail}",
         RULE_NOT_DATE: f"{col}is not a date in YYYY-MM-DD form",
         RULE_NOT_TIMESTAMP: f"{col}is not a timestamp in YYYY-MM-DDTHH:MM:SS form",
-        RULE_FIELD_COUNT: (f"row has {detail} fields; the header has {expected}" if detail
-                           else f"row does not have the header's {expected} fields"),
+        RULE_FIELD_COUNT: (
+            f"row has {detail} fields; the header has {expected}"
+            if detail
+            else f"row does not have the header's {expected} fields"
+        ),
         RULE_INVALID_ENCODING: f"{col or 'row '}holds bytes that are not UTF-8",
         RULE_BAD_QUOTING: "a quoted field is not closed or has characters after its closing quote",
         RULE_LINE_TOO_LONG: "row is longer than the reader's maximum line size",
@@ -240,14 +277,15 @@ def _decimal_detail(column: str, rule: str) -> str:
 # record layout: the physical line of every CSV record
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Layout:
     """Every record of a CSV file in order (index 0 = header)."""
 
-    lines: np.ndarray   # int64: 1-based physical line where the record starts
-    blank: np.ndarray   # bool: the record is an empty line (readers skip it)
+    lines: np.ndarray  # int64: 1-based physical line where the record starts
+    blank: np.ndarray  # bool: the record is an empty line (readers skip it)
     starts: np.ndarray  # int64: byte offset where the record starts
-    size: int           # file size in bytes
+    size: int  # file size in bytes
 
     @property
     def data_indices(self) -> np.ndarray:
@@ -269,8 +307,9 @@ def _blank_flags(data: np.ndarray, starts: np.ndarray) -> np.ndarray:
     size = data.size
     first = data[starts]
     second = data[np.minimum(starts + 1, size - 1)]
-    return np.asarray((first == 10) | ((first == 13) & ((starts + 1 == size) | (second == 10))),
-                      dtype=bool)
+    return np.asarray(
+        (first == 10) | ((first == 13) & ((starts + 1 == size) | (second == 10))), dtype=bool
+    )
 
 
 def _layout_by_quote_parity(path: Path) -> _Layout:
@@ -283,7 +322,7 @@ def _layout_by_quote_parity(path: Path) -> _Layout:
     term_pos, term_index = [], []
     carry, newlines_seen = 0, 0
     for offset in range(0, size, _CHUNK_BYTES):
-        chunk = data[offset:offset + _CHUNK_BYTES]
+        chunk = data[offset : offset + _CHUNK_BYTES]
         newlines = np.flatnonzero(chunk == 10)
         quotes = np.flatnonzero(chunk == 34)
         outside = ((np.searchsorted(quotes, newlines) + carry) & 1) == 0
@@ -302,7 +341,7 @@ def _line_starts(data: np.ndarray) -> np.ndarray:
     """Byte offset of every physical line (LF-separated), chunk by chunk."""
     parts = [np.asarray([_bom_length(data)], np.int64)]
     for offset in range(0, data.size, _CHUNK_BYTES):
-        parts.append(np.flatnonzero(data[offset:offset + _CHUNK_BYTES] == 10) + offset + 1)
+        parts.append(np.flatnonzero(data[offset : offset + _CHUNK_BYTES] == 10) + offset + 1)
     return np.concatenate(parts).astype(np.int64)
 
 
@@ -321,12 +360,17 @@ def _layout_by_csv_module(path: Path) -> _Layout:
     record_lines = np.asarray(lines, np.int64)
     if record_lines.size and record_lines.max() > line_starts.size:  # CR-only line breaks
         record_lines = record_lines[record_lines <= line_starts.size]
-    return _Layout(record_lines, np.asarray(blank[:record_lines.size], bool),
-                   line_starts[record_lines - 1], data.size)
+    return _Layout(
+        record_lines,
+        np.asarray(blank[: record_lines.size], bool),
+        line_starts[record_lines - 1],
+        data.size,
+    )
 
 
-def _reject_records(layout: _Layout, data: np.ndarray, duckdb_lines: np.ndarray,
-                    byte_positions: np.ndarray) -> np.ndarray | None:
+def _reject_records(
+    layout: _Layout, data: np.ndarray, duckdb_lines: np.ndarray, byte_positions: np.ndarray
+) -> np.ndarray | None:
     """Record index of each DuckDB reject, or None when they cannot be placed consistently.
 
     The byte position is the anchor: DuckDB's line counter drifts by a record or two on large
@@ -374,6 +418,7 @@ def _header_bytes(path: Path, layout: _Layout) -> bytes:
 # SQL built from the contract only (never from file content or paths)
 # ---------------------------------------------------------------------------------------------
 
+
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -405,10 +450,13 @@ def _type_check(column: Column) -> tuple[str, str] | None:
         rule, pattern = RULE_NOT_DECIMAL, rf"[+-]?\d{{1,{precision - scale}}}{fraction}"
     else:
         raise EncounterLoadError(
-            f"contract column {column.name} has an unsupported type {column.sql_type}")
+            f"contract column {column.name} has an unsupported type {column.sql_type}"
+        )
     col = _ident(column.name)
-    return rule, (f"NOT regexp_full_match({col}, ' *{pattern} *') "
-                  f"OR TRY_CAST(trim({col}) AS {column.sql_type}) IS NULL")
+    return rule, (
+        f"NOT regexp_full_match({col}, ' *{pattern} *') "
+        f"OR TRY_CAST(trim({col}) AS {column.sql_type}) IS NULL"
+    )
 
 
 def _empty(col: str) -> str:
@@ -436,8 +484,9 @@ def problems_sql(table: str = "raw") -> str:
     One pass over the table keeps the rows breaking any rule, then unnests their failed checks.
     """
     checks = _checks()
-    hits = ", ".join(f"CASE WHEN {cond} THEN '{column}|{rule}' END"
-                     for column, rule, cond in checks)
+    hits = ", ".join(
+        f"CASE WHEN {cond} THEN '{column}|{rule}' END" for column, rule, cond in checks
+    )
     any_bad = "\n   OR ".join(cond for _, _, cond in checks)
     return (
         f"WITH flagged AS (SELECT rowid AS ord, list_value({hits}) AS hits FROM {table}\n"
@@ -472,8 +521,14 @@ def _arrow_type(sql_type: str) -> pa.DataType:
     shape = _decimal_shape(sql_type)
     if shape:
         return pa.decimal128(*shape)
-    return {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32(),
-            "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"), "BOOLEAN": pa.bool_()}[sql_type]
+    return {
+        "VARCHAR": pa.string(),
+        "BIGINT": pa.int64(),
+        "INTEGER": pa.int32(),
+        "DATE": pa.date32(),
+        "TIMESTAMP": pa.timestamp("us"),
+        "BOOLEAN": pa.bool_(),
+    }[sql_type]
 
 
 def raw_arrow_schema() -> pa.Schema:
@@ -485,9 +540,15 @@ def raw_arrow_schema() -> pa.Schema:
 # loaders (I/O)
 # ---------------------------------------------------------------------------------------------
 
+
 def _rejected(rows_in: int, records: list[dict]) -> EncounterLoadResult:
-    return EncounterLoadResult(rows_in=rows_in, rows_loaded=0, rows_quarantined=rows_in,
-                               file_rejected=True, quarantine_records=records)
+    return EncounterLoadResult(
+        rows_in=rows_in,
+        rows_loaded=0,
+        rows_quarantined=rows_in,
+        file_rejected=True,
+        quarantine_records=records,
+    )
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
@@ -496,20 +557,33 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _load_csv(source: Path, dest: Path, *, file_name: str,
-              file_sha256: str) -> EncounterLoadResult:
+def _load_csv(source: Path, dest: Path, *, file_name: str, file_sha256: str) -> EncounterLoadResult:
     layout = _layout_by_quote_parity(source)
     rows_in = int(layout.data_indices.size)
     if layout.lines.size == 0 or layout.blank[0]:
-        return _rejected(rows_in, [file_problem(
-            file_name, RULE_EMPTY_FILE,
-            "line 1 is empty; the file must start with the header row")])
+        return _rejected(
+            rows_in,
+            [
+                file_problem(
+                    file_name,
+                    RULE_EMPTY_FILE,
+                    "line 1 is empty; the file must start with the header row",
+                )
+            ],
+        )
     try:
         header_text = _header_bytes(source, layout).decode("utf-8")
     except UnicodeDecodeError:
-        return _rejected(rows_in, [file_problem(
-            file_name, RULE_INVALID_ENCODING,
-            "the header row is not UTF-8 (UTF-16 or a legacy code page?); re-export as UTF-8")])
+        return _rejected(
+            rows_in,
+            [
+                file_problem(
+                    file_name,
+                    RULE_INVALID_ENCODING,
+                    "the header row is not UTF-8 (UTF-16 or a legacy code page?); re-export as UTF-8",
+                )
+            ],
+        )
     names = [name.strip() for name in next(csv.reader([header_text]), [])]
     header_problems = check_header(names, file_name)
     if header_problems:
@@ -520,41 +594,68 @@ def _load_csv(source: Path, dest: Path, *, file_name: str,
         # names are contract column names here (checked above), in the file's order
         columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
         try:
-            con.execute("CREATE TABLE raw AS SELECT * FROM "
-                        f"read_csv($1, {_CSV_OPTIONS}, columns = {columns})", [str(source)])
+            con.execute(
+                "CREATE TABLE raw AS SELECT * FROM "
+                f"read_csv($1, {_CSV_OPTIONS}, columns = {columns})",
+                [str(source)],
+            )
         except duckdb.Error as exc:
-            hint = (": it mixes line endings (CRLF and LF) outside quoted fields"
-                    if "invalid state" in str(exc) else f" ({type(exc).__name__})")
-            return _rejected(rows_in, [file_problem(
-                file_name, RULE_UNREADABLE, f"the strict CSV reader cannot read the file{hint}")])
+            hint = (
+                ": it mixes line endings (CRLF and LF) outside quoted fields"
+                if "invalid state" in str(exc)
+                else f" ({type(exc).__name__})"
+            )
+            return _rejected(
+                rows_in,
+                [
+                    file_problem(
+                        file_name,
+                        RULE_UNREADABLE,
+                        f"the strict CSV reader cannot read the file{hint}",
+                    )
+                ],
+            )
         rejects = con.execute(
             "SELECT line, line_byte_position, column_name, error_type, error_message "
-            "FROM reject_errors ORDER BY line, column_idx").fetchall()
+            "FROM reject_errors ORDER BY line, column_idx"
+        ).fetchall()
         good_count = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
         duckdb_lines = np.asarray([r[0] for r in rejects], dtype=np.int64)
         byte_positions = np.asarray([r[1] for r in rejects], dtype=np.int64)
         placed = _place_rows(source, layout, duckdb_lines, byte_positions, good_count)
         if placed is None:
-            _log.info("%s: quote-parity record boundaries disagree with the reader; recounting",
-                      file_name)
+            _log.info(
+                "%s: quote-parity record boundaries disagree with the reader; recounting", file_name
+            )
             layout = _layout_by_csv_module(source)
             rows_in = int(layout.data_indices.size)
             placed = _place_rows(source, layout, duckdb_lines, byte_positions, good_count)
         if placed is None:
-            return _rejected(rows_in, [file_problem(
-                file_name, RULE_LINES_UNRECONCILED,
-                "record boundaries could not be matched to line numbers (stray quote "
-                "characters?); re-export with RFC 4180 quoting")])
+            return _rejected(
+                rows_in,
+                [
+                    file_problem(
+                        file_name,
+                        RULE_LINES_UNRECONCILED,
+                        "record boundaries could not be matched to line numbers (stray quote "
+                        "characters?); re-export with RFC 4180 quoting",
+                    )
+                ],
+            )
         lines, reject_idx = placed
         reader_records = _reader_problems(file_name, layout.lines[reject_idx], rejects)
-        return _check_and_write(con, dest, file_name, file_sha256, lines, rows_in,
-                                reader_records)
+        return _check_and_write(con, dest, file_name, file_sha256, lines, rows_in, reader_records)
     finally:
         con.close()
 
 
-def _place_rows(source: Path, layout: _Layout, duckdb_lines: np.ndarray,
-                byte_positions: np.ndarray, good_count: int) -> tuple[np.ndarray, np.ndarray] | None:
+def _place_rows(
+    source: Path,
+    layout: _Layout,
+    duckdb_lines: np.ndarray,
+    byte_positions: np.ndarray,
+    good_count: int,
+) -> tuple[np.ndarray, np.ndarray] | None:
     """(line of each good row, record index of each reject), or None when they do not add up."""
     reject_idx = _reject_records(layout, _bytes(source), duckdb_lines, byte_positions)
     if reject_idx is None:
@@ -563,12 +664,12 @@ def _place_rows(source: Path, layout: _Layout, duckdb_lines: np.ndarray,
     return None if lines is None else (lines, reject_idx)
 
 
-def _reader_problems(file_name: str, reject_lines: np.ndarray,
-                     rejects: list[tuple]) -> list[dict]:
+def _reader_problems(file_name: str, reject_lines: np.ndarray, rejects: list[tuple]) -> list[dict]:
     """Quarantine records for the rows DuckDB's reader refused: one per (line, rule)."""
     records, seen = [], set()
     for physical_line, (_line, _byte, column, error_type, error_message) in zip(
-            reject_lines.tolist(), rejects, strict=True):
+        reject_lines.tolist(), rejects, strict=True
+    ):
         physical = int(physical_line)
         rule = _DUCKDB_ERROR_RULES.get(str(error_type), RULE_UNPARSEABLE_ROW)
         if (physical, rule) in seen:
@@ -582,65 +683,99 @@ def _reader_problems(file_name: str, reject_lines: np.ndarray,
             detail = str(error_type).lower()
         if rule != RULE_INVALID_ENCODING:
             column = None  # the row as a whole is at fault
-        records.append(_record("row", physical, column, rule,
-                               _row_message(file_name, physical, column, rule, detail)))
+        records.append(
+            _record(
+                "row",
+                physical,
+                column,
+                rule,
+                _row_message(file_name, physical, column, rule, detail),
+            )
+        )
     return records
 
 
-def _load_parquet(source: Path, dest: Path, *, file_name: str,
-                  file_sha256: str) -> EncounterLoadResult:
+def _load_parquet(
+    source: Path, dest: Path, *, file_name: str, file_sha256: str
+) -> EncounterLoadResult:
     unreadable = "the Parquet reader cannot read the file ({})"
     try:
         parquet = pq.ParquetFile(source)
         names = [name.strip() for name in parquet.schema_arrow.names]
         rows_in = parquet.metadata.num_rows
     except (OSError, pa.ArrowException) as exc:
-        return _rejected(0, [file_problem(file_name, RULE_UNREADABLE,
-                                          unreadable.format(type(exc).__name__))])
+        return _rejected(
+            0, [file_problem(file_name, RULE_UNREADABLE, unreadable.format(type(exc).__name__))]
+        )
     header_problems = check_header(names, file_name)
     if header_problems:
         return _rejected(rows_in, header_problems)
     con = _connect()
     try:
-        as_text = ", ".join(f"CAST({_ident(name)} AS VARCHAR) AS {_ident(name)}"
-                            for name in ENCOUNTER_COLUMN_NAMES)
+        as_text = ", ".join(
+            f"CAST({_ident(name)} AS VARCHAR) AS {_ident(name)}" for name in ENCOUNTER_COLUMN_NAMES
+        )
         try:
-            con.execute(f"CREATE TABLE raw AS SELECT {as_text} FROM read_parquet($1)",
-                        [str(source)])
+            con.execute(
+                f"CREATE TABLE raw AS SELECT {as_text} FROM read_parquet($1)", [str(source)]
+            )
         except duckdb.Error as exc:
-            return _rejected(rows_in, [file_problem(file_name, RULE_UNREADABLE,
-                                                    unreadable.format(type(exc).__name__))])
+            return _rejected(
+                rows_in,
+                [file_problem(file_name, RULE_UNREADABLE, unreadable.format(type(exc).__name__))],
+            )
         lines = np.arange(1, rows_in + 1, dtype=np.int64)  # Parquet: 1-based row number
         return _check_and_write(con, dest, file_name, file_sha256, lines, rows_in, [])
     finally:
         con.close()
 
 
-def _check_and_write(con: duckdb.DuckDBPyConnection, dest: Path, file_name: str,
-                     file_sha256: str, lines: np.ndarray, rows_in: int,
-                     reader_records: list[dict]) -> EncounterLoadResult:
+def _check_and_write(
+    con: duckdb.DuckDBPyConnection,
+    dest: Path,
+    file_name: str,
+    file_sha256: str,
+    lines: np.ndarray,
+    rows_in: int,
+    reader_records: list[dict],
+) -> EncounterLoadResult:
     """Type-check table `raw` (its row k, in file order, sits on line `lines[k]`), stream the
     good rows to `dest`, return counts and reasons."""
-    con.register("line_map", pa.table({"ord": np.arange(lines.size, dtype=np.int64),
-                                        "line": lines}))
+    con.register(
+        "line_map", pa.table({"ord": np.arange(lines.size, dtype=np.int64), "line": lines})
+    )
     con.execute(f"CREATE TABLE problems AS {problems_sql('raw')}")
     value_records = []
     for ord_, column, rule in con.execute("SELECT ord, column_name, rule FROM problems").fetchall():
         line = int(lines[ord_])
-        value_records.append(_record("row", line, column, rule, _row_message(
-            file_name, line, column, rule, _decimal_detail(column, rule))))
+        value_records.append(
+            _record(
+                "row",
+                line,
+                column,
+                rule,
+                _row_message(file_name, line, column, rule, _decimal_detail(column, rule)),
+            )
+        )
     good = con.sql(good_rows_sql("raw"), params=[file_sha256[:16], file_name, file_sha256])
     loaded = _write_parquet(good.to_arrow_reader(), raw_arrow_schema(), dest)
     order = {name: index for index, name in enumerate(ENCOUNTER_COLUMN_NAMES)}
-    records = sorted(reader_records + value_records,
-                     key=lambda r: (r["position"], order.get(r["column_name"] or "", -1),
-                                    r["rule"]))
+    records = sorted(
+        reader_records + value_records,
+        key=lambda r: (r["position"], order.get(r["column_name"] or "", -1), r["rule"]),
+    )
     quarantined = len({r["position"] for r in records})
     if loaded + quarantined != rows_in:
         raise EncounterLoadError(
-            f"{file_name}: {rows_in} rows in but {loaded} loaded + {quarantined} quarantined")
-    return EncounterLoadResult(rows_in=rows_in, rows_loaded=loaded, rows_quarantined=quarantined,
-                               file_rejected=False, quarantine_records=records)
+            f"{file_name}: {rows_in} rows in but {loaded} loaded + {quarantined} quarantined"
+        )
+    return EncounterLoadResult(
+        rows_in=rows_in,
+        rows_loaded=loaded,
+        rows_quarantined=quarantined,
+        file_rejected=False,
+        quarantine_records=records,
+    )
 
 
 def _write_parquet(batches: pa.RecordBatchReader, schema: pa.Schema, dest: Path) -> int:

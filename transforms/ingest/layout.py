@@ -132,8 +132,14 @@ class ParquetSink:
     batch); the temporary file is opened only when the first row arrives.
     """
 
-    def __init__(self, table: str, target: Path, *, batch_rows: int = 16_384,
-                 pending_dirs: set[Path] | None = None) -> None:
+    def __init__(
+        self,
+        table: str,
+        target: Path,
+        *,
+        batch_rows: int = 16_384,
+        pending_dirs: set[Path] | None = None,
+    ) -> None:
         self.table = table
         self.target = target
         self._pending_dirs = pending_dirs
@@ -157,8 +163,12 @@ class ParquetSink:
             self._temp = temp_path(self.target)
             self._handle = _open_private(self._temp)
             # plain encoding + zstd: less write time than dictionary pages, and smaller files
-            self._writer = pq.ParquetWriter(self._handle, arrow_schema(self.table),
-                                            compression=PARQUET_COMPRESSION, use_dictionary=False)
+            self._writer = pq.ParquetWriter(
+                self._handle,
+                arrow_schema(self.table),
+                compression=PARQUET_COMPRESSION,
+                use_dictionary=False,
+            )
         batch = rows_to_batch(self.table, self._buffer)
         self._writer.write_batch(batch)
         self.rows_written += batch.num_rows
@@ -232,8 +242,9 @@ def ensure_raw_layout(data_dir: Path) -> dict[str, str]:
                 status[table] = "migrated"
                 continue
             raise RawLayoutError(
-                    f"{target} does not match the raw contract for {table}; the contract changed "
-                    "since it was created: migrate the raw layer before ingesting")
+                f"{target} does not match the raw contract for {table}; the contract changed "
+                "since it was created: migrate the raw layer before ingesting"
+            )
         write_table_atomic(target, expected.empty_table())
         status[table] = "created"
     return status
@@ -251,8 +262,10 @@ def compatible_growth(old: pa.Schema, new: pa.Schema) -> bool:
             continue
         if not (pa.types.is_decimal(field.type) and pa.types.is_decimal(target)):
             return False
-        if target.scale < field.type.scale or \
-                target.precision - target.scale < field.type.precision - field.type.scale:
+        if (
+            target.scale < field.type.scale
+            or target.precision - target.scale < field.type.precision - field.type.scale
+        ):
             return False
     return True
 

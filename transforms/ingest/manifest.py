@@ -43,16 +43,33 @@ class ManifestHistory:
         folder = raw_dir / MANIFEST_TABLE
         if not folder.is_dir():
             return history
-        tables = [pq.read_table(path, columns=["file_name", "file_sha256", "file_kind", "status",
-                                               "units_in", "loaded_at"])
-                  for path in sorted(folder.glob("*.parquet")) if path.name != SCHEMA_FILE]
+        tables = [
+            pq.read_table(
+                path,
+                columns=[
+                    "file_name",
+                    "file_sha256",
+                    "file_kind",
+                    "status",
+                    "units_in",
+                    "loaded_at",
+                ],
+            )
+            for path in sorted(folder.glob("*.parquet"))
+            if path.name != SCHEMA_FILE
+        ]
         if not tables:
             return history
         rows = pa.concat_tables(tables).to_pylist()
         rows.sort(key=lambda row: (row["loaded_at"] is None, row["loaded_at"]))
         for row in rows:
-            history.add(row["file_name"], row["file_sha256"], row["units_in"] or 0, row["status"],
-                        row["file_kind"] or "unknown")
+            history.add(
+                row["file_name"],
+                row["file_sha256"],
+                row["units_in"] or 0,
+                row["status"],
+                row["file_kind"] or "unknown",
+            )
         return history
 
     def is_known(self, file_name: str, file_sha256: str) -> bool:
@@ -62,8 +79,7 @@ class ManifestHistory:
         """Name under which these bytes were first delivered, if ever."""
         return self.first_name.get(file_sha256)
 
-    def add(self, file_name: str, file_sha256: str, units_in: int, status: str,
-            kind: str) -> None:
+    def add(self, file_name: str, file_sha256: str, units_in: int, status: str, kind: str) -> None:
         self.pairs.add((file_name, file_sha256))
         if status != STATUS_DUPLICATE and file_sha256 not in self.first_name:
             self.first_name[file_sha256] = file_name

@@ -86,8 +86,13 @@ def _die_with_parent(parent: int) -> None:
 def _load(source: str, file_name: str, file_sha256: str, raw_dir: str) -> X12FileLoad:
     """Worker side: load one file and make its renames durable before reporting them."""
     pending: set[Path] = set()
-    loaded = load_x12(Path(source), file_name=file_name, file_sha256=file_sha256,
-                      raw_dir=Path(raw_dir), pending_dirs=pending)
+    loaded = load_x12(
+        Path(source),
+        file_name=file_name,
+        file_sha256=file_sha256,
+        raw_dir=Path(raw_dir),
+        pending_dirs=pending,
+    )
     sync_dirs(pending)
     return loaded
 
@@ -99,8 +104,9 @@ class Prefetcher:
     `take` returns None for a file that was not handed to the pool (the caller loads it itself).
     """
 
-    def __init__(self, files: Iterable[tuple[Path, str, str]], raw_dir: Path,
-                 workers: int | None = None) -> None:
+    def __init__(
+        self, files: Iterable[tuple[Path, str, str]], raw_dir: Path, workers: int | None = None
+    ) -> None:
         self._files = list(files)  # (path, file name, sha256), in the order they will be taken
         self._raw_dir = raw_dir
         self._workers = worker_count() if workers is None else workers
@@ -120,20 +126,29 @@ class Prefetcher:
             return self
         workers = min(self._workers, len(self._files))
         try:
-            self._pool = ProcessPoolExecutor(max_workers=workers,
-                                             mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_die_with_parent,
-                                             initargs=(os.getpid(),))
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            )
             for path, name, sha in self._files:
-                self._futures[sha] = self._pool.submit(_load, str(path), name, sha,
-                                                       str(self._raw_dir))
+                self._futures[sha] = self._pool.submit(
+                    _load, str(path), name, sha, str(self._raw_dir)
+                )
         except (OSError, RuntimeError, AssertionError) as exc:  # no pool here: read in-process
-            LOG.warning("ingest: worker processes unavailable (%s); reading files in-process",
-                        type(exc).__name__)
+            LOG.warning(
+                "ingest: worker processes unavailable (%s); reading files in-process",
+                type(exc).__name__,
+            )
             self._shutdown()
             return self
-        LOG.info("ingest: %d X12 file(s) (%.1f MiB) read by %d worker process(es)",
-                 len(self._files), total / 2**20, workers)
+        LOG.info(
+            "ingest: %d X12 file(s) (%.1f MiB) read by %d worker process(es)",
+            len(self._files),
+            total / 2**20,
+            workers,
+        )
         return self
 
     def take(self, sha: str) -> X12FileLoad | None:
@@ -144,7 +159,9 @@ class Prefetcher:
         try:
             return future.result()
         except BrokenProcessPool as exc:
-            raise WorkerLost(f"an ingest worker process died ({exc}); rerun to load the rest") from None
+            raise WorkerLost(
+                f"an ingest worker process died ({exc}); rerun to load the rest"
+            ) from None
 
     def __exit__(self, *exc: object) -> None:
         self._shutdown()

@@ -54,10 +54,21 @@ def write_reason(target: Path, payload: dict | list) -> Path:
     return write_bytes_atomic(target, json.dumps(payload, indent=2, default=str).encode("utf-8"))
 
 
-def record(*, run_id: str, file_name: str, file_sha256: str, unit: str, rule: str, message: str,
-           recorded_at: dt.datetime, quarantine_path: str, position: int | None = None,
-           segment_id: str | None = None, element: str | None = None,
-           column_name: str | None = None) -> dict:
+def record(
+    *,
+    run_id: str,
+    file_name: str,
+    file_sha256: str,
+    unit: str,
+    rule: str,
+    message: str,
+    recorded_at: dt.datetime,
+    quarantine_path: str,
+    position: int | None = None,
+    segment_id: str | None = None,
+    element: str | None = None,
+    column_name: str | None = None,
+) -> dict:
     """One row of raw/quarantine_records (columns of raw_schema 'quarantine_records')."""
     return {
         "ingest_run_id": run_id,
@@ -75,12 +86,29 @@ def record(*, run_id: str, file_name: str, file_sha256: str, unit: str, rule: st
     }
 
 
-def x12_record(error: X12Error, *, unit: str, run_id: str, file_name: str, file_sha256: str,
-               recorded_at: dt.datetime, quarantine_path: str) -> dict:
-    return record(run_id=run_id, file_name=file_name, file_sha256=file_sha256, unit=unit,
-                  rule=error.rule, message=error.message, recorded_at=recorded_at,
-                  quarantine_path=quarantine_path, position=error.position,
-                  segment_id=error.segment_id, element=error.element)
+def x12_record(
+    error: X12Error,
+    *,
+    unit: str,
+    run_id: str,
+    file_name: str,
+    file_sha256: str,
+    recorded_at: dt.datetime,
+    quarantine_path: str,
+) -> dict:
+    return record(
+        run_id=run_id,
+        file_name=file_name,
+        file_sha256=file_sha256,
+        unit=unit,
+        rule=error.rule,
+        message=error.message,
+        recorded_at=recorded_at,
+        quarantine_path=quarantine_path,
+        position=error.position,
+        segment_id=error.segment_id,
+        element=error.element,
+    )
 
 
 def reason_payload(row: dict) -> dict:

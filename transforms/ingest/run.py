@@ -110,7 +110,7 @@ class FileResult:
     duplicate_of: str | None = None
     row_counts: dict[str, int] = field(default_factory=dict)
     rules: list[str] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)   # X12Finding.as_dict(), in file order
+    findings: list[dict] = field(default_factory=list)  # X12Finding.as_dict(), in file order
     x12_versions: list[str] = field(default_factory=list)
 
     def reconciles(self) -> bool:
@@ -137,20 +137,23 @@ class FileResult:
 
     def finding_records(self, run_id: str, recorded_at: dt.datetime) -> list[dict]:
         """Rows of raw/ingest_findings for this file."""
-        return [{
-            "ingest_run_id": run_id,
-            "file_name": self.file_name,
-            "file_sha256": self.file_sha256,
-            "position": finding["position"],
-            "segment_id": finding["segment"],
-            "element": finding["element"],
-            "transaction_control_number": finding["transaction_control_number"],
-            "scope": finding["scope"],
-            "rule": finding["rule"],
-            "severity": finding["severity"],
-            "message": finding["message"],
-            "recorded_at": recorded_at,
-        } for finding in self.findings]
+        return [
+            {
+                "ingest_run_id": run_id,
+                "file_name": self.file_name,
+                "file_sha256": self.file_sha256,
+                "position": finding["position"],
+                "segment_id": finding["segment"],
+                "element": finding["element"],
+                "transaction_control_number": finding["transaction_control_number"],
+                "scope": finding["scope"],
+                "rule": finding["rule"],
+                "severity": finding["severity"],
+                "message": finding["message"],
+                "recorded_at": recorded_at,
+            }
+            for finding in self.findings
+        ]
 
     def summary(self) -> dict:
         return {
@@ -196,20 +199,47 @@ class _Run:
         for row in rows:
             row["quarantine_path"] = where
         payload = [quarantine.reason_payload(row) for row in rows]
-        quarantine.write_reason(copy.parent / "reason.json",
-                                payload[0] if len(payload) == 1 else payload)
+        quarantine.write_reason(
+            copy.parent / "reason.json", payload[0] if len(payload) == 1 else payload
+        )
         self.quarantine_rows.extend(rows)
 
-    def file_rejected(self, landed: LandedFile, sha: str, kind: str, rule: str,
-                      message: str, position: int | None = None,
-                      segment_id: str | None = None, element: str | None = None) -> FileResult:
-        row = quarantine.record(run_id=self.run_id, file_name=landed.name, file_sha256=sha,
-                                unit=UNIT_FILE, rule=rule, message=message,
-                                recorded_at=self.started, quarantine_path="", position=position,
-                                segment_id=segment_id, element=element)
+    def file_rejected(
+        self,
+        landed: LandedFile,
+        sha: str,
+        kind: str,
+        rule: str,
+        message: str,
+        position: int | None = None,
+        segment_id: str | None = None,
+        element: str | None = None,
+    ) -> FileResult:
+        row = quarantine.record(
+            run_id=self.run_id,
+            file_name=landed.name,
+            file_sha256=sha,
+            unit=UNIT_FILE,
+            rule=rule,
+            message=message,
+            recorded_at=self.started,
+            quarantine_path="",
+            position=position,
+            segment_id=segment_id,
+            element=element,
+        )
         self.quarantine_file(landed, sha, [row])
-        return FileResult(landed.name, sha, kind, landed.size, _mtime(landed), STATUS_QUARANTINED,
-                          units_in=1, units_quarantined=1, rules=[rule])
+        return FileResult(
+            landed.name,
+            sha,
+            kind,
+            landed.size,
+            _mtime(landed),
+            STATUS_QUARANTINED,
+            units_in=1,
+            units_quarantined=1,
+            rules=[rule],
+        )
 
 
 def _utcnow() -> dt.datetime:
@@ -252,20 +282,42 @@ def ingest_lock(paths: Paths, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator
 def _load_x12_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
     loaded: X12FileLoad | None = run.prefetch.take(sha) if run.prefetch is not None else None
     if loaded is None:
-        loaded = load_x12(landed.path, file_name=landed.name, file_sha256=sha,
-                          raw_dir=run.paths.raw, pending_dirs=run.pending_dirs)
-    result = FileResult(landed.name, sha, loaded.kind, landed.size, _mtime(landed),
-                        status_for(loaded.units_loaded, loaded.units_quarantined),
-                        units_in=loaded.units_in, units_loaded=loaded.units_loaded,
-                        units_quarantined=loaded.units_quarantined, row_counts=loaded.row_counts,
-                        rules=[r.error.rule for r in loaded.rejections],
-                        findings=[finding.as_dict() for finding in loaded.findings],
-                        x12_versions=loaded.versions)
+        loaded = load_x12(
+            landed.path,
+            file_name=landed.name,
+            file_sha256=sha,
+            raw_dir=run.paths.raw,
+            pending_dirs=run.pending_dirs,
+        )
+    result = FileResult(
+        landed.name,
+        sha,
+        loaded.kind,
+        landed.size,
+        _mtime(landed),
+        status_for(loaded.units_loaded, loaded.units_quarantined),
+        units_in=loaded.units_in,
+        units_loaded=loaded.units_loaded,
+        units_quarantined=loaded.units_quarantined,
+        row_counts=loaded.row_counts,
+        rules=[r.error.rule for r in loaded.rejections],
+        findings=[finding.as_dict() for finding in loaded.findings],
+        x12_versions=loaded.versions,
+    )
     if not loaded.rejections:
         return result
-    rows = [quarantine.x12_record(r.error, unit=r.unit, run_id=run.run_id, file_name=landed.name,
-                                  file_sha256=sha, recorded_at=run.started, quarantine_path="")
-            for r in loaded.rejections]
+    rows = [
+        quarantine.x12_record(
+            r.error,
+            unit=r.unit,
+            run_id=run.run_id,
+            file_name=landed.name,
+            file_sha256=sha,
+            recorded_at=run.started,
+            quarantine_path="",
+        )
+        for r in loaded.rejections
+    ]
     if loaded.units_loaded == 0:  # nothing usable: keep the whole file
         run.quarantine_file(landed, sha, rows)
         return result
@@ -277,9 +329,12 @@ def _load_x12_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
         targets[rejection.start] = target
         row["quarantine_path"] = quarantine.relative(run.data_dir, target)
         quarantine.write_reason(target.with_suffix(".json"), quarantine.reason_payload(row))
-    extract_transactions(landed.path, [(r.start, r.end) for r in loaded.rejections
-                                       if r.start is not None and r.end is not None], targets,
-                         run.pending_dirs)
+    extract_transactions(
+        landed.path,
+        [(r.start, r.end) for r in loaded.rejections if r.start is not None and r.end is not None],
+        targets,
+        run.pending_dirs,
+    )
     run.quarantine_rows.extend(rows)
     return result
 
@@ -292,22 +347,49 @@ def _load_encounter_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
     pending = temp_path(target)
     try:
         outcome = load_encounters(landed.path, pending, file_name=landed.name, file_sha256=sha)
-        records = [quarantine.record(
-            run_id=run.run_id, file_name=landed.name, file_sha256=sha,
-            unit=str(r.get("unit") or UNIT_ROW), rule=str(r.get("rule") or RULE_LOAD_ERROR),
-            message=str(r.get("message") or ""), recorded_at=run.started, quarantine_path="",
-            position=r.get("position"), segment_id=r.get("segment_id"), element=r.get("element"),
-            column_name=r.get("column_name")) for r in outcome.quarantine_records]
+        records = [
+            quarantine.record(
+                run_id=run.run_id,
+                file_name=landed.name,
+                file_sha256=sha,
+                unit=str(r.get("unit") or UNIT_ROW),
+                rule=str(r.get("rule") or RULE_LOAD_ERROR),
+                message=str(r.get("message") or ""),
+                recorded_at=run.started,
+                quarantine_path="",
+                position=r.get("position"),
+                segment_id=r.get("segment_id"),
+                element=r.get("element"),
+                column_name=r.get("column_name"),
+            )
+            for r in outcome.quarantine_records
+        ]
         if outcome.file_rejected:
             if not records:
-                records = [quarantine.record(
-                    run_id=run.run_id, file_name=landed.name, file_sha256=sha, unit=UNIT_FILE,
-                    rule=RULE_LOAD_ERROR, message="the extract was rejected",
-                    recorded_at=run.started, quarantine_path="")]
+                records = [
+                    quarantine.record(
+                        run_id=run.run_id,
+                        file_name=landed.name,
+                        file_sha256=sha,
+                        unit=UNIT_FILE,
+                        rule=RULE_LOAD_ERROR,
+                        message="the extract was rejected",
+                        recorded_at=run.started,
+                        quarantine_path="",
+                    )
+                ]
             run.quarantine_file(landed, sha, records)
-            return FileResult(landed.name, sha, KIND_ENCOUNTERS, landed.size, _mtime(landed),
-                              STATUS_QUARANTINED, units_in=1, units_quarantined=1,
-                              rules=[r["rule"] for r in records])
+            return FileResult(
+                landed.name,
+                sha,
+                KIND_ENCOUNTERS,
+                landed.size,
+                _mtime(landed),
+                STATUS_QUARANTINED,
+                units_in=1,
+                units_quarantined=1,
+                rules=[r["rule"] for r in records],
+            )
         if outcome.rows_in != outcome.rows_loaded + outcome.rows_quarantined:
             raise IngestError(f"{landed.name}: encounter loader counts do not reconcile")
         row_counts: dict[str, int] = {}
@@ -318,11 +400,19 @@ def _load_encounter_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
             row_counts["encounter_lines"] = outcome.rows_loaded
         if records:
             run.quarantine_file(landed, sha, records)
-        return FileResult(landed.name, sha, KIND_ENCOUNTERS, landed.size, _mtime(landed),
-                          status_for(outcome.rows_loaded, outcome.rows_quarantined),
-                          units_in=outcome.rows_in, units_loaded=outcome.rows_loaded,
-                          units_quarantined=outcome.rows_quarantined, row_counts=row_counts,
-                          rules=[r["rule"] for r in records])
+        return FileResult(
+            landed.name,
+            sha,
+            KIND_ENCOUNTERS,
+            landed.size,
+            _mtime(landed),
+            status_for(outcome.rows_loaded, outcome.rows_quarantined),
+            units_in=outcome.rows_in,
+            units_loaded=outcome.rows_loaded,
+            units_quarantined=outcome.rows_quarantined,
+            row_counts=row_counts,
+            rules=[r["rule"] for r in records],
+        )
     finally:
         pending.unlink(missing_ok=True)
 
@@ -339,24 +429,42 @@ def _load_new_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
     except (OSError, RcmError):
         raise
     except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the batch
-        LOG.warning("ingest: %s could not be loaded (%s); quarantined", landed.name,
-                    type(exc).__name__)
+        LOG.warning(
+            "ingest: %s could not be loaded (%s); quarantined", landed.name, type(exc).__name__
+        )
         for table in RAW_TABLES:  # nothing of a quarantined file stays in raw/
             (run.paths.raw / table / f"{sha}.parquet").unlink(missing_ok=True)
-        return run.file_rejected(landed, sha, kind, RULE_LOAD_ERROR,
-                                 f"the file could not be loaded ({type(exc).__name__})")
+        return run.file_rejected(
+            landed,
+            sha,
+            kind,
+            RULE_LOAD_ERROR,
+            f"the file could not be loaded ({type(exc).__name__})",
+        )
     problem = isa_problem(landed)
     if problem is not None:  # starts with ISA, but its separators cannot be used
-        return run.file_rejected(landed, sha, KIND_UNKNOWN, problem.rule, problem.message,
-                                 position=problem.position, segment_id=problem.segment_id,
-                                 element=problem.element)
-    return run.file_rejected(landed, sha, KIND_UNKNOWN, RULE_UNKNOWN_KIND,
-                             "neither X12 (no ISA) nor an encounter extract "
-                             "(landing/encounters/*.csv|*.parquet)")
+        return run.file_rejected(
+            landed,
+            sha,
+            KIND_UNKNOWN,
+            problem.rule,
+            problem.message,
+            position=problem.position,
+            segment_id=problem.segment_id,
+            element=problem.element,
+        )
+    return run.file_rejected(
+        landed,
+        sha,
+        KIND_UNKNOWN,
+        RULE_UNKNOWN_KIND,
+        "neither X12 (no ISA) nor an encounter extract (landing/encounters/*.csv|*.parquet)",
+    )
 
 
-def _x12_to_load(hashed: list[tuple[LandedFile, str | None]],
-                 history: ManifestHistory) -> list[tuple[Path, str, str]]:
+def _x12_to_load(
+    hashed: list[tuple[LandedFile, str | None]], history: ManifestHistory
+) -> list[tuple[Path, str, str]]:
     """The X12 files this run will load (new bytes, first copy in the batch), in landing order."""
     chosen: list[tuple[Path, str, str]] = []
     seen: set[str] = set()
@@ -369,8 +477,9 @@ def _x12_to_load(hashed: list[tuple[LandedFile, str | None]],
     return chosen
 
 
-def _account(run: _Run, landed: LandedFile, sha: str | None,
-             history: ManifestHistory) -> FileResult | None:
+def _account(
+    run: _Run, landed: LandedFile, sha: str | None, history: ManifestHistory
+) -> FileResult | None:
     """Handle one landed file in order; None when the manifest already knows it (skipped)."""
     assert sha is not None
     if history.is_known(landed.name, sha):
@@ -378,22 +487,36 @@ def _account(run: _Run, landed: LandedFile, sha: str | None,
     original = history.original(sha)
     if original is not None:
         units = history.units.get(sha, 0)
-        result = FileResult(landed.name, sha, history.kinds.get(sha, KIND_UNKNOWN), landed.size,
-                            _mtime(landed), STATUS_DUPLICATE, units_in=units,
-                            units_duplicate=units, duplicate_of=original)
+        result = FileResult(
+            landed.name,
+            sha,
+            history.kinds.get(sha, KIND_UNKNOWN),
+            landed.size,
+            _mtime(landed),
+            STATUS_DUPLICATE,
+            units_in=units,
+            units_duplicate=units,
+            duplicate_of=original,
+        )
     else:
         result = _load_new_file(run, landed, sha)
     if not result.reconciles():
         raise IngestError(f"{landed.name}: units do not reconcile")
     history.add(landed.name, sha, result.units_in, result.status, result.file_kind)
     run.results.append(result)
-    LOG.info("ingest: %s -> %s (%d unit(s) in, %d loaded, %d quarantined%s%s)",
-             landed.name, result.status, result.units_in, result.units_loaded,
-             result.units_quarantined,
-             f", {len(result.findings)} finding(s): "
-             + ", ".join(sorted({str(f["rule"]) for f in result.findings}))
-             if result.findings else "",
-             f", duplicate of {result.duplicate_of}" if result.duplicate_of else "")
+    LOG.info(
+        "ingest: %s -> %s (%d unit(s) in, %d loaded, %d quarantined%s%s)",
+        landed.name,
+        result.status,
+        result.units_in,
+        result.units_loaded,
+        result.units_quarantined,
+        f", {len(result.findings)} finding(s): "
+        + ", ".join(sorted({str(f["rule"]) for f in result.findings}))
+        if result.findings
+        else "",
+        f", duplicate of {result.duplicate_of}" if result.duplicate_of else "",
+    )
     return result
 
 
@@ -446,26 +569,54 @@ def ingest(data_dir: Path) -> dict:
             loaded_at = _utcnow()
             # the manifest is the commit record: written last, after the quarantine records it
             # accounts for (records a killed run leaves without a manifest are dropped next run)
-            written[QUARANTINE_TABLE] = _as_str(write_records(
-                paths.raw, QUARANTINE_TABLE, run.run_id, run.quarantine_rows))
-            written[FINDINGS_TABLE] = _as_str(write_records(
-                paths.raw, FINDINGS_TABLE, run.run_id,
-                [row for r in run.results for row in r.finding_records(run.run_id, run.started)]))
-            written[MANIFEST_TABLE] = _as_str(write_records(
-                paths.raw, MANIFEST_TABLE, run.run_id,
-                [r.manifest_record(run.run_id, loaded_at) for r in run.results]))
+            written[QUARANTINE_TABLE] = _as_str(
+                write_records(paths.raw, QUARANTINE_TABLE, run.run_id, run.quarantine_rows)
+            )
+            written[FINDINGS_TABLE] = _as_str(
+                write_records(
+                    paths.raw,
+                    FINDINGS_TABLE,
+                    run.run_id,
+                    [
+                        row
+                        for r in run.results
+                        for row in r.finding_records(run.run_id, run.started)
+                    ],
+                )
+            )
+            written[MANIFEST_TABLE] = _as_str(
+                write_records(
+                    paths.raw,
+                    MANIFEST_TABLE,
+                    run.run_id,
+                    [r.manifest_record(run.run_id, loaded_at) for r in run.results],
+                )
+            )
             cache.save(present={landed.name for landed in landed_files})
     totals = _totals(run.results, skipped)
-    if totals["units_in"] != totals["units_loaded"] + totals["units_duplicate"] \
-            + totals["units_quarantined"]:
-        raise IngestError("ingest totals do not reconcile: units in != loaded + duplicate + "
-                          "quarantined")
-    LOG.info("ingest %s: %d file(s) in (%d loaded, %d partially quarantined, %d quarantined, "
-             "%d duplicate), %d already known; units %d in = %d loaded + %d duplicate + "
-             "%d quarantined", run.run_id, totals["files_in"], totals["files_loaded"],
-             totals["files_partially_quarantined"], totals["files_quarantined"],
-             totals["files_duplicate"], skipped, totals["units_in"], totals["units_loaded"],
-             totals["units_duplicate"], totals["units_quarantined"])
+    if (
+        totals["units_in"]
+        != totals["units_loaded"] + totals["units_duplicate"] + totals["units_quarantined"]
+    ):
+        raise IngestError(
+            "ingest totals do not reconcile: units in != loaded + duplicate + quarantined"
+        )
+    LOG.info(
+        "ingest %s: %d file(s) in (%d loaded, %d partially quarantined, %d quarantined, "
+        "%d duplicate), %d already known; units %d in = %d loaded + %d duplicate + "
+        "%d quarantined",
+        run.run_id,
+        totals["files_in"],
+        totals["files_loaded"],
+        totals["files_partially_quarantined"],
+        totals["files_quarantined"],
+        totals["files_duplicate"],
+        skipped,
+        totals["units_in"],
+        totals["units_loaded"],
+        totals["units_duplicate"],
+        totals["units_quarantined"],
+    )
     return {
         "ingest_run_id": run.run_id,
         "files": [result.summary() for result in run.results],
@@ -509,4 +660,3 @@ def _totals(results: list[FileResult], skipped: int) -> dict:
         "rows_written": dict(sorted(rows.items())),
         "findings": sum(len(r.findings) for r in results),
     }
-

@@ -55,7 +55,7 @@ class X12FileLoad:
     row_counts: dict[str, int]
     rejections: list[Rejection]
     findings: list[X12Finding] = field(default_factory=list)
-    versions: list[str] = field(default_factory=list)   # distinct GS08 of its transaction sets
+    versions: list[str] = field(default_factory=list)  # distinct GS08 of its transaction sets
     segments: int = 0
     passes: int = 1
 
@@ -74,17 +74,25 @@ class _Pass:
 
     @property
     def retracted(self) -> set[int]:
-        return {pos for failure in self.failures for pos in failure.transactions
-                if pos in self.loaded}
+        return {
+            pos for failure in self.failures for pos in failure.transactions if pos in self.loaded
+        }
 
     def abort(self) -> None:
         for sink in self.sinks.values():
             sink.abort()
 
 
-def _read_pass(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
-               reject: Mapping[int, X12Error], batch_rows: int,
-               pending_dirs: set[Path] | None) -> _Pass:
+def _read_pass(
+    source: Path,
+    *,
+    file_name: str,
+    file_sha256: str,
+    raw_dir: Path,
+    reject: Mapping[int, X12Error],
+    batch_rows: int,
+    pending_dirs: set[Path] | None,
+) -> _Pass:
     sinks: dict[str, ParquetSink] = {}
     result = _Pass(sinks, set(), {}, [], 0, 0, "unknown")
     try:
@@ -107,8 +115,11 @@ def _read_pass(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
                         sink = sinks.get(table)
                         if sink is None:
                             sink = sinks[table] = ParquetSink(
-                                table, raw_dir / table / f"{file_sha256}.parquet",
-                                batch_rows=batch_rows, pending_dirs=pending_dirs)
+                                table,
+                                raw_dir / table / f"{file_sha256}.parquet",
+                                batch_rows=batch_rows,
+                                pending_dirs=pending_dirs,
+                            )
                         sink.extend(rows)
             result.transactions, result.segments = reader.transactions, reader.segments
             result.findings.extend(reader.envelope_findings)
@@ -118,14 +129,26 @@ def _read_pass(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
     return result
 
 
-def load_x12(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
-             batch_rows: int = 16_384, pending_dirs: set[Path] | None = None) -> X12FileLoad:
+def load_x12(
+    source: Path,
+    *,
+    file_name: str,
+    file_sha256: str,
+    raw_dir: Path,
+    batch_rows: int = 16_384,
+    pending_dirs: set[Path] | None = None,
+) -> X12FileLoad:
     """Parse `source` and commit its valid transaction sets' rows under `raw_dir`.
 
     `pending_dirs`: see `layout.commit` (folders to fsync later, once per run).
     """
-    options = {"file_name": file_name, "file_sha256": file_sha256, "raw_dir": raw_dir,
-               "batch_rows": batch_rows, "pending_dirs": pending_dirs}
+    options = {
+        "file_name": file_name,
+        "file_sha256": file_sha256,
+        "raw_dir": raw_dir,
+        "batch_rows": batch_rows,
+        "pending_dirs": pending_dirs,
+    }
     try:
         current = _read_pass(source, reject={}, **options)
         passes = 1
@@ -141,8 +164,14 @@ def load_x12(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
                 current.abort()
                 raise RuntimeError(f"{file_name}: envelope failures changed between passes")
     except X12Error as exc:  # the file cannot be tokenized: the file is the unit
-        return X12FileLoad(kind="unknown", units_in=1, units_loaded=0, units_quarantined=1,
-                           row_counts={}, rejections=[Rejection(UNIT_FILE, exc)])
+        return X12FileLoad(
+            kind="unknown",
+            units_in=1,
+            units_loaded=0,
+            units_quarantined=1,
+            row_counts={},
+            rejections=[Rejection(UNIT_FILE, exc)],
+        )
     row_counts: dict[str, int] = {}
     try:
         for sink in current.sinks.values():  # every table written in full before any is published
@@ -153,12 +182,17 @@ def load_x12(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
     except BaseException:
         current.abort()
         raise
-    rejections = [Rejection(UNIT_TRANSACTION, error, start, end)
-                  for start, (error, end) in sorted(current.failed.items())]
+    rejections = [
+        Rejection(UNIT_TRANSACTION, error, start, end)
+        for start, (error, end) in sorted(current.failed.items())
+    ]
     # an envelope problem that encloses no transaction set (text after the last IEA, an empty
     # group) rejects nothing: it is a finding like the tolerated ones
-    findings = current.findings + [X12Finding.from_error(failure.error)
-                                   for failure in current.failures if not failure.transactions]
+    findings = current.findings + [
+        X12Finding.from_error(failure.error)
+        for failure in current.failures
+        if not failure.transactions
+    ]
     findings.sort(key=lambda finding: finding.position or 0)
     return X12FileLoad(
         kind=current.kind,
@@ -174,9 +208,12 @@ def load_x12(source: Path, *, file_name: str, file_sha256: str, raw_dir: Path,
     )
 
 
-def extract_transactions(source: Path, ranges: list[tuple[int, int]],
-                         targets: Mapping[int, Path],
-                         pending_dirs: set[Path] | None = None) -> None:
+def extract_transactions(
+    source: Path,
+    ranges: list[tuple[int, int]],
+    targets: Mapping[int, Path],
+    pending_dirs: set[Path] | None = None,
+) -> None:
     """Write each segment range `(start, end)` of `source` to `targets[start]`, preceded by the
     ISA and GS that enclose it, one segment per line with the file's own separators.
 
@@ -211,8 +248,9 @@ def extract_transactions(source: Path, ranges: list[tuple[int, int]],
                     handle = temp.open("xb")
                     for header in (isa, gs):
                         if header:
-                            handle.write(_segment_bytes(header, separators.element,
-                                                        separators.segment))
+                            handle.write(
+                                _segment_bytes(header, separators.element, separators.segment)
+                            )
                 handle.write(_segment_bytes(segment, separators.element, separators.segment))
                 if position >= end:
                     handle.close()

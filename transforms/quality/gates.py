@@ -105,14 +105,18 @@ def latest_batch(
                 return Batch(None)
             ingest_run_id = row[0] if row else []
         run_ids = [ingest_run_id] if isinstance(ingest_run_id, str) else list(ingest_run_id)
-        shas = [] if not run_ids else [
-            r[0]
-            for r in con.execute(
-                "select distinct file_sha256 from manifest where list_contains(?, ingest_run_id) "
-                "and status in (?, ?) and file_sha256 is not null order by 1",
-                [run_ids, *LOADED_STATUSES],
-            ).fetchall()
-        ]
+        shas = (
+            []
+            if not run_ids
+            else [
+                r[0]
+                for r in con.execute(
+                    "select distinct file_sha256 from manifest where list_contains(?, ingest_run_id) "
+                    "and status in (?, ?) and file_sha256 is not null order by 1",
+                    [run_ids, *LOADED_STATUSES],
+                ).fetchall()
+            ]
+        )
     finally:
         con.close()
     shas = sorted(set(shas) | set(extra_files))

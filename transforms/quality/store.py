@@ -70,9 +70,7 @@ DDL = {
         )""",
 }
 # Columns added after the first release: created on databases that predate them.
-MIGRATIONS = (
-    "alter table quality.row_failures add column if not exists file_sha256 varchar",
-)
+MIGRATIONS = ("alter table quality.row_failures add column if not exists file_sha256 varchar",)
 
 RUN_COLUMNS = (
     "run_id",

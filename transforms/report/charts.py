@@ -15,10 +15,25 @@ from collections.abc import Sequence
 
 from transforms.report.model import Table
 
-PALETTE = ("#2f5d8a", "#e07b39", "#3a9a5b", "#c0392b", "#7d5ba6", "#8c6d31", "#d36ba6",
-           "#5f6b7a", "#17becf", "#bcbd22")
-ROOT_CAUSE_COLORS = {"coding": "#2f5d8a", "billing": "#e07b39", "front_end": "#3a9a5b",
-                     "clinical": "#c0392b", "other": "#9aa3ad"}
+PALETTE = (
+    "#2f5d8a",
+    "#e07b39",
+    "#3a9a5b",
+    "#c0392b",
+    "#7d5ba6",
+    "#8c6d31",
+    "#d36ba6",
+    "#5f6b7a",
+    "#17becf",
+    "#bcbd22",
+)
+ROOT_CAUSE_COLORS = {
+    "coding": "#2f5d8a",
+    "billing": "#e07b39",
+    "front_end": "#3a9a5b",
+    "clinical": "#c0392b",
+    "other": "#9aa3ad",
+}
 AGE_COLORS = ("#9ecae1", "#6baed6", "#3182bd", "#e6550d", "#a63603")
 INK = "#1f2a44"
 GRID = "#d9dee5"
@@ -84,7 +99,7 @@ def inline_svg(svg: str, slug: str, title: str) -> str:
     svg = re.sub(r'href="#', f'href="#{slug}-', svg)
     svg = re.sub(r'(<svg[^>]*?)\s(width|height)="[^"]*"', r"\1", svg, count=1)
     svg = re.sub(r'(<svg[^>]*?)\s(width|height)="[^"]*"', r"\1", svg, count=1)
-    safe_title = (title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;"))
+    safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     return svg.replace("<svg", f'<svg class="chart" role="img" aria-label="{safe_title}"', 1)
 
 
@@ -92,8 +107,16 @@ def _empty(slug: str, title: str, message: str = "No data in the report window")
     fig = _figure()
     ax = fig.subplots()
     ax.set_axis_off()
-    ax.text(0.5, 0.5, message, ha="center", va="center", color="#5f6b7a", fontsize=11,
-            transform=ax.transAxes)
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        ha="center",
+        va="center",
+        color="#5f6b7a",
+        fontsize=11,
+        transform=ax.transAxes,
+    )
     return to_svg(fig, slug, title)
 
 
@@ -116,12 +139,22 @@ def denial_trend(table: Table) -> str:
         fig = _figure()
         ax = fig.subplots()
         months = _month_labels(table.column("month_start_date"))
-        series = (("initial_denial_rate", "Initial denial rate (claims)", PALETTE[0], "-"),
-                  ("initial_denial_rate_dollars", "Initial denial rate ($)", PALETTE[1], "-"),
-                  ("final_denial_rate", "Final denial rate", PALETTE[3], "--"))
+        series = (
+            ("initial_denial_rate", "Initial denial rate (claims)", PALETTE[0], "-"),
+            ("initial_denial_rate_dollars", "Initial denial rate ($)", PALETTE[1], "-"),
+            ("final_denial_rate", "Final denial rate", PALETTE[3], "--"),
+        )
         for column, label, color, style in series:
-            ax.plot(months, _floats(table.column(column)), marker="o", markersize=3.5,
-                    linewidth=1.8, color=color, linestyle=style, label=label)
+            ax.plot(
+                months,
+                _floats(table.column(column)),
+                marker="o",
+                markersize=3.5,
+                linewidth=1.8,
+                color=color,
+                linestyle=style,
+                label=label,
+            )
         _style(ax, percent=True)
         ax.set_ylim(bottom=0)
         fig.legend(frameon=False, loc="outside upper left", ncols=3)
@@ -142,9 +175,15 @@ def payer_trend(table: Table) -> str:
         labels = [c.label for c in month_columns]
         for index, record in enumerate(table.records()):
             name = record["payer_name"] or record["payer_id"]
-            ax.plot(labels, _floats([record[c.name] for c in month_columns]), marker="o",
-                    markersize=3, linewidth=1.5, color=PALETTE[index % len(PALETTE)],
-                    label=str(name)[:28])
+            ax.plot(
+                labels,
+                _floats([record[c.name] for c in month_columns]),
+                marker="o",
+                markersize=3,
+                linewidth=1.5,
+                color=PALETTE[index % len(PALETTE)],
+                label=str(name)[:28],
+            )
         _style(ax, percent=True)
         ax.set_ylim(bottom=0)
         fig.legend(frameon=False, loc="outside right center", fontsize=8)
@@ -167,8 +206,14 @@ def root_cause_trend(table: Table) -> str:
             if column.name == "total":
                 continue
             values = [float(v or 0) for v in table.column(column.name)]
-            ax.bar(months, values, bottom=bottom, width=0.65, label=column.label,
-                   color=ROOT_CAUSE_COLORS.get(column.name, "#9aa3ad"))
+            ax.bar(
+                months,
+                values,
+                bottom=bottom,
+                width=0.65,
+                label=column.label,
+                color=ROOT_CAUSE_COLORS.get(column.name, "#9aa3ad"),
+            )
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         _style(ax, money=True)
         fig.legend(frameon=False, loc="outside upper left", ncols=5)
@@ -192,8 +237,14 @@ def ar_aging(table: Table) -> str:
         buckets = [c for c in table.columns if c.name.startswith("balance_")]
         for index, column in enumerate(buckets):
             values = [float(r[column.name] or 0) for r in records]
-            ax.barh(names, values, left=left, height=0.6, label=column.label,
-                    color=AGE_COLORS[index % len(AGE_COLORS)])
+            ax.barh(
+                names,
+                values,
+                left=left,
+                height=0.6,
+                label=column.label,
+                color=AGE_COLORS[index % len(AGE_COLORS)],
+            )
             left = [a + v for a, v in zip(left, values, strict=True)]
         from matplotlib.ticker import FuncFormatter
 

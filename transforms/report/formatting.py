@@ -67,7 +67,8 @@ def csv_text(value: Any) -> str:
 
 
 NUMERIC_KINDS: frozenset[str] = frozenset(
-    {"int", "money", "rate", "rate_change", "days", "days_change"})
+    {"int", "money", "rate", "rate_change", "days", "days_change"}
+)
 
 
 def is_numeric(kind: Kind) -> bool:

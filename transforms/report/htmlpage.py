@@ -131,12 +131,16 @@ SECTIONS = (
 
 # ---- pieces ------------------------------------------------------------------------------------
 
+
 def render_table(table: Table, total_row_key: str | None = None) -> str:
     """A <table> with a caption, numeric columns right-aligned, then its note and file names."""
     head = "".join(
         f'<th scope="col" class="{"num" if is_numeric(table.cell_kind(0, i)) else "txt"}">'
-        f"{escape(c.label)}</th>" if table.rows else f'<th scope="col">{escape(c.label)}</th>'
-        for i, c in enumerate(table.columns))
+        f"{escape(c.label)}</th>"
+        if table.rows
+        else f'<th scope="col">{escape(c.label)}</th>'
+        for i, c in enumerate(table.columns)
+    )
     body: list[str] = []
     for r, row in enumerate(table.rows):
         cells = []
@@ -146,15 +150,19 @@ def render_table(table: Table, total_row_key: str | None = None) -> str:
             cells.append(f'<td class="{css}">{escape(html_text(value, kind))}</td>')
         total = total_row_key is not None and bool(row) and row[0] == total_row_key
         row_class = ' class="total"' if total else ""
-        body.append(f'<tr{row_class}>{"".join(cells)}</tr>')
+        body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     if not body:
         body.append(f'<tr><td class="empty" colspan="{len(table.columns)}">No rows</td></tr>')
     note = f'<p class="note">{escape(table.note)}</p>' if table.note else ""
-    files = (f'<p class="files">Also in {escape(table.slug)}.csv and sheet '
-             f'&ldquo;{escape(table.slug)}&rdquo; of denial_report.xlsx.</p>')
-    return (f'<div class="table-wrap"><table id="t-{escape(table.slug)}">'
-            f"<caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
-            f'<tbody>{"".join(body)}</tbody></table></div>{note}{files}')
+    files = (
+        f'<p class="files">Also in {escape(table.slug)}.csv and sheet '
+        f"&ldquo;{escape(table.slug)}&rdquo; of denial_report.xlsx.</p>"
+    )
+    return (
+        f'<div class="table-wrap"><table id="t-{escape(table.slug)}">'
+        f"<caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>{note}{files}"
+    )
 
 
 def _delta(item: Headline, previous_label: str) -> str:
@@ -168,30 +176,39 @@ def _delta(item: Headline, previous_label: str) -> str:
         good = (change < 0) == item.lower_is_better
         symbol = "\u25b2" if change > 0 else "\u25bc"
         change_kind = "rate_change" if item.kind == "rate" else "days_change"
-        arrow = (f'<span class="{"up" if change > 0 else "down"} {"good" if good else "bad"}">'
-                 f"{symbol} {escape(html_text(change, change_kind))}</span>")
+        arrow = (
+            f'<span class="{"up" if change > 0 else "down"} {"good" if good else "bad"}">'
+            f"{symbol} {escape(html_text(change, change_kind))}</span>"
+        )
     return f'<div class="delta">{arrow} &middot; {escape(previous_label)}: {previous}</div>'
 
 
 def render_tiles(data: ReportData) -> str:
     if data.reporting_month is None:
-        return ('<p class="tiles-caption">No claims were adjudicated in the report window: '
-                "there are no headline measures to show.</p>")
+        return (
+            '<p class="tiles-caption">No claims were adjudicated in the report window: '
+            "there are no headline measures to show.</p>"
+        )
     month = data.reporting_month
     to_date = month == data.window.last_month and data.window.as_of.day < _days_in_month(month)
     label = month.strftime("%B %Y") + (" (month to date)" if to_date else "")
     if month != data.window.last_month:
-        label += (f" (the latest month with adjudicated claims; none yet in "
-                  f"{data.window.last_month.strftime('%B %Y')})")
+        label += (
+            f" (the latest month with adjudicated claims; none yet in "
+            f"{data.window.last_month.strftime('%B %Y')})"
+        )
     previous_label = data.previous_month.strftime("%b %Y") if data.previous_month else "previous"
     tiles = "".join(
         f'<div class="tile"><div class="label">{escape(item.label)}</div>'
         f'<div class="value">{escape(html_text(item.value, item.kind))}</div>'
         f"{_delta(item, previous_label)}</div>"
-        for item in data.headlines)
-    return (f'<p class="tiles-caption">Headline month: <b>{escape(label)}</b>, all payers, '
-            f"compared with {escape(previous_label)}.</p>"
-            f'<div class="tiles">{tiles}</div>')
+        for item in data.headlines
+    )
+    return (
+        f'<p class="tiles-caption">Headline month: <b>{escape(label)}</b>, all payers, '
+        f"compared with {escape(previous_label)}.</p>"
+        f'<div class="tiles">{tiles}</div>'
+    )
 
 
 def _days_in_month(month: dt.date) -> int:
@@ -213,7 +230,8 @@ def render_split(table: Table) -> str:
             f'<div class="sub">{escape(html_text(record["denied_lines"], "int"))} lines &middot; '
             f"{escape(share)} of denied $ &middot; {escape(coding)} of its $ on lines that "
             f"failed a coding check</div>"
-            f'<div class="sub">Fixed by: {escape(record["fixed_by"])}</div></div>')
+            f'<div class="sub">Fixed by: {escape(record["fixed_by"])}</div></div>'
+        )
     return f'<div class="split">{"".join(cards)}</div>'
 
 
@@ -221,91 +239,152 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
-def _section(anchor: str, title: str, lead: str, parts: Iterable[str], page_break: bool = False
-             ) -> str:
+def _section(
+    anchor: str, title: str, lead: str, parts: Iterable[str], page_break: bool = False
+) -> str:
     css = ' class="break"' if page_break else ""
     lead_html = f'<p class="lead">{escape(lead)}</p>' if lead else ""
-    return (f'<section id="{anchor}"{css}><h2>{escape(title)}</h2>{lead_html}'
-            f'{"".join(parts)}</section>')
+    return (
+        f'<section id="{anchor}"{css}><h2>{escape(title)}</h2>{lead_html}{"".join(parts)}</section>'
+    )
 
 
 def render_definitions(table: Table) -> str:
     items = "".join(
         f"<dt>{escape(r['measure'])}</dt><dd>{escape(r['definition'])}"
         f'<span class="src">{escape(r["source"])}</span></dd>'
-        for r in table.records())
-    return (f'<dl class="definitions">{items}</dl><p class="files">Also in definitions.csv and '
-            "sheet &ldquo;definitions&rdquo; of denial_report.xlsx.</p>")
+        for r in table.records()
+    )
+    return (
+        f'<dl class="definitions">{items}</dl><p class="files">Also in definitions.csv and '
+        "sheet &ldquo;definitions&rdquo; of denial_report.xlsx.</p>"
+    )
 
 
 # ---- the page ----------------------------------------------------------------------------------
+
 
 def render_html(data: ReportData) -> str:
     """The whole report page as one string."""
     t = data.tables
     window = data.window
-    window_text = (f"{window.first_month.strftime('%b %Y')} \u2013 "
-                   f"{window.last_month.strftime('%b %Y')}")
+    window_text = (
+        f"{window.first_month.strftime('%b %Y')} \u2013 {window.last_month.strftime('%b %Y')}"
+    )
     run = data.quality.run_id or "not recorded"
     banner = ""
     if data.warehouse_as_of and data.warehouse_as_of != window.as_of:
-        banner = (f'<div class="banner">The published warehouse was built as of '
-                  f"<b>{data.warehouse_as_of.isoformat()}</b>, not the report date "
-                  f"{window.as_of.isoformat()}: A/R aging and &ldquo;still denied&rdquo; amounts "
-                  "are as of the warehouse date.</div>")
+        banner = (
+            f'<div class="banner">The published warehouse was built as of '
+            f"<b>{data.warehouse_as_of.isoformat()}</b>, not the report date "
+            f"{window.as_of.isoformat()}: A/R aging and &ldquo;still denied&rdquo; amounts "
+            "are as of the warehouse date.</div>"
+        )
     toc = "\n".join(f'<a href="#{a}">{escape(title)}</a>' for a, title in SECTIONS)
     sections = [
-        _section("trend", "Denial-rate trend",
-                 "Initial denial rate by claims and by dollars, and the final (never recovered) "
-                 "denial rate, by month of first adjudication, all payers.",
-                 [_figure(charts.denial_trend(t["denial_rate_trend"]),
-                          "Source: rpt_kpis_monthly, payer ALL."),
-                  render_table(t["headline_kpis"]), render_table(t["denial_rate_trend"]),
-                  render_table(t["operations_trend"])]),
-        _section("payers", "By payer",
-                 "Initial denial rate by payer and month; read the rates with the claim counts "
-                 "below them.",
-                 [_figure(charts.payer_trend(t["payer_denial_rate"]),
-                          "Source: rpt_kpis_monthly, one line per payer."),
-                  render_table(t["payer_denial_rate"]),
-                  render_table(t["payer_denial_rate_dollars"]),
-                  render_table(t["payer_claims_adjudicated"])]),
-        _section("root-cause", "Root cause: coding vs billing",
-                 "Who has to fix the denied dollars: coders, billers, the front desk "
-                 "(eligibility, authorization) or clinicians (medical necessity). Totals over the "
-                 "report window.",
-                 [render_split(t["denials_by_root_cause"]),
-                  render_table(t["denials_by_root_cause"]),
-                  _figure(charts.root_cause_trend(t["root_cause_trend_amount"]),
-                          "Source: rpt_denials, denied dollars by month of first adjudication."),
-                  render_table(t["root_cause_trend_amount"]),
-                  render_table(t["root_cause_trend_lines"])], page_break=True),
-        _section("reasons", "Denial and remark codes",
-                 f"The {len(t['top_carcs'].rows)} largest denial reasons by dollars, and the "
-                 "remark codes payers sent with them.",
-                 [render_table(t["top_carcs"]), render_table(t["top_rarcs"])]),
-        _section("who", "Procedures, providers, coders",
-                 "Where denied dollars concentrate, and how much of them sits on lines that had "
-                 "already failed a coding check before submission.",
-                 [render_table(t["top_procedures"]), render_table(t["denials_by_provider"]),
-                  render_table(t["denials_by_coder"])], page_break=True),
-        _section("ar", "A/R aging",
-                 "Open balances (no counted remittance, or every payment reversed) by payer and "
-                 "days since first submission.",
-                 [_figure(charts.ar_aging(t["ar_aging"]), "Source: rpt_ar_aging."),
-                  render_table(t["ar_aging"], total_row_key="ALL")]),
-        _section("days", "Days to payment",
-                 "How long paid claims waited from first submission to first payment.",
-                 [_figure(charts.days_to_payment(t["days_to_payment"]),
-                          "Source: fct_claims.days_to_payment, claims first adjudicated in the "
-                          "window."),
-                  render_table(t["days_to_payment"])]),
-        _section("quality", "Data quality",
-                 f"Gate results of run {run}: {data.quality.label}.",
-                 [render_table(t["quality_gates"]), render_table(t["quality_failing_checks"]),
-                  render_table(t["quality_row_failures"]), render_table(t["quality_file_holds"]),
-                  render_table(t["ingestion_findings"]), render_table(t["unmatched_remittances"])],
-                 page_break=True),
+        _section(
+            "trend",
+            "Denial-rate trend",
+            "Initial denial rate by claims and by dollars, and the final (never recovered) "
+            "denial rate, by month of first adjudication, all payers.",
+            [
+                _figure(
+                    charts.denial_trend(t["denial_rate_trend"]),
+                    "Source: rpt_kpis_monthly, payer ALL.",
+                ),
+                render_table(t["headline_kpis"]),
+                render_table(t["denial_rate_trend"]),
+                render_table(t["operations_trend"]),
+            ],
+        ),
+        _section(
+            "payers",
+            "By payer",
+            "Initial denial rate by payer and month; read the rates with the claim counts "
+            "below them.",
+            [
+                _figure(
+                    charts.payer_trend(t["payer_denial_rate"]),
+                    "Source: rpt_kpis_monthly, one line per payer.",
+                ),
+                render_table(t["payer_denial_rate"]),
+                render_table(t["payer_denial_rate_dollars"]),
+                render_table(t["payer_claims_adjudicated"]),
+            ],
+        ),
+        _section(
+            "root-cause",
+            "Root cause: coding vs billing",
+            "Who has to fix the denied dollars: coders, billers, the front desk "
+            "(eligibility, authorization) or clinicians (medical necessity). Totals over the "
+            "report window.",
+            [
+                render_split(t["denials_by_root_cause"]),
+                render_table(t["denials_by_root_cause"]),
+                _figure(
+                    charts.root_cause_trend(t["root_cause_trend_amount"]),
+                    "Source: rpt_denials, denied dollars by month of first adjudication.",
+                ),
+                render_table(t["root_cause_trend_amount"]),
+                render_table(t["root_cause_trend_lines"]),
+            ],
+            page_break=True,
+        ),
+        _section(
+            "reasons",
+            "Denial and remark codes",
+            f"The {len(t['top_carcs'].rows)} largest denial reasons by dollars, and the "
+            "remark codes payers sent with them.",
+            [render_table(t["top_carcs"]), render_table(t["top_rarcs"])],
+        ),
+        _section(
+            "who",
+            "Procedures, providers, coders",
+            "Where denied dollars concentrate, and how much of them sits on lines that had "
+            "already failed a coding check before submission.",
+            [
+                render_table(t["top_procedures"]),
+                render_table(t["denials_by_provider"]),
+                render_table(t["denials_by_coder"]),
+            ],
+            page_break=True,
+        ),
+        _section(
+            "ar",
+            "A/R aging",
+            "Open balances (no counted remittance, or every payment reversed) by payer and "
+            "days since first submission.",
+            [
+                _figure(charts.ar_aging(t["ar_aging"]), "Source: rpt_ar_aging."),
+                render_table(t["ar_aging"], total_row_key="ALL"),
+            ],
+        ),
+        _section(
+            "days",
+            "Days to payment",
+            "How long paid claims waited from first submission to first payment.",
+            [
+                _figure(
+                    charts.days_to_payment(t["days_to_payment"]),
+                    "Source: fct_claims.days_to_payment, claims first adjudicated in the window.",
+                ),
+                render_table(t["days_to_payment"]),
+            ],
+        ),
+        _section(
+            "quality",
+            "Data quality",
+            f"Gate results of run {run}: {data.quality.label}.",
+            [
+                render_table(t["quality_gates"]),
+                render_table(t["quality_failing_checks"]),
+                render_table(t["quality_row_failures"]),
+                render_table(t["quality_file_holds"]),
+                render_table(t["ingestion_findings"]),
+                render_table(t["unmatched_remittances"]),
+            ],
+            page_break=True,
+        ),
         _section("definitions", "Definitions", "", [render_definitions(t["definitions"])]),
         _section("about", "About this report", "", [render_table(t["report_info"])]),
     ]

@@ -16,8 +16,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["text", "int", "money", "rate", "date", "month", "days", "timestamp",
-               "rate_change", "days_change", "per_row", "per_row_change"]
+Kind = Literal[
+    "text",
+    "int",
+    "money",
+    "rate",
+    "date",
+    "month",
+    "days",
+    "timestamp",
+    "rate_change",
+    "days_change",
+    "per_row",
+    "per_row_change",
+]
 """How a column is shown. `per_row` takes the kind from the table's `row_kinds` (headline and
 info tables); `per_row_change` shows a difference of the row's kind (rate -> rate_change)."""
 
@@ -67,15 +79,22 @@ class Table:
         return [dict(zip(names, row, strict=True)) for row in self.rows]
 
 
-def make_table(slug: str, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]],
-               note: str = "", row_kinds: Sequence[Kind] | None = None) -> Table:
+def make_table(
+    slug: str,
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    note: str = "",
+    row_kinds: Sequence[Kind] | None = None,
+) -> Table:
     """Build a Table, checking that every row has one value per column."""
     columns = tuple(columns)
     frozen_rows = tuple(tuple(row) for row in rows)
     for number, row in enumerate(frozen_rows, start=1):
         if len(row) != len(columns):
-            raise ValueError(f"table {slug}: row {number} has {len(row)} values for "
-                             f"{len(columns)} columns")
+            raise ValueError(
+                f"table {slug}: row {number} has {len(row)} values for {len(columns)} columns"
+            )
     kinds = tuple(row_kinds) if row_kinds is not None else None
     if kinds is not None and len(kinds) != len(frozen_rows):
         raise ValueError(f"table {slug}: {len(kinds)} row kinds for {len(frozen_rows)} rows")
@@ -134,8 +153,10 @@ class QualityStatus:
         if not self.publish_gate_recorded:
             return "No publish-gate result for this run"
         if self.files_held:
-            return (f"Published; {self.files_held} file(s) held back by critical checks, "
-                    f"{self.warning_failures} warning(s)")
+            return (
+                f"Published; {self.files_held} file(s) held back by critical checks, "
+                f"{self.warning_failures} warning(s)"
+            )
         if self.critical_failures:
             return f"Critical checks failed ({self.critical_failures})"
         if self.warning_failures:

@@ -32,8 +32,13 @@ from transforms.report.model import (
     make_table,
 )
 
-REQUIRED_MARTS = ("rpt_kpis_monthly", "rpt_denials", "rpt_ar_aging", "fct_claims",
-                  "fct_claim_lines")
+REQUIRED_MARTS = (
+    "rpt_kpis_monthly",
+    "rpt_denials",
+    "rpt_ar_aging",
+    "fct_claims",
+    "fct_claim_lines",
+)
 TOP_N = 15
 ROOT_CAUSES = (
     ("coding", "Coding", "Coders"),
@@ -42,8 +47,15 @@ ROOT_CAUSES = (
     ("clinical", "Clinical", "Clinicians, utilisation review"),
 )
 AGE_BUCKETS = ("0-30", "31-60", "61-90", "91-120", ">120")
-DAYS_BUCKETS = (("<= 14", None, 14), ("15-30", 15, 30), ("31-45", 31, 45), ("46-60", 46, 60),
-                ("61-90", 61, 90), ("91-120", 91, 120), ("> 120", 121, None))
+DAYS_BUCKETS = (
+    ("<= 14", None, 14),
+    ("15-30", 15, 30),
+    ("31-45", 31, 45),
+    ("46-60", 46, 60),
+    ("61-90", 61, 90),
+    ("91-120", 91, 120),
+    ("> 120", 121, None),
+)
 
 # (label, mart column, kind, lower is better)
 HEADLINE_MEASURES: tuple[tuple[str, str, Kind, bool], ...] = (
@@ -102,14 +114,16 @@ DENIAL_SUM_COLUMNS = (
     Column("denied_amount", "Denied $", "money"),
     Column("share_of_denied_amount", "Share of denied $", "rate"),
     Column("still_denied_amount", "Still denied $", "money"),
-    Column("denied_amount_failed_coding_check", "Denied $ on lines failing a coding check",
-           "money"),
+    Column(
+        "denied_amount_failed_coding_check", "Denied $ on lines failing a coding check", "money"
+    ),
     Column("share_amount_failed_coding_check", "Share of $ failing a coding check", "rate"),
     Column("share_lines_failed_coding_check", "Share of lines failing a coding check", "rate"),
 )
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+
 
 def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
     return con.execute(sql, list(params)).fetchall()
@@ -127,8 +141,10 @@ def check_required_marts(con: duckdb.DuckDBPyConnection, database: str) -> None:
     missing = [name for name in REQUIRED_MARTS if not table_exists(con, "marts", name)]
     if missing:
         names = ", ".join(f"marts.{name}" for name in missing)
-        raise ReportError(f"{database}: missing table(s) {names} that the report reads "
-                          "(rule report.required_marts); rebuild and publish the warehouse")
+        raise ReportError(
+            f"{database}: missing table(s) {names} that the report reads "
+            "(rule report.required_marts); rebuild and publish the warehouse"
+        )
 
 
 def _month_bounds(window: Window) -> tuple[dt.date, dt.date]:
@@ -146,34 +162,50 @@ def month_label(month: dt.date) -> str:
 
 # ---- KPIs --------------------------------------------------------------------------------------
 
-def kpi_trend(con: duckdb.DuckDBPyConnection, window: Window, slug: str, title: str,
-              columns: Sequence[Column], note: str = "") -> Table:
+
+def kpi_trend(
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    slug: str,
+    title: str,
+    columns: Sequence[Column],
+    note: str = "",
+) -> Table:
     select = ", ".join(c.name for c in columns)
-    rows = fetch(con, f"""
+    rows = fetch(
+        con,
+        f"""
         select {select}
         from marts.rpt_kpis_monthly
         where payer_id = 'ALL' and month_start_date between ? and ?
-        order by month_start_date""", _month_bounds(window))
+        order by month_start_date""",
+        _month_bounds(window),
+    )
     return make_table(slug, title, columns, rows, note)
 
 
 def kpi_all_payers(con: duckdb.DuckDBPyConnection, window: Window) -> dict[dt.date, dict]:
     """The 'ALL' rows of rpt_kpis_monthly in the window (plus the month before), by month."""
     names = ["month_start_date", "claims_adjudicated"] + [m[1] for m in HEADLINE_MEASURES]
-    rows = fetch(con, f"""
+    rows = fetch(
+        con,
+        f"""
         select {", ".join(names)}
         from marts.rpt_kpis_monthly
         where payer_id = 'ALL' and month_start_date between ? and ?""",
-                 (add_months(window.first_month, -1), window.last_month))
+        (add_months(window.first_month, -1), window.last_month),
+    )
     return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
 def pick_reporting_month(by_month: dict[dt.date, dict], window: Window) -> dt.date | None:
     """The as-of month when claims were adjudicated in it, else the latest such month in the
     window (so the tiles never show an empty month), else None."""
-    active = sorted(m for m, row in by_month.items()
-                    if window.first_month <= m <= window.last_month
-                    and (row.get("claims_adjudicated") or 0) > 0)
+    active = sorted(
+        m
+        for m, row in by_month.items()
+        if window.first_month <= m <= window.last_month and (row.get("claims_adjudicated") or 0) > 0
+    )
     if not active:
         return None
     return window.last_month if window.last_month in active else active[-1]
@@ -182,8 +214,10 @@ def pick_reporting_month(by_month: dict[dt.date, dict], window: Window) -> dt.da
 def headlines(by_month: dict[dt.date, dict], month: dt.date | None) -> list[Headline]:
     current = by_month.get(month, {}) if month else {}
     previous = by_month.get(add_months(month, -1), {}) if month else {}
-    return [Headline(label, column, kind, current.get(column), previous.get(column), lower)
-            for label, column, kind, lower in HEADLINE_MEASURES]
+    return [
+        Headline(label, column, kind, current.get(column), previous.get(column), lower)
+        for label, column, kind, lower in HEADLINE_MEASURES
+    ]
 
 
 def headline_table(items: Sequence[Headline], month: dt.date | None) -> Table:
@@ -197,25 +231,40 @@ def headline_table(items: Sequence[Headline], month: dt.date | None) -> Table:
         Column("previous_value", prior, "per_row"),
         Column("change", "Change", "per_row_change"),
     )
-    rows = [(item.label, item.column, month, item.value, item.previous, item.change)
-            for item in items]
+    rows = [
+        (item.label, item.column, month, item.value, item.previous, item.change) for item in items
+    ]
     return make_table(
-        "headline_kpis", "Headline measures, month over month", columns, rows,
+        "headline_kpis",
+        "Headline measures, month over month",
+        columns,
+        rows,
         note="Values are the rpt_kpis_monthly rows for all payers; change = month minus the "
-             "month before (rates in percentage points).",
+        "month before (rates in percentage points).",
         row_kinds=[item.kind for item in items],
     )
 
 
-def payer_pivot(con: duckdb.DuckDBPyConnection, window: Window, measure: str, kind: Kind,
-                slug: str, title: str, note: str = "") -> Table:
+def payer_pivot(
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    measure: str,
+    kind: Kind,
+    slug: str,
+    title: str,
+    note: str = "",
+) -> Table:
     """One rpt_kpis_monthly measure by payer (rows) and month (columns), as stored."""
-    rows = fetch(con, f"""
+    rows = fetch(
+        con,
+        f"""
         select payer_id, max(payer_name) over (partition by payer_id) as payer_name,
             month_start_date, {measure}
         from marts.rpt_kpis_monthly
         where payer_id <> 'ALL' and month_start_date between ? and ?
-        order by payer_id, month_start_date""", _month_bounds(window))
+        order by payer_id, month_start_date""",
+        _month_bounds(window),
+    )
     months = sorted({row[2] for row in rows})
     cells: dict[str, dict[dt.date, Any]] = {}
     names: dict[str, str | None] = {}
@@ -224,20 +273,27 @@ def payer_pivot(con: duckdb.DuckDBPyConnection, window: Window, measure: str, ki
         names[payer_id] = payer_name
     columns = [Column("payer_id", "Payer id"), Column("payer_name", "Payer")]
     columns += [Column(f"m_{m.isoformat()[:7]}", month_label(m), kind) for m in months]
-    body = [[payer_id, names[payer_id]] + [cells[payer_id].get(m) for m in months]
-            for payer_id in sorted(cells)]
+    body = [
+        [payer_id, names[payer_id]] + [cells[payer_id].get(m) for m in months]
+        for payer_id in sorted(cells)
+    ]
     return make_table(slug, title, columns, body, note)
 
 
 # ---- denials -----------------------------------------------------------------------------------
 
+
 def _root_cause_values() -> str:
-    return ", ".join(f"('{code}', '{label}', '{who}', {order})"
-                     for order, (code, label, who) in enumerate(ROOT_CAUSES, start=1))
+    return ", ".join(
+        f"('{code}', '{label}', '{who}', {order})"
+        for order, (code, label, who) in enumerate(ROOT_CAUSES, start=1)
+    )
 
 
 def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
-    rows = fetch(con, f"""
+    rows = fetch(
+        con,
+        f"""
         with causes (denial_root_cause, root_cause_label, fixed_by, sort_order) as (
             values {_root_cause_values()}
         ),
@@ -264,51 +320,74 @@ def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
         from all_causes
         left join summed on all_causes.denial_root_cause = summed.denial_root_cause
         order by all_causes.sort_order, summed.denied_amount desc nulls last,
-            all_causes.denial_root_cause""", _month_bounds(window))
-    columns = (Column("denial_root_cause", "Root cause code"),
-               Column("root_cause_label", "Root cause"),
-               Column("fixed_by", "Who fixes it")) + DENIAL_SUM_COLUMNS
+            all_causes.denial_root_cause""",
+        _month_bounds(window),
+    )
+    columns = (
+        Column("denial_root_cause", "Root cause code"),
+        Column("root_cause_label", "Root cause"),
+        Column("fixed_by", "Who fixes it"),
+    ) + DENIAL_SUM_COLUMNS
     return make_table(
-        "denials_by_root_cause", "Denials by root cause (window total)", columns, rows,
+        "denials_by_root_cause",
+        "Denials by root cause (window total)",
+        columns,
+        rows,
         note="Initial denials of billed lines whose first adjudication falls in the window, each "
-             "line under its dominant denial CARC (rpt_denials).")
+        "line under its dominant denial CARC (rpt_denials).",
+    )
 
 
-def root_cause_trend(con: duckdb.DuckDBPyConnection, window: Window, measure: str, kind: Kind,
-                     slug: str, title: str) -> Table:
+def root_cause_trend(
+    con: duckdb.DuckDBPyConnection, window: Window, measure: str, kind: Kind, slug: str, title: str
+) -> Table:
     """Month x root cause of one additive rpt_denials column (denied_amount or denied_lines)."""
     codes = [code for code, _, _ in ROOT_CAUSES]
-    parts = [f"sum(case when denial_root_cause = '{code}' then {measure} else 0 end) as {code}"
-             for code in codes]
+    parts = [
+        f"sum(case when denial_root_cause = '{code}' then {measure} else 0 end) as {code}"
+        for code in codes
+    ]
     in_list = ", ".join(f"'{code}'" for code in codes)
-    parts.append(f"sum(case when denial_root_cause not in ({in_list}) then {measure} else 0 end)"
-                 " as other")
+    parts.append(
+        f"sum(case when denial_root_cause not in ({in_list}) then {measure} else 0 end) as other"
+    )
     parts.append(f"sum({measure}) as total")
-    rows = fetch(con, f"""
+    rows = fetch(
+        con,
+        f"""
         select month_start_date, {", ".join(parts)}
         from marts.rpt_denials
         where month_start_date between ? and ?
         group by month_start_date
-        order by month_start_date""", _month_bounds(window))
+        order by month_start_date""",
+        _month_bounds(window),
+    )
     columns = [Column("month_start_date", "Month", "month")]
     columns += [Column(code, label, kind) for code, label, _ in ROOT_CAUSES]
     columns += [Column("other", "Other", kind), Column("total", "Total", kind)]
     return make_table(slug, title, columns, rows)
 
 
-def _ref_join(con: duckdb.DuckDBPyConnection, table: str, key: str,
-              alias_key: str) -> tuple[str, str]:
+def _ref_join(
+    con: duckdb.DuckDBPyConnection, table: str, key: str, alias_key: str
+) -> tuple[str, str]:
     """(select expression, join clause) for a description from a ref table, when it exists."""
     if not table_exists(con, "ref", table):
         return "cast(null as varchar)", ""
-    join = (f"left join ref.{table} as ref_codes "
-            f"on cast(ref_codes.{key} as varchar) = {alias_key}")
+    join = f"left join ref.{table} as ref_codes on cast(ref_codes.{key} as varchar) = {alias_key}"
     return "max(ref_codes.description)", join
 
 
-def top_denials_by(con: duckdb.DuckDBPyConnection, window: Window, slug: str, title: str,
-                   key_columns: Sequence[Column], note: str = "",
-                   describe: tuple[str, str] | None = None, limit: int = TOP_N) -> Table:
+def top_denials_by(
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    slug: str,
+    title: str,
+    key_columns: Sequence[Column],
+    note: str = "",
+    describe: tuple[str, str] | None = None,
+    limit: int = TOP_N,
+) -> Table:
     """The top `limit` groups of rpt_denials by denied dollars over the window.
 
     `describe` = (ref table, its code column) adds a description of the first key column.
@@ -321,14 +400,18 @@ def top_denials_by(con: duckdb.DuckDBPyConnection, window: Window, slug: str, ti
         expr, join_sql = _ref_join(con, describe[0], describe[1], keys[0])
         select_keys.insert(1, f"{expr} as description")
         columns.insert(1, Column("description", "Description"))
-    rows = fetch(con, f"""
+    rows = fetch(
+        con,
+        f"""
         select {", ".join(select_keys)}, {DENIAL_SUMS}
         from marts.rpt_denials as denials
         {join_sql}
         where denials.month_start_date between ? and ?
         group by {group_keys}
         order by denied_amount desc, {group_keys}
-        limit {int(limit)}""", _month_bounds(window))
+        limit {int(limit)}""",
+        _month_bounds(window),
+    )
     return make_table(slug, title, columns + list(DENIAL_SUM_COLUMNS), rows, note)
 
 
@@ -337,9 +420,13 @@ def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window, limit: int 
     expr, join_sql = ("cast(null as varchar)", "")
     if table_exists(con, "ref", "ref_rarc_codes"):
         expr = "max(ref_codes.description)"
-        join_sql = ("left join ref.ref_rarc_codes as ref_codes "
-                    "on cast(ref_codes.rarc_code as varchar) = remarks.rarc_code")
-    rows = fetch(con, f"""
+        join_sql = (
+            "left join ref.ref_rarc_codes as ref_codes "
+            "on cast(ref_codes.rarc_code as varchar) = remarks.rarc_code"
+        )
+    rows = fetch(
+        con,
+        f"""
         with denied_lines as (
             select initial_remark_codes, initial_denied_amount, final_denied_amount,
                 has_coding_check_failure
@@ -368,22 +455,32 @@ def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window, limit: int 
         where remarks.rarc_code <> ''
         group by remarks.rarc_code
         order by denied_amount desc, remarks.rarc_code
-        limit {int(limit)}""", _date_bounds(window))
+        limit {int(limit)}""",
+        _date_bounds(window),
+    )
     columns = [Column("rarc_code", "RARC"), Column("description", "Description")]
     columns += [c for c in DENIAL_SUM_COLUMNS if c.name != "share_of_denied_amount"]
     return make_table(
-        "top_rarcs", "Top remark codes (RARC) on denied lines", columns, rows,
+        "top_rarcs",
+        "Top remark codes (RARC) on denied lines",
+        columns,
+        rows,
         note="From fct_claim_lines (initially denied billed lines, first adjudication in the "
-             "window); a line with several remark codes counts under each.")
+        "window); a line with several remark codes counts under each.",
+    )
 
 
 # ---- A/R and payment timing --------------------------------------------------------------------
 
+
 def ar_aging(con: duckdb.DuckDBPyConnection) -> Table:
     buckets = ", ".join(
         f"sum(case when age_bucket = '{b}' then open_balance_amount else 0 end) as {_bucket(b)}"
-        for b in AGE_BUCKETS)
-    rows = fetch(con, f"""
+        for b in AGE_BUCKETS
+    )
+    rows = fetch(
+        con,
+        f"""
         select
             case when grouping(payer_id) = 1 then 'ALL' else payer_id end as payer_id,
             case when grouping(payer_id) = 1 then 'All payers' else max(payer_name) end
@@ -394,14 +491,21 @@ def ar_aging(con: duckdb.DuckDBPyConnection) -> Table:
         from marts.rpt_ar_aging
         group by grouping sets ((payer_id), ())
         having count(*) > 0
-        order by grouping(payer_id), open_balance_amount desc, payer_id""")
+        order by grouping(payer_id), open_balance_amount desc, payer_id""",
+    )
     columns = [Column("payer_id", "Payer id"), Column("payer_name", "Payer")]
     columns += [Column(_bucket(b), f"{b} days", "money") for b in AGE_BUCKETS]
-    columns += [Column("open_claims", "Open claims", "int"),
-                Column("open_balance_amount", "Open balance", "money")]
+    columns += [
+        Column("open_claims", "Open claims", "int"),
+        Column("open_balance_amount", "Open balance", "money"),
+    ]
     return make_table(
-        "ar_aging", "Open A/R by payer and age (days since first submission)", columns, rows,
-        note="rpt_ar_aging as of the warehouse's run date; the last row adds up every payer.")
+        "ar_aging",
+        "Open A/R by payer and age (days since first submission)",
+        columns,
+        rows,
+        note="rpt_ar_aging as of the warehouse's run date; the last row adds up every payer.",
+    )
 
 
 def _bucket(label: str) -> str:
@@ -412,8 +516,11 @@ def days_to_payment_distribution(con: duckdb.DuckDBPyConnection, window: Window)
     values = ", ".join(
         f"('{label}', {order}, {lo if lo is not None else -2147483648}, "
         f"{hi if hi is not None else 2147483647})"
-        for order, (label, lo, hi) in enumerate(DAYS_BUCKETS, start=1))
-    rows = fetch(con, f"""
+        for order, (label, lo, hi) in enumerate(DAYS_BUCKETS, start=1)
+    )
+    rows = fetch(
+        con,
+        f"""
         with buckets (days_bucket, bucket_order, min_days, max_days) as (values {values}),
         paid as (
             select days_to_payment from marts.fct_claims
@@ -426,121 +533,179 @@ def days_to_payment_distribution(con: duckdb.DuckDBPyConnection, window: Window)
         from buckets
         left join paid on paid.days_to_payment between buckets.min_days and buckets.max_days
         group by buckets.days_bucket, buckets.bucket_order
-        order by buckets.bucket_order""", _date_bounds(window))
-    columns = (Column("days_bucket", "Days to payment"), Column("claims", "Claims", "int"),
-               Column("share_of_claims", "Share of claims", "rate"))
+        order by buckets.bucket_order""",
+        _date_bounds(window),
+    )
+    columns = (
+        Column("days_bucket", "Days to payment"),
+        Column("claims", "Claims", "int"),
+        Column("share_of_claims", "Share of claims", "rate"),
+    )
     return make_table(
-        "days_to_payment", "Distribution of days to payment", columns, rows,
+        "days_to_payment",
+        "Distribution of days to payment",
+        columns,
+        rows,
         note="Claims first adjudicated in the window that were paid (fct_claims.days_to_payment: "
-             "first submission to first payment).")
+        "first submission to first payment).",
+    )
 
 
 # ---- data quality ------------------------------------------------------------------------------
+
 
 def select_run_id(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:
     """The latest gate run for the as-of date (a run that reached the publish gate first)."""
     if not table_exists(con, "quality", "validation_runs"):
         return None
-    row = con.execute("""
+    row = con.execute(
+        """
         select run_id
         from quality.validation_runs
         where as_of_date <= ?
         group by run_id
         order by max(case when gate = 'publish' then 1 else 0 end) desc,
             max(as_of_date) desc, max(finished_at) desc nulls last, run_id desc
-        limit 1""", [as_of]).fetchone()
+        limit 1""",
+        [as_of],
+    ).fetchone()
     return row[0] if row else None
 
 
 def quality_status(con: duckdb.DuckDBPyConnection, run_id: str | None) -> QualityStatus:
     if run_id is None or not table_exists(con, "quality", "validation_runs"):
         return QualityStatus(None, False, 0, 0)
-    row = con.execute("""
+    row = con.execute(
+        """
         select count(*) filter (where gate = 'publish'),
             coalesce(sum(critical_failures), 0), coalesce(sum(warning_failures), 0)
-        from quality.validation_runs where run_id = ?""", [run_id]).fetchone()
+        from quality.validation_runs where run_id = ?""",
+        [run_id],
+    ).fetchone()
     held = 0
     if table_exists(con, "audit", "file_holds"):
         held = con.execute(
-            "select count(*) from audit.file_holds where hold_status = 'held'").fetchone()[0]
+            "select count(*) from audit.file_holds where hold_status = 'held'"
+        ).fetchone()[0]
     return QualityStatus(run_id, bool(row[0]), int(row[1]), int(row[2]), int(held))
 
 
 def quality_file_holds(con: duckdb.DuckDBPyConnection) -> Table:
     """Files the ingestion gate holds back now, and those released by the latest gate run."""
-    columns = (Column("file_name", "File"), Column("hold_status", "Status"),
-               Column("held_since_as_of", "Held since", "date"),
-               Column("check_names", "Critical checks failed"),
-               Column("flagged_rows", "Rows flagged", "int"),
-               Column("released_as_of", "Released as of", "date"))
+    columns = (
+        Column("file_name", "File"),
+        Column("hold_status", "Status"),
+        Column("held_since_as_of", "Held since", "date"),
+        Column("check_names", "Critical checks failed"),
+        Column("flagged_rows", "Rows flagged", "int"),
+        Column("released_as_of", "Released as of", "date"),
+    )
     rows: list[tuple] = []
     if table_exists(con, "audit", "file_holds"):
-        rows = fetch(con, """
+        rows = fetch(
+            con,
+            """
             select file_name, hold_status, held_since_as_of, check_names, flagged_rows,
                 released_as_of
             from audit.file_holds
             where hold_status = 'held'
                 or released_as_of = (select max(released_as_of) from audit.file_holds)
-            order by hold_status, held_since_as_of, file_name""")
-    return make_table("quality_file_holds", "Files held back", columns, rows,
-                      note="A critical check that failed on a file's rows holds back that file "
-                           "only: none of its rows is in this warehouse, the rest of the night is. "
-                           "The gate checks it again every night and releases it once it passes "
-                           "(audit.file_holds).")
+            order by hold_status, held_since_as_of, file_name""",
+        )
+    return make_table(
+        "quality_file_holds",
+        "Files held back",
+        columns,
+        rows,
+        note="A critical check that failed on a file's rows holds back that file "
+        "only: none of its rows is in this warehouse, the rest of the night is. "
+        "The gate checks it again every night and releases it once it passes "
+        "(audit.file_holds).",
+    )
 
 
 def ingestion_findings(con: duckdb.DuckDBPyConnection) -> Table:
     """Defects ingestion recorded in files it loaded anyway (audit.file_findings), per file and rule."""
-    columns = (Column("file_name", "File"), Column("rule_id", "Rule"),
-               Column("element_id", "Element"), Column("findings", "Findings", "int"),
-               Column("first_position", "First segment", "int"),
-               Column("recorded_at", "Recorded", "timestamp"))
+    columns = (
+        Column("file_name", "File"),
+        Column("rule_id", "Rule"),
+        Column("element_id", "Element"),
+        Column("findings", "Findings", "int"),
+        Column("first_position", "First segment", "int"),
+        Column("recorded_at", "Recorded", "timestamp"),
+    )
     rows: list[tuple] = []
     if table_exists(con, "audit", "file_findings"):
-        rows = fetch(con, """
+        rows = fetch(
+            con,
+            """
             select file_name, rule_id, coalesce(element_id, ''), count(*), min(source_position),
                 max(recorded_at)
             from audit.file_findings
             group by file_name, rule_id, coalesce(element_id, '')
             order by max(recorded_at) desc, file_name, rule_id
-            limit 50""")
-    return make_table("ingestion_findings", "Accepted with findings", columns, rows,
-                      note="Envelope control numbers or counts that disagree, negative units, "
-                           "unreadable dates: defects that left the money readable, so the file "
-                           "loaded as read (newest 50; every one in audit.file_findings).")
+            limit 50""",
+        )
+    return make_table(
+        "ingestion_findings",
+        "Accepted with findings",
+        columns,
+        rows,
+        note="Envelope control numbers or counts that disagree, negative units, "
+        "unreadable dates: defects that left the money readable, so the file "
+        "loaded as read (newest 50; every one in audit.file_findings).",
+    )
 
 
 def unmatched_remittances(con: duckdb.DuckDBPyConnection) -> Table:
     """835 claims that match no claim we billed (audit.unmatched_remittances), largest first."""
-    columns = (Column("file_name", "File"), Column("payer_id", "Payer"),
-               Column("payee_provider_key", "Payee"), Column("unmatched_reason", "Why"),
-               Column("remittance_claims", "Claims", "int"),
-               Column("paid_amount", "Paid", "money"))
+    columns = (
+        Column("file_name", "File"),
+        Column("payer_id", "Payer"),
+        Column("payee_provider_key", "Payee"),
+        Column("unmatched_reason", "Why"),
+        Column("remittance_claims", "Claims", "int"),
+        Column("paid_amount", "Paid", "money"),
+    )
     rows: list[tuple] = []
     if table_exists(con, "audit", "unmatched_remittances"):
-        rows = fetch(con, """
+        rows = fetch(
+            con,
+            """
             select file_name, payer_id, payee_provider_key, unmatched_reason, remittance_claims,
                 paid_amount
             from audit.unmatched_remittances
             order by paid_amount desc, file_name
-            limit 50""")
-    return make_table("unmatched_remittances", "Remittances for claims we did not bill", columns,
-                      rows, note="Kept with their money in the remittance marts, counted apart "
-                                 "from every rate: another provider's payee (other_provider), a "
-                                 "claim never submitted (not_billed), or two billers that fit "
-                                 "equally (ambiguous).")
+            limit 50""",
+        )
+    return make_table(
+        "unmatched_remittances",
+        "Remittances for claims we did not bill",
+        columns,
+        rows,
+        note="Kept with their money in the remittance marts, counted apart "
+        "from every rate: another provider's payee (other_provider), a "
+        "claim never submitted (not_billed), or two billers that fit "
+        "equally (ambiguous).",
+    )
 
 
 def quality_runs(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
-    columns = (Column("gate", "Gate"), Column("suite", "Suite"), Column("outcome", "Outcome"),
-               Column("critical_failures", "Critical failures", "int"),
-               Column("warning_failures", "Warnings", "int"),
-               Column("evaluated_expectations", "Checks run", "int"),
-               Column("rows_validated", "Rows validated", "int"),
-               Column("finished_at", "Finished (UTC)", "timestamp"))
+    columns = (
+        Column("gate", "Gate"),
+        Column("suite", "Suite"),
+        Column("outcome", "Outcome"),
+        Column("critical_failures", "Critical failures", "int"),
+        Column("warning_failures", "Warnings", "int"),
+        Column("evaluated_expectations", "Checks run", "int"),
+        Column("rows_validated", "Rows validated", "int"),
+        Column("finished_at", "Finished (UTC)", "timestamp"),
+    )
     rows: list[tuple] = []
     if run_id and table_exists(con, "quality", "validation_runs"):
-        rows = fetch(con, """
+        rows = fetch(
+            con,
+            """
             select gate, suite,
                 case when success then 'passed'
                     when coalesce(critical_failures, 0) > 0 then 'failed'
@@ -549,59 +714,83 @@ def quality_runs(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
                 finished_at
             from quality.validation_runs where run_id = ?
             order by case gate when 'ingestion' then 1 when 'publish' then 2 else 3 end, suite""",
-                     [run_id])
+            [run_id],
+        )
     return make_table("quality_gates", "Quality gates of the run", columns, rows)
 
 
 def quality_failing_checks(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
-    columns = (Column("suite", "Suite"), Column("check_name", "Check"),
-               Column("table_name", "Table"), Column("severity", "Severity"),
-               Column("unexpected_count", "Rows failing", "int"),
-               Column("unexpected_share", "Share of rows", "rate"),
-               Column("element_count", "Rows checked", "int"),
-               Column("observed_value", "Observed (numeric)"))
+    columns = (
+        Column("suite", "Suite"),
+        Column("check_name", "Check"),
+        Column("table_name", "Table"),
+        Column("severity", "Severity"),
+        Column("unexpected_count", "Rows failing", "int"),
+        Column("unexpected_share", "Share of rows", "rate"),
+        Column("element_count", "Rows checked", "int"),
+        Column("observed_value", "Observed (numeric)"),
+    )
     rows: list[tuple] = []
     if run_id and table_exists(con, "quality", "expectation_results"):
-        rows = fetch(con, """
+        rows = fetch(
+            con,
+            """
             select suite, check_name, table_name, severity, unexpected_count,
                 cast(unexpected_percent / 100 as decimal(9, 6)), element_count,
                 case when try_cast(observed_value as double) is not null then observed_value end
             from quality.expectation_results
             where run_id = ? and not coalesce(success, false)
             order by case severity when 'critical' then 1 else 2 end, suite, check_name""",
-                     [run_id])
-    return make_table("quality_failing_checks", "Failing checks", columns, rows,
-                      note="Expectations that did not pass in this run. A critical failure on "
-                           "rows of specific files holds back those files (below); any other "
-                           "critical failure stops the run before publishing; a warning is "
-                           "published with the data.")
+            [run_id],
+        )
+    return make_table(
+        "quality_failing_checks",
+        "Failing checks",
+        columns,
+        rows,
+        note="Expectations that did not pass in this run. A critical failure on "
+        "rows of specific files holds back those files (below); any other "
+        "critical failure stops the run before publishing; a warning is "
+        "published with the data.",
+    )
 
 
 def quality_row_failures(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
-    columns = (Column("check_name", "Check"), Column("severity", "Severity"),
-               Column("table_name", "Table"), Column("flagged_rows", "Rows flagged", "int"),
-               Column("flagged_claims", "Claims flagged", "int"))
+    columns = (
+        Column("check_name", "Check"),
+        Column("severity", "Severity"),
+        Column("table_name", "Table"),
+        Column("flagged_rows", "Rows flagged", "int"),
+        Column("flagged_claims", "Claims flagged", "int"),
+    )
     rows: list[tuple] = []
     if run_id and table_exists(con, "quality", "row_failures"):
-        rows = fetch(con, """
+        rows = fetch(
+            con,
+            """
             select check_name, severity, table_name, count(*) as flagged_rows,
                 count(distinct claim_id) as flagged_claims
             from quality.row_failures where run_id = ?
             group by check_name, severity, table_name
-            order by flagged_rows desc, check_name, table_name""", [run_id])
-    return make_table("quality_row_failures", "Rows flagged by the checks (counts only)",
-                      columns, rows)
+            order by flagged_rows desc, check_name, table_name""",
+            [run_id],
+        )
+    return make_table(
+        "quality_row_failures", "Rows flagged by the checks (counts only)", columns, rows
+    )
 
 
 # ---- context -----------------------------------------------------------------------------------
+
 
 def warehouse_as_of(con: duckdb.DuckDBPyConnection, run_id: str | None) -> dt.date | None:
     row = con.execute("select max(as_of_date) from marts.rpt_ar_aging").fetchone()
     if row and row[0]:
         return row[0]
     if run_id and table_exists(con, "quality", "validation_runs"):
-        row = con.execute("select max(as_of_date) from quality.validation_runs where run_id = ?",
-                          [run_id]).fetchone()
+        row = con.execute(
+            "select max(as_of_date) from quality.validation_runs where run_id = ?", [run_id]
+        ).fetchone()
         return row[0] if row else None
     return None
 
@@ -626,23 +815,37 @@ def report_info(con: duckdb.DuckDBPyConnection, data: ReportData) -> Table:
         ("Last adjudication", claims[3], "date"),
         ("Source", "analytics.duckdb (published warehouse): schemas marts, quality", "text"),
     ]
-    return make_table("report_info", "Run and data window",
-                      (Column("item", "Item"), Column("value", "Value", "per_row")),
-                      [(label, value) for label, value, _ in items],
-                      row_kinds=[kind for _, _, kind in items])
+    return make_table(
+        "report_info",
+        "Run and data window",
+        (Column("item", "Item"), Column("value", "Value", "per_row")),
+        [(label, value) for label, value, _ in items],
+        row_kinds=[kind for _, _, kind in items],
+    )
 
 
 def definitions_table() -> Table:
-    return make_table("definitions", "Definitions",
-                      (Column("measure", "Measure"), Column("definition", "Definition"),
-                       Column("source", "Mart column")),
-                      [(d.measure, d.definition, d.source) for d in DEFINITIONS])
+    return make_table(
+        "definitions",
+        "Definitions",
+        (
+            Column("measure", "Measure"),
+            Column("definition", "Definition"),
+            Column("source", "Mart column"),
+        ),
+        [(d.measure, d.definition, d.source) for d in DEFINITIONS],
+    )
 
 
 # ---- everything --------------------------------------------------------------------------------
 
-def load_report(con: duckdb.DuckDBPyConnection, window: Window, run_id: str | None = None,
-                database: str = "analytics.duckdb") -> ReportData:
+
+def load_report(
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    run_id: str | None = None,
+    database: str = "analytics.duckdb",
+) -> ReportData:
     """Read every table of the report, in display order."""
     check_required_marts(con, database)
     run_id = run_id or select_run_id(con, window.as_of)
@@ -650,43 +853,120 @@ def load_report(con: duckdb.DuckDBPyConnection, window: Window, run_id: str | No
     month = pick_reporting_month(by_month, window)
     items = headlines(by_month, month)
     data = ReportData(
-        window=window, reporting_month=month,
+        window=window,
+        reporting_month=month,
         previous_month=add_months(month, -1) if month else None,
-        headlines=items, quality=quality_status(con, run_id),
+        headlines=items,
+        quality=quality_status(con, run_id),
         warehouse_as_of=warehouse_as_of(con, run_id),
     )
     data.add(headline_table(items, month))
-    data.add(kpi_trend(con, window, "denial_rate_trend", "Denial rates by month (all payers)",
-                       DENIAL_TREND_COLUMNS))
-    data.add(kpi_trend(con, window, "operations_trend",
-                       "Clean claims, first-pass resolution, collection and days to payment "
-                       "(all payers)", OPERATIONS_TREND_COLUMNS))
-    data.add(payer_pivot(con, window, "initial_denial_rate", "rate", "payer_denial_rate",
-                         "Initial denial rate (claims) by payer and month"))
-    data.add(payer_pivot(con, window, "initial_denial_rate_dollars", "rate",
-                         "payer_denial_rate_dollars",
-                         "Initial denial rate (dollars) by payer and month"))
-    data.add(payer_pivot(con, window, "claims_adjudicated", "int", "payer_claims_adjudicated",
-                         "Claims adjudicated by payer and month",
-                         note="The denominators of the two tables above."))
+    data.add(
+        kpi_trend(
+            con,
+            window,
+            "denial_rate_trend",
+            "Denial rates by month (all payers)",
+            DENIAL_TREND_COLUMNS,
+        )
+    )
+    data.add(
+        kpi_trend(
+            con,
+            window,
+            "operations_trend",
+            "Clean claims, first-pass resolution, collection and days to payment (all payers)",
+            OPERATIONS_TREND_COLUMNS,
+        )
+    )
+    data.add(
+        payer_pivot(
+            con,
+            window,
+            "initial_denial_rate",
+            "rate",
+            "payer_denial_rate",
+            "Initial denial rate (claims) by payer and month",
+        )
+    )
+    data.add(
+        payer_pivot(
+            con,
+            window,
+            "initial_denial_rate_dollars",
+            "rate",
+            "payer_denial_rate_dollars",
+            "Initial denial rate (dollars) by payer and month",
+        )
+    )
+    data.add(
+        payer_pivot(
+            con,
+            window,
+            "claims_adjudicated",
+            "int",
+            "payer_claims_adjudicated",
+            "Claims adjudicated by payer and month",
+            note="The denominators of the two tables above.",
+        )
+    )
     data.add(root_cause_summary(con, window))
-    data.add(root_cause_trend(con, window, "denied_amount", "money", "root_cause_trend_amount",
-                              "Denied dollars by root cause and month"))
-    data.add(root_cause_trend(con, window, "denied_lines", "int", "root_cause_trend_lines",
-                              "Denied lines by root cause and month"))
-    data.add(top_denials_by(con, window, "top_carcs", "Top denial reasons (CARC)",
-                            (Column("carc_code", "CARC"),
-                             Column("denial_root_cause", "Root cause")),
-                            describe=("ref_carc_codes", "carc_code"),
-                            note="Each line counts under its dominant denial CARC (rpt_denials)."))
+    data.add(
+        root_cause_trend(
+            con,
+            window,
+            "denied_amount",
+            "money",
+            "root_cause_trend_amount",
+            "Denied dollars by root cause and month",
+        )
+    )
+    data.add(
+        root_cause_trend(
+            con,
+            window,
+            "denied_lines",
+            "int",
+            "root_cause_trend_lines",
+            "Denied lines by root cause and month",
+        )
+    )
+    data.add(
+        top_denials_by(
+            con,
+            window,
+            "top_carcs",
+            "Top denial reasons (CARC)",
+            (Column("carc_code", "CARC"), Column("denial_root_cause", "Root cause")),
+            describe=("ref_carc_codes", "carc_code"),
+            note="Each line counts under its dominant denial CARC (rpt_denials).",
+        )
+    )
     data.add(top_remark_codes(con, window))
-    data.add(top_denials_by(con, window, "top_procedures", "Top denied procedure codes",
-                            (Column("procedure_code", "Procedure code"),),
-                            note="Codes only: CPT descriptions are the AMA's and are not shown."))
-    data.add(top_denials_by(con, window, "denials_by_provider", "Denials by rendering provider",
-                            (Column("rendering_provider_npi", "Rendering provider NPI"),)))
-    data.add(top_denials_by(con, window, "denials_by_coder", "Denials by coder",
-                            (Column("coder_id", "Coder"),)))
+    data.add(
+        top_denials_by(
+            con,
+            window,
+            "top_procedures",
+            "Top denied procedure codes",
+            (Column("procedure_code", "Procedure code"),),
+            note="Codes only: CPT descriptions are the AMA's and are not shown.",
+        )
+    )
+    data.add(
+        top_denials_by(
+            con,
+            window,
+            "denials_by_provider",
+            "Denials by rendering provider",
+            (Column("rendering_provider_npi", "Rendering provider NPI"),),
+        )
+    )
+    data.add(
+        top_denials_by(
+            con, window, "denials_by_coder", "Denials by coder", (Column("coder_id", "Coder"),)
+        )
+    )
     data.add(ar_aging(con))
     data.add(days_to_payment_distribution(con, window))
     data.add(quality_runs(con, run_id))

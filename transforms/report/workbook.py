@@ -35,14 +35,15 @@ SHEET_NAME_LIMIT = 31
 
 def sheet_name(slug: str) -> str:
     if len(slug) > SHEET_NAME_LIMIT:
-        raise ValueError(f"sheet name {slug!r} is longer than Excel's {SHEET_NAME_LIMIT} characters")
+        raise ValueError(
+            f"sheet name {slug!r} is longer than Excel's {SHEET_NAME_LIMIT} characters"
+        )
     return slug
 
 
 def _width(table: Table, index: int) -> int:
     label = len(table.columns[index].label)
-    longest = max((len(str(row[index])) for row in table.rows if row[index] is not None),
-                  default=0)
+    longest = max((len(str(row[index])) for row in table.rows if row[index] is not None), default=0)
     return min(MAX_WIDTH, max(10, label + 2, longest + 2))
 
 
@@ -63,17 +64,32 @@ def write_workbook(path: Path, tables: Sequence[Table], as_of: dt.date) -> None:
     """Write every table to its own sheet of a new workbook at `path`."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                               "strings_to_urls": False,
-                                               "strings_to_formulas": False})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False},
+    )
     try:
-        workbook.set_properties({"title": f"Denial report as of {as_of.isoformat()}",
-                                 "subject": "Revenue-cycle denial report (aggregates only)",
-                                 "created": dt.datetime.combine(as_of, dt.time())})
-        header = workbook.add_format({"bold": True, "bg_color": "#1F2A44", "font_color": "#FFFFFF",
-                                      "text_wrap": True, "valign": "top", "border": 1})
-        formats = {kind: workbook.add_format({"num_format": spec, "valign": "top"})
-                   for kind, spec in NUMBER_FORMATS.items()}
+        workbook.set_properties(
+            {
+                "title": f"Denial report as of {as_of.isoformat()}",
+                "subject": "Revenue-cycle denial report (aggregates only)",
+                "created": dt.datetime.combine(as_of, dt.time()),
+            }
+        )
+        header = workbook.add_format(
+            {
+                "bold": True,
+                "bg_color": "#1F2A44",
+                "font_color": "#FFFFFF",
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+            }
+        )
+        formats = {
+            kind: workbook.add_format({"num_format": spec, "valign": "top"})
+            for kind, spec in NUMBER_FORMATS.items()
+        }
         wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         for table in tables:
             sheet = workbook.add_worksheet(sheet_name(table.slug))

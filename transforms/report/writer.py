@@ -26,12 +26,27 @@ LOG = log.get_logger("report")
 
 HTML_NAME = "denial_report.html"
 XLSX_NAME = "denial_report.xlsx"
-PHI_COLUMN_NAMES = frozenset({
-    "claim_id", "patient_control_number", "encounter_id", "encounter_line_id", "row_key",
-    "offending_value", "patient_id", "patient_name", "patient_first_name", "patient_last_name",
-    "member_id", "subscriber_id", "insured_id", "birth_date", "patient_birth_date",
-    "date_of_birth", "payer_claim_control_number",
-})
+PHI_COLUMN_NAMES = frozenset(
+    {
+        "claim_id",
+        "patient_control_number",
+        "encounter_id",
+        "encounter_line_id",
+        "row_key",
+        "offending_value",
+        "patient_id",
+        "patient_name",
+        "patient_first_name",
+        "patient_last_name",
+        "member_id",
+        "subscriber_id",
+        "insured_id",
+        "birth_date",
+        "patient_birth_date",
+        "date_of_birth",
+        "payer_claim_control_number",
+    }
+)
 
 
 def check_no_phi(tables: Sequence[Table]) -> None:
@@ -39,8 +54,10 @@ def check_no_phi(tables: Sequence[Table]) -> None:
     for table in tables:
         leaked = sorted(c.name for c in table.columns if c.name in PHI_COLUMN_NAMES)
         if leaked:
-            raise ReportError(f"report table {table.slug}: column(s) {', '.join(leaked)} hold "
-                              "patient identifiers (rule report.no_phi)")
+            raise ReportError(
+                f"report table {table.slug}: column(s) {', '.join(leaked)} hold "
+                "patient identifiers (rule report.no_phi)"
+            )
 
 
 def csv_bytes(table: Table) -> bytes:
@@ -71,13 +88,17 @@ def read_report_data(database: Path, as_of: dt.date, run_id: str | None = None) 
     from transforms.report.queries import load_report
 
     if not database.exists():
-        raise ReportError(f"{database}: no published warehouse (rule report.published_warehouse); "
-                          "run `rcm publish` first")
+        raise ReportError(
+            f"{database}: no published warehouse (rule report.published_warehouse); "
+            "run `rcm publish` first"
+        )
     try:
         con = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as exc:
-        raise ReportError(f"{database}: cannot open the published warehouse read-only "
-                          f"(rule report.published_warehouse): {exc}") from exc
+        raise ReportError(
+            f"{database}: cannot open the published warehouse read-only "
+            f"(rule report.published_warehouse): {exc}"
+        ) from exc
     try:
         return load_report(con, report_window(as_of), run_id=run_id, database=str(database))
     finally:
@@ -104,17 +125,22 @@ def write_report(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> d
     csv_paths = {}
     for table in tables:
         payload = csv_bytes(table)
-        csv_paths[table.slug] = _replace_into(out / f"{table.slug}.csv",
-                                              lambda tmp, payload=payload: tmp.write_bytes(payload))
+        csv_paths[table.slug] = _replace_into(
+            out / f"{table.slug}.csv", lambda tmp, payload=payload: tmp.write_bytes(payload)
+        )
     sheets = [data.tables["report_info"]] + [t for t in tables if t.slug != "report_info"]
     xlsx = _replace_into(out / XLSX_NAME, lambda tmp: write_workbook(tmp, sheets, as_of))
     page = render_html(data).encode("utf-8")
     html = _replace_into(out / HTML_NAME, lambda tmp: tmp.write_bytes(page))
 
-    LOG.info("report for %s written to %s: %d tables, headline month %s, gates: %s",
-             as_of.isoformat(), out, len(tables),
-             data.reporting_month.isoformat() if data.reporting_month else "none",
-             data.quality.label)
+    LOG.info(
+        "report for %s written to %s: %d tables, headline month %s, gates: %s",
+        as_of.isoformat(),
+        out,
+        len(tables),
+        data.reporting_month.isoformat() if data.reporting_month else "none",
+        data.quality.label,
+    )
     return {
         "report_dir": str(out),
         "html": str(html),
@@ -122,8 +148,10 @@ def write_report(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> d
         "csv": {slug: str(path) for slug, path in csv_paths.items()},
         "tables": {t.slug: len(t.rows) for t in tables},
         "as_of": as_of.isoformat(),
-        "window": {"first_month": data.window.first_month.isoformat(),
-                   "last_month": data.window.last_month.isoformat()},
+        "window": {
+            "first_month": data.window.first_month.isoformat(),
+            "last_month": data.window.last_month.isoformat(),
+        },
         "headline_month": data.reporting_month.isoformat() if data.reporting_month else None,
         "run_id": data.quality.run_id,
         "quality": data.quality.label,

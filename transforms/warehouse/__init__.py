@@ -71,11 +71,16 @@ def dbt_args(command: list[str], data_dir: Path, as_of: dt.date, project_dir: Pa
     return [
         *command,
         "--quiet",
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--target-path", str(target_dir),
-        "--log-path", str(log_dir),
-        "--vars", json.dumps({"as_of_date": as_of.isoformat()}),
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(target_dir),
+        "--log-path",
+        str(log_dir),
+        "--vars",
+        json.dumps({"as_of_date": as_of.isoformat()}),
     ]
 
 
@@ -142,7 +147,9 @@ def _ensure_inputs(data_dir: Path) -> None:
         build_codesets(data_dir)
     missing = missing_inputs(data_dir)
     if missing:
-        raise RcmError(f"cannot build the warehouse: missing inputs under {data_dir}: {', '.join(missing)}")
+        raise RcmError(
+            f"cannot build the warehouse: missing inputs under {data_dir}: {', '.join(missing)}"
+        )
 
 
 def _release_database() -> None:
@@ -173,13 +180,23 @@ def log_node_result(event: Any) -> None:
     status = str(result.status)
     if status in ("success", "pass"):
         level = logging.INFO if node.resource_type in ("model", "seed") else logging.DEBUG
-        LOG.log(level, "dbt %s %s: %s in %.2fs", node.resource_type, node.node_name, status,
-                result.execution_time)
+        LOG.log(
+            level,
+            "dbt %s %s: %s in %.2fs",
+            node.resource_type,
+            node.node_name,
+            status,
+            result.execution_time,
+        )
     else:
-        LOG.warning("dbt %s %s: %s (%s)", node.resource_type, node.node_name, status, result.message)
+        LOG.warning(
+            "dbt %s %s: %s (%s)", node.resource_type, node.node_name, status, result.message
+        )
 
 
-def _invoke(command: list[str], data_dir: Path, as_of: dt.date, project_dir: Path) -> tuple[Any, float]:
+def _invoke(
+    command: list[str], data_dir: Path, as_of: dt.date, project_dir: Path
+) -> tuple[Any, float]:
     from dbt.cli.main import dbtRunner
 
     args = dbt_args(command, data_dir, as_of, project_dir)
@@ -195,8 +212,9 @@ def _invoke(command: list[str], data_dir: Path, as_of: dt.date, project_dir: Pat
     return outcome, elapsed
 
 
-def build(data_dir: Path, as_of: dt.date, *, project_dir: Path | None = None,
-          full_refresh: bool = False) -> dict[str, Any]:
+def build(
+    data_dir: Path, as_of: dt.date, *, project_dir: Path | None = None, full_refresh: bool = False
+) -> dict[str, Any]:
     """Run `dbt build` (seeds, models, tests) into <data_dir>/warehouse/build.duckdb as of `as_of`.
 
     The claim-level models are incremental: a build recomputes only the claims touched since the
@@ -214,8 +232,9 @@ def build(data_dir: Path, as_of: dt.date, *, project_dir: Path | None = None,
         command = ["build", "--full-refresh"] if full_refresh else ["build"]
         outcome, elapsed = _invoke(command, data_dir, as_of, project_dir)
     summary = summarize(list(outcome.result or []), elapsed)
-    summary.update({"as_of": as_of.isoformat(), "database": str(paths.build_db),
-                    "full_refresh": full_refresh})
+    summary.update(
+        {"as_of": as_of.isoformat(), "database": str(paths.build_db), "full_refresh": full_refresh}
+    )
     if summary["failed"] or not outcome.success:
         raise WarehouseBuildFailed(
             f"dbt build failed for {len(summary['failed'])} node(s): {', '.join(summary['failed'])}"
@@ -235,7 +254,9 @@ def last_build_as_of(data_dir: Path) -> dt.date | None:
         return None
 
 
-def docs(data_dir: Path, as_of: dt.date | None = None, *, project_dir: Path | None = None) -> dict[str, Any]:
+def docs(
+    data_dir: Path, as_of: dt.date | None = None, *, project_dir: Path | None = None
+) -> dict[str, Any]:
     """Run `dbt docs generate --static` offline; returns the path of the self-contained HTML page.
 
     The catalog is read from the build database, so run `build` first. `as_of` (default: the last
@@ -252,7 +273,8 @@ def docs(data_dir: Path, as_of: dt.date | None = None, *, project_dir: Path | No
         outcome, elapsed = _invoke(["docs", "generate", "--static"], data_dir, as_of, project_dir)
     if not outcome.success:
         raise WarehouseBuildFailed(
-            f"dbt docs generate failed (details in {dbt_dirs(data_dir)[1] / 'dbt.log'})")
+            f"dbt docs generate failed (details in {dbt_dirs(data_dir)[1] / 'dbt.log'})"
+        )
     target_dir, _ = dbt_dirs(data_dir)
     return {
         "static_index": str(target_dir / "static_index.html"),

@@ -41,8 +41,9 @@ def _money(cents: int) -> str:
     return f"{sign}{whole}" if frac == 0 else f"{sign}{whole}.{frac:02d}"
 
 
-def _transaction(rng: random.Random, number: int, claim_base: int,
-                 claim_count: int = CLAIMS_PER_TRANSACTION) -> list[str]:
+def _transaction(
+    rng: random.Random, number: int, claim_base: int, claim_count: int = CLAIMS_PER_TRANSACTION
+) -> list[str]:
     """One balanced 835 transaction set (ST..SE) as segment strings without terminators."""
     body: list[str] = []
     claims: list[str] = []
@@ -57,36 +58,56 @@ def _transaction(rng: random.Random, number: int, claim_base: int,
             responsibility = allowed * rng.choice((0, 0, 10, 20)) // 100
             line_paid = allowed - responsibility
             billed, paid, patient = billed + charge, paid + line_paid, patient + responsibility
-            lines += [f"SVC*HC:992{rng.randint(11, 15)}:25*{_money(charge)}*{_money(line_paid)}**1",
-                      f"DTM*472*202601{rng.randint(1, 28):02d}",
-                      f"CAS*CO*45*{_money(charge - allowed)}"]
+            lines += [
+                f"SVC*HC:992{rng.randint(11, 15)}:25*{_money(charge)}*{_money(line_paid)}**1",
+                f"DTM*472*202601{rng.randint(1, 28):02d}",
+                f"CAS*CO*45*{_money(charge - allowed)}",
+            ]
             if responsibility:
                 lines.append(f"CAS*PR*2*{_money(responsibility)}")
             lines += [f"REF*6R*L{claim_no}-{line + 1}", f"AMT*B6*{_money(allowed)}"]
             if rng.random() < 0.1:
                 lines.append("LQ*HE*N130")
         paid_total += paid
-        claims += [(f"CLP*PCN{claim_no:09d}*1*{_money(billed)}*{_money(paid)}*{_money(patient)}*12*"
-                   f"ICN{claim_no:012d}*11*1"),
-                   f"NM1*QC*1*DOE*JANE****MI*M{claim_no:08d}",
-                   "NM1*82*1*SMITH*JOHN****XX*1234567893",
-                   "DTM*232*20260101", "DTM*233*20260131", *lines]
+        claims += [
+            (
+                f"CLP*PCN{claim_no:09d}*1*{_money(billed)}*{_money(paid)}*{_money(patient)}*12*"
+                f"ICN{claim_no:012d}*11*1"
+            ),
+            f"NM1*QC*1*DOE*JANE****MI*M{claim_no:08d}",
+            "NM1*82*1*SMITH*JOHN****XX*1234567893",
+            "DTM*232*20260101",
+            "DTM*233*20260131",
+            *lines,
+        ]
     plb = -rng.randint(0, 500)
-    body += [f"ST*835*{number:09d}",
-             (f"BPR*I*{_money(paid_total - plb)}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*"
-             f"999988880*DA*98765*20260215"),
-             f"TRN*1*T{number:09d}*1512345678", "REF*EV*RCMBENCH", "DTM*405*20260214",
-             "N1*PR*BENCH PAYER*XV*12345", "N3*1 MAIN ST", "N4*ANYTOWN*PA*17111",
-             "PER*BL*PAYER SUPPORT*TE*8005551212", "N1*PE*BENCH CLINIC*XX*1234567893",
-             "REF*TJ*123456789", "LX*1", *claims]
+    body += [
+        f"ST*835*{number:09d}",
+        (
+            f"BPR*I*{_money(paid_total - plb)}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*"
+            f"999988880*DA*98765*20260215"
+        ),
+        f"TRN*1*T{number:09d}*1512345678",
+        "REF*EV*RCMBENCH",
+        "DTM*405*20260214",
+        "N1*PR*BENCH PAYER*XV*12345",
+        "N3*1 MAIN ST",
+        "N4*ANYTOWN*PA*17111",
+        "PER*BL*PAYER SUPPORT*TE*8005551212",
+        "N1*PE*BENCH CLINIC*XX*1234567893",
+        "REF*TJ*123456789",
+        "LX*1",
+        *claims,
+    ]
     if plb:
         body.append(f"PLB*1234567893*20261231*L6:INTEREST*{_money(plb)}")
     body.append(f"SE*{len(body) + 1}*{number:09d}")
     return body
 
 
-def synthesize_835(path: Path, size_bytes: int, *, seed: int = 835,
-                   single_transaction: bool = False) -> dict[str, int]:
+def synthesize_835(
+    path: Path, size_bytes: int, *, seed: int = 835, single_transaction: bool = False
+) -> dict[str, int]:
     """Write a balanced 005010X221A1 file of about `size_bytes`; returns its counts.
 
     Default: one ISA/GS holding as many 200-claim transaction sets (payments) as fit, as a payer's
@@ -94,8 +115,10 @@ def synthesize_835(path: Path, size_bytes: int, *, seed: int = 835,
     payment), the only shape edi-835-parser accepts (it asserts one payer per file).
     """
     rng = random.Random(seed)
-    isa = ("ISA*00*          *00*          *ZZ*BENCHPAYER     *ZZ*BENCHCLINIC    *260215*1200*^*"
-           "00501*000000001*0*P*:~")
+    isa = (
+        "ISA*00*          *00*          *ZZ*BENCHPAYER     *ZZ*BENCHCLINIC    *260215*1200*^*"
+        "00501*000000001*0*P*:~"
+    )
     gs = "GS*HP*BENCHPAYER*BENCHCLINIC*20260215*1200*1*X*005010X221A1~"
     transactions = segments = 0
     with path.open("w", encoding="ascii", newline="") as out:
@@ -103,8 +126,11 @@ def synthesize_835(path: Path, size_bytes: int, *, seed: int = 835,
         written = len(isa) + len(gs)
         while written < size_bytes:
             transactions += 1
-            claims = max(1, (size_bytes - written) // BYTES_PER_CLAIM) if single_transaction \
+            claims = (
+                max(1, (size_bytes - written) // BYTES_PER_CLAIM)
+                if single_transaction
                 else CLAIMS_PER_TRANSACTION
+            )
             body = _transaction(rng, transactions, transactions * CLAIMS_PER_TRANSACTION, claims)
             text = "~".join(body) + "~"
             out.write(text)
@@ -113,8 +139,7 @@ def synthesize_835(path: Path, size_bytes: int, *, seed: int = 835,
             if single_transaction:
                 break
         out.write(f"GE*{transactions}*1~IEA*1*000000001~")
-    return {"bytes": path.stat().st_size, "transactions": transactions,
-            "segments": segments + 4}
+    return {"bytes": path.stat().st_size, "transactions": transactions, "segments": segments + 4}
 
 
 # ---- measurements (each runs in its own process) ------------------------------------------------
@@ -148,8 +173,9 @@ def _warm_up_arrow() -> None:
 
     row = ("id", "claim", "f", "sha", "i", "g", "t", 5, "PCN", 1, "ABK", "J189")
     batch = rows_to_batch("x837_diagnoses", [row])
-    pq.write_table(pa.Table.from_batches([batch], schema=arrow_schema("x837_diagnoses")),
-                   io.BytesIO())
+    pq.write_table(
+        pa.Table.from_batches([batch], schema=arrow_schema("x837_diagnoses")), io.BytesIO()
+    )
 
 
 def measure_load(path: Path) -> dict[str, float]:
@@ -167,8 +193,12 @@ def measure_load(path: Path) -> dict[str, float]:
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if result.units_quarantined:
         raise SystemExit("benchmark file had rejected transaction sets")
-    return {"seconds": seconds, "cpu_seconds": cpu, "segments": result.segments,
-            "rows": sum(result.row_counts.values())}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "segments": result.segments,
+        "rows": sum(result.row_counts.values()),
+    }
 
 
 def measure_peer(path: Path) -> dict[str, float]:
@@ -189,8 +219,12 @@ MEASURES = {"parse": measure_parse, "load": measure_load, "peer": measure_peer}
 
 def _child(mode: str, path: Path) -> dict[str, float]:
     """Run one measurement in a fresh interpreter; add MB/s, segments/s and peak RSS."""
-    out = subprocess.run([sys.executable, "-m", "transforms.x12.bench", "--child", mode, str(path)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "transforms.x12.bench", "--child", mode, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     size = path.stat().st_size
     result["file_mb"] = round(size / MB, 1)
@@ -229,7 +263,8 @@ def run_benchmark(size_mb: float, workdir: Path, peer_mb: float) -> dict[str, ob
         assert isinstance(ours, dict)
         results[f"{mine}_speedup_vs_peer"] = round(ours["mb_per_s"] / peer["mb_per_s"], 1)
         results[f"{mine}_cpu_speedup_vs_peer"] = round(
-            ours["cpu_mb_per_s"] / peer["cpu_mb_per_s"], 1)
+            ours["cpu_mb_per_s"] / peer["cpu_mb_per_s"], 1
+        )
     results["python"] = sys.version.split()[0]
     return results
 
@@ -238,9 +273,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=100.0)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "x12bench")
-    parser.add_argument("--peer-mb", type=float, default=20.0,
-                        help="size of the single-payment file both parsers read (the peer reads "
-                             "a file whole and accepts one payer per file)")
+    parser.add_argument(
+        "--peer-mb",
+        type=float,
+        default=20.0,
+        help="size of the single-payment file both parsers read (the peer reads "
+        "a file whole and accepts one payer per file)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

@@ -42,9 +42,9 @@ class TransactionContext:
     group_control_number: str
     transaction_control_number: str
     st_position: int
-    version: str = ""          # GS08, e.g. 005010X221A1 (ST03 in a bare file, which has no GS)
-    group_date: str = ""       # GS04, CCYYMMDD
-    implementation: str = ""   # ST03 (005010 837), e.g. 005010X222A1
+    version: str = ""  # GS08, e.g. 005010X221A1 (ST03 in a bare file, which has no GS)
+    group_date: str = ""  # GS04, CCYYMMDD
+    implementation: str = ""  # ST03 (005010 837), e.g. 005010X222A1
     component: str = ":"
 
     @property
@@ -56,9 +56,14 @@ class TransactionContext:
 def lineage_values(context: TransactionContext) -> tuple[str, str, str, str, str, str | None]:
     """The lineage columns before `segment_position`, in contract order (file_name ..
     x12_version)."""
-    return (context.file_name, context.file_sha256, context.interchange_control_number,
-            context.group_control_number, context.transaction_control_number,
-            context.version or None)
+    return (
+        context.file_name,
+        context.file_sha256,
+        context.interchange_control_number,
+        context.group_control_number,
+        context.transaction_control_number,
+        context.version or None,
+    )
 
 
 def element(segment: list[str], index: int) -> str:
@@ -104,20 +109,33 @@ class Flattener:
         raise NotImplementedError
 
     # -- errors ---------------------------------------------------------------------------------
-    def error(self, segment: list[str], index: int | None, rule: str,
-              message: str) -> X12ContentError:
+    def error(
+        self, segment: list[str], index: int | None, rule: str, message: str
+    ) -> X12ContentError:
         return X12ContentError(
-            message, rule=rule, file=self.context.file_name, position=self.position,
-            segment_id=segment[0], element=element_name(segment, index) if index else None,
+            message,
+            rule=rule,
+            file=self.context.file_name,
+            position=self.position,
+            segment_id=segment[0],
+            element=element_name(segment, index) if index else None,
         )
 
     def finding(self, segment: list[str], index: int | None, rule: str, message: str) -> None:
         """Record a value that loads as read but deserves a look (e.g. negative units)."""
-        self.findings.append(X12Finding(
-            message, rule=rule, file=self.context.file_name, position=self.position,
-            segment_id=segment[0], element=element_name(segment, index) if index else None,
-            scope=SCOPE_VALUE, transaction_position=self.context.st_position,
-            transaction_control_number=self.context.transaction_control_number))
+        self.findings.append(
+            X12Finding(
+                message,
+                rule=rule,
+                file=self.context.file_name,
+                position=self.position,
+                segment_id=segment[0],
+                element=element_name(segment, index) if index else None,
+                scope=SCOPE_VALUE,
+                transaction_position=self.context.st_position,
+                transaction_control_number=self.context.transaction_control_number,
+            )
+        )
 
     def out_of_place(self, segment: list[str], where: str) -> X12ContentError:
         return self.error(segment, None, Rule.SEGMENT_OUT_OF_PLACE, f"{segment[0]} outside {where}")
@@ -151,8 +169,12 @@ class Flattener:
             except BadValue as exc:
                 raise self._bad(segment, index, exc) from None
         if len(raw) > 7 and quantity_was_rounded(raw, value):
-            self.finding(segment, index, Rule.QUANTITY_ROUNDED,
-                         "quantity has more than six decimals; rounded to six")
+            self.finding(
+                segment,
+                index,
+                Rule.QUANTITY_ROUNDED,
+                "quantity has more than six decimals; rounded to six",
+            )
         return value
 
     def date(self, segment: list[str], index: int) -> dt.date | None:
@@ -170,8 +192,9 @@ class Flattener:
             self.finding(segment, index, exc.rule, f"{exc.message}; read as no date")
             return None
 
-    def period(self, segment: list[str], qualifier_index: int,
-               index: int) -> tuple[dt.date, dt.date] | None:
+    def period(
+        self, segment: list[str], qualifier_index: int, index: int
+    ) -> tuple[dt.date, dt.date] | None:
         raw = element(segment, index)
         if not raw:
             return None

@@ -49,8 +49,10 @@ class X12Error(RcmError):
             self.scope = scope
 
     def __str__(self) -> str:
-        return (f"{_where(self.file, self.position, self.segment_id, self.element)}: "
-                f"{self.message} [{self.rule}]")
+        return (
+            f"{_where(self.file, self.position, self.segment_id, self.element)}: "
+            f"{self.message} [{self.rule}]"
+        )
 
     def __reduce__(self) -> tuple:
         # keyword-only arguments: the default Exception pickling (args only) cannot rebuild it
@@ -115,14 +117,30 @@ class X12Finding:
     severity: str = "warning"
 
     @classmethod
-    def from_error(cls, error: X12Error, *, transaction_position: int | None = None,
-                   transaction_control_number: str | None = None) -> X12Finding:
-        return cls(error.message, error.rule, error.file, error.position, error.segment_id,
-                   error.element, error.scope, transaction_position, transaction_control_number)
+    def from_error(
+        cls,
+        error: X12Error,
+        *,
+        transaction_position: int | None = None,
+        transaction_control_number: str | None = None,
+    ) -> X12Finding:
+        return cls(
+            error.message,
+            error.rule,
+            error.file,
+            error.position,
+            error.segment_id,
+            error.element,
+            error.scope,
+            transaction_position,
+            transaction_control_number,
+        )
 
     def __str__(self) -> str:
-        return (f"{_where(self.file, self.position, self.segment_id, self.element)}: "
-                f"{self.message} [{self.rule}, {self.severity}]")
+        return (
+            f"{_where(self.file, self.position, self.segment_id, self.element)}: "
+            f"{self.message} [{self.rule}, {self.severity}]"
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -138,8 +156,9 @@ class X12Finding:
         }
 
 
-def _where(file: str | None, position: int | None, segment_id: str | None,
-           element: str | None) -> str:
+def _where(
+    file: str | None, position: int | None, segment_id: str | None, element: str | None
+) -> str:
     """`file, segment N, SEG, element SEG01` for messages (never a value)."""
     where = [file or "<input>"]
     if position is not None:

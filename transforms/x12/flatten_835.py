@@ -65,7 +65,14 @@ _MONEY = MONEY_CACHE  # memoised amounts: the hot handlers look here before call
 
 # loop markers
 HEADER, PAYER, PAYEE, OTHER_PARTY, CLAIM, LINE, TRAILER = (
-    "header", "payer", "payee", "other", "claim", "line", "trailer")
+    "header",
+    "payer",
+    "payee",
+    "other",
+    "claim",
+    "line",
+    "trailer",
+)
 
 
 class _Claim:
@@ -91,8 +98,15 @@ class _Claim:
         "start",
     )
 
-    def __init__(self, claim_id: str, position: int, clp: list[str], billed: Decimal,
-                 paid: Decimal, patient_responsibility: Decimal | None) -> None:
+    def __init__(
+        self,
+        claim_id: str,
+        position: int,
+        clp: list[str],
+        billed: Decimal,
+        paid: Decimal,
+        patient_responsibility: Decimal | None,
+    ) -> None:
         self.id = claim_id
         self.position = position
         self.clp = clp
@@ -132,9 +146,17 @@ class _Line:
         "units",
     )
 
-    def __init__(self, line_id: str, position: int, sequence: int, svc: list[str],
-                 billed: Decimal, paid: Decimal, units: Decimal | None,
-                 original_units: Decimal | None) -> None:
+    def __init__(
+        self,
+        line_id: str,
+        position: int,
+        sequence: int,
+        svc: list[str],
+        billed: Decimal,
+        paid: Decimal,
+        units: Decimal | None,
+        original_units: Decimal | None,
+    ) -> None:
         self.id = line_id
         self.position = position
         self.sequence = sequence
@@ -251,8 +273,9 @@ class X835Flattener(Flattener):
         billed = self.money(seg, 3, required=True)
         paid = self.money(seg, 4, required=True)
         assert billed is not None and paid is not None
-        self._claim = _Claim(f"{self._prefix}:{self.position}", self.position, seg, billed, paid,
-                             self.money(seg, 5))
+        self._claim = _Claim(
+            f"{self._prefix}:{self.position}", self.position, seg, billed, paid, self.money(seg, 5)
+        )
         self._loop = CLAIM
 
     def _nm1(self, seg: list[str]) -> None:
@@ -293,25 +316,32 @@ class X835Flattener(Flattener):
             reason = seg[index]
             if not reason:
                 if index + 1 < count and seg[index + 1]:
-                    raise self.error(seg, index, Rule.MISSING_ELEMENT,
-                                     "adjustment amount without a reason code")
+                    raise self.error(
+                        seg, index, Rule.MISSING_ELEMENT, "adjustment amount without a reason code"
+                    )
                 continue
             amount = _MONEY.get(seg[index + 1]) if index + 1 < count else None
             if amount is None:
                 amount = self.money(seg, index + 1, required=True)
             total += amount  # type: ignore[operator]
-            append(_new(X835Adjustment, (
-                prefix + str(k),                    # adjustment_id
-                self._payment_id,                   # payment_id
-                claim.id,                           # remit_claim_id
-                line_id,                            # remit_line_id (None at claim level)
-                *self._lineage, position,           # lineage, segment_position
-                level,                              # adjustment_level
-                group,                              # group_code
-                reason,                             # reason_code
-                amount,                             # adjustment_amount
-                self.quantity(seg, index + 2) if index + 2 < count else None,  # quantity
-            )))
+            append(
+                _new(
+                    X835Adjustment,
+                    (
+                        prefix + str(k),  # adjustment_id
+                        self._payment_id,  # payment_id
+                        claim.id,  # remit_claim_id
+                        line_id,  # remit_line_id (None at claim level)
+                        *self._lineage,
+                        position,  # lineage, segment_position
+                        level,  # adjustment_level
+                        group,  # group_code
+                        reason,  # reason_code
+                        amount,  # adjustment_amount
+                        self.quantity(seg, index + 2) if index + 2 < count else None,  # quantity
+                    ),
+                )
+            )
         if line is not None:
             line.adjustments += total
             claim.line_adjustments += total
@@ -332,17 +362,23 @@ class X835Flattener(Flattener):
         codes = [code for code in (element(seg, i) for i in indexes) if code]
         rows = self.rows["x835_remarks"]
         for k, code in enumerate(codes, start=1):
-            rows.append(_new(X835Remark, (
-                f"{self._prefix}:{self.position}:{k}",  # remark_id
-                self._payment_id,                       # payment_id
-                claim.id,                               # remit_claim_id
-                None,                                   # remit_line_id
-                *self._lineage, self.position,          # lineage, segment_position
-                LEVEL_CLAIM,                            # remark_level
-                seg[0],                                 # source_segment (MIA | MOA)
-                None,                                   # remark_qualifier
-                code,                                   # remark_code
-            )))
+            rows.append(
+                _new(
+                    X835Remark,
+                    (
+                        f"{self._prefix}:{self.position}:{k}",  # remark_id
+                        self._payment_id,  # payment_id
+                        claim.id,  # remit_claim_id
+                        None,  # remit_line_id
+                        *self._lineage,
+                        self.position,  # lineage, segment_position
+                        LEVEL_CLAIM,  # remark_level
+                        seg[0],  # source_segment (MIA | MOA)
+                        None,  # remark_qualifier
+                        code,  # remark_code
+                    ),
+                )
+            )
 
     # -- service lines --------------------------------------------------------------------------
     def _svc(self, seg: list[str]) -> None:
@@ -360,14 +396,26 @@ class X835Flattener(Flattener):
             paid = self.money(seg, 3, required=True)
         claim.line_count += 1
         units, original_units = self.quantity(seg, 5), self.quantity(seg, 7)
-        if (units is not None and units < 0 or original_units is not None and original_units < 0) \
-                and claim.clp[2] != CLAIM_STATUS_REVERSAL:
+        if (
+            units is not None and units < 0 or original_units is not None and original_units < 0
+        ) and claim.clp[2] != CLAIM_STATUS_REVERSAL:
             # a reversal (CLP02 = 22) negates its quantities too; anywhere else it is implausible
-            self.finding(seg, 5 if units is not None and units < 0 else 7, Rule.NEGATIVE_UNITS,
-                         "service units are negative on a line that is not a reversal")
-        self._line = _Line(f"{self._prefix}:{self.position}", self.position, claim.line_count,
-                           seg, billed, paid,  # type: ignore[arg-type]
-                           units, original_units)
+            self.finding(
+                seg,
+                5 if units is not None and units < 0 else 7,
+                Rule.NEGATIVE_UNITS,
+                "service units are negative on a line that is not a reversal",
+            )
+        self._line = _Line(
+            f"{self._prefix}:{self.position}",
+            self.position,
+            claim.line_count,
+            seg,
+            billed,
+            paid,  # type: ignore[arg-type]
+            units,
+            original_units,
+        )
         self._loop = LINE
 
     def _amt(self, seg: list[str]) -> None:
@@ -383,17 +431,23 @@ class X835Flattener(Flattener):
         code = element(seg, 2)
         if not code:
             raise self.error(seg, 2, Rule.MISSING_ELEMENT, "required element is empty")
-        self.rows["x835_remarks"].append(_new(X835Remark, (
-            f"{self._prefix}:{self.position}",      # remark_id
-            self._payment_id,                       # payment_id
-            claim.id,                               # remit_claim_id
-            line.id,                                # remit_line_id
-            *self._lineage, self.position,          # lineage, segment_position
-            LEVEL_LINE,                             # remark_level
-            "LQ",                                   # source_segment
-            element(seg, 1) or None,                # remark_qualifier (HE | RX)
-            code,                                   # remark_code
-        )))
+        self.rows["x835_remarks"].append(
+            _new(
+                X835Remark,
+                (
+                    f"{self._prefix}:{self.position}",  # remark_id
+                    self._payment_id,  # payment_id
+                    claim.id,  # remit_claim_id
+                    line.id,  # remit_line_id
+                    *self._lineage,
+                    self.position,  # lineage, segment_position
+                    LEVEL_LINE,  # remark_level
+                    "LQ",  # source_segment
+                    element(seg, 1) or None,  # remark_qualifier (HE | RX)
+                    code,  # remark_code
+                ),
+            )
+        )
 
     # -- provider adjustments -------------------------------------------------------------------
     def _plb(self, seg: list[str]) -> None:
@@ -402,27 +456,38 @@ class X835Flattener(Flattener):
         provider = element(seg, 1) or None
         period = self.date(seg, 2)
         rows = self.rows["x835_provider_adjustments"]
-        for k, index in enumerate(range(PLB_FIRST_PAIR, min(len(seg), PLB_LAST_PAIR + 1), 2),
-                                  start=1):
+        for k, index in enumerate(
+            range(PLB_FIRST_PAIR, min(len(seg), PLB_LAST_PAIR + 1), 2), start=1
+        ):
             if not seg[index]:
                 if element(seg, index + 1):
-                    raise self.error(seg, index, Rule.MISSING_ELEMENT,
-                                     "provider adjustment amount without a reason")
+                    raise self.error(
+                        seg,
+                        index,
+                        Rule.MISSING_ELEMENT,
+                        "provider adjustment amount without a reason",
+                    )
                 continue
             reason = self.components(seg, index) + ["", ""]
             amount = self.money(seg, index + 1, required=True)
             assert amount is not None
             self._plb_total += amount
-            rows.append(_new(X835ProviderAdjustment, (
-                f"{self._prefix}:{self.position}:{k}",  # provider_adjustment_id
-                self._payment_id,                       # payment_id
-                *self._lineage, self.position,          # lineage, segment_position
-                provider,                               # provider_id (PLB01)
-                period,                                 # fiscal_period_date (PLB02)
-                reason[0] or None,                      # provider_adjustment_reason_code
-                reason[1] or None,                      # provider_adjustment_reference
-                amount,                                 # provider_adjustment_amount
-            )))
+            rows.append(
+                _new(
+                    X835ProviderAdjustment,
+                    (
+                        f"{self._prefix}:{self.position}:{k}",  # provider_adjustment_id
+                        self._payment_id,  # payment_id
+                        *self._lineage,
+                        self.position,  # lineage, segment_position
+                        provider,  # provider_id (PLB01)
+                        period,  # fiscal_period_date (PLB02)
+                        reason[0] or None,  # provider_adjustment_reason_code
+                        reason[1] or None,  # provider_adjustment_reference
+                        amount,  # provider_adjustment_amount
+                    ),
+                )
+            )
 
     # -- closing --------------------------------------------------------------------------------
     def _close_line(self) -> None:
@@ -441,33 +506,39 @@ class X835Flattener(Flattener):
         original.append("")
         service_date = line.date_472 or line.date_150
         difference = line.billed - line.adjustments - line.paid
-        self.rows["x835_service_lines"].append(_new(X835ServiceLine, (
-            line.id,                                # remit_line_id
-            claim.id,                               # remit_claim_id
-            self._payment_id,                       # payment_id
-            *self._lineage, line.position,          # lineage, segment_position
-            line.sequence,                          # line_sequence
-            procedure[0] or None,                   # procedure_qualifier (SVC01-1)
-            procedure[1] or None,                   # procedure_code (SVC01-2)
-            procedure[2] or None,                   # modifier_1
-            procedure[3] or None,                   # modifier_2
-            procedure[4] or None,                   # modifier_3
-            procedure[5] or None,                   # modifier_4
-            line.billed,                            # billed_amount (SVC02)
-            line.paid,                              # paid_amount (SVC03)
-            (svc[4] if count > 4 else "") or None,  # revenue_code (SVC04)
-            line.units,                             # units_paid (SVC05)
-            original[0] or None,                    # original_procedure_qualifier (SVC06-1)
-            original[1] or None,                    # original_procedure_code (SVC06-2)
-            line.original_units,                    # original_units (SVC07)
-            service_date,                           # service_date (472, else 150)
-            line.date_151 or service_date,          # service_end_date
-            line.control_number,                    # line_item_control_number (REF*6R)
-            line.allowed,                           # allowed_amount (AMT*B6)
-            line.adjustments,                       # adjustment_total
-            difference,                             # balance_difference
-            difference == 0,                        # is_balanced
-        )))
+        self.rows["x835_service_lines"].append(
+            _new(
+                X835ServiceLine,
+                (
+                    line.id,  # remit_line_id
+                    claim.id,  # remit_claim_id
+                    self._payment_id,  # payment_id
+                    *self._lineage,
+                    line.position,  # lineage, segment_position
+                    line.sequence,  # line_sequence
+                    procedure[0] or None,  # procedure_qualifier (SVC01-1)
+                    procedure[1] or None,  # procedure_code (SVC01-2)
+                    procedure[2] or None,  # modifier_1
+                    procedure[3] or None,  # modifier_2
+                    procedure[4] or None,  # modifier_3
+                    procedure[5] or None,  # modifier_4
+                    line.billed,  # billed_amount (SVC02)
+                    line.paid,  # paid_amount (SVC03)
+                    (svc[4] if count > 4 else "") or None,  # revenue_code (SVC04)
+                    line.units,  # units_paid (SVC05)
+                    original[0] or None,  # original_procedure_qualifier (SVC06-1)
+                    original[1] or None,  # original_procedure_code (SVC06-2)
+                    line.original_units,  # original_units (SVC07)
+                    service_date,  # service_date (472, else 150)
+                    line.date_151 or service_date,  # service_end_date
+                    line.control_number,  # line_item_control_number (REF*6R)
+                    line.allowed,  # allowed_amount (AMT*B6)
+                    line.adjustments,  # adjustment_total
+                    difference,  # balance_difference
+                    difference == 0,  # is_balanced
+                ),
+            )
+        )
 
     def _close_claim(self) -> None:
         claim = self._claim
@@ -481,34 +552,40 @@ class X835Flattener(Flattener):
             difference = claim.line_paid - claim.claim_adjustments - claim.paid
         self._claim_count += 1
         self._claim_paid += claim.paid
-        self.rows["x835_claims"].append(_new(X835Claim, (
-            claim.id,                               # remit_claim_id
-            self._payment_id,                       # payment_id
-            *self._lineage, claim.position,         # lineage, segment_position
-            clp[1],                                 # patient_control_number (CLP01)
-            clp[2],                                 # claim_status_code (CLP02)
-            claim.billed,                           # billed_amount (CLP03)
-            claim.paid,                             # paid_amount (CLP04)
-            claim.patient_responsibility,           # patient_responsibility_amount (CLP05)
-            clp[6] or None,                         # claim_filing_indicator_code
-            clp[7] or None,                         # payer_claim_control_number
-            clp[8] or None,                         # facility_type_code
-            clp[9] or None,                         # claim_frequency_code
-            clp[11] or None,                        # drg_code
-            claim.patient_id,                       # patient_id (NM1*QC)
-            claim.insured_id,                       # insured_id (NM1*IL)
-            claim.rendering_npi,                    # rendering_provider_npi (NM1*82)
-            claim.start,                            # service_start_date (DTM*232)
-            claim.end,                              # service_end_date (DTM*233)
-            claim.received,                         # received_date (DTM*050)
-            "|".join(claim.references) or None,     # reference_ids
-            claim.line_count,                       # line_count
-            claim.line_paid,                        # line_paid_total
-            claim.claim_adjustments,                # claim_adjustment_total
-            claim.line_adjustments,                 # line_adjustment_total
-            difference,                             # balance_difference
-            difference == 0,                        # is_balanced
-        )))
+        self.rows["x835_claims"].append(
+            _new(
+                X835Claim,
+                (
+                    claim.id,  # remit_claim_id
+                    self._payment_id,  # payment_id
+                    *self._lineage,
+                    claim.position,  # lineage, segment_position
+                    clp[1],  # patient_control_number (CLP01)
+                    clp[2],  # claim_status_code (CLP02)
+                    claim.billed,  # billed_amount (CLP03)
+                    claim.paid,  # paid_amount (CLP04)
+                    claim.patient_responsibility,  # patient_responsibility_amount (CLP05)
+                    clp[6] or None,  # claim_filing_indicator_code
+                    clp[7] or None,  # payer_claim_control_number
+                    clp[8] or None,  # facility_type_code
+                    clp[9] or None,  # claim_frequency_code
+                    clp[11] or None,  # drg_code
+                    claim.patient_id,  # patient_id (NM1*QC)
+                    claim.insured_id,  # insured_id (NM1*IL)
+                    claim.rendering_npi,  # rendering_provider_npi (NM1*82)
+                    claim.start,  # service_start_date (DTM*232)
+                    claim.end,  # service_end_date (DTM*233)
+                    claim.received,  # received_date (DTM*050)
+                    "|".join(claim.references) or None,  # reference_ids
+                    claim.line_count,  # line_count
+                    claim.line_paid,  # line_paid_total
+                    claim.claim_adjustments,  # claim_adjustment_total
+                    claim.line_adjustments,  # line_adjustment_total
+                    difference,  # balance_difference
+                    difference == 0,  # is_balanced
+                ),
+            )
+        )
 
     def finish(self) -> Rows:
         """Close the last claim, add the payment row and return every table's rows."""
@@ -516,8 +593,9 @@ class X835Flattener(Flattener):
         bpr = self._bpr_segment
         if bpr is None or self._payment is None:
             self.position = self.context.st_position  # the set lacks it: point at its ST
-            raise self.error(["ST"], None, Rule.MISSING_SEGMENT,
-                             "an 835 transaction set needs a BPR segment")
+            raise self.error(
+                ["ST"], None, Rule.MISSING_SEGMENT, "an 835 transaction set needs a BPR segment"
+            )
         signed = -self._payment if element(bpr, 3) == CREDIT_DEBIT_DEBIT else self._payment
         difference = signed - (self._claim_paid - self._plb_total)
         trn, payer, payee = self._trn, self._payer, self._payee
@@ -525,30 +603,36 @@ class X835Flattener(Flattener):
         payee_qualifier, payee_code = element(payee, 3), element(payee, 4) or None
         payee_npi = payee_code if payee_qualifier == "XX" else None
         payee_tax_id = (payee_code if payee_qualifier == "FI" else None) or self._payee_ref_tj
-        self.rows["x835_payments"].append(_new(X835Payment, (
-            self._payment_id,                       # payment_id
-            *self._lineage, self.context.st_position,  # lineage, segment_position (ST)
-            element(bpr, 1) or None,                # transaction_handling_code
-            self._payment,                          # payment_amount (BPR02)
-            element(bpr, 3) or None,                # credit_debit_flag
-            element(bpr, 4) or None,                # payment_method_code
-            self._payment_date,                     # payment_date (BPR16)
-            element(trn, 2) or None,                # trace_number
-            trace_originator,                       # trace_originator_id
-            element(payer, 4) or self._payer_ref_2u or trace_originator,  # payer_id
-            element(payer, 2) or None,              # payer_name
-            element(payee, 4) or None,              # payee_id
-            element(payee, 3) or None,              # payee_id_qualifier
-            element(payee, 2) or None,              # payee_name
-            payee_npi,                              # payee_npi (N103=XX)
-            payee_tax_id,                           # payee_tax_id (N103=FI, else REF*TJ)
-            self._production_date,                  # production_date (DTM*405)
-            self._claim_count,                      # claim_count
-            self._claim_paid,                       # claim_paid_total
-            self._plb_total,                        # provider_adjustment_total
-            difference,                             # balance_difference
-            difference == 0,                        # is_balanced
-        )))
+        self.rows["x835_payments"].append(
+            _new(
+                X835Payment,
+                (
+                    self._payment_id,  # payment_id
+                    *self._lineage,
+                    self.context.st_position,  # lineage, segment_position (ST)
+                    element(bpr, 1) or None,  # transaction_handling_code
+                    self._payment,  # payment_amount (BPR02)
+                    element(bpr, 3) or None,  # credit_debit_flag
+                    element(bpr, 4) or None,  # payment_method_code
+                    self._payment_date,  # payment_date (BPR16)
+                    element(trn, 2) or None,  # trace_number
+                    trace_originator,  # trace_originator_id
+                    element(payer, 4) or self._payer_ref_2u or trace_originator,  # payer_id
+                    element(payer, 2) or None,  # payer_name
+                    element(payee, 4) or None,  # payee_id
+                    element(payee, 3) or None,  # payee_id_qualifier
+                    element(payee, 2) or None,  # payee_name
+                    payee_npi,  # payee_npi (N103=XX)
+                    payee_tax_id,  # payee_tax_id (N103=FI, else REF*TJ)
+                    self._production_date,  # production_date (DTM*405)
+                    self._claim_count,  # claim_count
+                    self._claim_paid,  # claim_paid_total
+                    self._plb_total,  # provider_adjustment_total
+                    difference,  # balance_difference
+                    difference == 0,  # is_balanced
+                ),
+            )
+        )
         return self.rows
 
 

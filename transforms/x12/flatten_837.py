@@ -99,8 +99,15 @@ class _Claim:
         "statement_start",
     )
 
-    def __init__(self, claim_id: str, position: int, clm: list[str], billed: Decimal,
-                 facility: list[str], claim_type: str | None) -> None:
+    def __init__(
+        self,
+        claim_id: str,
+        position: int,
+        clm: list[str],
+        billed: Decimal,
+        facility: list[str],
+        claim_type: str | None,
+    ) -> None:
         self.id = claim_id
         self.position = position
         self.clm = clm
@@ -109,7 +116,8 @@ class _Claim:
         self.facility_qualifier = nonempty(facility[1]) if len(facility) > 1 else None
         self.frequency = nonempty(facility[2]) if len(facility) > 2 else None
         self.claim_type = claim_type or FACILITY_QUALIFIER_TO_CLAIM_TYPE.get(
-            self.facility_qualifier or "")
+            self.facility_qualifier or ""
+        )
         self.statement_start: dt.date | None = None
         self.statement_end: dt.date | None = None
         self.rendering_npi: str | None = None
@@ -157,8 +165,12 @@ class X837Flattener(Flattener):
     def __init__(self, context: TransactionContext) -> None:
         super().__init__(context=context, rows=empty_rows(X837_TABLES))
         if is_dental_guide(context.version, context.implementation):
-            raise self.error(["ST"], None, Rule.UNSUPPORTED_TRANSACTION,
-                             "837 dental (X224/X097) is not supported")
+            raise self.error(
+                ["ST"],
+                None,
+                Rule.UNSUPPORTED_TRANSACTION,
+                "837 dental (X224/X097) is not supported",
+            )
         self.stats = {"cas_total": ZERO}
         self._prefix = context.row_prefix
         self._lineage = lineage_values(context)
@@ -236,8 +248,13 @@ class X837Flattener(Flattener):
     def _dmg(self, seg: list[str]) -> None:
         if self._claim is not None:
             return
-        party = (self._subscriber if self._entity == "IL"
-                 else self._patient if self._entity == "QC" else None)
+        party = (
+            self._subscriber
+            if self._entity == "IL"
+            else self._patient
+            if self._entity == "QC"
+            else None
+        )
         if party is not None:
             party.birth_date = self.date(seg, 2)
             party.sex = nonempty(element(seg, 3))
@@ -249,8 +266,14 @@ class X837Flattener(Flattener):
             raise self.error(seg, 1, Rule.MISSING_ELEMENT, "required element is empty")
         billed = self.money(seg, 2, required=True)
         assert billed is not None
-        self._claim = _Claim(f"{self._prefix}:{self.position}", self.position, seg, billed,
-                             self.components(seg, 5), self._claim_type)
+        self._claim = _Claim(
+            f"{self._prefix}:{self.position}",
+            self.position,
+            seg,
+            billed,
+            self.components(seg, 5),
+            self._claim_type,
+        )
 
     def _dtp(self, seg: list[str]) -> None:
         qualifier = element(seg, 1)
@@ -278,22 +301,33 @@ class X837Flattener(Flattener):
             k = index
             parts = seg[index].split(component)
             index += 1
-            if len(parts) == 1 and parts[0] in DIAGNOSIS_QUALIFIERS and index < count \
-                    and component not in seg[index] and seg[index] not in DIAGNOSIS_QUALIFIERS:
+            if (
+                len(parts) == 1
+                and parts[0] in DIAGNOSIS_QUALIFIERS
+                and index < count
+                and component not in seg[index]
+                and seg[index] not in DIAGNOSIS_QUALIFIERS
+            ):
                 parts.append(seg[index])  # `HI*BK*8901`: qualifier and code as two elements
                 index += 1
             if len(parts) < 2 or parts[0] not in DIAGNOSIS_QUALIFIERS or not parts[1]:
                 continue
             claim.diagnoses += 1
-            rows.append(_new(X837Diagnosis, (
-                f"{self._prefix}:{self.position}:{k}",  # claim_diagnosis_id
-                claim.id,                               # claim_submission_id
-                *self._lineage, self.position,          # lineage, segment_position
-                claim.clm[1],                           # patient_control_number
-                claim.diagnoses,                        # diagnosis_sequence
-                parts[0],                               # code_qualifier
-                parts[1],                               # diagnosis_code
-            )))
+            rows.append(
+                _new(
+                    X837Diagnosis,
+                    (
+                        f"{self._prefix}:{self.position}:{k}",  # claim_diagnosis_id
+                        claim.id,  # claim_submission_id
+                        *self._lineage,
+                        self.position,  # lineage, segment_position
+                        claim.clm[1],  # patient_control_number
+                        claim.diagnoses,  # diagnosis_sequence
+                        parts[0],  # code_qualifier
+                        parts[1],  # diagnosis_code
+                    ),
+                )
+            )
 
     # -- lines ----------------------------------------------------------------------------------
     def _lx(self, seg: list[str]) -> None:
@@ -302,8 +336,9 @@ class X837Flattener(Flattener):
             raise self.out_of_place(seg, "a claim")
         self._close_line()
         claim.in_other_subscriber = False
-        self._line = _Line(f"{self._prefix}:{self.position}", self.position,
-                           self.integer(element(seg, 1), seg, 1))
+        self._line = _Line(
+            f"{self._prefix}:{self.position}", self.position, self.integer(element(seg, 1), seg, 1)
+        )
 
     def _service(self, seg: list[str], charge_index: int, units_index: int) -> None:
         line = self._line
@@ -315,8 +350,12 @@ class X837Flattener(Flattener):
         line.billed = self.money(seg, charge_index, required=True)
         line.units = self.quantity(seg, units_index)
         if line.units is not None and line.units < 0:
-            self.finding(seg, units_index, Rule.NEGATIVE_UNITS,
-                         "service units are negative on a submitted claim line")
+            self.finding(
+                seg,
+                units_index,
+                Rule.NEGATIVE_UNITS,
+                "service units are negative on a submitted claim line",
+            )
 
     def _sv1(self, seg: list[str]) -> None:
         self._service(seg, 2, 4)
@@ -347,8 +386,12 @@ class X837Flattener(Flattener):
         seg = line.service
         if seg is None:
             self.position = line.position  # point at the LX that opened the line
-            raise self.error(["LX"], None, Rule.MISSING_SEGMENT,
-                             f"service line at segment {line.position} has no SV1 or SV2")
+            raise self.error(
+                ["LX"],
+                None,
+                Rule.MISSING_SEGMENT,
+                f"service line at segment {line.position} has no SV1 or SV2",
+            )
         assert line.billed is not None and line.service_segment is not None
         claim.line_count += 1
         claim.line_billed += line.billed
@@ -365,33 +408,40 @@ class X837Flattener(Flattener):
             pointers = []
         numbers = [self.integer(p, seg, 7) for p in pointers] + [None] * MAX_DIAGNOSIS_POINTERS
         procedure.extend(_BLANKS)
-        self.rows["x837_claim_lines"].append(_new(X837ClaimLine, (
-            line.id,                                # claim_line_id
-            claim.id,                               # claim_submission_id
-            *self._lineage, line.position,          # lineage, segment_position (LX)
-            claim.clm[1],                           # patient_control_number (CLM01)
-            line.number,                            # line_number (LX01)
-            line.service_segment,                   # service_segment (SV1 | SV2)
-            procedure[0] or None,                   # procedure_qualifier
-            procedure[1] or None,                   # procedure_code
-            procedure[2] or None,                   # modifier_1
-            procedure[3] or None,                   # modifier_2
-            procedure[4] or None,                   # modifier_3
-            procedure[5] or None,                   # modifier_4
-            revenue_code,                           # revenue_code (SV201)
-            line.billed,                            # billed_amount (SV102 / SV203)
-            unit_basis or None,                     # unit_basis_code (SV103 / SV204)
-            line.units,                             # units (SV104 / SV205)
-            place or claim.place_of_service,        # place_of_service_code (SV105, else CLM05-1)
-            numbers[0],                             # diagnosis_pointer_1 (SV107)
-            numbers[1],                             # diagnosis_pointer_2
-            numbers[2],                             # diagnosis_pointer_3
-            numbers[3],                             # diagnosis_pointer_4
-            line.start,                             # service_date (DTP*472)
-            line.end,                               # service_end_date
-            line.control_number,                    # line_item_control_number (REF*6R)
-            line.rendering_npi or claim.rendering_npi,  # rendering_provider_npi (2420A, else 2310B)
-        )))
+        self.rows["x837_claim_lines"].append(
+            _new(
+                X837ClaimLine,
+                (
+                    line.id,  # claim_line_id
+                    claim.id,  # claim_submission_id
+                    *self._lineage,
+                    line.position,  # lineage, segment_position (LX)
+                    claim.clm[1],  # patient_control_number (CLM01)
+                    line.number,  # line_number (LX01)
+                    line.service_segment,  # service_segment (SV1 | SV2)
+                    procedure[0] or None,  # procedure_qualifier
+                    procedure[1] or None,  # procedure_code
+                    procedure[2] or None,  # modifier_1
+                    procedure[3] or None,  # modifier_2
+                    procedure[4] or None,  # modifier_3
+                    procedure[5] or None,  # modifier_4
+                    revenue_code,  # revenue_code (SV201)
+                    line.billed,  # billed_amount (SV102 / SV203)
+                    unit_basis or None,  # unit_basis_code (SV103 / SV204)
+                    line.units,  # units (SV104 / SV205)
+                    place or claim.place_of_service,  # place_of_service_code (SV105, else CLM05-1)
+                    numbers[0],  # diagnosis_pointer_1 (SV107)
+                    numbers[1],  # diagnosis_pointer_2
+                    numbers[2],  # diagnosis_pointer_3
+                    numbers[3],  # diagnosis_pointer_4
+                    line.start,  # service_date (DTP*472)
+                    line.end,  # service_end_date
+                    line.control_number,  # line_item_control_number (REF*6R)
+                    line.rendering_npi
+                    or claim.rendering_npi,  # rendering_provider_npi (2420A, else 2310B)
+                ),
+            )
+        )
 
     def _close_claim(self) -> None:
         claim = self._claim
@@ -405,33 +455,40 @@ class X837Flattener(Flattener):
         subscriber, patient = self._subscriber, self._patient
         person = patient if patient is not None else subscriber
         sbr = self._subscriber_sbr or []
-        self.rows["x837_claims"].append(_new(X837Claim, (
-            claim.id,                               # claim_submission_id
-            *self._lineage, claim.position,         # lineage, segment_position (CLM)
-            claim_type,                             # claim_type (837P | 837I)
-            self._batch_id,                         # batch_id (BHT03)
-            self._submission_date or self._group_date(),  # submission_date (BHT04, else GS04)
-            self._billing.id,                       # billing_provider_npi (NM1*85)
-            self._billing_tax_id,                   # billing_provider_tax_id (REF*EI)
-            element(sbr, 1) or None,                # payer_responsibility_code (SBR01)
-            element(sbr, 9) or None,                # claim_filing_indicator_code (SBR09)
-            self._payer.id,                         # payer_id (NM1*PR)
-            self._payer.name,                       # payer_name
-            subscriber.id,                          # subscriber_id (NM1*IL)
-            (patient.id if patient is not None else None) or subscriber.id,  # patient_id
-            person.birth_date,                      # patient_birth_date (DMG02)
-            person.sex,                             # patient_sex (DMG03)
-            claim.clm[1],                           # patient_control_number (CLM01)
-            claim.billed,                           # billed_amount (CLM02)
-            claim.place_of_service,                 # place_of_service_code (CLM05-1)
-            claim.facility_qualifier,               # facility_code_qualifier (CLM05-2)
-            claim.frequency,                        # claim_frequency_code (CLM05-3)
-            claim.statement_start,                  # statement_start_date (DTP*434)
-            claim.statement_end,                    # statement_end_date
-            claim.rendering_npi,                    # rendering_provider_npi (2310B NM1*82)
-            claim.line_count,                       # line_count
-            claim.line_billed,                      # line_billed_total
-        )))
+        self.rows["x837_claims"].append(
+            _new(
+                X837Claim,
+                (
+                    claim.id,  # claim_submission_id
+                    *self._lineage,
+                    claim.position,  # lineage, segment_position (CLM)
+                    claim_type,  # claim_type (837P | 837I)
+                    self._batch_id,  # batch_id (BHT03)
+                    self._submission_date
+                    or self._group_date(),  # submission_date (BHT04, else GS04)
+                    self._billing.id,  # billing_provider_npi (NM1*85)
+                    self._billing_tax_id,  # billing_provider_tax_id (REF*EI)
+                    element(sbr, 1) or None,  # payer_responsibility_code (SBR01)
+                    element(sbr, 9) or None,  # claim_filing_indicator_code (SBR09)
+                    self._payer.id,  # payer_id (NM1*PR)
+                    self._payer.name,  # payer_name
+                    subscriber.id,  # subscriber_id (NM1*IL)
+                    (patient.id if patient is not None else None) or subscriber.id,  # patient_id
+                    person.birth_date,  # patient_birth_date (DMG02)
+                    person.sex,  # patient_sex (DMG03)
+                    claim.clm[1],  # patient_control_number (CLM01)
+                    claim.billed,  # billed_amount (CLM02)
+                    claim.place_of_service,  # place_of_service_code (CLM05-1)
+                    claim.facility_qualifier,  # facility_code_qualifier (CLM05-2)
+                    claim.frequency,  # claim_frequency_code (CLM05-3)
+                    claim.statement_start,  # statement_start_date (DTP*434)
+                    claim.statement_end,  # statement_end_date
+                    claim.rendering_npi,  # rendering_provider_npi (2310B NM1*82)
+                    claim.line_count,  # line_count
+                    claim.line_billed,  # line_billed_total
+                ),
+            )
+        )
 
     def _group_date(self) -> dt.date | None:
         raw = self._group_date_raw

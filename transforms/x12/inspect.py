@@ -81,8 +81,9 @@ def inspect_file(path: Path, *, strict: bool = False) -> dict[str, Any]:
         "service_lines": summary.counts["service_lines"],
         **{key: str(value) for key, value in summary.money.items()},
         "reversals": summary.counts["reversals"],
-        "balance_errors": sorted(summary.balance_errors,
-                                 key=lambda error: (error["position"], str(error["level"]))),
+        "balance_errors": sorted(
+            summary.balance_errors, key=lambda error: (error["position"], str(error["level"]))
+        ),
         "x12_versions": sorted(summary.versions),
         "findings": summary.findings,
         "rejected": summary.rejected,
@@ -94,8 +95,16 @@ class _Summary:
 
     def __init__(self) -> None:
         self.money = dict.fromkeys(
-            ("billed_total", "paid_total", "patient_responsibility_total", "adjustment_total",
-             "plb_total", "payment_total"), ZERO)
+            (
+                "billed_total",
+                "paid_total",
+                "patient_responsibility_total",
+                "adjustment_total",
+                "plb_total",
+                "payment_total",
+            ),
+            ZERO,
+        )
         self.counts: Counter[str] = Counter()
         self.kinds: Counter[str] = Counter()
         self.balance_errors: list[dict[str, str | int]] = []

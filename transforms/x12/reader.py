@@ -64,8 +64,10 @@ from transforms.x12.flatten_837 import X837Flattener
 from transforms.x12.records import Rows
 from transforms.x12.tokenizer import Tokenizer
 
-FLATTENERS: dict[str, type[Flattener]] = {TRANSACTION_835: X835Flattener,
-                                          TRANSACTION_837: X837Flattener}
+FLATTENERS: dict[str, type[Flattener]] = {
+    TRANSACTION_835: X835Flattener,
+    TRANSACTION_837: X837Flattener,
+}
 # Exceptions a flattener bug or a pathological segment could raise; reported as a typed error.
 _UNEXPECTED = (ArithmeticError, LookupError, ValueError, TypeError, AttributeError, AssertionError)
 
@@ -74,19 +76,19 @@ _UNEXPECTED = (ArithmeticError, LookupError, ValueError, TypeError, AttributeErr
 class TransactionResult:
     """One transaction set: its rows when valid, else the error that rejects it."""
 
-    position: int                      # ST segment position
-    end_position: int                  # SE position, or the last segment before it was cut off
-    transaction_type: str              # ST01
-    control_number: str                # ST02
+    position: int  # ST segment position
+    end_position: int  # SE position, or the last segment before it was cut off
+    transaction_type: str  # ST01
+    control_number: str  # ST02
     interchange_control_number: str
     group_control_number: str
     rows: Rows
     error: X12Error | None
-    segments: list[list[str]] | None   # ST..SE as read (keep_segments=True)
-    header: tuple[list[str], ...]      # the enclosing ISA and GS as read
+    segments: list[list[str]] | None  # ST..SE as read (keep_segments=True)
+    header: tuple[list[str], ...]  # the enclosing ISA and GS as read
     stats: dict = field(default_factory=dict)
     findings: list[X12Finding] = field(default_factory=list)  # defects that did not reject it
-    bare_version: str = ""             # ST03 of a set read without any envelope (bare file)
+    bare_version: str = ""  # ST03 of a set read without any envelope (bare file)
 
     @property
     def version(self) -> str:
@@ -112,22 +114,28 @@ class _Envelope:
 
     __slots__ = ("control", "count", "error", "implicit", "position", "segment", "transactions")
 
-    def __init__(self, position: int, segment: list[str], control: str,
-                 error: X12EnvelopeError | None = None, *, implicit: bool = False) -> None:
+    def __init__(
+        self,
+        position: int,
+        segment: list[str],
+        control: str,
+        error: X12EnvelopeError | None = None,
+        *,
+        implicit: bool = False,
+    ) -> None:
         self.position = position
         self.segment = segment
         self.control = control
-        self.count = 0                   # GS inside an ISA, ST inside a GS
+        self.count = 0  # GS inside an ISA, ST inside a GS
         self.transactions: list[int] = []
         self.error = error
-        self.implicit = implicit         # stands for the envelope a bare file does not have
+        self.implicit = implicit  # stands for the envelope a bare file does not have
 
 
 class _Open:
     """A transaction set between its ST and SE."""
 
-    __slots__ = ("bare_version", "error", "flattener", "header", "position", "segment",
-                 "segments")
+    __slots__ = ("bare_version", "error", "flattener", "header", "position", "segment", "segments")
 
     def __init__(self, position: int, segment: list[str], header: tuple[list[str], ...]) -> None:
         self.position = position
@@ -158,8 +166,13 @@ def paused_gc() -> Iterator[None]:
 
 def valid_segment_id(segment_id: str) -> bool:
     """2-3 characters, upper-case ASCII letters and digits, starting with a letter."""
-    return (2 <= len(segment_id) <= 3 and segment_id.isascii() and segment_id.isalnum()
-            and segment_id[0].isalpha() and segment_id.isupper())
+    return (
+        2 <= len(segment_id) <= 3
+        and segment_id.isascii()
+        and segment_id.isalnum()
+        and segment_id[0].isalpha()
+        and segment_id.isupper()
+    )
 
 
 def _safe_id(segment: list[str]) -> str | None:
@@ -186,9 +199,17 @@ class X12Reader:
     Raises `X12SyntaxError` (scope file) when the bytes cannot be tokenized.
     """
 
-    def __init__(self, stream: BinaryIO, *, file_name: str, file_sha256: str = "",
-                 strict: bool = False, reject: Mapping[int, X12Error] | None = None,
-                 keep_segments: bool = False, chunk_chars: int = CHUNK_CHARS) -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        *,
+        file_name: str,
+        file_sha256: str = "",
+        strict: bool = False,
+        reject: Mapping[int, X12Error] | None = None,
+        keep_segments: bool = False,
+        chunk_chars: int = CHUNK_CHARS,
+    ) -> None:
         self.file_name = file_name
         self.file_sha256 = file_sha256
         self.strict = strict
@@ -231,7 +252,8 @@ class X12Reader:
                         if sid not in ok_ids:
                             if not valid_segment_id(sid):
                                 tx.error = self._content_error(
-                                    pos, None, Rule.INVALID_SEGMENT_ID, "not a valid segment id")
+                                    pos, None, Rule.INVALID_SEGMENT_ID, "not a valid segment id"
+                                )
                                 handlers = None
                                 continue
                             ok_ids.add(sid)
@@ -242,9 +264,15 @@ class X12Reader:
                     except X12Error as exc:
                         tx.error, handlers = exc.with_file(self.file_name), None
                     except _UNEXPECTED as exc:
-                        tx.error, handlers = self._content_error(
-                            pos, sid, Rule.UNREADABLE_SEGMENT,
-                            f"segment could not be read ({type(exc).__name__})"), None
+                        tx.error, handlers = (
+                            self._content_error(
+                                pos,
+                                sid,
+                                Rule.UNREADABLE_SEGMENT,
+                                f"segment could not be read ({type(exc).__name__})",
+                            ),
+                            None,
+                        )
                     continue
                 # ---- envelope segments ----
                 if tx is not None and sid != SE:
@@ -310,13 +338,19 @@ class X12Reader:
         kind = element(seg, 1)
         flattener = FLATTENERS.get(kind)
         if flattener is None:
-            tx.error = self._content_error(pos, ST, Rule.UNSUPPORTED_TRANSACTION,
-                                           "transaction set type is not 835 or 837", "ST01")
+            tx.error = self._content_error(
+                pos,
+                ST,
+                Rule.UNSUPPORTED_TRANSACTION,
+                "transaction set type is not 835 or 837",
+                "ST01",
+            )
             return tx
         separators = self._tokenizer.separators
         assert separators is not None
         context = TransactionContext(
-            file_name=self.file_name, file_sha256=self.file_sha256,
+            file_name=self.file_name,
+            file_sha256=self.file_sha256,
             interchange_control_number=isa.control.strip(),
             group_control_number=gs.control.strip(),
             transaction_control_number=element(seg, 2).strip(),
@@ -336,22 +370,42 @@ class X12Reader:
         error = tx.error
         problems: list[X12EnvelopeError] = []
         if not _count_agrees(element(seg, 1), pos - tx.position + 1):
-            problems.append(self._envelope_error(
-                pos, SE, "SE01", Rule.SE01_COUNT,
-                f"SE01 says {element(seg, 1).strip()[:12]!r} segments, the transaction set has "
-                f"{pos - tx.position + 1}", SCOPE_TRANSACTION))
+            problems.append(
+                self._envelope_error(
+                    pos,
+                    SE,
+                    "SE01",
+                    Rule.SE01_COUNT,
+                    f"SE01 says {element(seg, 1).strip()[:12]!r} segments, the transaction set has "
+                    f"{pos - tx.position + 1}",
+                    SCOPE_TRANSACTION,
+                )
+            )
         if element(seg, 2).strip() != element(tx.segment, 2).strip():
-            problems.append(self._envelope_error(
-                pos, SE, "SE02", Rule.SE02_CONTROL, "SE02 does not match ST02", SCOPE_TRANSACTION))
+            problems.append(
+                self._envelope_error(
+                    pos,
+                    SE,
+                    "SE02",
+                    Rule.SE02_CONTROL,
+                    "SE02 does not match ST02",
+                    SCOPE_TRANSACTION,
+                )
+            )
         findings: list[X12Finding] = []
         if error is None and problems:
             if self.strict:
                 error = problems[0]
             else:
                 control = element(tx.segment, 2).strip()
-                findings = [X12Finding.from_error(problem, transaction_position=tx.position,
-                                                  transaction_control_number=control)
-                            for problem in problems]
+                findings = [
+                    X12Finding.from_error(
+                        problem,
+                        transaction_position=tx.position,
+                        transaction_control_number=control,
+                    )
+                    for problem in problems
+                ]
         rows: Rows = {}
         stats: dict = {}
         if error is None and tx.flattener is not None:
@@ -362,9 +416,12 @@ class X12Reader:
             except X12Error as exc:
                 error = exc.with_file(self.file_name)
             except _UNEXPECTED as exc:
-                error = self._content_error(pos, SE, Rule.UNREADABLE_SEGMENT,
-                                            f"transaction set could not be closed "
-                                            f"({type(exc).__name__})")
+                error = self._content_error(
+                    pos,
+                    SE,
+                    Rule.UNREADABLE_SEGMENT,
+                    f"transaction set could not be closed ({type(exc).__name__})",
+                )
         result = self._result(tx, pos, rows if error is None else {}, error, stats)
         if error is None:
             result.findings = findings
@@ -373,20 +430,31 @@ class X12Reader:
     def _cut_off(self, tx: _Open, pos: int, segment_id: str | None) -> TransactionResult:
         """A transaction set that never reached its SE."""
         error = tx.error or self._envelope_error(
-            pos, segment_id, None, Rule.MISSING_SE,
+            pos,
+            segment_id,
+            None,
+            Rule.MISSING_SE,
             "transaction set has no SE" + (f" before this {segment_id}" if segment_id else ""),
-            SCOPE_TRANSACTION)
+            SCOPE_TRANSACTION,
+        )
         return self._result(tx, pos - 1 if segment_id else pos, {}, error, {})
 
-    def _result(self, tx: _Open, pos: int, rows: Rows, error: X12Error | None,
-                stats: dict) -> TransactionResult:
+    def _result(
+        self, tx: _Open, pos: int, rows: Rows, error: X12Error | None, stats: dict
+    ) -> TransactionResult:
         isa_segment, gs_segment = tx.header
         return TransactionResult(
-            position=tx.position, end_position=pos,
-            transaction_type=element(tx.segment, 1), control_number=element(tx.segment, 2),
+            position=tx.position,
+            end_position=pos,
+            transaction_type=element(tx.segment, 1),
+            control_number=element(tx.segment, 2),
             interchange_control_number=element(isa_segment, 13).strip(),
             group_control_number=element(gs_segment, 6).strip(),
-            rows=rows, error=error, segments=tx.segments, header=tx.header, stats=stats,
+            rows=rows,
+            error=error,
+            segments=tx.segments,
+            header=tx.header,
+            stats=stats,
             bare_version=tx.bare_version,
         )
 
@@ -400,23 +468,50 @@ class X12Reader:
             if self._tokenizer.bare and not self.strict:
                 self._isa = _Envelope(pos, [ISA], "", implicit=True)
                 if not any(f.rule == Rule.MISSING_ENVELOPE for f in self.envelope_findings):
-                    self.envelope_findings.append(X12Finding(
-                        "no ISA/GS envelope: a bare transaction set, separators inferred",
-                        rule=Rule.MISSING_ENVELOPE, file=self.file_name, position=pos,
-                        segment_id=ST, element=None, scope=SCOPE_INTERCHANGE))
+                    self.envelope_findings.append(
+                        X12Finding(
+                            "no ISA/GS envelope: a bare transaction set, separators inferred",
+                            rule=Rule.MISSING_ENVELOPE,
+                            file=self.file_name,
+                            position=pos,
+                            segment_id=ST,
+                            element=None,
+                            scope=SCOPE_INTERCHANGE,
+                        )
+                    )
             else:
                 self._isa = self._synthetic_interchange(pos, [ST])
         if self._gs is None and self._isa.implicit:
             self._gs = _Envelope(pos, [GS], "", implicit=True)
         if self._gs is None:
-            self._gs = _Envelope(pos, [GS], "", self._envelope_error(
-                pos, ST, None, Rule.MISSING_GS, "transaction set outside a functional group (GS)",
-                SCOPE_GROUP))
+            self._gs = _Envelope(
+                pos,
+                [GS],
+                "",
+                self._envelope_error(
+                    pos,
+                    ST,
+                    None,
+                    Rule.MISSING_GS,
+                    "transaction set outside a functional group (GS)",
+                    SCOPE_GROUP,
+                ),
+            )
 
     def _synthetic_interchange(self, pos: int, seg: list[str]) -> _Envelope:
-        return _Envelope(pos, [ISA], "", self._envelope_error(
-            pos, _safe_id(seg), None, Rule.MISSING_ISA,
-            "segment outside an interchange (ISA..IEA)", SCOPE_INTERCHANGE))
+        return _Envelope(
+            pos,
+            [ISA],
+            "",
+            self._envelope_error(
+                pos,
+                _safe_id(seg),
+                None,
+                Rule.MISSING_ISA,
+                "segment outside an interchange (ISA..IEA)",
+                SCOPE_INTERCHANGE,
+            ),
+        )
 
     def _outside_transaction(self, pos: int, seg: list[str]) -> None:
         """A non-envelope segment (or a stray SE) between transaction sets."""
@@ -426,33 +521,57 @@ class X12Reader:
             return
         if target.error is None:
             target.error = self._envelope_error(
-                pos, _safe_id(seg), None, Rule.SEGMENT_OUTSIDE_TRANSACTION,
+                pos,
+                _safe_id(seg),
+                None,
+                Rule.SEGMENT_OUTSIDE_TRANSACTION,
                 "segment outside a transaction set (ST..SE)",
-                SCOPE_GROUP if target is self._gs else SCOPE_INTERCHANGE)
+                SCOPE_GROUP if target is self._gs else SCOPE_INTERCHANGE,
+            )
 
     def _close_group(self, pos: int, ge: list[str] | None) -> Iterator[EnvelopeFailure]:
         gs = self._gs
         if gs is None:
             if ge is not None:  # a GE without its GS
-                yield EnvelopeFailure(self._envelope_error(
-                    pos, GE, None, Rule.MISSING_GS, "GE without a GS", SCOPE_GROUP), ())
+                yield EnvelopeFailure(
+                    self._envelope_error(
+                        pos, GE, None, Rule.MISSING_GS, "GE without a GS", SCOPE_GROUP
+                    ),
+                    (),
+                )
             return
         self._gs = None
         error = gs.error
         if error is None and not gs.implicit:  # an implicit group has no GE to check
             if ge is None:
-                error = self._envelope_error(pos, None, None, Rule.MISSING_GE,
-                                             "functional group has no GE", SCOPE_GROUP)
+                error = self._envelope_error(
+                    pos, None, None, Rule.MISSING_GE, "functional group has no GE", SCOPE_GROUP
+                )
             else:
                 problems = []
                 if not _count_agrees(element(ge, 1), gs.count):
-                    problems.append(self._envelope_error(
-                        pos, GE, "GE01", Rule.GE01_COUNT,
-                        f"GE01 says {element(ge, 1).strip()[:12]!r} transaction sets, the group "
-                        f"has {gs.count}", SCOPE_GROUP))
+                    problems.append(
+                        self._envelope_error(
+                            pos,
+                            GE,
+                            "GE01",
+                            Rule.GE01_COUNT,
+                            f"GE01 says {element(ge, 1).strip()[:12]!r} transaction sets, the group "
+                            f"has {gs.count}",
+                            SCOPE_GROUP,
+                        )
+                    )
                 if not same_control_number(gs.control, element(ge, 2)):
-                    problems.append(self._envelope_error(pos, GE, "GE02", Rule.GE02_CONTROL,
-                                                         "GE02 does not match GS06", SCOPE_GROUP))
+                    problems.append(
+                        self._envelope_error(
+                            pos,
+                            GE,
+                            "GE02",
+                            Rule.GE02_CONTROL,
+                            "GE02 does not match GS06",
+                            SCOPE_GROUP,
+                        )
+                    )
                 error = self._tolerate(problems)
         if error is not None:
             yield EnvelopeFailure(error, tuple(gs.transactions))
@@ -465,19 +584,34 @@ class X12Reader:
         error = isa.error
         if error is None and not isa.implicit:  # an implicit interchange has no IEA to check
             if iea is None:
-                error = self._envelope_error(pos, None, None, Rule.MISSING_IEA,
-                                             "interchange has no IEA", SCOPE_INTERCHANGE)
+                error = self._envelope_error(
+                    pos, None, None, Rule.MISSING_IEA, "interchange has no IEA", SCOPE_INTERCHANGE
+                )
             else:
                 problems = []
                 if not _count_agrees(element(iea, 1), isa.count):
-                    problems.append(self._envelope_error(
-                        pos, IEA, "IEA01", Rule.IEA01_COUNT,
-                        f"IEA01 says {element(iea, 1).strip()[:12]!r} functional groups, the "
-                        f"interchange has {isa.count}", SCOPE_INTERCHANGE))
+                    problems.append(
+                        self._envelope_error(
+                            pos,
+                            IEA,
+                            "IEA01",
+                            Rule.IEA01_COUNT,
+                            f"IEA01 says {element(iea, 1).strip()[:12]!r} functional groups, the "
+                            f"interchange has {isa.count}",
+                            SCOPE_INTERCHANGE,
+                        )
+                    )
                 if not same_control_number(isa.control, element(iea, 2)):
-                    problems.append(self._envelope_error(
-                        pos, IEA, "IEA02", Rule.IEA02_CONTROL, "IEA02 does not match ISA13",
-                        SCOPE_INTERCHANGE))
+                    problems.append(
+                        self._envelope_error(
+                            pos,
+                            IEA,
+                            "IEA02",
+                            Rule.IEA02_CONTROL,
+                            "IEA02 does not match ISA13",
+                            SCOPE_INTERCHANGE,
+                        )
+                    )
                 error = self._tolerate(problems)
         if error is not None:
             yield EnvelopeFailure(error, tuple(isa.transactions))
@@ -493,20 +627,48 @@ class X12Reader:
         self.envelope_findings.extend(X12Finding.from_error(p) for p in problems)
         return None
 
-    def _envelope_error(self, pos: int, segment_id: str | None, element_id: str | None,
-                        rule: str, message: str, scope: str) -> X12EnvelopeError:
-        return X12EnvelopeError(message, rule=rule, file=self.file_name, position=pos,
-                                segment_id=segment_id, element=element_id, scope=scope)
+    def _envelope_error(
+        self,
+        pos: int,
+        segment_id: str | None,
+        element_id: str | None,
+        rule: str,
+        message: str,
+        scope: str,
+    ) -> X12EnvelopeError:
+        return X12EnvelopeError(
+            message,
+            rule=rule,
+            file=self.file_name,
+            position=pos,
+            segment_id=segment_id,
+            element=element_id,
+            scope=scope,
+        )
 
-    def _content_error(self, pos: int, segment_id: str | None, rule: str, message: str,
-                       element_id: str | None = None) -> X12ContentError:
-        return X12ContentError(message, rule=rule, file=self.file_name, position=pos,
-                               segment_id=segment_id, element=element_id)
+    def _content_error(
+        self,
+        pos: int,
+        segment_id: str | None,
+        rule: str,
+        message: str,
+        element_id: str | None = None,
+    ) -> X12ContentError:
+        return X12ContentError(
+            message,
+            rule=rule,
+            file=self.file_name,
+            position=pos,
+            segment_id=segment_id,
+            element=element_id,
+        )
 
 
-def read_file(path: Path, *, file_name: str | None = None, file_sha256: str = "",
-              strict: bool = False) -> Iterator[TransactionResult | EnvelopeFailure]:
+def read_file(
+    path: Path, *, file_name: str | None = None, file_sha256: str = "", strict: bool = False
+) -> Iterator[TransactionResult | EnvelopeFailure]:
     """Events of the X12 file at `path` (see `X12Reader`); the file is closed at the end."""
     with path.open("rb") as stream, paused_gc():
-        yield from X12Reader(stream, file_name=file_name or path.name, file_sha256=file_sha256,
-                             strict=strict)
+        yield from X12Reader(
+            stream, file_name=file_name or path.name, file_sha256=file_sha256, strict=strict
+        )

@@ -77,19 +77,29 @@ def _is_inner_delimiter(char: str) -> bool:
     return _is_delimiter(char) and char not in PADDING
 
 
-def separators_from_isa(elements: list[str], terminator: str, element_sep: str) -> Separators | None:
+def separators_from_isa(
+    elements: list[str], terminator: str, element_sep: str
+) -> Separators | None:
     """Separators of an ISA already split into its 17 parts (`ISA`, ISA01..ISA16); None if invalid."""
     if len(elements) != ISA_ELEMENT_COUNT + 1 or len(elements[16]) != 1:
         return None
     component = elements[16]
     chosen = {element_sep, component, terminator}
-    if len(chosen) != 3 or not _is_delimiter(terminator) \
-            or not _is_inner_delimiter(element_sep) or not _is_inner_delimiter(component):
+    if (
+        len(chosen) != 3
+        or not _is_delimiter(terminator)
+        or not _is_inner_delimiter(element_sep)
+        or not _is_inner_delimiter(component)
+    ):
         return None
     repetition: str | None = None
     isa11 = elements[11].strip(PADDING)
-    if elements[12].strip() >= "00402" and len(isa11) == 1 and _is_inner_delimiter(isa11) \
-            and isa11 not in chosen:
+    if (
+        elements[12].strip() >= "00402"
+        and len(isa11) == 1
+        and _is_inner_delimiter(isa11)
+        and isa11 not in chosen
+    ):
         repetition = isa11
     return Separators(element_sep, component, repetition, terminator)
 
@@ -111,8 +121,9 @@ def find_isa(text: str, start: int = 0) -> int:
     return -1
 
 
-def parse_isa(text: str, start: int, *, final: bool, file: str,
-              position: int) -> tuple[list[str], Separators, int] | None:
+def parse_isa(
+    text: str, start: int, *, final: bool, file: str, position: int
+) -> tuple[list[str], Separators, int] | None:
     """Read the ISA that begins at `text[start]`.
 
     Returns (elements, separators, index just after its terminator), or None when `text` ends before
@@ -137,12 +148,16 @@ def parse_isa(text: str, start: int, *, final: bool, file: str,
             raise _isa_error("the file ends inside the ISA segment", file, position)
         return None
     terminator = text[cursor + 2]
-    elements = text[start:cursor + 2].split(element_sep)
+    elements = text[start : cursor + 2].split(element_sep)
     separators = separators_from_isa(elements, terminator, element_sep)
     if separators is None:
         raise X12SyntaxError(
             "ISA separators are missing, alphanumeric or not distinct",
-            rule=Rule.ISA_SEPARATORS, file=file, position=position, segment_id=ISA, element="ISA16",
+            rule=Rule.ISA_SEPARATORS,
+            file=file,
+            position=position,
+            segment_id=ISA,
+            element="ISA16",
         )
     return elements, separators, cursor + 3
 
@@ -163,9 +178,13 @@ def looks_bare(text: str) -> bool:
 
 
 def _bare_failure(reason: str, file: str) -> X12SyntaxError:
-    return X12SyntaxError(f"no ISA segment found, and the separators of a bare transaction set "
-                          f"(ST) could not be inferred: {reason}", rule=Rule.NO_ISA, file=file,
-                          segment_id=ST)
+    return X12SyntaxError(
+        f"no ISA segment found, and the separators of a bare transaction set "
+        f"(ST) could not be inferred: {reason}",
+        rule=Rule.NO_ISA,
+        file=file,
+        segment_id=ST,
+    )
 
 
 def infer_bare_separators(text: str, *, file: str = "") -> Separators:
@@ -203,8 +222,13 @@ def infer_bare_separators(text: str, *, file: str = "") -> Separators:
         raise _bare_failure("ST01 is not a 3-digit transaction set id or ST02 is empty", file)
     following = text[rest:].lstrip(PADDING + terminator)[:4]
     cut = next((i for i, char in enumerate(following) if not char.isalnum()), len(following))
-    if not (2 <= cut <= 3 and following[:cut].isupper() and following[0].isalpha()
-            and cut < len(following) and following[cut] in (element, terminator)):
+    if not (
+        2 <= cut <= 3
+        and following[:cut].isupper()
+        and following[0].isalpha()
+        and cut < len(following)
+        and following[cut] in (element, terminator)
+    ):
         raise _bare_failure("the segment after ST does not start with a segment id", file)
     component = _bare_component(text, element, terminator, file)
     return Separators(element, component, None, terminator)
@@ -216,27 +240,38 @@ def _bare_component(text: str, element: str, terminator: str, file: str) -> str:
     for raw in text.split(terminator):
         segment = raw.strip(PADDING).split(element)
         for segment_id, index, width in _COMPOSITE_PROBES:
-            if segment[0] == segment_id and index < len(segment) \
-                    and len(segment[index]) > width and segment[index][:width].isalnum():
+            if (
+                segment[0] == segment_id
+                and index < len(segment)
+                and len(segment[index]) > width
+                and segment[index][:width].isalnum()
+            ):
                 char = segment[index][width]
                 if char.isalnum():
                     continue  # no composite here (or an unusual code): no evidence either way
                 if not _is_inner_delimiter(char):
-                    raise _bare_failure(f"{segment_id}{index:02d} shows a blank or padding "
-                                        f"where a component separator belongs", file)
+                    raise _bare_failure(
+                        f"{segment_id}{index:02d} shows a blank or padding "
+                        f"where a component separator belongs",
+                        file,
+                    )
                 seen.add(char)
     if len(seen) > 1:
         raise _bare_failure("the composites show more than one component separator", file)
     component = seen.pop() if seen else DEFAULT_COMPONENT
     if component in (element, terminator):
-        raise _bare_failure("the component separator would collide with the element separator "
-                            "or the segment terminator", file)
+        raise _bare_failure(
+            "the component separator would collide with the element separator "
+            "or the segment terminator",
+            file,
+        )
     return component
 
 
 def _isa_error(message: str, file: str, position: int) -> X12SyntaxError:
-    return X12SyntaxError(message, rule=Rule.ISA_INVALID, file=file, position=position,
-                          segment_id=ISA)
+    return X12SyntaxError(
+        message, rule=Rule.ISA_INVALID, file=file, position=position, segment_id=ISA
+    )
 
 
 class Tokenizer:
@@ -274,7 +309,9 @@ class Tokenizer:
         except UnicodeDecodeError as exc:
             raise X12SyntaxError(
                 f"not UTF-8 text near byte {self.bytes_read + exc.start}",
-                rule=Rule.ENCODING, file=self.file, position=self.position or None,
+                rule=Rule.ENCODING,
+                file=self.file,
+                position=self.position or None,
             ) from None
         self.bytes_read += len(data)
         if not self._started and text:  # a chunk of 1-2 bytes may decode to nothing yet
@@ -305,7 +342,7 @@ class Tokenizer:
                 # input is chunked), and do not judge again what was judged.
                 lo = max(len(buf) - 2, lo)
                 if lo > 1:
-                    buf, lo = buf[lo - 1:], 1
+                    buf, lo = buf[lo - 1 :], 1
             if eof:
                 if self.bytes_read == 0:
                     raise X12SyntaxError("the file is empty", rule=Rule.EMPTY_FILE, file=self.file)
@@ -372,7 +409,9 @@ class Tokenizer:
                     self.position = position
                     raise X12SyntaxError(
                         f"more than {MAX_SEGMENT_CHARS} characters without a segment terminator",
-                        rule=Rule.SEGMENT_TOO_LONG, file=self.file, position=position + 1,
+                        rule=Rule.SEGMENT_TOO_LONG,
+                        file=self.file,
+                        position=position + 1,
                     )
                 for index, raw in enumerate(parts):
                     text = raw.strip(padding)
@@ -407,7 +446,8 @@ def tokenize(path: Path, *, chunk_chars: int = CHUNK_CHARS) -> Iterator[list[str
         yield from Tokenizer(stream, file=path.name, chunk_chars=chunk_chars)
 
 
-def tokenize_bytes(data: bytes, *, file: str = "<bytes>",
-                   chunk_chars: int = CHUNK_CHARS) -> list[list[str]]:
+def tokenize_bytes(
+    data: bytes, *, file: str = "<bytes>", chunk_chars: int = CHUNK_CHARS
+) -> list[list[str]]:
     """All segments of an in-memory X12 document (tests and small inputs)."""
     return list(Tokenizer(io.BytesIO(data), file=file, chunk_chars=chunk_chars))

@@ -64,16 +64,18 @@ def _decimal(raw: str, rule: str, what: str, limit: Decimal) -> Decimal:
     elif decimals < 2:
         text = raw + "0" * (2 - decimals)
     else:  # "10.000" is fine, "10.001" is not
-        text = raw[:dot + 3]
-        if raw[dot + 3:].strip("0"):
+        text = raw[: dot + 3]
+        if raw[dot + 3 :].strip("0"):
             raise BadValue(rule, f"{what} has more than two decimals")
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise BadValue(rule, f"{what} is not a decimal number") from None
     if "." in text[:-3] or abs(value) >= limit:
-        raise BadValue(rule, f"{what} is not a decimal number" if "." in text[:-3]
-                       else f"{what} is out of range")
+        raise BadValue(
+            rule,
+            f"{what} is not a decimal number" if "." in text[:-3] else f"{what} is out of range",
+        )
     return value
 
 
@@ -81,8 +83,11 @@ def parse_money(raw: str) -> Decimal:
     """An amount in dollars as a Decimal with two decimals (`"45.5"` -> `Decimal("45.50")`)."""
     value = _MONEY.get(raw)
     if value is None:
-        value = Decimal(raw) if _PLAIN_MONEY(raw) else \
-            _decimal(raw, Rule.INVALID_AMOUNT, "amount", MONEY_LIMIT)
+        value = (
+            Decimal(raw)
+            if _PLAIN_MONEY(raw)
+            else _decimal(raw, Rule.INVALID_AMOUNT, "amount", MONEY_LIMIT)
+        )
         if len(_MONEY) >= VALUE_CACHE_LIMIT:
             _MONEY.clear()
         _MONEY[raw] = value
@@ -99,8 +104,13 @@ def parse_quantity(raw: str) -> Decimal:
         if _PLAIN_QUANTITY(raw):
             value = Decimal(raw)
         else:
-            if not NUMBER_CHARS.issuperset(raw) or not raw.strip("+-.") \
-                    or raw.count(".") > 1 or "+" in raw[1:] or "-" in raw[1:]:
+            if (
+                not NUMBER_CHARS.issuperset(raw)
+                or not raw.strip("+-.")
+                or raw.count(".") > 1
+                or "+" in raw[1:]
+                or "-" in raw[1:]
+            ):
                 raise BadValue(Rule.INVALID_QUANTITY, "quantity is not a decimal number")
             try:
                 value = Decimal(raw)

@@ -40,9 +40,13 @@ def test_icd10cm_table_comes_from_the_installed_package(built):
 
 def test_icd10cm_rows_carry_dots_descriptions_and_chapters(built):
     data_dir, _ = built
-    rows = {r["icd10cm_code"]: r for r in pq.read_table(
-        data_dir / "ref" / "icd10cm_codes.parquet",
-        filters=[("icd10cm_code", "in", ["U071", "E11", "S0000XA"])]).to_pylist()}
+    rows = {
+        r["icd10cm_code"]: r
+        for r in pq.read_table(
+            data_dir / "ref" / "icd10cm_codes.parquet",
+            filters=[("icd10cm_code", "in", ["U071", "E11", "S0000XA"])],
+        ).to_pylist()
+    }
     assert rows["U071"]["icd10cm_code_dotted"] == "U07.1" and rows["U071"]["is_billable"]
     assert rows["U071"]["chapter"] == "22" and rows["U071"]["description"] == "COVID-19"
     assert rows["E11"]["is_billable"] is False and rows["E11"]["chapter"] == "4"
@@ -78,17 +82,21 @@ def test_a_different_recorded_version_triggers_a_rebuild(tmp_path, built):
     data_dir, _ = built
     ref = tmp_path / "ref"
     ref.mkdir()
-    (ref / "icd10cm_codes.parquet").write_bytes((data_dir / "ref" / "icd10cm_codes.parquet")
-                                                .read_bytes())
+    (ref / "icd10cm_codes.parquet").write_bytes(
+        (data_dir / "ref" / "icd10cm_codes.parquet").read_bytes()
+    )
     versions = pq.read_table(data_dir / "ref" / "codeset_versions.parquet").to_pylist()
     for row in versions:
         if row["codeset"] == "icd10cm":
             row["version"] = "0.0.1"
-    pq.write_table(pa.Table.from_pylist(versions, schema=VERSIONS_SCHEMA),
-                   ref / "codeset_versions.parquet")
+    pq.write_table(
+        pa.Table.from_pylist(versions, schema=VERSIONS_SCHEMA), ref / "codeset_versions.parquet"
+    )
     # WHEN built THEN the ICD-10-CM table is rebuilt and the version corrected
     summary = build_codesets(tmp_path)
     assert summary["icd10cm"]["skipped"] is False
-    recorded = {r["codeset"]: r["version"] for r in
-                pq.read_table(ref / "codeset_versions.parquet").to_pylist()}
+    recorded = {
+        r["codeset"]: r["version"]
+        for r in pq.read_table(ref / "codeset_versions.parquet").to_pylist()
+    }
     assert recorded["icd10cm"] == importlib.metadata.version("simple-icd-10-cm")

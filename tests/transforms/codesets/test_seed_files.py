@@ -15,14 +15,26 @@ EXPECTED_COLUMNS = {
     "ref_place_of_service_codes": ["place_of_service_code", "description"],
     "ref_modifiers": ["modifier_code", "description", "modifier_type"],
     "ref_claim_filing_indicators": ["claim_filing_indicator_code", "description", "payer_category"],
-    "ref_claim_status_codes": ["claim_status_code", "description", "is_denial_status",
-                               "is_reversal", "payer_sequence"],
+    "ref_claim_status_codes": [
+        "claim_status_code",
+        "description",
+        "is_denial_status",
+        "is_reversal",
+        "payer_sequence",
+    ],
     "ref_cas_group_codes": ["group_code", "description"],
     "ref_plb_reason_codes": ["plb_reason_code", "description"],
     "ref_rarc_codes": ["rarc_code", "description"],
 }
-ROOT_CAUSES = {"coding", "billing", "front_end", "clinical", "contractual",
-               "patient_responsibility", "other"}
+ROOT_CAUSES = {
+    "coding",
+    "billing",
+    "front_end",
+    "clinical",
+    "contractual",
+    "patient_responsibility",
+    "other",
+}
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
@@ -49,8 +61,9 @@ def test_seed_yml_types_every_code_column_as_text_and_records_source_and_version
         assert config["column_types"][columns[0]] == "varchar", name
         assert set(config["column_types"]) == set(columns), name
         assert described[name]["description"].strip()
-    assert {info.name: info.version for info in seed_infos()} == dict.fromkeys(SEED_NAMES,
-                                                                               "2026.11.1")
+    assert {info.name: info.version for info in seed_infos()} == dict.fromkeys(
+        SEED_NAMES, "2026.11.1"
+    )
 
 
 def test_leading_zeros_survive_in_place_of_service_and_status_codes():
@@ -73,11 +86,19 @@ def test_claim_status_flags():
     assert [c for c, r in rows.items() if r["is_denial_status"] == "true"] == ["4"]
     assert [c for c, r in rows.items() if r["is_reversal"] == "true"] == ["22"]
     assert {c: r["payer_sequence"] for c, r in rows.items() if r["payer_sequence"]} == {
-        "1": "1", "2": "2", "3": "3", "19": "1", "20": "2", "21": "3"}
+        "1": "1",
+        "2": "2",
+        "3": "3",
+        "19": "1",
+        "20": "2",
+        "21": "3",
+    }
 
 
 def test_filing_indicators_and_groups_cover_what_the_835_uses():
-    filing = {row["claim_filing_indicator_code"] for row in read_seed("ref_claim_filing_indicators")}
+    filing = {
+        row["claim_filing_indicator_code"] for row in read_seed("ref_claim_filing_indicators")
+    }
     assert {"MA", "MB", "MC", "CI", "BL", "HM", "16", "ZZ"} <= filing
     groups = {row["group_code"] for row in read_seed("ref_cas_group_codes")}
     assert groups == {"CO", "PR", "OA", "PI", "CR"}

@@ -77,8 +77,9 @@ class Line:
     allowed: Decimal | None = None
 
     def is_denied(self) -> bool:
-        return self.paid == 0 and any(g in ("CO", "OA", "PI") and r not in NON_DENIAL_CARCS
-                                      for g, r, _ in self.adjustments)
+        return self.paid == 0 and any(
+            g in ("CO", "OA", "PI") and r not in NON_DENIAL_CARCS for g, r, _ in self.adjustments
+        )
 
 
 @dataclass
@@ -114,8 +115,9 @@ class RemitClaim:
             return True
         if any(line.is_denied() for line in self.lines):
             return True
-        return self.paid == 0 and any(g in ("CO", "OA", "PI") and r not in NON_DENIAL_CARCS
-                                      for g, r, _ in self.adjustments)
+        return self.paid == 0 and any(
+            g in ("CO", "OA", "PI") and r not in NON_DENIAL_CARCS for g, r, _ in self.adjustments
+        )
 
 
 @dataclass
@@ -211,7 +213,7 @@ class Claim837:
     claim_id: str
     total: Decimal
     pos: str
-    diagnoses: list[tuple[str, str]]           # (qualifier, code)
+    diagnoses: list[tuple[str, str]]  # (qualifier, code)
     lines: list[dict]
     billing_npi: str
     rendering_npi: str
@@ -236,8 +238,19 @@ def read_837(path: Path) -> list[Claim837]:
         elif tag == "NM1" and seg[1] == "PR":
             payer = seg[9]
         elif tag == "CLM":
-            claim = Claim837(path.name, seg[1], Decimal(seg[2]), seg[5].split(component)[0], [], [],
-                             billing, "", payer, filing, bht)
+            claim = Claim837(
+                path.name,
+                seg[1],
+                Decimal(seg[2]),
+                seg[5].split(component)[0],
+                [],
+                [],
+                billing,
+                "",
+                payer,
+                filing,
+                bht,
+            )
             claims.append(claim)
         elif tag == "HI":
             claim.diagnoses += [tuple(e.split(component)[:2]) for e in seg[1:]]
@@ -245,9 +258,16 @@ def read_837(path: Path) -> list[Claim837]:
             claim.rendering_npi = seg[9]
         elif tag == "SV1":
             composite = seg[1].split(component)
-            claim.lines.append({"composite": composite, "charge": Decimal(seg[2]), "unit": seg[3],
-                                "units": Decimal(seg[4]), "pos": seg[5],
-                                "pointers": [int(p) for p in seg[7].split(component)]})
+            claim.lines.append(
+                {
+                    "composite": composite,
+                    "charge": Decimal(seg[2]),
+                    "unit": seg[3],
+                    "units": Decimal(seg[4]),
+                    "pos": seg[5],
+                    "pointers": [int(p) for p in seg[7].split(component)],
+                }
+            )
         elif tag == "DTP" and seg[1] == "472":
             claim.lines[-1]["service_date"] = seg[3]
         elif tag == "REF" and seg[1] == "6R":

@@ -8,8 +8,27 @@ from decimal import Decimal
 
 from gen_x12_check import envelope_errors, split
 
-CLP06_CODES = {"12", "13", "14", "15", "16", "17", "AM", "CH", "DS", "HM", "LM", "MA", "MB", "MC",
-               "OF", "TV", "VA", "WC", "ZZ"}
+CLP06_CODES = {
+    "12",
+    "13",
+    "14",
+    "15",
+    "16",
+    "17",
+    "AM",
+    "CH",
+    "DS",
+    "HM",
+    "LM",
+    "MA",
+    "MB",
+    "MC",
+    "OF",
+    "TV",
+    "VA",
+    "WC",
+    "ZZ",
+}
 
 
 def _first_remits(feed):
@@ -127,7 +146,7 @@ def test_reversal_is_followed_by_a_corrected_payment(feed):
         reversal = remits[index]
         key = (reversal.claim_id, reversal.clp[7])
         earlier = [c for c in remits[:index] if (c.claim_id, c.clp[7]) == key and c.status != "22"]
-        later = [c for c in remits[index + 1:] if (c.claim_id, c.clp[7]) == key]
+        later = [c for c in remits[index + 1 :] if (c.claim_id, c.clp[7]) == key]
         # THEN it negates an earlier payment of the same CLP01/CLP07 ...
         assert earlier and Decimal(earlier[-1].clp[4]) == -reversal.paid
         assert Decimal(earlier[-1].clp[3]) == -Decimal(reversal.clp[3])
@@ -143,12 +162,17 @@ def test_some_denials_are_overturned_later(feed):
         if claim is not first[claim.claim_id] and claim.status in ("1", "19"):
             reprocessed[claim.claim_id].append(claim)
     # THEN some are adjudicated again later without any denial (and mostly paid)
-    overturned = [cid for cid, c in first.items()
-                  if c.is_denial() and any(not r.is_denial() for r in reprocessed[cid])]
+    overturned = [
+        cid
+        for cid, c in first.items()
+        if c.is_denial() and any(not r.is_denial() for r in reprocessed[cid])
+    ]
     assert overturned
     assert len(overturned) == feed.summary["overturned_denials"]
-    assert sum(1 for cid in overturned if sum(r.paid for r in reprocessed[cid]) > 0) > len(
-        overturned) / 2
+    assert (
+        sum(1 for cid in overturned if sum(r.paid for r in reprocessed[cid]) > 0)
+        > len(overturned) / 2
+    )
 
 
 def test_provider_level_interest_and_recoveries(feed):

@@ -69,7 +69,8 @@ def test_procedure_codes_are_codes_only(feed):
         for line in claim.lines:
             assert re.fullmatch(r"\d{5}|[A-Z]\d{4}", line["composite"][1])
     for path in list((feed.landing / "claims").glob("*.837")) + list(
-            (feed.landing / "remits").glob("*.835")):
+        (feed.landing / "remits").glob("*.835")
+    ):
         text = path.read_text()
         assert not re.search(r"[a-z]", text), path.name  # no prose at all in the X12 files
         assert "OFFICE" not in text.replace("BILLING OFFICE", "")
@@ -100,15 +101,18 @@ def test_diagnoses_come_from_the_code_set_except_injected_defects(feed):
 
 def test_defects_raise_the_denial_odds(feed):
     # GIVEN defects a downstream check can detect on its own (bad dx code, bad NPI)
-    flagged = {c.claim_id for c in feed.claims_837
-               if not luhn_npi_ok(c.rendering_npi)
-               or any(not (icd.is_valid_item(code) and icd.is_leaf(code))
-                      for _, code in c.diagnoses)}
+    flagged = {
+        c.claim_id
+        for c in feed.claims_837
+        if not luhn_npi_ok(c.rendering_npi)
+        or any(not (icd.is_valid_item(code) and icd.is_leaf(code)) for _, code in c.diagnoses)
+    }
     first = {}
     for claim in feed.remits_in_order():
         first.setdefault(claim.claim_id, claim)
     flagged_rate = sum(first[c].is_denial() for c in flagged if c in first) / max(
-        1, sum(1 for c in flagged if c in first))
+        1, sum(1 for c in flagged if c in first)
+    )
     clean = [c for cid, c in first.items() if cid not in flagged]
     clean_rate = sum(c.is_denial() for c in clean) / len(clean)
     # THEN those claims are denied far more often than the rest

@@ -62,13 +62,22 @@ def test_837_bills_the_final_coding(feed):
             assert line["control_number"] == row["line_item_control_number"]
             assert line["units"] == Decimal(row["units"])
             pointed = [claim.diagnoses[p - 1][1] for p in line["pointers"]]
-            assert pointed == [row[f"diagnosis_code_{i}"].replace(".", "")
-                               for i in range(1, 5) if row[f"diagnosis_code_{i}"]]
+            assert pointed == [
+                row[f"diagnosis_code_{i}"].replace(".", "")
+                for i in range(1, 5)
+                if row[f"diagnosis_code_{i}"]
+            ]
             assert claim.rendering_npi == row["rendering_npi"]
             assert line["service_date"] == row["service_date"].replace("-", "")
             earlier = [r for r in versions[(claim.claim_id, str(number))] if r is not row]
             differs += any(
                 (r["procedure_code"], r["modifier_1"], r["modifier_2"], r["diagnosis_code_1"])
-                != (row["procedure_code"], row["modifier_1"], row["modifier_2"],
-                    row["diagnosis_code_1"]) for r in earlier)
+                != (
+                    row["procedure_code"],
+                    row["modifier_1"],
+                    row["modifier_2"],
+                    row["diagnosis_code_1"],
+                )
+                for r in earlier
+            )
     assert differs > 0  # re-coding changed something that was billed differently

@@ -23,7 +23,13 @@ def test_npi_check_digit_matches_the_published_example():
 
 def test_money_formats():
     assert [x12_amount(c) for c in (0, 100, 12550, 1207, -307, -5)] == [
-        "0", "1", "125.5", "12.07", "-3.07", "-0.05"]
+        "0",
+        "1",
+        "125.5",
+        "12.07",
+        "-3.07",
+        "-0.05",
+    ]
     assert [csv_amount(c) for c in (0, 12550, -5)] == ["0.00", "125.50", "-0.05"]
 
 
@@ -44,10 +50,24 @@ def test_pools_are_billable_codes_from_the_package():
 def test_cli_generate_writes_the_landing_tree(tmp_path):
     from transforms.cli import main
 
-    result = CliRunner().invoke(main, ["generate", "--out", str(tmp_path), "--claims", "60",
-                                       "--start", "2026-05-04", "--days", "5", "--seed", "3"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "generate",
+            "--out",
+            str(tmp_path),
+            "--claims",
+            "60",
+            "--start",
+            "2026-05-04",
+            "--days",
+            "5",
+            "--seed",
+            "3",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output[result.output.index("{"):])
+    summary = json.loads(result.output[result.output.index("{") :])
     assert summary["claims"] == 60
     for folder in ("encounters", "claims", "remits"):
         assert list((tmp_path / "landing" / folder).iterdir())

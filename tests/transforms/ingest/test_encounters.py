@@ -29,15 +29,33 @@ from transforms.raw_schema import RAW_TABLES
 
 SHA = "0123456789abcdef" * 4
 GOOD = {
-    "encounter_id": "ENC-1", "claim_id": "CLM-1", "line_number": "1",
-    "line_item_control_number": "LI-1", "patient_id": "PAT-SECRET-777",
-    "patient_birth_date": "1961-07-19", "patient_sex": "F", "payer_id": "60054",
-    "payer_name": "Acme Health, Inc.", "claim_filing_indicator_code": "CI",
-    "rendering_npi": "1234567893", "billing_npi": "1234567893", "place_of_service_code": "11",
-    "service_date": "2026-01-05", "procedure_code": "99213", "modifier_1": "25", "modifier_2": "",
-    "modifier_3": "", "modifier_4": "", "units": "1", "charge_amount": "125.50",
-    "diagnosis_code_1": "E11.9", "diagnosis_code_2": "", "diagnosis_code_3": "",
-    "diagnosis_code_4": "", "coder_id": "CODER-7", "coded_at": "2026-01-06T10:15:00",
+    "encounter_id": "ENC-1",
+    "claim_id": "CLM-1",
+    "line_number": "1",
+    "line_item_control_number": "LI-1",
+    "patient_id": "PAT-SECRET-777",
+    "patient_birth_date": "1961-07-19",
+    "patient_sex": "F",
+    "payer_id": "60054",
+    "payer_name": "Acme Health, Inc.",
+    "claim_filing_indicator_code": "CI",
+    "rendering_npi": "1234567893",
+    "billing_npi": "1234567893",
+    "place_of_service_code": "11",
+    "service_date": "2026-01-05",
+    "procedure_code": "99213",
+    "modifier_1": "25",
+    "modifier_2": "",
+    "modifier_3": "",
+    "modifier_4": "",
+    "units": "1",
+    "charge_amount": "125.50",
+    "diagnosis_code_1": "E11.9",
+    "diagnosis_code_2": "",
+    "diagnosis_code_3": "",
+    "diagnosis_code_4": "",
+    "coder_id": "CODER-7",
+    "coded_at": "2026-01-06T10:15:00",
 }
 HEADER = ",".join(ENCOUNTER_COLUMN_NAMES)
 
@@ -50,8 +68,15 @@ def row(**overrides: str) -> str:
     return buffer.getvalue()[:-1]
 
 
-def write(tmp_path: Path, lines: list[str], *, newline: str = "\r\n", bom: bool = False,
-          name: str = "encounters.csv", trailer: str = "") -> Path:
+def write(
+    tmp_path: Path,
+    lines: list[str],
+    *,
+    newline: str = "\r\n",
+    bom: bool = False,
+    name: str = "encounters.csv",
+    trailer: str = "",
+) -> Path:
     path = tmp_path / name
     data = (newline.join(lines) + newline + trailer).encode("utf-8")
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
@@ -64,8 +89,9 @@ def load(path: Path, tmp_path: Path) -> tuple[EncounterLoadResult, Path]:
 
 
 def reasons(result: EncounterLoadResult) -> list[tuple]:
-    return [(r["unit"], r["position"], r["column_name"], r["rule"])
-            for r in result.quarantine_records]
+    return [
+        (r["unit"], r["position"], r["column_name"], r["rule"]) for r in result.quarantine_records
+    ]
 
 
 # ---------------------------------------------------------------- clean files
@@ -85,7 +111,9 @@ def test_clean_file_writes_exactly_the_raw_schema_with_typed_values(tmp_path):
     assert table.schema.field("charge_amount").type == pa.decimal128(18, 2)
     first, second = table.to_pylist()
     assert first["encounter_line_id"] == f"{SHA[:16]}:2" and second["source_line_number"] == 3
-    assert first["charge_amount"] == Decimal("125.50") and second["charge_amount"] == Decimal("80.00")
+    assert first["charge_amount"] == Decimal("125.50") and second["charge_amount"] == Decimal(
+        "80.00"
+    )
     assert first["units"] == Decimal("1.00") and first["line_number"] == 1
     assert first["service_date"] == dt.date(2026, 1, 5)
     assert first["coded_at"] == dt.datetime(2026, 1, 6, 10, 15)
@@ -134,7 +162,7 @@ def test_columns_in_another_order_load(tmp_path):
 
 def test_file_name_with_quotes_is_read_safely(tmp_path):
     # GIVEN a file whose name contains both quote characters
-    path = write(tmp_path, [HEADER, row()], name="it's a \"test\".csv")
+    path = write(tmp_path, [HEADER, row()], name='it\'s a "test".csv')
     # WHEN it is loaded
     result, _ = load(path, tmp_path)
     # THEN it loads (the path is a bound parameter, never spliced into SQL)
@@ -154,8 +182,10 @@ def test_missing_and_unknown_columns_reject_the_file_and_name_them(tmp_path):
     # THEN the file is rejected with one reason per problem, naming the columns; nothing written
     assert result.file_rejected and not dest.exists()
     assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (1, 0, 1)
-    assert reasons(result) == [("file", None, "units", "header_missing_columns"),
-                               ("file", None, "notes", "header_unknown_columns")]
+    assert reasons(result) == [
+        ("file", None, "units", "header_missing_columns"),
+        ("file", None, "notes", "header_unknown_columns"),
+    ]
     messages = [r["message"] for r in result.quarantine_records]
     assert messages == [
         "encounters.csv: header is missing contract column(s): units",
@@ -224,14 +254,14 @@ def test_mixed_line_endings_reject_the_file_with_a_clear_reason(tmp_path):
 
 ROW_CASES = [
     ({"charge_amount": "abc"}, "charge_amount", "not_a_decimal"),
-    ({"charge_amount": "12.345"}, "charge_amount", "not_a_decimal"),      # would round
+    ({"charge_amount": "12.345"}, "charge_amount", "not_a_decimal"),  # would round
     ({"charge_amount": "1,234.00"}, "charge_amount", "not_a_decimal"),
     ({"charge_amount": "$12.00"}, "charge_amount", "not_a_decimal"),
-    ({"units": "1e3"}, "units", "not_a_decimal"),                          # exponent
-    ({"units": "12345678"}, "units", "not_a_decimal"),                     # over DECIMAL(9,2)
+    ({"units": "1e3"}, "units", "not_a_decimal"),  # exponent
+    ({"units": "12345678"}, "units", "not_a_decimal"),  # over DECIMAL(9,2)
     ({"line_number": "one"}, "line_number", "not_an_integer"),
     ({"line_number": "1.5"}, "line_number", "not_an_integer"),
-    ({"line_number": "99999999999"}, "line_number", "not_an_integer"),     # over INTEGER
+    ({"line_number": "99999999999"}, "line_number", "not_an_integer"),  # over INTEGER
     ({"service_date": "01/05/2026"}, "service_date", "not_a_date"),
     ({"service_date": "2026-1-5"}, "service_date", "not_a_date"),
     ({"service_date": "2026-02-30"}, "service_date", "not_a_date"),
@@ -249,8 +279,9 @@ ROW_CASES = [
 @pytest.mark.parametrize(("overrides", "column", "rule"), ROW_CASES)
 def test_bad_value_quarantines_only_that_row(tmp_path, overrides, column, rule):
     # GIVEN three rows, the middle one with one bad value
-    path = write(tmp_path, [HEADER, row(), row(**{"line_number": "2", **overrides}),
-                            row(line_number="3")])
+    path = write(
+        tmp_path, [HEADER, row(), row(**{"line_number": "2", **overrides}), row(line_number="3")]
+    )
     # WHEN the file is loaded
     result, dest = load(path, tmp_path)
     # THEN exactly line 3 is quarantined for that column and rule; lines 2 and 4 load
@@ -262,8 +293,17 @@ def test_bad_value_quarantines_only_that_row(tmp_path, overrides, column, rule):
 
 def test_values_with_spaces_around_them_are_read_not_rejected(tmp_path):
     # GIVEN typed values padded with spaces and an optional empty modifier
-    path = write(tmp_path, [HEADER, row(charge_amount=" 10.5 ", service_date=" 2026-01-05",
-                                        coded_at="2026-01-06 10:15:00.250000")])
+    path = write(
+        tmp_path,
+        [
+            HEADER,
+            row(
+                charge_amount=" 10.5 ",
+                service_date=" 2026-01-05",
+                coded_at="2026-01-06 10:15:00.250000",
+            ),
+        ],
+    )
     # WHEN loaded
     result, dest = load(path, tmp_path)
     # THEN the row loads with the exact values
@@ -279,9 +319,11 @@ def test_several_problems_in_one_row_are_all_reported_once_counted(tmp_path):
     # WHEN loaded
     result, _ = load(path, tmp_path)
     # THEN three reasons in contract order, one quarantined row
-    assert reasons(result) == [("row", 2, "claim_id", "required_missing"),
-                               ("row", 2, "units", "not_a_decimal"),
-                               ("row", 2, "coded_at", "not_a_timestamp")]
+    assert reasons(result) == [
+        ("row", 2, "claim_id", "required_missing"),
+        ("row", 2, "units", "not_a_decimal"),
+        ("row", 2, "coded_at", "not_a_timestamp"),
+    ]
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
 
 
@@ -292,10 +334,13 @@ def test_wrong_field_counts_quarantine_the_row(tmp_path):
     # WHEN loaded
     result, dest = load(path, tmp_path)
     # THEN both are quarantined as whole rows with the field count in the message
-    assert reasons(result) == [("row", 3, None, "wrong_field_count"),
-                               ("row", 4, None, "wrong_field_count")]
+    assert reasons(result) == [
+        ("row", 3, None, "wrong_field_count"),
+        ("row", 4, None, "wrong_field_count"),
+    ]
     assert result.quarantine_records[0]["message"] == (
-        "encounters.csv line 3: row has 3 fields; the header has 27.")
+        "encounters.csv line 3: row has 3 fields; the header has 27."
+    )
     assert [r["source_line_number"] for r in pq.read_table(dest).to_pylist()] == [2, 5]
 
 
@@ -303,8 +348,10 @@ def test_non_utf8_bytes_quarantine_the_row(tmp_path):
     # GIVEN a Latin-1 payer name in one row of a UTF-8 file
     path = tmp_path / "latin1.csv"
     bad = row(payer_name="Caf\u00e9").encode("latin-1")
-    path.write_bytes(b"\r\n".join([HEADER.encode(), row().encode(), bad,
-                                   row(line_number="2").encode()]) + b"\r\n")
+    path.write_bytes(
+        b"\r\n".join([HEADER.encode(), row().encode(), bad, row(line_number="2").encode()])
+        + b"\r\n"
+    )
     # WHEN loaded
     result, dest = load(path, tmp_path)
     # THEN that row is quarantined with the encoding rule and its column
@@ -314,13 +361,17 @@ def test_non_utf8_bytes_quarantine_the_row(tmp_path):
 
 def test_unclosed_quote_quarantines_the_rest_of_the_file_as_one_row(tmp_path):
     # GIVEN a quote that never closes on line 3
-    path = write(tmp_path, [HEADER, row(), row(payer_name="x").replace(",x,", ',"x,', 1),
-                            row(line_number="2")])
+    path = write(
+        tmp_path,
+        [HEADER, row(), row(payer_name="x").replace(",x,", ',"x,', 1), row(line_number="2")],
+    )
     # WHEN loaded
     result, _ = load(path, tmp_path)
     # THEN line 3 (which swallows what follows it) is quarantined; line 2 loads
-    assert reasons(result) == [("row", 3, None, "bad_quoting"),
-                               ("row", 3, None, "wrong_field_count")]
+    assert reasons(result) == [
+        ("row", 3, None, "bad_quoting"),
+        ("row", 3, None, "wrong_field_count"),
+    ]
     assert (result.rows_in, result.rows_loaded) == (2, 1)
 
 
@@ -337,8 +388,13 @@ def test_stray_quote_in_unquoted_field_keeps_exact_line_numbers(tmp_path):
 
 def test_messages_never_contain_patient_identifiers_or_birth_dates(tmp_path):
     # GIVEN rows breaking rules in and around the PHI columns
-    lines = [HEADER, row(patient_birth_date="1961-19-07"), row(patient_id="", line_number="2"),
-             row(charge_amount="PAT-SECRET-777"), "PAT-SECRET-777,1961-07-19"]
+    lines = [
+        HEADER,
+        row(patient_birth_date="1961-19-07"),
+        row(patient_id="", line_number="2"),
+        row(charge_amount="PAT-SECRET-777"),
+        "PAT-SECRET-777,1961-07-19",
+    ]
     path = write(tmp_path, lines)
     # WHEN loaded
     result, _ = load(path, tmp_path)
@@ -368,9 +424,15 @@ def test_parquet_extract_is_checked_like_csv(tmp_path):
 
 def test_typed_parquet_extract_loads(tmp_path):
     # GIVEN a Parquet extract already typed (dates, decimals, timestamps)
-    typed = {**GOOD, "line_number": 1, "patient_birth_date": dt.date(1961, 7, 19),
-             "service_date": dt.date(2026, 1, 5), "units": Decimal("1.00"),
-             "charge_amount": Decimal("125.50"), "coded_at": dt.datetime(2026, 1, 6, 10, 15)}
+    typed = {
+        **GOOD,
+        "line_number": 1,
+        "patient_birth_date": dt.date(1961, 7, 19),
+        "service_date": dt.date(2026, 1, 5),
+        "units": Decimal("1.00"),
+        "charge_amount": Decimal("125.50"),
+        "coded_at": dt.datetime(2026, 1, 6, 10, 15),
+    }
     path = tmp_path / "typed.parquet"
     pq.write_table(pa.Table.from_pylist([typed]), path)
     # WHEN loaded
@@ -394,8 +456,9 @@ def test_parquet_missing_a_column_is_rejected(tmp_path):
 def test_missing_source_raises_a_typed_error(tmp_path):
     # GIVEN no file WHEN loading THEN a typed error names the file
     with pytest.raises(EncounterLoadError, match="gone.csv"):
-        load_encounters(tmp_path / "gone.csv", tmp_path / "out.parquet", file_name="gone.csv",
-                        file_sha256=SHA)
+        load_encounters(
+            tmp_path / "gone.csv", tmp_path / "out.parquet", file_name="gone.csv", file_sha256=SHA
+        )
 
 
 # ---------------------------------------------------------------- volume
@@ -468,10 +531,16 @@ def test_rejects_are_placed_by_byte_offset_despite_duckdb_quirks(tmp_path):
     path.write_bytes(b"h\r\nrow1\r\n\r\nrow2\r\n")
     layout = _layout_by_quote_parity(path)
     assert layout.starts.tolist() == [0, 3, 9, 11] and layout.blank.tolist() == [
-        False, False, True, False]
+        False,
+        False,
+        True,
+        False,
+    ]
     # WHEN each offset is placed (DuckDB's own record numbers given as 2, 4, 4, 4 / 5 / 4)
-    placed = [_reject_records(layout, _bytes(path), np.asarray([line]), np.asarray([byte]))
-              for line, byte in [(2, 3), (4, 11), (4, 12), (4, 7), (5, 9)]]
+    placed = [
+        _reject_records(layout, _bytes(path), np.asarray([line]), np.asarray([byte]))
+        for line, byte in [(2, 3), (4, 11), (4, 12), (4, 7), (5, 9)]
+    ]
     # THEN each lands on the record the offset belongs to, skipping terminators and blank lines
     assert [p.tolist() for p in placed] == [[1], [3], [3], [3], [3]]
     assert layout.lines[[1, 3]].tolist() == [2, 4]

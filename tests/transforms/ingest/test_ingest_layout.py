@@ -68,8 +68,11 @@ def test_ensure_raw_layout_creates_each_table_once_with_its_exact_schema(tmp_pat
     con = duckdb.connect()
     glob = str(tmp_path / "raw" / "x835_claims" / "*.parquet")
     assert con.execute("select count(*) from read_parquet(?)", [glob]).fetchone() == (0,)
-    kinds = dict(con.execute("select column_name, column_type from (describe select * from "
-                             "read_parquet(?))", [glob]).fetchall())
+    kinds = dict(
+        con.execute(
+            "select column_name, column_type from (describe select * from read_parquet(?))", [glob]
+        ).fetchall()
+    )
     assert kinds["paid_amount"] == "DECIMAL(18,2)" and kinds["received_date"] == "DATE"
 
 
@@ -77,8 +80,9 @@ def test_a_schema_file_that_no_longer_matches_the_contract_is_refused(tmp_path: 
     # GIVEN a schema file with a column the contract no longer has (not a compatible growth)
     ensure_raw_layout(tmp_path)
     stale = tmp_path / "raw" / "x835_remarks" / "_schema.parquet"
-    pq.write_table(pa.schema([("remark_id", pa.string()), ("gone", pa.string())]).empty_table(),
-                   stale)
+    pq.write_table(
+        pa.schema([("remark_id", pa.string()), ("gone", pa.string())]).empty_table(), stale
+    )
     with pytest.raises(RawLayoutError, match="x835_remarks"):
         ensure_raw_layout(tmp_path)
     # AND a column whose type narrowed is refused too
@@ -93,8 +97,11 @@ def test_a_compatible_growth_of_the_contract_migrates_and_old_files_still_read(t
     ensure_raw_layout(tmp_path)
     folder = tmp_path / "raw" / "x835_service_lines"
     current = arrow_schema("x835_service_lines")
-    old_fields = [pa.field(f.name, pa.decimal128(12, 2) if f.name == "units_paid" else f.type)
-                  for f in current if f.name != "x12_version"]
+    old_fields = [
+        pa.field(f.name, pa.decimal128(12, 2) if f.name == "units_paid" else f.type)
+        for f in current
+        if f.name != "x12_version"
+    ]
     old = pa.schema(old_fields)
     pq.write_table(old.empty_table(), folder / "_schema.parquet")
     values = {f.name: [None] for f in old}
@@ -107,9 +114,15 @@ def test_a_compatible_growth_of_the_contract_migrates_and_old_files_still_read(t
     assert pq.read_schema(folder / "_schema.parquet").equals(current, check_metadata=False)
     assert pq.read_schema(folder / "old.parquet").get_field_index("x12_version") < 0
     # AND dbt's union_by_name read sees the old row with the new column null and units exact
-    row = duckdb.connect().execute(
-        "select x12_version, units_paid, paid_amount from read_parquet(?, union_by_name = true) "
-        "where remit_line_id = 'L1'", [str(folder / "*.parquet")]).fetchone()
+    row = (
+        duckdb.connect()
+        .execute(
+            "select x12_version, units_paid, paid_amount from read_parquet(?, union_by_name = true) "
+            "where remit_line_id = 'L1'",
+            [str(folder / "*.parquet")],
+        )
+        .fetchone()
+    )
     assert row == (None, Decimal("1.5"), Decimal("9.99"))
 
 
@@ -125,8 +138,9 @@ def test_parquet_sink_publishes_all_or_nothing(tmp_path: Path):
     assert sink.commit() == target
     assert pq.read_table(target).num_rows == 5 and mode(target) == 0o600
     # AND an aborted sink leaves no file at all
-    aborted = ParquetSink("x837_diagnoses", tmp_path / "raw" / "x837_diagnoses" / "def.parquet",
-                          batch_rows=2)
+    aborted = ParquetSink(
+        "x837_diagnoses", tmp_path / "raw" / "x837_diagnoses" / "def.parquet", batch_rows=2
+    )
     aborted.extend([row] * 3)
     aborted.abort()
     assert sorted(p.name for p in target.parent.iterdir()) == ["abc.parquet"]
@@ -140,11 +154,32 @@ def test_stale_temporaries_are_removed(tmp_path: Path):
 
 
 def test_decimal_money_round_trips_exactly(tmp_path: Path):
-    row = ("a", "p", "c", None, "f", "s", "i", "g", "t", "005010X221A1", 1, "claim", "CO", "45",
-           Decimal("0.10"), None)
+    row = (
+        "a",
+        "p",
+        "c",
+        None,
+        "f",
+        "s",
+        "i",
+        "g",
+        "t",
+        "005010X221A1",
+        1,
+        "claim",
+        "CO",
+        "45",
+        Decimal("0.10"),
+        None,
+    )
     sink = ParquetSink("x835_adjustments", tmp_path / "a.parquet")
     sink.extend([row])
     sink.commit()
-    value = duckdb.connect().execute("select sum(adjustment_amount) * 3 from read_parquet(?)",
-                                     [str(tmp_path / "a.parquet")]).fetchone()[0]
+    value = (
+        duckdb.connect()
+        .execute(
+            "select sum(adjustment_amount) * 3 from read_parquet(?)", [str(tmp_path / "a.parquet")]
+        )
+        .fetchone()[0]
+    )
     assert value == Decimal("0.30")

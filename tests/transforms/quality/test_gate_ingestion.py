@@ -476,8 +476,15 @@ def test_a_remittance_to_another_provider_does_not_count_as_matched(data_dir, se
     # GIVEN our claim PCN001 billed by our NPI, and an 835 for PCN001 paid to another provider
     # (payee NPI and TIN not ours): the same patient control number, someone else's claim
     batch = clean_batch(data_dir)
-    batch.add("other.835", "x835_payments", [x835_payment(
-        "pay:o", payer_id="PAYERO", payee_npi="1999999992", payee_tax_id="999999999")])
+    batch.add(
+        "other.835",
+        "x835_payments",
+        [
+            x835_payment(
+                "pay:o", payer_id="PAYERO", payee_npi="1999999992", payee_tax_id="999999999"
+            )
+        ],
+    )
     batch.add("other.835", "x835_claims", [x835_claim("PCN001", "rc:o1", payment_id="pay:o")])
     batch.write()
     # WHEN the gate runs

@@ -84,8 +84,9 @@ def test_forget_run_lists_the_store_once_and_drops_only_that_run(tmp_path: Path)
     docs_mod._forget_run(_Context(store), tmp_path, suites, "tonight")
     # THEN the store was listed once, and exactly tonight's keys of those suites were removed
     assert store.list_calls == 1
-    assert sorted((k.expectation_suite_identifier.name, k.run_id.run_name) for k in store.removed) \
-        == sorted((s, "tonight") for s in suites)
+    assert sorted(
+        (k.expectation_suite_identifier.name, k.run_id.run_name) for k in store.removed
+    ) == sorted((s, "tonight") for s in suites)
     # AND tonight's pages are gone, an older night's pages stay
     assert not (pages / "tonight").exists() and (pages / "night-1").is_dir()
 

@@ -23,13 +23,22 @@ RUN_ID = "2026-10-15__20261015T020000"
 OLD_RUN_ID = "2026-10-14__20261014T020000"
 LATER_RUN_ID = "2026-10-16__20261016T020000"
 
-PHI_TOKENS = ("PCN-SECRET", "ENC-SECRET", "ROWKEY-SECRET", "Z99SECRET", "Quixote", "Zelda",
-              "1931-07-04", "MBR-SECRET", "LICN-SECRET")
+PHI_TOKENS = (
+    "PCN-SECRET",
+    "ENC-SECRET",
+    "ROWKEY-SECRET",
+    "Z99SECRET",
+    "Quixote",
+    "Zelda",
+    "1931-07-04",
+    "MBR-SECRET",
+    "LICN-SECRET",
+)
 
 DDL = {
     "marts.dim_payers": "payer_id varchar, payer_name varchar, claim_filing_indicator_code "
-                        "varchar, payer_category varchar, is_on_claims boolean, "
-                        "is_on_remittances boolean",
+    "varchar, payer_category varchar, is_on_claims boolean, "
+    "is_on_remittances boolean",
     "marts.rpt_kpis_monthly": (
         "month_start_date date, payer_id varchar, payer_name varchar, claims_adjudicated bigint, "
         "claims_initially_denied hugeint, initial_denial_rate decimal(9,6), "
@@ -41,17 +50,20 @@ DDL = {
         "first_pass_resolution_rate decimal(9,6), paid_amount decimal(18,2), "
         "contractual_adjustment_amount decimal(18,2), net_collection_rate decimal(9,6), "
         "median_days_to_payment decimal(9,2), mean_days_to_payment decimal(9,2), "
-        "unmatched_remittance_claims bigint, unmatched_paid_amount decimal(18,2)"),
+        "unmatched_remittance_claims bigint, unmatched_paid_amount decimal(18,2)"
+    ),
     "marts.rpt_denials": (
         "denial_group_key varchar, month_start_date date, payer_id varchar, payer_name varchar, "
         "denial_root_cause varchar, carc_code varchar, procedure_code varchar, "
         "rendering_provider_npi varchar, coder_id varchar, denied_claims bigint, "
         "denied_lines bigint, denied_amount decimal(18,2), lines_failed_coding_check hugeint, "
         "denied_amount_failed_coding_check decimal(18,2), lines_overturned hugeint, "
-        "still_denied_amount decimal(18,2)"),
+        "still_denied_amount decimal(18,2)"
+    ),
     "marts.rpt_ar_aging": (
         "as_of_date date, payer_id varchar, payer_name varchar, age_bucket varchar, "
-        "bucket_order integer, open_claims bigint, open_balance_amount decimal(18,2)"),
+        "bucket_order integer, open_claims bigint, open_balance_amount decimal(18,2)"
+    ),
     "marts.fct_claims": (
         "claim_id varchar, patient_control_number varchar, billing_provider_key varchar, "
         "has_submission boolean, has_remittance boolean, payer_id varchar, "
@@ -59,7 +71,8 @@ DDL = {
         "first_adjudication_date date, last_adjudication_date date, first_payment_date date, "
         "days_to_payment bigint, initial_outcome varchar, final_status varchar, "
         "is_initially_denied boolean, paid_amount decimal(18,2), "
-        "open_balance_amount decimal(18,2), is_clean_claim boolean"),
+        "open_balance_amount decimal(18,2), is_clean_claim boolean"
+    ),
     "marts.fct_claim_lines": (
         "claim_line_key varchar, claim_id varchar, patient_control_number varchar, "
         "line_number integer, claim_line_id varchar, "
@@ -70,24 +83,29 @@ DDL = {
         "first_adjudication_date date, is_initially_denied boolean, "
         "initial_denied_amount decimal(18,2), initial_primary_denial_carc_code varchar, "
         "initial_denial_root_cause varchar, initial_remark_codes varchar, "
-        "is_finally_denied boolean, final_denied_amount decimal(18,2)"),
+        "is_finally_denied boolean, final_denied_amount decimal(18,2)"
+    ),
     "ref.ref_carc_codes": "carc_code varchar, description varchar, root_cause varchar, "
-                          "is_denial boolean",
+    "is_denial boolean",
     "ref.ref_rarc_codes": "rarc_code varchar, description varchar",
     "staging.stg_encounters__coded_lines": (
-        "encounter_id varchar, patient_name varchar, patient_birth_date date, member_id varchar"),
+        "encounter_id varchar, patient_name varchar, patient_birth_date date, member_id varchar"
+    ),
     "quality.validation_runs": (
         "run_id varchar, gate varchar, as_of_date date, suite varchar, started_at timestamp, "
         "finished_at timestamp, success boolean, critical_failures integer, "
-        "warning_failures integer, evaluated_expectations integer, rows_validated bigint"),
+        "warning_failures integer, evaluated_expectations integer, rows_validated bigint"
+    ),
     "quality.expectation_results": (
         "run_id varchar, as_of_date date, suite varchar, expectation varchar, severity varchar, "
         "success boolean, unexpected_count bigint, unexpected_percent double, "
         "observed_value varchar, check_name varchar, table_name varchar, gx_suite varchar, "
-        "element_count bigint"),
+        "element_count bigint"
+    ),
     "quality.row_failures": (
         "run_id varchar, as_of_date date, check_name varchar, severity varchar, "
-        "table_name varchar, row_key varchar, claim_id varchar, offending_value varchar"),
+        "table_name varchar, row_key varchar, claim_id varchar, offending_value varchar"
+    ),
 }
 
 PAYERS = {"P1": "ACME HEALTH", "P2": "NORTHWIND MUTUAL"}
@@ -96,34 +114,53 @@ PAYERS = {"P1": "ACME HEALTH", "P2": "NORTHWIND MUTUAL"}
 def _rate(numerator: Any, denominator: Any) -> Decimal | None:
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.000001"),
-                                                                 ROUND_HALF_UP)
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.000001"), ROUND_HALF_UP)
 
 
-def kpi_row(month: dt.date, payer_id: str, adjudicated: int, denied: int, billed: str,
-            denied_amount: str, final_amount: str, overturned: int, submitted: int, clean: int,
-            first_pass: int, paid: str, contractual: str, median: str | None,
-            mean: str | None) -> dict[str, Any]:
+def kpi_row(
+    month: dt.date,
+    payer_id: str,
+    adjudicated: int,
+    denied: int,
+    billed: str,
+    denied_amount: str,
+    final_amount: str,
+    overturned: int,
+    submitted: int,
+    clean: int,
+    first_pass: int,
+    paid: str,
+    contractual: str,
+    median: str | None,
+    mean: str | None,
+) -> dict[str, Any]:
     billed_d, paid_d, contractual_d = Decimal(billed), Decimal(paid), Decimal(contractual)
     return {
-        "month_start_date": month, "payer_id": payer_id,
+        "month_start_date": month,
+        "payer_id": payer_id,
         "payer_name": "All payers" if payer_id == "ALL" else PAYERS[payer_id],
-        "claims_adjudicated": adjudicated, "claims_initially_denied": denied,
+        "claims_adjudicated": adjudicated,
+        "claims_initially_denied": denied,
         "initial_denial_rate": _rate(denied, adjudicated),
         "initial_denial_rate_dollars": _rate(Decimal(denied_amount), billed_d),
-        "billed_amount_adjudicated": billed_d, "initially_denied_amount": Decimal(denied_amount),
+        "billed_amount_adjudicated": billed_d,
+        "initially_denied_amount": Decimal(denied_amount),
         "final_denied_amount": Decimal(final_amount),
         "final_denial_rate": _rate(Decimal(final_amount), billed_d),
-        "claims_overturned": overturned, "denial_overturn_rate": _rate(overturned, denied),
-        "claims_submitted": submitted, "clean_claims": clean,
+        "claims_overturned": overturned,
+        "denial_overturn_rate": _rate(overturned, denied),
+        "claims_submitted": submitted,
+        "clean_claims": clean,
         "clean_claim_rate": _rate(clean, submitted),
         "claims_first_pass_resolved": first_pass,
         "first_pass_resolution_rate": _rate(first_pass, adjudicated),
-        "paid_amount": paid_d, "contractual_adjustment_amount": contractual_d,
+        "paid_amount": paid_d,
+        "contractual_adjustment_amount": contractual_d,
         "net_collection_rate": _rate(paid_d, billed_d - contractual_d),
         "median_days_to_payment": Decimal(median) if median else None,
         "mean_days_to_payment": Decimal(mean) if mean else None,
-        "unmatched_remittance_claims": 0, "unmatched_paid_amount": Decimal("0.00"),
+        "unmatched_remittance_claims": 0,
+        "unmatched_paid_amount": Decimal("0.00"),
     }
 
 
@@ -131,59 +168,318 @@ def kpi_rows() -> list[dict[str, Any]]:
     d = dt.date
     return [
         # outside the window (before Nov 2025): must not appear in the trend tables
-        kpi_row(d(2025, 10, 1), "ALL", 999, 99, "99999.00", "9999.00", "999.00", 9, 999, 900,
-                800, "50000.00", "9000.00", "30.00", "31.00"),
-        kpi_row(d(2026, 8, 1), "ALL", 30, 3, "3000.00", "310.00", "100.00", 1, 33, 31, 26,
-                "2100.00", "600.00", "19.00", "20.50"),
-        kpi_row(d(2026, 8, 1), "P1", 20, 2, "2000.00", "210.00", "60.00", 1, 21, 20, 17,
-                "1400.00", "400.00", "18.00", "19.25"),
-        kpi_row(d(2026, 8, 1), "P2", 10, 1, "1000.00", "100.00", "40.00", 0, 12, 11, 9,
-                "700.00", "200.00", "21.00", "23.00"),
-        kpi_row(d(2026, 9, 1), "ALL", 50, 4, "5200.00", "420.00", "300.00", 1, 48, 45, 44,
-                "3700.00", "1000.00", "20.00", "22.40"),
-        kpi_row(d(2026, 9, 1), "P1", 30, 3, "3100.00", "420.00", "300.00", 1, 28, 26, 25,
-                "2200.00", "600.00", "20.00", "21.10"),
-        kpi_row(d(2026, 9, 1), "P2", 20, 1, "2100.00", "0.00", "0.00", 0, 20, 19, 19,
-                "1500.00", "400.00", "21.50", "24.35"),
-        kpi_row(d(2026, 10, 1), "ALL", 40, 6, "4100.00", "740.00", "740.00", 0, 10, 8, 33,
-                "2600.00", "800.00", "22.00", "23.75"),
-        kpi_row(d(2026, 10, 1), "P1", 25, 2, "2500.00", "80.00", "80.00", 0, 6, 5, 22,
-                "1800.00", "500.00", "21.00", "22.00"),
-        kpi_row(d(2026, 10, 1), "P2", 15, 4, "1600.00", "660.00", "660.00", 0, 4, 3, 11,
-                "800.00", "300.00", "24.00", "26.67"),
+        kpi_row(
+            d(2025, 10, 1),
+            "ALL",
+            999,
+            99,
+            "99999.00",
+            "9999.00",
+            "999.00",
+            9,
+            999,
+            900,
+            800,
+            "50000.00",
+            "9000.00",
+            "30.00",
+            "31.00",
+        ),
+        kpi_row(
+            d(2026, 8, 1),
+            "ALL",
+            30,
+            3,
+            "3000.00",
+            "310.00",
+            "100.00",
+            1,
+            33,
+            31,
+            26,
+            "2100.00",
+            "600.00",
+            "19.00",
+            "20.50",
+        ),
+        kpi_row(
+            d(2026, 8, 1),
+            "P1",
+            20,
+            2,
+            "2000.00",
+            "210.00",
+            "60.00",
+            1,
+            21,
+            20,
+            17,
+            "1400.00",
+            "400.00",
+            "18.00",
+            "19.25",
+        ),
+        kpi_row(
+            d(2026, 8, 1),
+            "P2",
+            10,
+            1,
+            "1000.00",
+            "100.00",
+            "40.00",
+            0,
+            12,
+            11,
+            9,
+            "700.00",
+            "200.00",
+            "21.00",
+            "23.00",
+        ),
+        kpi_row(
+            d(2026, 9, 1),
+            "ALL",
+            50,
+            4,
+            "5200.00",
+            "420.00",
+            "300.00",
+            1,
+            48,
+            45,
+            44,
+            "3700.00",
+            "1000.00",
+            "20.00",
+            "22.40",
+        ),
+        kpi_row(
+            d(2026, 9, 1),
+            "P1",
+            30,
+            3,
+            "3100.00",
+            "420.00",
+            "300.00",
+            1,
+            28,
+            26,
+            25,
+            "2200.00",
+            "600.00",
+            "20.00",
+            "21.10",
+        ),
+        kpi_row(
+            d(2026, 9, 1),
+            "P2",
+            20,
+            1,
+            "2100.00",
+            "0.00",
+            "0.00",
+            0,
+            20,
+            19,
+            19,
+            "1500.00",
+            "400.00",
+            "21.50",
+            "24.35",
+        ),
+        kpi_row(
+            d(2026, 10, 1),
+            "ALL",
+            40,
+            6,
+            "4100.00",
+            "740.00",
+            "740.00",
+            0,
+            10,
+            8,
+            33,
+            "2600.00",
+            "800.00",
+            "22.00",
+            "23.75",
+        ),
+        kpi_row(
+            d(2026, 10, 1),
+            "P1",
+            25,
+            2,
+            "2500.00",
+            "80.00",
+            "80.00",
+            0,
+            6,
+            5,
+            22,
+            "1800.00",
+            "500.00",
+            "21.00",
+            "22.00",
+        ),
+        kpi_row(
+            d(2026, 10, 1),
+            "P2",
+            15,
+            4,
+            "1600.00",
+            "660.00",
+            "660.00",
+            0,
+            4,
+            3,
+            11,
+            "800.00",
+            "300.00",
+            "24.00",
+            "26.67",
+        ),
     ]
 
 
-DENIAL_FIELDS = ("month_start_date", "payer_id", "denial_root_cause", "carc_code",
-                 "procedure_code", "rendering_provider_npi", "coder_id", "denied_claims",
-                 "denied_lines", "denied_amount", "lines_failed_coding_check",
-                 "denied_amount_failed_coding_check", "lines_overturned", "still_denied_amount")
+DENIAL_FIELDS = (
+    "month_start_date",
+    "payer_id",
+    "denial_root_cause",
+    "carc_code",
+    "procedure_code",
+    "rendering_provider_npi",
+    "coder_id",
+    "denied_claims",
+    "denied_lines",
+    "denied_amount",
+    "lines_failed_coding_check",
+    "denied_amount_failed_coding_check",
+    "lines_overturned",
+    "still_denied_amount",
+)
 
 
 def denial_rows() -> list[dict[str, Any]]:
     d = dt.date
     raw = [
-        (d(2026, 9, 1), "P1", "coding", "11", "99213", "1234567893", "CODER-A", 2, 2, "300.00",
-         2, "300.00", 0, "300.00"),
-        (d(2026, 9, 1), "P1", "billing", "16", "99214", "1234567893", "CODER-B", 1, 1, "120.00",
-         0, "0.00", 1, "0.00"),
-        (d(2026, 10, 1), "P2", "coding", "4", "99213", "1987654325", "CODER-A", 1, 3, "450.00",
-         1, "150.00", 0, "450.00"),
-        (d(2026, 10, 1), "P2", "front_end", "27", "99215", "1987654325", "CODER-B", 1, 1,
-         "210.00", 0, "0.00", 0, "210.00"),
-        (d(2026, 10, 1), "P1", "billing", "16", "99213", "1234567893", "CODER-A", 1, 1, "80.00",
-         1, "80.00", 0, "80.00"),
-        (d(2026, 8, 1), "P2", "unknown", "unknown", "J1100", "unknown", "unknown", 1, 1, "25.00",
-         0, "0.00", 0, "25.00"),
+        (
+            d(2026, 9, 1),
+            "P1",
+            "coding",
+            "11",
+            "99213",
+            "1234567893",
+            "CODER-A",
+            2,
+            2,
+            "300.00",
+            2,
+            "300.00",
+            0,
+            "300.00",
+        ),
+        (
+            d(2026, 9, 1),
+            "P1",
+            "billing",
+            "16",
+            "99214",
+            "1234567893",
+            "CODER-B",
+            1,
+            1,
+            "120.00",
+            0,
+            "0.00",
+            1,
+            "0.00",
+        ),
+        (
+            d(2026, 10, 1),
+            "P2",
+            "coding",
+            "4",
+            "99213",
+            "1987654325",
+            "CODER-A",
+            1,
+            3,
+            "450.00",
+            1,
+            "150.00",
+            0,
+            "450.00",
+        ),
+        (
+            d(2026, 10, 1),
+            "P2",
+            "front_end",
+            "27",
+            "99215",
+            "1987654325",
+            "CODER-B",
+            1,
+            1,
+            "210.00",
+            0,
+            "0.00",
+            0,
+            "210.00",
+        ),
+        (
+            d(2026, 10, 1),
+            "P1",
+            "billing",
+            "16",
+            "99213",
+            "1234567893",
+            "CODER-A",
+            1,
+            1,
+            "80.00",
+            1,
+            "80.00",
+            0,
+            "80.00",
+        ),
+        (
+            d(2026, 8, 1),
+            "P2",
+            "unknown",
+            "unknown",
+            "J1100",
+            "unknown",
+            "unknown",
+            1,
+            1,
+            "25.00",
+            0,
+            "0.00",
+            0,
+            "25.00",
+        ),
         # outside the window: must not be counted anywhere
-        (d(2025, 9, 1), "P1", "coding", "11", "99213", "1234567893", "CODER-A", 9, 9, "9999.00",
-         9, "9999.00", 0, "9999.00"),
+        (
+            d(2025, 9, 1),
+            "P1",
+            "coding",
+            "11",
+            "99213",
+            "1234567893",
+            "CODER-A",
+            9,
+            9,
+            "9999.00",
+            9,
+            "9999.00",
+            0,
+            "9999.00",
+        ),
     ]
     rows = []
     for values in raw:
         row = dict(zip(DENIAL_FIELDS, values, strict=True))
-        for money in ("denied_amount", "denied_amount_failed_coding_check",
-                      "still_denied_amount"):
+        for money in ("denied_amount", "denied_amount_failed_coding_check", "still_denied_amount"):
             row[money] = Decimal(row[money])
         row["payer_name"] = PAYERS[row["payer_id"]]
         row["denial_group_key"] = "|".join(str(values[i]) for i in range(7))
@@ -193,36 +489,61 @@ def denial_rows() -> list[dict[str, Any]]:
 
 def ar_rows() -> list[dict[str, Any]]:
     buckets = ("0-30", "31-60", "61-90", "91-120", ">120")
-    balances = {"P1": ("100.00", "0.00", "250.50", "0.00", "75.25"),
-                "P2": ("0.00", "300.00", "0.00", "40.00", "1000.00")}
+    balances = {
+        "P1": ("100.00", "0.00", "250.50", "0.00", "75.25"),
+        "P2": ("0.00", "300.00", "0.00", "40.00", "1000.00"),
+    }
     claims = {"P1": (1, 0, 2, 0, 1), "P2": (0, 3, 0, 1, 4)}
-    return [{"as_of_date": AS_OF, "payer_id": payer, "payer_name": PAYERS[payer],
-             "age_bucket": bucket, "bucket_order": order,
-             "open_claims": claims[payer][order - 1],
-             "open_balance_amount": Decimal(balances[payer][order - 1])}
-            for payer in ("P1", "P2") for order, bucket in enumerate(buckets, start=1)]
+    return [
+        {
+            "as_of_date": AS_OF,
+            "payer_id": payer,
+            "payer_name": PAYERS[payer],
+            "age_bucket": bucket,
+            "bucket_order": order,
+            "open_claims": claims[payer][order - 1],
+            "open_balance_amount": Decimal(balances[payer][order - 1]),
+        }
+        for payer in ("P1", "P2")
+        for order, bucket in enumerate(buckets, start=1)
+    ]
 
 
 def claim_rows() -> list[dict[str, Any]]:
     d = dt.date
     spec = [  # (first adjudication, days to payment)
-        (d(2026, 9, 3), 10), (d(2026, 9, 20), 20), (d(2026, 10, 2), 14), (d(2026, 10, 9), 35),
-        (d(2026, 8, 14), 130), (d(2025, 6, 1), 50), (d(2026, 10, 1), None), (None, None),
+        (d(2026, 9, 3), 10),
+        (d(2026, 9, 20), 20),
+        (d(2026, 10, 2), 14),
+        (d(2026, 10, 9), 35),
+        (d(2026, 8, 14), 130),
+        (d(2025, 6, 1), 50),
+        (d(2026, 10, 1), None),
+        (None, None),
     ]
     rows = []
     for number, (adjudicated, days) in enumerate(spec, start=1):
-        rows.append({
-            "claim_id": f"NPI:1234567893|PCN-SECRET-{number:04d}",
-            "patient_control_number": f"PCN-SECRET-{number:04d}",
-            "billing_provider_key": "NPI:1234567893", "has_submission": True,
-            "has_remittance": adjudicated is not None, "payer_id": "P1" if number % 2 else "P2",
-            "rendering_provider_npi": "1234567893", "first_submission_date": d(2026, 8, 1),
-            "billed_amount": Decimal("100.00"), "first_adjudication_date": adjudicated,
-            "last_adjudication_date": adjudicated,
-            "days_to_payment": days, "final_status": "paid" if days else "open",
-            "is_initially_denied": False, "paid_amount": Decimal("80.00"),
-            "open_balance_amount": Decimal("0.00"), "is_clean_claim": True,
-        })
+        rows.append(
+            {
+                "claim_id": f"NPI:1234567893|PCN-SECRET-{number:04d}",
+                "patient_control_number": f"PCN-SECRET-{number:04d}",
+                "billing_provider_key": "NPI:1234567893",
+                "has_submission": True,
+                "has_remittance": adjudicated is not None,
+                "payer_id": "P1" if number % 2 else "P2",
+                "rendering_provider_npi": "1234567893",
+                "first_submission_date": d(2026, 8, 1),
+                "billed_amount": Decimal("100.00"),
+                "first_adjudication_date": adjudicated,
+                "last_adjudication_date": adjudicated,
+                "days_to_payment": days,
+                "final_status": "paid" if days else "open",
+                "is_initially_denied": False,
+                "paid_amount": Decimal("80.00"),
+                "open_balance_amount": Decimal("0.00"),
+                "is_clean_claim": True,
+            }
+        )
     return rows
 
 
@@ -232,38 +553,68 @@ def claim_line_rows() -> list[dict[str, Any]]:
         (d(2026, 9, 10), "M76,N290", True, "300.00", "300.00", True),
         (d(2026, 10, 3), "M76", True, "150.00", "0.00", False),
         (d(2026, 10, 5), "MA130", True, "80.00", "80.00", True),
-        (d(2025, 9, 1), "M76", True, "999.00", "999.00", True),      # outside the window
-        (d(2026, 10, 6), "M80", False, "0.00", "0.00", False),       # not denied
-        (d(2026, 10, 7), None, True, "55.00", "55.00", False),       # no remark code
+        (d(2025, 9, 1), "M76", True, "999.00", "999.00", True),  # outside the window
+        (d(2026, 10, 6), "M80", False, "0.00", "0.00", False),  # not denied
+        (d(2026, 10, 7), None, True, "55.00", "55.00", False),  # no remark code
     ]
     rows = []
     for number, (adjudicated, remarks, denied, initial, final, failed) in enumerate(spec, 1):
-        rows.append({
-            "claim_line_key": f"line-{number}",
-            "claim_id": f"NPI:1234567893|PCN-SECRET-{number:04d}",
-            "patient_control_number": f"PCN-SECRET-{number:04d}",
-            "line_number": 1, "claim_line_id": f"line-{number}",
-            "coded_line_id": f"ENC-SECRET-{number}:1", "encounter_line_id": f"ENC-SECRET-{number}:1",
-            "encounter_id": f"ENC-SECRET-{number}", "line_item_control_number": f"LICN-SECRET-{number}",
-            "is_coded": True, "is_billed": True, "payer_id": "P1", "coder_id": "CODER-A",
-            "rendering_provider_npi": "1234567893", "service_date": d(2026, 8, 1),
-            "procedure_code": "99213", "billed_amount": Decimal("300.00"),
-            "has_coding_check_failure": failed, "first_adjudication_date": adjudicated,
-            "is_initially_denied": denied, "initial_denied_amount": Decimal(initial),
-            "initial_remark_codes": remarks, "is_finally_denied": Decimal(final) > 0,
-            "final_denied_amount": Decimal(final),
-        })
+        rows.append(
+            {
+                "claim_line_key": f"line-{number}",
+                "claim_id": f"NPI:1234567893|PCN-SECRET-{number:04d}",
+                "patient_control_number": f"PCN-SECRET-{number:04d}",
+                "line_number": 1,
+                "claim_line_id": f"line-{number}",
+                "coded_line_id": f"ENC-SECRET-{number}:1",
+                "encounter_line_id": f"ENC-SECRET-{number}:1",
+                "encounter_id": f"ENC-SECRET-{number}",
+                "line_item_control_number": f"LICN-SECRET-{number}",
+                "is_coded": True,
+                "is_billed": True,
+                "payer_id": "P1",
+                "coder_id": "CODER-A",
+                "rendering_provider_npi": "1234567893",
+                "service_date": d(2026, 8, 1),
+                "procedure_code": "99213",
+                "billed_amount": Decimal("300.00"),
+                "has_coding_check_failure": failed,
+                "first_adjudication_date": adjudicated,
+                "is_initially_denied": denied,
+                "initial_denied_amount": Decimal(initial),
+                "initial_remark_codes": remarks,
+                "is_finally_denied": Decimal(final) > 0,
+                "final_denied_amount": Decimal(final),
+            }
+        )
     return rows
 
 
 def quality_rows() -> dict[str, list[dict[str, Any]]]:
-    def run(run_id: str, as_of: dt.date, gate: str, suite: str, success: bool, critical: int,
-            warnings: int, hour: int) -> dict[str, Any]:
+    def run(
+        run_id: str,
+        as_of: dt.date,
+        gate: str,
+        suite: str,
+        success: bool,
+        critical: int,
+        warnings: int,
+        hour: int,
+    ) -> dict[str, Any]:
         finished = dt.datetime.combine(as_of, dt.time(hour, 5))
-        return {"run_id": run_id, "gate": gate, "as_of_date": as_of, "suite": suite,
-                "started_at": finished - dt.timedelta(minutes=3), "finished_at": finished,
-                "success": success, "critical_failures": critical, "warning_failures": warnings,
-                "evaluated_expectations": 12, "rows_validated": 200}
+        return {
+            "run_id": run_id,
+            "gate": gate,
+            "as_of_date": as_of,
+            "suite": suite,
+            "started_at": finished - dt.timedelta(minutes=3),
+            "finished_at": finished,
+            "success": success,
+            "critical_failures": critical,
+            "warning_failures": warnings,
+            "evaluated_expectations": 12,
+            "rows_validated": 200,
+        }
 
     old, later = dt.date(2026, 10, 14), dt.date(2026, 10, 16)
     runs = [
@@ -275,30 +626,58 @@ def quality_rows() -> dict[str, list[dict[str, Any]]]:
         run(LATER_RUN_ID, later, "ingestion", "coding_quality", False, 0, 5, 2),
     ]
 
-    def result(run_id: str, as_of: dt.date, check: str, success: bool, count: int | None,
-               percent: float | None, observed: str | None = None) -> dict[str, Any]:
+    def result(
+        run_id: str,
+        as_of: dt.date,
+        check: str,
+        success: bool,
+        count: int | None,
+        percent: float | None,
+        observed: str | None = None,
+    ) -> dict[str, Any]:
         suite = check.split(".")[0]
-        return {"run_id": run_id, "as_of_date": as_of, "suite": suite,
-                "expectation": "expect_column_values_to_be_in_set(diagnosis_code_1)",
-                "severity": "warning", "success": success, "unexpected_count": count,
-                "unexpected_percent": percent, "observed_value": observed, "check_name": check,
-                "table_name": "encounter_lines", "gx_suite": suite, "element_count": 200}
+        return {
+            "run_id": run_id,
+            "as_of_date": as_of,
+            "suite": suite,
+            "expectation": "expect_column_values_to_be_in_set(diagnosis_code_1)",
+            "severity": "warning",
+            "success": success,
+            "unexpected_count": count,
+            "unexpected_percent": percent,
+            "observed_value": observed,
+            "check_name": check,
+            "table_name": "encounter_lines",
+            "gx_suite": suite,
+            "element_count": 200,
+        }
 
     results = [
-        result(RUN_ID, AS_OF, "coding_quality.diagnosis_code_1_billable", False, 3, 1.5,
-               "Z99SECRET"),
+        result(
+            RUN_ID, AS_OF, "coding_quality.diagnosis_code_1_billable", False, 3, 1.5, "Z99SECRET"
+        ),
         result(RUN_ID, AS_OF, "coding_quality.modifier_valid", True, 0, 0.0),
         result(OLD_RUN_ID, old, "coding_quality.old_run_only_check", False, 7, 3.5),
         result(LATER_RUN_ID, later, "coding_quality.later_run_only_check", False, 9, 4.5),
     ]
     failures = [
-        {"run_id": RUN_ID, "as_of_date": AS_OF, "check_name": "coding_quality.diagnosis_code_1_billable",
-         "severity": "warning", "table_name": "encounter_lines", "row_key": f"ROWKEY-SECRET-{n}",
-         "claim_id": f"PCN-SECRET-{claim:04d}", "offending_value": "Z99SECRET"}
+        {
+            "run_id": RUN_ID,
+            "as_of_date": AS_OF,
+            "check_name": "coding_quality.diagnosis_code_1_billable",
+            "severity": "warning",
+            "table_name": "encounter_lines",
+            "row_key": f"ROWKEY-SECRET-{n}",
+            "claim_id": f"PCN-SECRET-{claim:04d}",
+            "offending_value": "Z99SECRET",
+        }
         for n, claim in ((1, 1), (2, 1), (3, 2))
     ]
-    return {"quality.validation_runs": runs, "quality.expectation_results": results,
-            "quality.row_failures": failures}
+    return {
+        "quality.validation_runs": runs,
+        "quality.expectation_results": results,
+        "quality.row_failures": failures,
+    }
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
@@ -306,8 +685,10 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]
         return
     columns = [part.strip().split(" ")[0] for part in re.split(r",(?![^()]*\))", DDL[table])]
     placeholders = ", ".join("?" for _ in columns)
-    con.executemany(f"insert into {table} ({', '.join(columns)}) values ({placeholders})",
-                    [[row.get(c) for c in columns] for row in rows])
+    con.executemany(
+        f"insert into {table} ({', '.join(columns)}) values ({placeholders})",
+        [[row.get(c) for c in columns] for row in rows],
+    )
 
 
 def build_warehouse(data_dir: Path, *, empty: bool = False) -> Path:
@@ -321,23 +702,51 @@ def build_warehouse(data_dir: Path, *, empty: bool = False) -> Path:
         for table, columns in DDL.items():
             con.execute(f"create table {table} ({columns})")
         if not empty:
-            insert(con, "marts.dim_payers", [{"payer_id": k, "payer_name": v}
-                                             for k, v in PAYERS.items()])
+            insert(
+                con,
+                "marts.dim_payers",
+                [{"payer_id": k, "payer_name": v} for k, v in PAYERS.items()],
+            )
             insert(con, "marts.rpt_kpis_monthly", kpi_rows())
             insert(con, "marts.rpt_denials", denial_rows())
             insert(con, "marts.rpt_ar_aging", ar_rows())
             insert(con, "marts.fct_claims", claim_rows())
             insert(con, "marts.fct_claim_lines", claim_line_rows())
-            insert(con, "ref.ref_carc_codes", [
-                {"carc_code": "11", "description": "Diagnosis does not fit the procedure",
-                 "root_cause": "coding", "is_denial": True},
-                {"carc_code": "16", "description": "Claim lacks information or has a billing "
-                 "error", "root_cause": "billing", "is_denial": True}])
-            insert(con, "ref.ref_rarc_codes", [
-                {"rarc_code": "M76", "description": "Diagnosis missing, incomplete or invalid"}])
-            insert(con, "staging.stg_encounters__coded_lines", [
-                {"encounter_id": "ENC-SECRET-1", "patient_name": "Quixote, Zelda",
-                 "patient_birth_date": dt.date(1931, 7, 4), "member_id": "MBR-SECRET-77"}])
+            insert(
+                con,
+                "ref.ref_carc_codes",
+                [
+                    {
+                        "carc_code": "11",
+                        "description": "Diagnosis does not fit the procedure",
+                        "root_cause": "coding",
+                        "is_denial": True,
+                    },
+                    {
+                        "carc_code": "16",
+                        "description": "Claim lacks information or has a billing error",
+                        "root_cause": "billing",
+                        "is_denial": True,
+                    },
+                ],
+            )
+            insert(
+                con,
+                "ref.ref_rarc_codes",
+                [{"rarc_code": "M76", "description": "Diagnosis missing, incomplete or invalid"}],
+            )
+            insert(
+                con,
+                "staging.stg_encounters__coded_lines",
+                [
+                    {
+                        "encounter_id": "ENC-SECRET-1",
+                        "patient_name": "Quixote, Zelda",
+                        "patient_birth_date": dt.date(1931, 7, 4),
+                        "member_id": "MBR-SECRET-77",
+                    }
+                ],
+            )
             for table, rows in quality_rows().items():
                 insert(con, table, rows)
         con.execute("checkpoint")

@@ -18,31 +18,52 @@ CHARTS = 5
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="/usr/bin/chromium is not installed (run `make browser`)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (run `make browser`)"
+    ),
 ]
 
 
 def chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Run headless Chromium on a local page with a new profile and nothing reaching out."""
-    args = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-            *extra, page.as_uri()]
+    args = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *extra,
+        page.as_uri(),
+    ]
     return subprocess.run(args, capture_output=True, text=True, timeout=90, check=False)
 
 
 def console_problems(stderr: str) -> list[str]:
     """Lines where the page logged to the console, threw, or failed to load something."""
-    return [line for line in stderr.splitlines()
-            if ":CONSOLE" in line or "Uncaught" in line or "net::ERR_" in line]
+    return [
+        line
+        for line in stderr.splitlines()
+        if ":CONSOLE" in line or "Uncaught" in line or "net::ERR_" in line
+    ]
 
 
 def test_screenshot_of_the_report_is_not_blank(report, tmp_path: Path) -> None:
     # WHEN the report is opened in Chromium at laptop width and a screenshot is taken
     shot = tmp_path / "report.png"
-    done = chromium(Path(report.result["html"]), tmp_path / "profile",
-                    f"--screenshot={shot}", "--window-size=1280,2400", "--hide-scrollbars")
+    done = chromium(
+        Path(report.result["html"]),
+        tmp_path / "profile",
+        f"--screenshot={shot}",
+        "--window-size=1280,2400",
+        "--hide-scrollbars",
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     # THEN the PNG has the window's size and real content: many colours, dark text on white
     image = Image.open(shot).convert("RGB")
@@ -67,7 +88,7 @@ def test_dom_has_every_chart_drawn_and_no_console_error(report, tmp_path: Path) 
         assert len(re.findall(r"<path", svg)) >= 3 and "<text" in svg
     # every table but the definitions (a definition list) is an HTML table
     assert dom.count("<table") == len(report.result["tables"]) - 1
-    assert "<dl class=\"definitions\">" in dom
+    assert '<dl class="definitions">' in dom
     assert console_problems(done.stderr) == []
 
 

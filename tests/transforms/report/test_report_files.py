@@ -69,8 +69,18 @@ def test_html_has_every_chart_and_every_section(report) -> None:
     assert all("<path" in svg and "<text" in svg for svg in charts)
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "element ids must be unique across the inline charts"
-    for anchor in ("trend", "payers", "root-cause", "reasons", "who", "ar", "days", "quality",
-                   "definitions", "about"):
+    for anchor in (
+        "trend",
+        "payers",
+        "root-cause",
+        "reasons",
+        "who",
+        "ar",
+        "days",
+        "quality",
+        "definitions",
+        "about",
+    ):
         assert f'<section id="{anchor}"' in page
     assert "@media print" in page
 
@@ -125,8 +135,11 @@ def test_rewriting_the_report_gives_the_same_files(tmp_path: Path) -> None:
 
 
 def test_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match=r"analytics\.duckdb: no published warehouse.*"
-                                          r"report\.published_warehouse"):
+    with pytest.raises(
+        ReportError,
+        match=r"analytics\.duckdb: no published warehouse.*"
+        r"report\.published_warehouse",
+    ):
         write_report(tmp_path / "data", AS_OF)
 
 
@@ -137,8 +150,11 @@ def test_missing_mart_table_is_named(tmp_path: Path) -> None:
     con.execute("drop table marts.rpt_denials")
     con.close()
     # THEN the error names the file, the table and the rule
-    with pytest.raises(ReportError, match=r"analytics\.duckdb: missing table\(s\) "
-                                          r"marts\.rpt_denials.*report\.required_marts"):
+    with pytest.raises(
+        ReportError,
+        match=r"analytics\.duckdb: missing table\(s\) "
+        r"marts\.rpt_denials.*report\.required_marts",
+    ):
         write_report(tmp_path / "data", AS_OF)
 
 
@@ -169,11 +185,15 @@ def test_a_run_id_can_be_chosen(tmp_path: Path) -> None:
 
 def test_definitions_cover_every_kpi_column_of_the_mart_yaml() -> None:
     # GIVEN the reporting marts' YAML (the contract the report reads)
-    spec = yaml.safe_load((PROJECT_ROOT / "models/marts/reporting/_reporting__models.yml")
-                          .read_text())
+    spec = yaml.safe_load(
+        (PROJECT_ROOT / "models/marts/reporting/_reporting__models.yml").read_text()
+    )
     kpis = next(m for m in spec["models"] if m["name"] == "rpt_kpis_monthly")
-    measures = [c["name"] for c in kpis["columns"]
-                if c["name"].endswith(("_rate", "_rate_dollars", "_days_to_payment"))]
+    measures = [
+        c["name"]
+        for c in kpis["columns"]
+        if c["name"].endswith(("_rate", "_rate_dollars", "_days_to_payment"))
+    ]
     sources = " ".join(d.source for d in DEFINITIONS)
     # THEN every rate and days measure has a definition in the report's glossary
     assert len(measures) >= 8

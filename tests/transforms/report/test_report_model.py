@@ -40,8 +40,10 @@ def test_add_months_crosses_year_boundaries_both_ways() -> None:
 def test_reporting_month_is_the_as_of_month_when_it_has_adjudications() -> None:
     # GIVEN adjudications in September and October WHEN the as-of month is October
     window = report_window(dt.date(2026, 10, 15))
-    by_month = {dt.date(2026, 9, 1): {"claims_adjudicated": 5},
-                dt.date(2026, 10, 1): {"claims_adjudicated": 2}}
+    by_month = {
+        dt.date(2026, 9, 1): {"claims_adjudicated": 5},
+        dt.date(2026, 10, 1): {"claims_adjudicated": 2},
+    }
     # THEN October is the headline month
     assert pick_reporting_month(by_month, window) == dt.date(2026, 10, 1)
 
@@ -49,26 +51,31 @@ def test_reporting_month_is_the_as_of_month_when_it_has_adjudications() -> None:
 def test_reporting_month_falls_back_to_the_latest_month_with_adjudications() -> None:
     # GIVEN no adjudication yet in October (only submissions)
     window = report_window(dt.date(2026, 10, 2))
-    by_month = {dt.date(2026, 8, 1): {"claims_adjudicated": 5},
-                dt.date(2026, 9, 1): {"claims_adjudicated": 3},
-                dt.date(2026, 10, 1): {"claims_adjudicated": 0},
-                dt.date(2025, 10, 1): {"claims_adjudicated": 9}}  # before the window
+    by_month = {
+        dt.date(2026, 8, 1): {"claims_adjudicated": 5},
+        dt.date(2026, 9, 1): {"claims_adjudicated": 3},
+        dt.date(2026, 10, 1): {"claims_adjudicated": 0},
+        dt.date(2025, 10, 1): {"claims_adjudicated": 9},
+    }  # before the window
     # THEN September is the headline month; with nothing in the window there is none
     assert pick_reporting_month(by_month, window) == dt.date(2026, 9, 1)
     assert pick_reporting_month({dt.date(2025, 10, 1): {"claims_adjudicated": 9}}, window) is None
 
 
-@pytest.mark.parametrize(("value", "kind", "text"), [
-    (Decimal("-1234.5"), "money", "-$1,234.50"),
-    (Decimal("1234567.891"), "money", "$1,234,567.89"),
-    (Decimal("0.084000"), "rate", "8.4%"),
-    (Decimal("0.012000"), "rate_change", "+1.2 pp"),
-    (Decimal("-0.041000"), "rate_change", "-4.1 pp"),
-    (Decimal("3.00"), "days_change", "+3.0 d"),
-    (12345, "int", "12,345"),
-    (dt.date(2026, 10, 1), "month", "Oct 2026"),
-    (None, "money", "\u2014"),
-])
+@pytest.mark.parametrize(
+    ("value", "kind", "text"),
+    [
+        (Decimal("-1234.5"), "money", "-$1,234.50"),
+        (Decimal("1234567.891"), "money", "$1,234,567.89"),
+        (Decimal("0.084000"), "rate", "8.4%"),
+        (Decimal("0.012000"), "rate_change", "+1.2 pp"),
+        (Decimal("-0.041000"), "rate_change", "-4.1 pp"),
+        (Decimal("3.00"), "days_change", "+3.0 d"),
+        (12345, "int", "12,345"),
+        (dt.date(2026, 10, 1), "month", "Oct 2026"),
+        (None, "money", "\u2014"),
+    ],
+)
 def test_html_text_formats_each_kind(value: object, kind: str, text: str) -> None:
     assert html_text(value, kind) == text
 
@@ -94,9 +101,11 @@ def test_a_patient_identifier_column_is_refused() -> None:
 
 def test_inline_svg_drops_the_prolog_and_prefixes_every_id_and_reference() -> None:
     # GIVEN an SVG as matplotlib writes it (prolog, metadata, ids, url() and href references)
-    raw = ('<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="10pt" height="5pt" '
-           'viewBox="0 0 10 5" xmlns="http://www.w3.org/2000/svg"><metadata><x>dc</x></metadata>'
-           '<g id="a1" clip-path="url(#p1)"><use xlink:href="#m1"/></g></svg>')
+    raw = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="10pt" height="5pt" '
+        'viewBox="0 0 10 5" xmlns="http://www.w3.org/2000/svg"><metadata><x>dc</x></metadata>'
+        '<g id="a1" clip-path="url(#p1)"><use xlink:href="#m1"/></g></svg>'
+    )
     # WHEN it is inlined
     svg = inline_svg(raw, "c1", "A <chart>")
     # THEN only the <svg> element remains, scalable, with ids unique to this chart

@@ -16,8 +16,12 @@ import pytest
 from report_warehouse import AS_OF, RUN_ID
 
 FIRST, LAST = "2025-11-01", "2026-10-01"
-MONEY_COLUMNS = ("denied_lines", "denied_amount", "still_denied_amount",
-                 "denied_amount_failed_coding_check")
+MONEY_COLUMNS = (
+    "denied_lines",
+    "denied_amount",
+    "still_denied_amount",
+    "denied_amount_failed_coding_check",
+)
 
 
 def text(value: Any) -> str:
@@ -34,8 +38,7 @@ def text(value: Any) -> str:
 def ratio(numerator: Any, denominator: Any) -> str:
     if not denominator:
         return ""
-    value = (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.000001"),
-                                                                 ROUND_HALF_UP)
+    value = (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.000001"), ROUND_HALF_UP)
     return format(value, "f")
 
 
@@ -47,9 +50,13 @@ def test_headline_csv_is_the_all_payer_kpi_row_and_the_month_before(report) -> N
     for row in rows:
         column = row["mart_column"]
         (current,), (previous,) = (
-            report.query(f"select {column} from marts.rpt_kpis_monthly "
-                         "where payer_id = 'ALL' and month_start_date = ?", [month])[0]
-            for month in (dt.date(2026, 10, 1), dt.date(2026, 9, 1)))
+            report.query(
+                f"select {column} from marts.rpt_kpis_monthly "
+                "where payer_id = 'ALL' and month_start_date = ?",
+                [month],
+            )[0]
+            for month in (dt.date(2026, 10, 1), dt.date(2026, 9, 1))
+        )
         assert row["month_start_date"] == "2026-10-01"
         assert row["value"] == text(current), column
         assert row["previous_value"] == text(previous), column
@@ -64,17 +71,22 @@ def test_monthly_trend_csv_equals_the_mart_rows_in_the_window(report, slug: str)
     columns = list(rows[0])
     expected = report.query(
         f"select {', '.join(columns)} from marts.rpt_kpis_monthly where payer_id = 'ALL' "
-        "and month_start_date between ? and ? order by month_start_date", [FIRST, LAST])
+        "and month_start_date between ? and ? order by month_start_date",
+        [FIRST, LAST],
+    )
     assert [[row[c] for c in columns] for row in rows] == [[text(v) for v in r] for r in expected]
     # the month before the window (claims_adjudicated 999) is left out
     assert [row["month_start_date"] for row in rows] == ["2026-08-01", "2026-09-01", "2026-10-01"]
 
 
-@pytest.mark.parametrize(("slug", "measure"), [
-    ("payer_denial_rate", "initial_denial_rate"),
-    ("payer_denial_rate_dollars", "initial_denial_rate_dollars"),
-    ("payer_claims_adjudicated", "claims_adjudicated"),
-])
+@pytest.mark.parametrize(
+    ("slug", "measure"),
+    [
+        ("payer_denial_rate", "initial_denial_rate"),
+        ("payer_denial_rate_dollars", "initial_denial_rate_dollars"),
+        ("payer_claims_adjudicated", "claims_adjudicated"),
+    ],
+)
 def test_payer_pivot_cells_equal_the_mart(report, slug: str, measure: str) -> None:
     rows = report.csv_rows(slug)
     assert [row["payer_id"] for row in rows] == ["P1", "P2"]  # never the 'ALL' rows
@@ -86,7 +98,9 @@ def test_payer_pivot_cells_equal_the_mart(report, slug: str, measure: str) -> No
             month = dt.date.fromisoformat(column[2:] + "-01")
             (expected,) = report.query(
                 f"select {measure} from marts.rpt_kpis_monthly "
-                "where payer_id = ? and month_start_date = ?", [row["payer_id"], month])[0]
+                "where payer_id = ? and month_start_date = ?",
+                [row["payer_id"], month],
+            )[0]
             assert value == text(expected)
             cells += 1
     assert cells == 6
@@ -96,9 +110,16 @@ def test_root_cause_summary_sums_the_denials_mart_and_keeps_every_main_cause(rep
     rows = report.csv_rows("denials_by_root_cause")
     # THEN coding, billing, front end and clinical come first (clinical zero-filled), then others
     assert [row["denial_root_cause"] for row in rows] == [
-        "coding", "billing", "front_end", "clinical", "unknown"]
-    (total,) = report.query("select sum(denied_amount) from marts.rpt_denials "
-                            "where month_start_date between ? and ?", [FIRST, LAST])[0]
+        "coding",
+        "billing",
+        "front_end",
+        "clinical",
+        "unknown",
+    ]
+    (total,) = report.query(
+        "select sum(denied_amount) from marts.rpt_denials where month_start_date between ? and ?",
+        [FIRST, LAST],
+    )[0]
     assert total == Decimal("1185.00")  # the 9,999.00 row before the window is not counted
     for row in rows:
         lines, amount, still, failed, failed_lines = report.query(
@@ -107,7 +128,8 @@ def test_root_cause_summary_sums_the_denials_mart_and_keeps_every_main_cause(rep
             "coalesce(sum(denied_amount_failed_coding_check), 0), "
             "coalesce(sum(lines_failed_coding_check), 0) from marts.rpt_denials "
             "where denial_root_cause = ? and month_start_date between ? and ?",
-            [row["denial_root_cause"], FIRST, LAST])[0]
+            [row["denial_root_cause"], FIRST, LAST],
+        )[0]
         assert row["denied_lines"] == text(lines)
         assert Decimal(row["denied_amount"]) == amount
         assert Decimal(row["still_denied_amount"]) == still
@@ -119,10 +141,13 @@ def test_root_cause_summary_sums_the_denials_mart_and_keeps_every_main_cause(rep
     assert (coding["denied_amount"], coding["share_of_denied_amount"]) == ("750.00", "0.632911")
 
 
-@pytest.mark.parametrize(("slug", "measure"), [("root_cause_trend_amount", "denied_amount"),
-                                               ("root_cause_trend_lines", "denied_lines")])
-def test_root_cause_trend_equals_the_mart_by_month_and_cause(report, slug: str,
-                                                             measure: str) -> None:
+@pytest.mark.parametrize(
+    ("slug", "measure"),
+    [("root_cause_trend_amount", "denied_amount"), ("root_cause_trend_lines", "denied_lines")],
+)
+def test_root_cause_trend_equals_the_mart_by_month_and_cause(
+    report, slug: str, measure: str
+) -> None:
     rows = report.csv_rows(slug)
     assert [row["month_start_date"] for row in rows] == ["2026-08-01", "2026-09-01", "2026-10-01"]
     for row in rows:
@@ -130,30 +155,45 @@ def test_root_cause_trend_equals_the_mart_by_month_and_cause(report, slug: str,
             (expected,) = report.query(
                 f"select coalesce(sum({measure}), 0) from marts.rpt_denials "
                 "where month_start_date = ? and denial_root_cause = ?",
-                [row["month_start_date"], cause])[0]
+                [row["month_start_date"], cause],
+            )[0]
             assert Decimal(row[cause]) == expected, (row["month_start_date"], cause)
         other, total = report.query(
             f"select coalesce(sum(case when denial_root_cause not in ('coding', 'billing', "
             f"'front_end', 'clinical') then {measure} end), 0), sum({measure}) "
-            "from marts.rpt_denials where month_start_date = ?", [row["month_start_date"]])[0]
+            "from marts.rpt_denials where month_start_date = ?",
+            [row["month_start_date"]],
+        )[0]
         assert Decimal(row["other"]) == other and Decimal(row["total"]) == total
 
 
-@pytest.mark.parametrize(("slug", "key"), [
-    ("top_carcs", "carc_code"), ("top_procedures", "procedure_code"),
-    ("denials_by_provider", "rendering_provider_npi"), ("denials_by_coder", "coder_id")])
+@pytest.mark.parametrize(
+    ("slug", "key"),
+    [
+        ("top_carcs", "carc_code"),
+        ("top_procedures", "procedure_code"),
+        ("denials_by_provider", "rendering_provider_npi"),
+        ("denials_by_coder", "coder_id"),
+    ],
+)
 def test_top_denial_tables_equal_mart_sums_by_their_key(report, slug: str, key: str) -> None:
     rows = report.csv_rows(slug)
     expected = report.query(
         f"select {key}, sum(denied_lines), sum(denied_amount), sum(still_denied_amount), "
         "sum(denied_amount_failed_coding_check), sum(lines_failed_coding_check) "
         "from marts.rpt_denials where month_start_date between ? and ? "
-        f"group by {key} order by sum(denied_amount) desc, {key}", [FIRST, LAST])
+        f"group by {key} order by sum(denied_amount) desc, {key}",
+        [FIRST, LAST],
+    )
     total = sum(r[2] for r in expected)
     assert [row[key] for row in rows] == [r[0] for r in expected]
     for row, (_, lines, amount, still, failed, failed_lines) in zip(rows, expected, strict=True):
-        assert [row[c] for c in MONEY_COLUMNS] == [text(lines), text(amount), text(still),
-                                                   text(failed)]
+        assert [row[c] for c in MONEY_COLUMNS] == [
+            text(lines),
+            text(amount),
+            text(still),
+            text(failed),
+        ]
         assert row["share_of_denied_amount"] == ratio(amount, total)
         assert row["share_amount_failed_coding_check"] == ratio(failed, amount)
         assert row["share_lines_failed_coding_check"] == ratio(failed_lines, lines)
@@ -171,9 +211,18 @@ def test_top_rarcs_count_each_remark_code_of_initially_denied_lines(report) -> N
     # GIVEN lines denied with remarks 'M76,N290' ($300, failed coding), 'M76' ($150) and 'MA130'
     # ($80, failed coding) in the window, plus an old line, a paid line and one without remarks
     rows = report.csv_rows("top_rarcs")
-    got = [(r["rarc_code"], r["denied_lines"], r["denied_amount"], r["still_denied_amount"],
-            r["denied_amount_failed_coding_check"], r["share_amount_failed_coding_check"],
-            r["share_lines_failed_coding_check"]) for r in rows]
+    got = [
+        (
+            r["rarc_code"],
+            r["denied_lines"],
+            r["denied_amount"],
+            r["still_denied_amount"],
+            r["denied_amount_failed_coding_check"],
+            r["share_amount_failed_coding_check"],
+            r["share_lines_failed_coding_check"],
+        )
+        for r in rows
+    ]
     # THEN each code counts the lines that carry it, and only those lines
     assert got == [
         ("M76", "2", "450.00", "300.00", "300.00", "0.666667", "0.500000"),
@@ -186,18 +235,25 @@ def test_top_rarcs_count_each_remark_code_of_initially_denied_lines(report) -> N
 def test_ar_aging_equals_the_mart_per_payer_and_bucket_with_a_total_row(report) -> None:
     rows = report.csv_rows("ar_aging")
     assert [row["payer_id"] for row in rows] == ["P2", "P1", "ALL"]  # largest balance first
-    buckets = {"0-30": "balance_0_30", "31-60": "balance_31_60", "61-90": "balance_61_90",
-               "91-120": "balance_91_120", ">120": "balance_over_120"}
+    buckets = {
+        "0-30": "balance_0_30",
+        "31-60": "balance_31_60",
+        "61-90": "balance_61_90",
+        "91-120": "balance_91_120",
+        ">120": "balance_over_120",
+    }
     for row in rows[:2]:
         for bucket, column in buckets.items():
             (expected,) = report.query(
                 "select open_balance_amount from marts.rpt_ar_aging "
-                "where payer_id = ? and age_bucket = ?", [row["payer_id"], bucket])[0]
+                "where payer_id = ? and age_bucket = ?",
+                [row["payer_id"], bucket],
+            )[0]
             assert row[column] == text(expected)
     claims, balance = report.query(
-        "select sum(open_claims), sum(open_balance_amount) from marts.rpt_ar_aging")[0]
-    assert (rows[2]["open_claims"], rows[2]["open_balance_amount"]) == (text(claims),
-                                                                       text(balance))
+        "select sum(open_claims), sum(open_balance_amount) from marts.rpt_ar_aging"
+    )[0]
+    assert (rows[2]["open_claims"], rows[2]["open_balance_amount"]) == (text(claims), text(balance))
     assert rows[2]["balance_over_120"] == "1075.25"
 
 
@@ -205,10 +261,15 @@ def test_days_to_payment_counts_paid_claims_first_adjudicated_in_the_window(repo
     # GIVEN paid claims with 10, 14, 20, 35 and 130 days in the window, one (50 days) before it
     rows = report.csv_rows("days_to_payment")
     got = [(r["days_bucket"], r["claims"], r["share_of_claims"]) for r in rows]
-    assert got == [("<= 14", "2", "0.400000"), ("15-30", "1", "0.200000"),
-                   ("31-45", "1", "0.200000"), ("46-60", "0", "0.000000"),
-                   ("61-90", "0", "0.000000"), ("91-120", "0", "0.000000"),
-                   ("> 120", "1", "0.200000")]
+    assert got == [
+        ("<= 14", "2", "0.400000"),
+        ("15-30", "1", "0.200000"),
+        ("31-45", "1", "0.200000"),
+        ("46-60", "0", "0.000000"),
+        ("61-90", "0", "0.000000"),
+        ("91-120", "0", "0.000000"),
+        ("> 120", "1", "0.200000"),
+    ]
 
 
 def test_quality_tables_show_only_the_run_of_the_as_of_date(report) -> None:
@@ -216,13 +277,17 @@ def test_quality_tables_show_only_the_run_of_the_as_of_date(report) -> None:
     assert [(g["gate"], g["suite"], g["outcome"], g["warning_failures"]) for g in gates] == [
         ("ingestion", "billing_quality", "passed", "0"),
         ("ingestion", "coding_quality", "passed with warnings", "1"),
-        ("publish", "publish_checks", "passed", "0")]
+        ("publish", "publish_checks", "passed", "0"),
+    ]
     failing = report.csv_rows("quality_failing_checks")
-    assert [(f["check_name"], f["unexpected_count"], f["unexpected_share"], f["observed_value"])
-            for f in failing] == [("coding_quality.diagnosis_code_1_billable", "3", "0.015000", "")]
+    assert [
+        (f["check_name"], f["unexpected_count"], f["unexpected_share"], f["observed_value"])
+        for f in failing
+    ] == [("coding_quality.diagnosis_code_1_billable", "3", "0.015000", "")]
     flagged = report.csv_rows("quality_row_failures")
     assert [(f["check_name"], f["flagged_rows"], f["flagged_claims"]) for f in flagged] == [
-        ("coding_quality.diagnosis_code_1_billable", "3", "2")]
+        ("coding_quality.diagnosis_code_1_billable", "3", "2")
+    ]
     info = {row["item"]: row["value"] for row in report.csv_rows("report_info")}
     assert info["Run id"] == RUN_ID
     assert info["Quality gates"] == "Published with warnings (1 check(s))"
@@ -264,6 +329,6 @@ def test_workbook_cells_carry_date_currency_and_percentage_formats(report) -> No
     aging = book["ar_aging"]
     assert all("$" in aging.cell(row=2, column=c).number_format for c in range(3, 8))
     headline = book["headline_kpis"]
-    assert "%" in headline["D2"].number_format          # a rate row
-    assert "%" not in headline["D9"].number_format       # median days to payment
+    assert "%" in headline["D2"].number_format  # a rate row
+    assert "%" not in headline["D9"].number_format  # median days to payment
     assert headline["D9"].value == pytest.approx(22.0)

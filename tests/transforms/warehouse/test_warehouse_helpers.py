@@ -80,9 +80,11 @@ def test_node_results_are_logged_without_touching_stdout(capsys, monkeypatch, re
     def event(name: str, kind: str, status: str, message: str | None = None) -> SimpleNamespace:
         return SimpleNamespace(
             info=SimpleNamespace(name="NodeFinished"),
-            data=SimpleNamespace(node_info=SimpleNamespace(node_name=name, resource_type=kind),
-                                 run_result=SimpleNamespace(status=status, execution_time=0.5,
-                                                            message=message)))
+            data=SimpleNamespace(
+                node_info=SimpleNamespace(node_name=name, resource_type=kind),
+                run_result=SimpleNamespace(status=status, execution_time=0.5, message=message),
+            ),
+        )
 
     # a handler of our own on the package logger: independent of whatever other libraries (Airflow,
     # GX) did to the root logger earlier in the session
@@ -113,7 +115,9 @@ def test_node_results_are_logged_without_touching_stdout(capsys, monkeypatch, re
 
 
 def _result(unique_id: str, status: str) -> SimpleNamespace:
-    return SimpleNamespace(node=SimpleNamespace(unique_id=unique_id), status=SimpleNamespace(value=status))
+    return SimpleNamespace(
+        node=SimpleNamespace(unique_id=unique_id), status=SimpleNamespace(value=status)
+    )
 
 
 def test_summarize_counts_statuses_and_names_failed_and_warned_nodes():
@@ -129,7 +133,9 @@ def test_summarize_counts_statuses_and_names_failed_and_warned_nodes():
     summary = summarize(results, 12.345)
     # THEN counts by status, failed and warned nodes by name, elapsed rounded
     assert summary["statuses"] == {"error": 1, "fail": 1, "pass": 1, "success": 1, "warn": 1}
-    assert summary["failed"] == ["model.rcm.rpt_kpis_monthly",
-                                 "test.rcm.assert_marts_reconcile_to_raw_per_file"]
+    assert summary["failed"] == [
+        "model.rcm.rpt_kpis_monthly",
+        "test.rcm.assert_marts_reconcile_to_raw_per_file",
+    ]
     assert summary["warned"] == ["test.rcm.relationships_x"]
     assert summary["nodes"] == 5 and summary["elapsed_seconds"] == 12.35

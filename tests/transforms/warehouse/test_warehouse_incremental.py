@@ -37,9 +37,14 @@ NIGHTS = [dt.date(2026, 3, 20), dt.date(2026, 3, 23), dt.date(2026, 3, 30)]
 # compared: what analysts query and the stored intermediates the marts are computed from
 SCHEMAS = ("marts", "intermediate", "staging")
 NOT_COMPARED = {"int_build_scope", "int_claims_in_scope"}  # the build's own bookkeeping
-MUST_HAVE_ROWS = {"fct_claims", "fct_claim_lines", "fct_remittance_claims",
-                  "fct_remittance_service_lines", "stg_encounters__coded_lines",
-                  "int_remittance_claims_matched"}
+MUST_HAVE_ROWS = {
+    "fct_claims",
+    "fct_claim_lines",
+    "fct_remittance_claims",
+    "fct_remittance_service_lines",
+    "stg_encounters__coded_lines",
+    "int_remittance_claims_matched",
+}
 OTHER_NPI, OTHER_TIN = "9876543213", "987654321"  # another practice paid by the same payers
 
 
@@ -59,7 +64,9 @@ def _land_until(generated: Path, data_dir: Path, last_day: dt.date) -> int:
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
     rows = con.execute(
         "select table_schema, table_name from information_schema.tables "
-        "where table_catalog = ? and table_type = 'BASE TABLE' order by 1, 2", [catalog]).fetchall()
+        "where table_catalog = ? and table_type = 'BASE TABLE' order by 1, 2",
+        [catalog],
+    ).fetchall()
     return [(s, t) for s, t in rows if s in SCHEMAS and t not in NOT_COMPARED]
 
 
@@ -75,8 +82,12 @@ def _differences(incremental_db: Path, full_db: Path) -> dict[str, tuple[int, in
         for schema, table in inc_tables:
             a, b = f"inc.{schema}.{table}", f"full_build.{schema}.{table}"
             rows = con.execute(f"select count(*) from {a}").fetchone()[0]
-            only_a = con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[0]
-            only_b = con.execute(f"select count(*) from (from {b} except all from {a})").fetchone()[0]
+            only_a = con.execute(f"select count(*) from (from {a} except all from {b})").fetchone()[
+                0
+            ]
+            only_b = con.execute(f"select count(*) from (from {b} except all from {a})").fetchone()[
+                0
+            ]
             if only_a or only_b or (rows == 0 and table in MUST_HAVE_ROWS):
                 found[f"{schema}.{table}"] = (rows, only_a, only_b)
         return found
@@ -95,8 +106,10 @@ def _full_rebuild_of(data_dir: Path, copy: Path, as_of: dt.date) -> Path:
 def _scope(data_dir: Path) -> tuple[bool, int]:
     con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
     try:
-        return con.execute("select is_full_scope, claims_in_scope from audit.build_watermarks "
-                           "order by built_at desc limit 1").fetchone()
+        return con.execute(
+            "select is_full_scope, claims_in_scope from audit.build_watermarks "
+            "order by built_at desc limit 1"
+        ).fetchone()
     finally:
         con.close()
 
@@ -108,7 +121,8 @@ def _first_files_of_each_kind(data_dir: Path) -> dict[str, str]:
         rows = con.execute(
             "select file_kind, min_by(file_sha256, file_name) from read_parquet(?) "
             "where status = 'loaded' group by file_kind",
-            [str(data_dir / "raw" / "file_manifest" / "*.parquet")]).fetchall()
+            [str(data_dir / "raw" / "file_manifest" / "*.parquet")],
+        ).fetchall()
     finally:
         con.close()
     found = dict(rows)
@@ -118,10 +132,13 @@ def _first_files_of_each_kind(data_dir: Path) -> dict[str, str]:
 def _set_holds(data_dir: Path, night: dt.date, held: dict[str, str], released: dict[str, str]):
     """What the ingestion gate's result writer stores when it holds or releases files."""
     holds.write_snapshot(
-        data_dir, gate_run_id=f"gate-{night}", as_of=night,
+        data_dir,
+        gate_run_id=f"gate-{night}",
+        as_of=night,
         held={sha: holds.Hold(sha, kind, held_since_as_of=night) for kind, sha in held.items()},
         released={sha: holds.Hold(sha, kind) for kind, sha in released.items()},
-        recorded_at=dt.datetime.combine(night, dt.time(2, 5)))
+        recorded_at=dt.datetime.combine(night, dt.time(2, 5)),
+    )
 
 
 def _rows_from(db: Path, shas: set[str]) -> dict[str, int]:
@@ -129,11 +146,16 @@ def _rows_from(db: Path, shas: set[str]) -> dict[str, int]:
     not read: a copied warehouse's views still point at the original raw folder)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"select count(*) from {t} where list_contains(?, file_sha256)",
-                               [sorted(shas)]).fetchone()[0]
-                for t in ("intermediate.int_remittance_claims_adjudicated",
-                          "intermediate.int_remittance_lines_adjudicated",
-                          "staging.stg_encounters__coded_lines")}
+        return {
+            t: con.execute(
+                f"select count(*) from {t} where list_contains(?, file_sha256)", [sorted(shas)]
+            ).fetchone()[0]
+            for t in (
+                "intermediate.int_remittance_claims_adjudicated",
+                "intermediate.int_remittance_lines_adjudicated",
+                "staging.stg_encounters__coded_lines",
+            )
+        }
     finally:
         con.close()
 
@@ -197,14 +219,18 @@ def _land_another_practices_remittance(data_dir: Path, night: dt.date) -> None:
 def test_first_build_is_full_and_later_nights_recompute_a_part(nights: dict):
     con = duckdb.connect(str(nights["data_dir"] / "warehouse" / "build.duckdb"), read_only=True)
     try:
-        log = con.execute("select as_of_date, is_full_scope, claims_in_scope "
-                          "from audit.build_watermarks order by built_at").fetchall()
+        log = con.execute(
+            "select as_of_date, is_full_scope, claims_in_scope "
+            "from audit.build_watermarks order by built_at"
+        ).fetchall()
         claims = con.execute("select count(*) from marts.fct_claims").fetchone()[0]
         other_practice = con.execute(
             "select count(*), count(*) filter (where has_submission), "
             "count(distinct patient_control_number) filter (where patient_control_number in ("
             "    select patient_control_number from marts.fct_claims where has_submission)) "
-            "from marts.fct_claims where billing_provider_key = ?", [f"NPI:{OTHER_NPI}"]).fetchone()
+            "from marts.fct_claims where billing_provider_key = ?",
+            [f"NPI:{OTHER_NPI}"],
+        ).fetchone()
     finally:
         con.close()
     # THEN the log has one row per night: the first in full, the next ones a strict part
@@ -213,7 +239,9 @@ def test_first_build_is_full_and_later_nights_recompute_a_part(nights: dict):
     assert all(0 < row[2] < claims for row in log[1:])
     # ... and the other practice's remittances are claims of their own, never billed by us, that
     # reuse patient control numbers of our billed claims
-    assert other_practice[0] > 0 and other_practice[1] == 0 and other_practice[2] == other_practice[0]
+    assert (
+        other_practice[0] > 0 and other_practice[1] == 0 and other_practice[2] == other_practice[0]
+    )
 
 
 def test_nightly_increments_equal_a_full_rebuild(nights: dict, tmp_path: Path):
@@ -223,8 +251,9 @@ def test_nightly_increments_equal_a_full_rebuild(nights: dict, tmp_path: Path):
     full_db = _full_rebuild_of(data_dir, tmp_path / "full", NIGHTS[-1])
     # THEN every compared table holds exactly the same rows
     assert _differences(data_dir / "warehouse" / "build.duckdb", full_db) == {}
-    assert all(_rows_from(data_dir / "warehouse" / "build.duckdb",
-                          set(nights["held"].values())).values())
+    assert all(
+        _rows_from(data_dir / "warehouse" / "build.duckdb", set(nights["held"].values())).values()
+    )
 
 
 def test_a_night_with_files_held_back_equals_a_full_rebuild(nights: dict, tmp_path: Path):

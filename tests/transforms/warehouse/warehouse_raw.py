@@ -36,8 +36,10 @@ def write_raw(raw_dir: Path, table: str, rows: Iterable[dict[str, Any]], stem: s
     """Write rows of one raw table as <raw_dir>/<table>/<stem>.parquet with the contract's types."""
     schema = arrow_schema(table)
     decimals = {f.name for f in schema if pa.types.is_decimal(f.type)}
-    rows = [{k: (_as_decimal(v) if k in decimals and v is not None else v) for k, v in r.items()}
-            for r in rows]
+    rows = [
+        {k: (_as_decimal(v) if k in decimals and v is not None else v) for k, v in r.items()}
+        for r in rows
+    ]
     folder = raw_dir / table
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{stem}.parquet"
@@ -48,16 +50,20 @@ def write_raw(raw_dir: Path, table: str, rows: Iterable[dict[str, Any]], stem: s
 def write_icd10cm(ref_dir: Path, codes: list[tuple[str, str, bool]]) -> Path:
     """A tiny stand-in for `rcm codesets`' ICD-10-CM Parquet: (code without dot, description, billable)."""
     ref_dir.mkdir(parents=True, exist_ok=True)
-    table = pa.table({
-        "icd10cm_code": [c for c, _, _ in codes],
-        "icd10cm_code_dotted": [c[:3] + ("." + c[3:] if len(c) > 3 else "") for c, _, _ in codes],
-        "description": [d for _, d, _ in codes],
-        "is_billable": [b for _, _, b in codes],
-        "chapter": ["test" for _ in codes],
-        "fiscal_year": pa.array([2026 for _ in codes], pa.int32()),
-        "source": ["test-fixture" for _ in codes],
-        "source_version": ["0" for _ in codes],
-    })
+    table = pa.table(
+        {
+            "icd10cm_code": [c for c, _, _ in codes],
+            "icd10cm_code_dotted": [
+                c[:3] + ("." + c[3:] if len(c) > 3 else "") for c, _, _ in codes
+            ],
+            "description": [d for _, d, _ in codes],
+            "is_billable": [b for _, _, b in codes],
+            "chapter": ["test" for _ in codes],
+            "fiscal_year": pa.array([2026 for _ in codes], pa.int32()),
+            "source": ["test-fixture" for _ in codes],
+            "source_version": ["0" for _ in codes],
+        }
+    )
     path = ref_dir / "icd10cm_codes.parquet"
     pq.write_table(table, path)
     return path

@@ -27,13 +27,20 @@ REFERENCE: dict[str, dict] = json.loads((FIXTURES / "reference_totals.json").rea
 UNREADABLE: dict[str, list[tuple]] = {
     name: [tuple(item) for item in value["rejected"]]
     for name, value in json.loads((FIXTURES / "expected_rejections.json").read_text()).items()
-    if not name.startswith("_")}
+    if not name.startswith("_")
+}
 # The independent reader's names for envelope defects -> our finding rules (None: not a finding:
 # a trimmed ISA is read by counting separators, as real feeds require).
-DEFECT_RULES = {"se01_count": "se01_count", "ge01_count": "ge01_count",
-                "iea01_count": "iea01_count", "iea02_mismatch": "iea02_control_number",
-                "ge02_mismatch": "ge02_control_number", "se02_mismatch": "se02_control_number",
-                "no_isa": "missing_envelope", "isa_not_106": None}
+DEFECT_RULES = {
+    "se01_count": "se01_count",
+    "ge01_count": "ge01_count",
+    "iea01_count": "iea01_count",
+    "iea02_mismatch": "iea02_control_number",
+    "ge02_mismatch": "ge02_control_number",
+    "se02_mismatch": "se02_control_number",
+    "no_isa": "missing_envelope",
+    "isa_not_106": None,
+}
 READABLE = sorted(set(REFERENCE) - set(UNREADABLE))
 
 
@@ -56,7 +63,9 @@ def test_inspect_reads_every_readable_file_to_the_cent(name: str):
     assert summary["rejected"] == []
     assert summary["transactions"] == expected["transaction_sets"]
     assert (summary["claims"], summary["service_lines"]) == (
-        expected["claims"], expected["service_lines"])
+        expected["claims"],
+        expected["service_lines"],
+    )
     if expected["kind"] == "835":
         assert {
             "billed_total": Decimal(summary["billed_total"]),
@@ -86,8 +95,9 @@ def test_inspect_reads_every_readable_file_to_the_cent(name: str):
 @pytest.mark.parametrize("name", sorted(UNREADABLE))
 def test_a_file_whose_money_cannot_be_read_is_rejected_precisely(name: str):
     summary = inspect_file(FIXTURES / name)
-    assert [(r["position"], r["element"], r["rule"]) for r in summary["rejected"]] == \
-        UNREADABLE[name]
+    assert [(r["position"], r["element"], r["rule"]) for r in summary["rejected"]] == UNREADABLE[
+        name
+    ]
     assert summary["claims"] == 0 and summary["paid_total"] == "0.00"
     # AND the rest of the file was read: anything else it holds is a finding, not a rejection
     assert all(finding["severity"] == "warning" for finding in summary["findings"])

@@ -31,27 +31,41 @@ FAST = settings(max_examples=200, deadline=5000, suppress_health_check=[HealthCh
 @st.composite
 def styles(draw: st.DrawFn) -> Style:
     element, component, repetition, terminator = draw(
-        st.lists(st.sampled_from(DELIMITERS), min_size=4, max_size=4, unique=True))
+        st.lists(st.sampled_from(DELIMITERS), min_size=4, max_size=4, unique=True)
+    )
     if draw(st.booleans()):
-        return Style(element=element, component=component, repetition=repetition, terminator="\n",
-                     trimmed=draw(st.booleans()))
-    return Style(element=element, component=component, repetition=repetition,
-                 terminator=terminator, after_terminator=draw(st.sampled_from(["", "\n", "\r\n"])),
-                 trimmed=draw(st.booleans()))
+        return Style(
+            element=element,
+            component=component,
+            repetition=repetition,
+            terminator="\n",
+            trimmed=draw(st.booleans()),
+        )
+    return Style(
+        element=element,
+        component=component,
+        repetition=repetition,
+        terminator=terminator,
+        after_terminator=draw(st.sampled_from(["", "\n", "\r\n"])),
+        trimmed=draw(st.booleans()),
+    )
 
 
 values = st.text(alphabet=TEXT, max_size=12).map(str.strip)
 elements = st.one_of(values, st.lists(values, min_size=2, max_size=3))
-segments = st.builds(lambda sid, rest: [sid, *rest], st.sampled_from(SEGMENT_IDS),
-                     st.lists(elements, max_size=6))
+segments = st.builds(
+    lambda sid, rest: [sid, *rest], st.sampled_from(SEGMENT_IDS), st.lists(elements, max_size=6)
+)
 
 
 def expected_tokens(style: Style, bodies: list[list[list]], control: str) -> list[list[str]]:
     def flat(segment: list) -> list[str]:
         return [e if isinstance(e, str) else style.component.join(e) for e in segment]
 
-    out = [isa(style, control), ["GS", "HP", "SENDER", "RECEIVER", "20260115", "1200", "1", "X",
-                                 "005010X221A1"]]
+    out = [
+        isa(style, control),
+        ["GS", "HP", "SENDER", "RECEIVER", "20260115", "1200", "1", "X", "005010X221A1"],
+    ]
     for number, body in enumerate(bodies, start=1):
         out.append(["ST", "835", f"{number:04d}"])
         out.extend(flat(segment) for segment in body)
@@ -62,10 +76,14 @@ def expected_tokens(style: Style, bodies: list[list[list]], control: str) -> lis
 
 @FAST
 @given(
-    docs=st.lists(st.tuples(styles(), st.lists(st.lists(segments, max_size=5), min_size=1,
-                                                max_size=3)), min_size=1, max_size=2),
+    docs=st.lists(
+        st.tuples(styles(), st.lists(st.lists(segments, max_size=5), min_size=1, max_size=3)),
+        min_size=1,
+        max_size=2,
+    ),
     preamble=st.lists(st.text(alphabet=TEXT, max_size=30), max_size=3)
-    .map(lambda lines: "".join(line + "\n" for line in lines)).filter(lambda t: "ISA" not in t),
+    .map(lambda lines: "".join(line + "\n" for line in lines))
+    .filter(lambda t: "ISA" not in t),
     between=st.sampled_from(["", "\n", "\r\n\r\n"]),
     bom=st.booleans(),
     chunk=st.integers(min_value=1, max_value=64),
@@ -84,9 +102,14 @@ def test_generated_interchanges_round_trip(docs, preamble, between, bom, chunk):
 
 
 def claim(n: int) -> list[list]:
-    return [["CLP", f"P{n}", "1", "100", "70", "10"], ["CAS", "CO", "45", "20"],
-            ["SVC", ["HC", "99213", "25"], "100", "70", "", "1"], ["DTM", "472", "20260102"],
-            ["CAS", "CO", "45", "20"], ["CAS", "PR", "2", "10"]]
+    return [
+        ["CLP", f"P{n}", "1", "100", "70", "10"],
+        ["CAS", "CO", "45", "20"],
+        ["SVC", ["HC", "99213", "25"], "100", "70", "", "1"],
+        ["DTM", "472", "20260102"],
+        ["CAS", "CO", "45", "20"],
+        ["CAS", "PR", "2", "10"],
+    ]
 
 
 @settings(max_examples=60, deadline=5000)
@@ -96,7 +119,7 @@ def test_rows_do_not_depend_on_the_separators(style: Style):
     body = payment_835([claim(1), claim(2)], payment="140")
 
     def rows(text: str) -> dict:
-        result, = list(X12Reader(io.BytesIO(text.encode()), file_name="x", file_sha256="0" * 64))
+        (result,) = list(X12Reader(io.BytesIO(text.encode()), file_name="x", file_sha256="0" * 64))
         assert isinstance(result, TransactionResult) and result.ok, result.error
         return {t: [r[6:] for r in rs] for t, rs in result.rows.items()}  # drop ids and lineage
 
@@ -106,8 +129,9 @@ def test_rows_do_not_depend_on_the_separators(style: Style):
 
 def read_everything(data: bytes) -> None:
     """Read all events; rows of valid transaction sets must convert to Arrow."""
-    for event in X12Reader(io.BytesIO(data), file_name="fuzz", file_sha256="f" * 64,
-                           chunk_chars=97):
+    for event in X12Reader(
+        io.BytesIO(data), file_name="fuzz", file_sha256="f" * 64, chunk_chars=97
+    ):
         if isinstance(event, TransactionResult) and event.ok:
             for table, rows in event.rows.items():
                 if rows:
@@ -125,12 +149,16 @@ def damaged(draw: st.DrawFn) -> bytes:
         elif kind == "flip" and data:
             data[at] = draw(st.integers(min_value=0, max_value=255))
         elif kind == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8) | st.sampled_from(
-                [b"~", b"*", b":", b"SE*1*1~", b"ST*835*9~", b"CLP*X*1*1*1~", b"~~", b"ISA"]))
+            data[at:at] = draw(
+                st.binary(min_size=1, max_size=8)
+                | st.sampled_from(
+                    [b"~", b"*", b":", b"SE*1*1~", b"ST*835*9~", b"CLP*X*1*1*1~", b"~~", b"ISA"]
+                )
+            )
         elif kind == "delete":
-            del data[at:at + draw(st.integers(min_value=1, max_value=40))]
+            del data[at : at + draw(st.integers(min_value=1, max_value=40))]
         else:
-            data[at:at] = data[at:at + draw(st.integers(min_value=1, max_value=80))]
+            data[at:at] = data[at : at + draw(st.integers(min_value=1, max_value=80))]
     return bytes(data)
 
 

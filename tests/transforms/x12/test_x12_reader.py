@@ -22,8 +22,9 @@ BODY = payment_835([CLAIM], payment="80")
 
 
 def read(text: str, **options) -> tuple[list[TransactionResult], list[EnvelopeFailure], X12Reader]:
-    reader = X12Reader(io.BytesIO(text.encode()), file_name="t.x12", file_sha256="ab" * 32,
-                       **options)
+    reader = X12Reader(
+        io.BytesIO(text.encode()), file_name="t.x12", file_sha256="ab" * 32, **options
+    )
     events = list(reader)
     results = [e for e in events if isinstance(e, TransactionResult)]
     failures = [e for e in events if isinstance(e, EnvelopeFailure)]
@@ -43,8 +44,7 @@ def test_valid_interchange_yields_rows_and_counts():
 
 @pytest.mark.parametrize(
     ("options", "rule", "element"),
-    [({"se01_offset": 1}, Rule.SE01_COUNT, "SE01"),
-     ({"se02": "9999"}, Rule.SE02_CONTROL, "SE02")],
+    [({"se01_offset": 1}, Rule.SE01_COUNT, "SE01"), ({"se02": "9999"}, Rule.SE02_CONTROL, "SE02")],
 )
 def test_transaction_trailer_defects_are_findings_and_the_money_loads(options, rule, element):
     # GIVEN a transaction set whose SE count or control number is wrong, then a clean interchange
@@ -56,7 +56,12 @@ def test_transaction_trailer_defects_are_findings_and_the_money_loads(options, r
     assert results[0].rows["x835_claims"][0].paid_amount == 80
     [finding] = results[0].findings
     assert (finding.rule, finding.element, finding.segment_id, finding.scope, finding.severity) == (
-        rule, element, "SE", SCOPE_TRANSACTION, "warning")
+        rule,
+        element,
+        "SE",
+        SCOPE_TRANSACTION,
+        "warning",
+    )
     assert finding.position == 3 + len(BODY) + 1
     assert finding.transaction_position == results[0].position
     assert finding.transaction_control_number == "0001"
@@ -65,8 +70,7 @@ def test_transaction_trailer_defects_are_findings_and_the_money_loads(options, r
 
 @pytest.mark.parametrize(
     ("options", "rule", "element"),
-    [({"se01_offset": 1}, Rule.SE01_COUNT, "SE01"),
-     ({"se02": "9999"}, Rule.SE02_CONTROL, "SE02")],
+    [({"se01_offset": 1}, Rule.SE01_COUNT, "SE01"), ({"se02": "9999"}, Rule.SE02_CONTROL, "SE02")],
 )
 def test_strict_transaction_trailer_errors_reject_that_transaction_only(options, rule, element):
     # GIVEN two transaction sets whose SE is wrong (both get the same defect)
@@ -78,16 +82,22 @@ def test_strict_transaction_trailer_errors_reject_that_transaction_only(options,
     error = results[0].error
     assert isinstance(error, X12EnvelopeError)
     assert (error.rule, error.element, error.segment_id, error.scope) == (
-        rule, element, "SE", SCOPE_TRANSACTION)
+        rule,
+        element,
+        "SE",
+        SCOPE_TRANSACTION,
+    )
     assert error.position == 3 + len(BODY) + 1
     assert results[0].rows == {} and results[0].findings == []
     assert failures == []
 
 
-ENVELOPE_DEFECTS = [({"ge01_offset": 1}, Rule.GE01_COUNT, "GE01", SCOPE_GROUP),
-                    ({"ge02": "77"}, Rule.GE02_CONTROL, "GE02", SCOPE_GROUP),
-                    ({"iea01_offset": 2}, Rule.IEA01_COUNT, "IEA01", SCOPE_INTERCHANGE),
-                    ({"iea02": "000000999"}, Rule.IEA02_CONTROL, "IEA02", SCOPE_INTERCHANGE)]
+ENVELOPE_DEFECTS = [
+    ({"ge01_offset": 1}, Rule.GE01_COUNT, "GE01", SCOPE_GROUP),
+    ({"ge02": "77"}, Rule.GE02_CONTROL, "GE02", SCOPE_GROUP),
+    ({"iea01_offset": 2}, Rule.IEA01_COUNT, "IEA01", SCOPE_INTERCHANGE),
+    ({"iea02": "000000999"}, Rule.IEA02_CONTROL, "IEA02", SCOPE_INTERCHANGE),
+]
 
 
 @pytest.mark.parametrize(("options", "rule", "element", "scope"), ENVELOPE_DEFECTS)
@@ -96,41 +106,54 @@ def test_group_and_interchange_defects_are_findings(options, rule, element, scop
     results, failures, reader = read(interchange([BODY, BODY], **options))
     # THEN both load, nothing is rejected, and the reader lists one finding for the envelope
     assert [r.ok for r in results] == [True, True] and failures == []
-    assert [(f.rule, f.element, f.scope, f.transaction_position)
-            for f in reader.envelope_findings] == [(rule, element, scope, None)]
+    assert [
+        (f.rule, f.element, f.scope, f.transaction_position) for f in reader.envelope_findings
+    ] == [(rule, element, scope, None)]
 
 
 @pytest.mark.parametrize(("options", "rule", "element", "scope"), ENVELOPE_DEFECTS)
 def test_strict_group_and_interchange_errors_list_every_enclosed_transaction(
-        options, rule, element, scope):
+    options, rule, element, scope
+):
     # GIVEN a group of two valid transaction sets inside a wrong GE or IEA, read strictly
     results, failures, reader = read(interchange([BODY, BODY], **options), strict=True)
     # THEN each transaction set was read, and one failure rejects both of them
     assert len(results) == 2
     assert len(failures) == 1
     failure = failures[0]
-    assert (failure.error.rule, failure.error.element, failure.error.scope) == (rule, element, scope)
+    assert (failure.error.rule, failure.error.element, failure.error.scope) == (
+        rule,
+        element,
+        scope,
+    )
     assert failure.transactions == tuple(r.position for r in results)
     assert reader.envelope_findings == []
 
 
 def test_every_envelope_defect_at_once_is_listed_and_loads():
     # GIVEN wrong SE01/GE01/IEA01 counts and wrong SE02/GE02/IEA02 control numbers together
-    text = interchange([BODY], se01_offset=5, se02="X", ge01_offset=1, ge02="2", iea01_offset=1,
-                       iea02="000000777")
+    text = interchange(
+        [BODY], se01_offset=5, se02="X", ge01_offset=1, ge02="2", iea01_offset=1, iea02="000000777"
+    )
     results, failures, reader = read(text)
     # THEN the payment loads and six findings name the six rules
     assert [r.ok for r in results] == [True] and failures == []
     rules = [f.rule for f in results[0].findings] + [f.rule for f in reader.envelope_findings]
-    assert rules == [Rule.SE01_COUNT, Rule.SE02_CONTROL, Rule.GE01_COUNT, Rule.GE02_CONTROL,
-                     Rule.IEA01_COUNT, Rule.IEA02_CONTROL]
+    assert rules == [
+        Rule.SE01_COUNT,
+        Rule.SE02_CONTROL,
+        Rule.GE01_COUNT,
+        Rule.GE02_CONTROL,
+        Rule.IEA01_COUNT,
+        Rule.IEA02_CONTROL,
+    ]
 
 
 def test_missing_se_cuts_the_transaction_at_the_next_st():
     # GIVEN an ST whose SE was lost, followed by a complete transaction set
     text = interchange([BODY, BODY])
     first_se = text.index("~SE*") + 1
-    text = text[:first_se] + text[text.index("~", first_se) + 1:]
+    text = text[:first_se] + text[text.index("~", first_se) + 1 :]
     # WHEN read
     results, _, _ = read(text)
     # THEN the first is rejected as missing_se where the next ST starts, the second loads
@@ -171,7 +194,9 @@ def test_text_after_the_last_iea_is_reported_without_rejecting_anything():
 
 
 def test_unsupported_transaction_type_is_a_rejected_unit():
-    results, _, _ = read(interchange([[["BHT", "0010"]]], transaction_type="277", guide="005010X212"))
+    results, _, _ = read(
+        interchange([[["BHT", "0010"]]], transaction_type="277", guide="005010X212")
+    )
     assert results[0].error is not None
     assert results[0].error.rule == Rule.UNSUPPORTED_TRANSACTION
     assert results[0].error.element == "ST01"
@@ -221,8 +246,13 @@ def test_missing_bpr_points_at_the_st_of_its_transaction_set(body):
 
 def test_837_line_without_service_points_at_its_lx():
     # GIVEN an 837 service line (LX at segment 7) with a DTP but no SV1/SV2, closed at SE
-    body = [["HL", "1", "", "20", "1"], ["HL", "2", "1", "22", "0"], ["CLM", "Y1", "10"],
-            ["LX", "1"], ["DTP", "472", "D8", "20260101"]]
+    body = [
+        ["HL", "1", "", "20", "1"],
+        ["HL", "2", "1", "22", "0"],
+        ["CLM", "Y1", "10"],
+        ["LX", "1"],
+        ["DTP", "472", "D8", "20260101"],
+    ]
     results, _, _ = read(interchange([body], transaction_type="837", guide="005010X222A1"))
     # WHEN read  THEN the rejection points at the LX that opened the line, not at the DTP
     error = results[0].error
@@ -232,9 +262,14 @@ def test_837_line_without_service_points_at_its_lx():
 
 def test_a_flattener_that_has_handled_nothing_is_at_its_st():
     # GIVEN a flattener just built for the transaction set whose ST is segment 12
-    context = TransactionContext(file_name="f", file_sha256="ab" * 32,
-                                 interchange_control_number="1", group_control_number="1",
-                                 transaction_control_number="0001", st_position=12)
+    context = TransactionContext(
+        file_name="f",
+        file_sha256="ab" * 32,
+        interchange_control_number="1",
+        group_control_number="1",
+        transaction_control_number="0001",
+        st_position=12,
+    )
     # WHEN finish() fails at once  THEN its error carries position 12
     with pytest.raises(X12ContentError) as caught:
         X835Flattener(context).finish()
@@ -245,9 +280,9 @@ def test_a_flattener_that_has_handled_nothing_is_at_its_st():
 def test_a_bare_835_loads_with_one_missing_envelope_finding():
     # GIVEN two 835 transaction sets with no ISA/GS/GE/IEA, one segment per line, the second with
     # a wrong SE01
-    text = (bare_transactions([BODY], style=Style(after_terminator="\n"))
-            + bare_transactions([BODY], style=Style(after_terminator="\n"), se01_offset=1)
-            .replace("0001", "0002"))
+    text = bare_transactions([BODY], style=Style(after_terminator="\n")) + bare_transactions(
+        [BODY], style=Style(after_terminator="\n"), se01_offset=1
+    ).replace("0001", "0002")
     # WHEN read with the default (tolerant) rule
     results, failures, reader = read(text)
     # THEN both sets load with their money; the missing envelope is ONE interchange-level
@@ -256,8 +291,13 @@ def test_a_bare_835_loads_with_one_missing_envelope_finding():
     assert [r.ok for r in results] == [True, True]
     assert [r.rows["x835_claims"][0].paid_amount for r in results] == [80, 80]
     [finding] = reader.envelope_findings
-    assert (finding.rule, finding.scope, finding.severity, finding.position, finding.segment_id) == (
-        Rule.MISSING_ENVELOPE, SCOPE_INTERCHANGE, "warning", 1, "ST")
+    assert (
+        finding.rule,
+        finding.scope,
+        finding.severity,
+        finding.position,
+        finding.segment_id,
+    ) == (Rule.MISSING_ENVELOPE, SCOPE_INTERCHANGE, "warning", 1, "ST")
     assert "no ISA/GS envelope" in finding.message
     assert results[0].findings == []
     assert [f.rule for f in results[1].findings] == [Rule.SE01_COUNT]
@@ -270,15 +310,25 @@ def test_a_bare_835_loads_with_one_missing_envelope_finding():
 def test_a_bare_837_takes_its_version_from_st03():
     # GIVEN a bare 005010 837P (ST03 = 005010X222A1, no GS08 anywhere), newline-terminated,
     # whose composites use ">"
-    body = [["BHT", "0019", "00", "B1", "20260110", "1200", "CH"], ["HL", "1", "", "20", "1"],
-            ["NM1", "85", "2", "CLINIC", "", "", "", "", "XX", "1234567893"],
-            ["HL", "2", "1", "22", "0"], ["SBR", "P", "18", "", "", "", "", "", "", "CI"],
-            ["NM1", "IL", "1", "DOE", "JO", "", "", "", "MI", "M1"],
-            ["NM1", "PR", "2", "PAYER", "", "", "", "", "PI", "P1"],
-            ["CLM", "X1", "30", "", "", ["11", "B", "1"]], ["HI", ["ABK", "J189"]],
-            ["LX", "1"], ["SV1", ["HC", "99213"], "30", "UN", "1", "", "", ["1"]]]
-    text = bare_transactions([body], style=Style(component=">", terminator="\n"),
-                             transaction_type="837", guide="005010X222A1")
+    body = [
+        ["BHT", "0019", "00", "B1", "20260110", "1200", "CH"],
+        ["HL", "1", "", "20", "1"],
+        ["NM1", "85", "2", "CLINIC", "", "", "", "", "XX", "1234567893"],
+        ["HL", "2", "1", "22", "0"],
+        ["SBR", "P", "18", "", "", "", "", "", "", "CI"],
+        ["NM1", "IL", "1", "DOE", "JO", "", "", "", "MI", "M1"],
+        ["NM1", "PR", "2", "PAYER", "", "", "", "", "PI", "P1"],
+        ["CLM", "X1", "30", "", "", ["11", "B", "1"]],
+        ["HI", ["ABK", "J189"]],
+        ["LX", "1"],
+        ["SV1", ["HC", "99213"], "30", "UN", "1", "", "", ["1"]],
+    ]
+    text = bare_transactions(
+        [body],
+        style=Style(component=">", terminator="\n"),
+        transaction_type="837",
+        guide="005010X222A1",
+    )
     # WHEN read
     results, failures, reader = read(text)
     # THEN it loads as an 837P whose version is ST03, with the composites split on ">"
@@ -287,7 +337,10 @@ def test_a_bare_837_takes_its_version_from_st03():
     assert result.version == "005010X222A1"
     [claim] = result.rows["x837_claims"]
     assert (claim.claim_type, claim.billed_amount, claim.x12_version) == (
-        "837P", 30, "005010X222A1")
+        "837P",
+        30,
+        "005010X222A1",
+    )
     [line] = result.rows["x837_claim_lines"]
     assert line.procedure_code == "99213"
     assert [f.rule for f in reader.envelope_findings] == [Rule.MISSING_ENVELOPE]

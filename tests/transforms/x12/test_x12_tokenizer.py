@@ -30,8 +30,12 @@ def test_reads_separators_from_isa_not_defaults():
     assert ids(segments) == ["ISA", "GS", "ST", "SVC", "SE", "GE", "IEA"]
     assert segments[3] == ["SVC", "HC>99213>25", "100", "80"]
     assert tokenizer.separators is not None
-    assert (tokenizer.separators.element, tokenizer.separators.component,
-            tokenizer.separators.segment, tokenizer.separators.repetition) == ("|", ">", "!", "^")
+    assert (
+        tokenizer.separators.element,
+        tokenizer.separators.component,
+        tokenizer.separators.segment,
+        tokenizer.separators.repetition,
+    ) == ("|", ">", "!", "^")
 
 
 def test_bom_junk_blank_lines_and_crlf_are_tolerated():
@@ -69,8 +73,11 @@ def test_trimmed_isa_fields_are_read_by_counting_separators():
 def test_several_interchanges_each_with_its_own_separators():
     # GIVEN two interchanges in one file: the second uses different separators, blank line between
     first = interchange(BODY, isa_control="000000001")
-    second = interchange(BODY, style=Style(element="^", component="\\", terminator="'",
-                                           repetition="{"), isa_control="000000002")
+    second = interchange(
+        BODY,
+        style=Style(element="^", component="\\", terminator="'", repetition="{"),
+        isa_control="000000002",
+    )
     # WHEN tokenized, in small chunks so the switch happens across a chunk boundary
     segments = tokenize_bytes((first + "\n\n" + second).encode(), chunk_chars=17)
     # THEN both interchanges are read with their own separators
@@ -153,16 +160,21 @@ def test_information_separators_are_read_from_the_isa():
     assert segments[3] == ["SVC", "HC\x1f99213\x1f25", "100", "80"]
     assert ids(segments) == ["ISA", "GS", "ST", "SVC", "SE", "GE", "IEA"]
     assert tokenizer.separators is not None
-    assert (tokenizer.separators.element, tokenizer.separators.component,
-            tokenizer.separators.repetition, tokenizer.separators.segment) == (
-        "\x1d", "\x1f", "\x1e", "\x1c")
+    assert (
+        tokenizer.separators.element,
+        tokenizer.separators.component,
+        tokenizer.separators.repetition,
+        tokenizer.separators.segment,
+    ) == ("\x1d", "\x1f", "\x1e", "\x1c")
 
 
 @pytest.mark.parametrize("after", ["", "\r\n"], ids=["bare", "crlf"])
 def test_information_separators_are_not_stripped_as_blanks(after: str):
     # GIVEN 0x1D/0x1C separators and segments whose last elements are empty (a trailing 0x1D)
     style = Style(element="\x1d", component="\x1f", terminator="\x1c", after_terminator=after)
-    text = interchange([[["CLP", "PCN1", "1", "100", "80", "", ""], ["LQ", "HE", "N1"]]], style=style)
+    text = interchange(
+        [[["CLP", "PCN1", "1", "100", "80", "", ""], ["LQ", "HE", "N1"]]], style=style
+    )
     # WHEN tokenized whole and one character at a time
     whole, one = tokenize_bytes(text.encode()), tokenize_bytes(text.encode(), chunk_chars=1)
     # THEN the trailing empty elements survive (no separator is taken for padding), CR/LF is
@@ -182,8 +194,14 @@ def test_information_separators_are_not_stripped_as_blanks(after: str):
         (Style(element="\x1d", component="\x1d"), Rule.ISA_SEPARATORS),
         (Style(component="A"), Rule.ISA_SEPARATORS),
     ],
-    ids=["lf-element", "tab-element", "cr-component", "element-is-terminator",
-         "element-is-component", "letter-component"],
+    ids=[
+        "lf-element",
+        "tab-element",
+        "cr-component",
+        "element-is-terminator",
+        "element-is-component",
+        "letter-component",
+    ],
 )
 def test_separators_that_cannot_work_are_still_rejected(style: Style, rule: str):
     # GIVEN an ISA whose separators are padding characters, collide or are alphanumeric
@@ -220,8 +238,13 @@ def test_an_isa_after_junk_is_found_whatever_the_chunk_size():
 
 
 # ---- bare transaction sets: no ISA/GS envelope, separators inferred from the ST -----------------
-BARE_BODY = [[["BPR", "I", "80", "C", "CHK"], ["CLP", "PCN1", "1", "100", "80", "20", "12"],
-              ["SVC", ["HC", "99213", "25"], "100", "80"]]]
+BARE_BODY = [
+    [
+        ["BPR", "I", "80", "C", "CHK"],
+        ["CLP", "PCN1", "1", "100", "80", "20", "12"],
+        ["SVC", ["HC", "99213", "25"], "100", "80"],
+    ]
+]
 
 
 def bare_segments(text: str, chunk_chars: int = 1 << 20) -> tuple[list[list[str]], Tokenizer]:
@@ -231,14 +254,22 @@ def bare_segments(text: str, chunk_chars: int = 1 << 20) -> tuple[list[list[str]
 
 @pytest.mark.parametrize(
     ("style", "prefix"),
-    [(Style(), ""),
-     (Style(after_terminator="\n"), "\ufeff\n\n  "),
-     (Style(after_terminator="\r\n"), "\r\n"),
-     (Style(terminator="\n"), ""),
-     (Style(terminator="\r\n"), "\n"),
-     (Style(element="|", component="^", terminator="!"), "")],
-    ids=["tilde-one-line", "tilde-newline-after-bom-and-blanks", "tilde-crlf", "newline-only",
-         "crlf-only", "pipe-caret-bang"],
+    [
+        (Style(), ""),
+        (Style(after_terminator="\n"), "\ufeff\n\n  "),
+        (Style(after_terminator="\r\n"), "\r\n"),
+        (Style(terminator="\n"), ""),
+        (Style(terminator="\r\n"), "\n"),
+        (Style(element="|", component="^", terminator="!"), ""),
+    ],
+    ids=[
+        "tilde-one-line",
+        "tilde-newline-after-bom-and-blanks",
+        "tilde-crlf",
+        "newline-only",
+        "crlf-only",
+        "pipe-caret-bang",
+    ],
 )
 def test_a_bare_transaction_set_is_read_with_inferred_separators(style: Style, prefix: str):
     # GIVEN an 835 with no ISA/GS envelope at all (ST..SE only), laid out as portals export it
@@ -254,19 +285,24 @@ def test_a_bare_transaction_set_is_read_with_inferred_separators(style: Style, p
     assert segments[-1] == ["SE", "5", "0001"]
     assert tokenizer.bare is True
     assert tokenizer.separators is not None
-    assert (tokenizer.separators.element, tokenizer.separators.component,
-            tokenizer.separators.repetition, tokenizer.separators.segment) == (
-        style.element, style.component, None, style.terminator[-1])
+    assert (
+        tokenizer.separators.element,
+        tokenizer.separators.component,
+        tokenizer.separators.repetition,
+        tokenizer.separators.segment,
+    ) == (style.element, style.component, None, style.terminator[-1])
     assert one == segments
 
 
 @pytest.mark.parametrize(
     ("segment", "component"),
-    [(["SVC", ["NU", "0450"], "10", "10"], ">"),
-     (["SV1", ["HC", "99213"], "30", "UN", "1"], "}"),
-     (["SV2", "0450", ["HC", "99284"], "30", "UN", "1"], "\x1f"),
-     (["CLM", "X1", "30", "", "", ["11", "B", "1"]], "<"),
-     (["CLP", "PCN1", "1", "100", "80"], ":")],
+    [
+        (["SVC", ["NU", "0450"], "10", "10"], ">"),
+        (["SV1", ["HC", "99213"], "30", "UN", "1"], "}"),
+        (["SV2", "0450", ["HC", "99284"], "30", "UN", "1"], "\x1f"),
+        (["CLM", "X1", "30", "", "", ["11", "B", "1"]], "<"),
+        (["CLP", "PCN1", "1", "100", "80"], ":"),
+    ],
     ids=["svc01", "sv101", "sv202", "clm05", "no-composite-default"],
 )
 def test_the_component_separator_is_read_from_the_first_composite(segment: list, component: str):
@@ -288,16 +324,26 @@ def test_an_interchange_with_an_isa_is_not_taken_for_a_bare_file():
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("ST*835*0001", "nothing follows the ST segment"),
-     ("ST*835*0001 BPR*I*80~", "has no terminator"),
-     ("ST: notes about the state.\nmore notes", "has no terminator"),
-     ("ST*8350*0001~BPR*I*80~", "ST01 is not a 3-digit"),
-     ("ST*835*0001~hello there~", "does not start with a segment id"),
-     ("ST*835*0001~SVC*HC:1*1~SVC*HC>2*1~SE*4*0001~", "more than one component separator"),
-     ("ST*835*0001~SVC*HC 99213*1~SE*3*0001~", "blank or padding"),
-     ("ST:835:0001~SE:2:0001~", "collide")],
-    ids=["st-only", "no-terminator", "prose", "four-digit-st01", "not-a-segment", "two-components",
-         "blank-component", "colon-element"],
+    [
+        ("ST*835*0001", "nothing follows the ST segment"),
+        ("ST*835*0001 BPR*I*80~", "has no terminator"),
+        ("ST: notes about the state.\nmore notes", "has no terminator"),
+        ("ST*8350*0001~BPR*I*80~", "ST01 is not a 3-digit"),
+        ("ST*835*0001~hello there~", "does not start with a segment id"),
+        ("ST*835*0001~SVC*HC:1*1~SVC*HC>2*1~SE*4*0001~", "more than one component separator"),
+        ("ST*835*0001~SVC*HC 99213*1~SE*3*0001~", "blank or padding"),
+        ("ST:835:0001~SE:2:0001~", "collide"),
+    ],
+    ids=[
+        "st-only",
+        "no-terminator",
+        "prose",
+        "four-digit-st01",
+        "not-a-segment",
+        "two-components",
+        "blank-component",
+        "colon-element",
+    ],
 )
 def test_a_bare_st_that_cannot_be_read_is_still_no_isa(text: str, reason: str):
     # GIVEN text that starts with ST and a separator but whose separators cannot be inferred
@@ -311,9 +357,11 @@ def test_a_bare_st_that_cannot_be_read_is_still_no_isa(text: str, reason: str):
 
 @pytest.mark.parametrize(
     "text",
-    ["Notes: the ST*835*0001~ segment opens a remittance.\n",
-     "STATUS*835*0001~SE*2*0001~",
-     "ST 835 0001\nSE 2 0001\n"],
+    [
+        "Notes: the ST*835*0001~ segment opens a remittance.\n",
+        "STATUS*835*0001~SE*2*0001~",
+        "ST 835 0001\nSE 2 0001\n",
+    ],
     ids=["st-inside-prose", "st-inside-a-word", "blank-after-st"],
 )
 def test_text_that_merely_contains_st_is_not_x12(text: str):

@@ -27,18 +27,46 @@ from transforms.x12.values import (
 from transforms.x12.values import _decimal as general_decimal
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("45.5", "45.50"), ("6", "6.00"), ("-1.27", "-1.27"), (".5", "0.50"), ("0", "0.00"),
-    ("1766.50", "1766.50"), ("+3", "3.00"), ("10.000", "10.00"), ("-.5", "-0.50"),
-    ("9999999999999999", "9999999999999999.00"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("45.5", "45.50"),
+        ("6", "6.00"),
+        ("-1.27", "-1.27"),
+        (".5", "0.50"),
+        ("0", "0.00"),
+        ("1766.50", "1766.50"),
+        ("+3", "3.00"),
+        ("10.000", "10.00"),
+        ("-.5", "-0.50"),
+        ("9999999999999999", "9999999999999999.00"),
+    ],
+)
 def test_money_is_an_exact_two_decimal_decimal(raw: str, expected: str):
     value = parse_money(raw)
     assert isinstance(value, Decimal) and str(value) == expected
 
 
-@pytest.mark.parametrize("raw", ["1e3", "1_000", "12.5X", "1.234", "NaN", "Infinity", "--5", "1.2.3",
-                                 " 5", "10000000000000000", "-", "+", ".", "1..2", "1.-5"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1e3",
+        "1_000",
+        "12.5X",
+        "1.234",
+        "NaN",
+        "Infinity",
+        "--5",
+        "1.2.3",
+        " 5",
+        "10000000000000000",
+        "-",
+        "+",
+        ".",
+        "1..2",
+        "1.-5",
+    ],
+)
 def test_money_rejects_anything_but_a_plain_exact_amount(raw: str):
     with pytest.raises(BadValue) as caught:
         parse_money(raw)
@@ -55,7 +83,9 @@ _AMOUNT_TEXT = st.builds(
 )
 
 
-def _general(raw: str, rule: str, what: str, limit: Decimal) -> tuple[str, str] | tuple[str, str, str]:
+def _general(
+    raw: str, rule: str, what: str, limit: Decimal
+) -> tuple[str, str] | tuple[str, str, str]:
     """The general parser's answer: ('ok', str(value)) or ('error', rule, message)."""
     try:
         return "ok", str(general_decimal(raw, rule, what, limit))
@@ -89,14 +119,24 @@ def test_quantities_keep_every_decimal_up_to_six(raw: str):
             number = Decimal(raw)
         except ArithmeticError:
             return
-        assert not number.is_finite() or abs(number) >= QUANTITY_LIMIT or "e" in raw.lower() \
-            or raw.strip() != raw or raw.count(".") > 1 or raw.startswith("+.") \
-            or not raw.strip("+-.") or "_" in raw
+        assert (
+            not number.is_finite()
+            or abs(number) >= QUANTITY_LIMIT
+            or "e" in raw.lower()
+            or raw.strip() != raw
+            or raw.count(".") > 1
+            or raw.startswith("+.")
+            or not raw.strip("+-.")
+            or "_" in raw
+        )
         return
     # THEN the value is the text's number exactly, or rounded to six decimals when it had more
     exact = Decimal(raw)
-    assert value == exact if not quantity_was_rounded(raw, value) else \
-        value == exact.quantize(Decimal("0.000001"))
+    assert (
+        value == exact
+        if not quantity_was_rounded(raw, value)
+        else value == exact.quantize(Decimal("0.000001"))
+    )
     assert abs(value - exact) <= Decimal("0.0000005")
 
 
@@ -134,7 +174,10 @@ def test_dates_and_periods():
     assert caught.value.rule == Rule.INVALID_DATE
     with pytest.raises(BadValue):
         parse_date("240229")
-    assert parse_date_period("RD8", "20040201-20040207") == (dt.date(2004, 2, 1), dt.date(2004, 2, 7))
+    assert parse_date_period("RD8", "20040201-20040207") == (
+        dt.date(2004, 2, 1),
+        dt.date(2004, 2, 7),
+    )
     assert parse_date_period("RD8", "19960911") == (dt.date(1996, 9, 11),) * 2
     assert parse_date_period("D8", "20050208") == (dt.date(2005, 2, 8),) * 2
 
@@ -144,19 +187,27 @@ def test_records_have_the_contract_columns_in_order():
     for table, record in RECORD_TYPES.items():
         assert list(record._fields) == columns(table)
         assert [name for name, _ in X12_LINEAGE] == [
-            c for c in record._fields if c in dict(X12_LINEAGE)], table
+            c for c in record._fields if c in dict(X12_LINEAGE)
+        ], table
 
 
 def test_lineage_values_follow_the_contract_order():
     context = TransactionContext("f.edi", "a" * 64, "ICN", "GCN", "TCN", 3, version="004010X091A1")
-    values = dict(zip([name for name, _ in X12_LINEAGE], (*lineage_values(context), 3), strict=True))
-    assert values == {"file_name": "f.edi", "file_sha256": "a" * 64,
-                      "interchange_control_number": "ICN", "group_control_number": "GCN",
-                      "transaction_control_number": "TCN", "x12_version": "004010X091A1",
-                      "segment_position": 3}
+    values = dict(
+        zip([name for name, _ in X12_LINEAGE], (*lineage_values(context), 3), strict=True)
+    )
+    assert values == {
+        "file_name": "f.edi",
+        "file_sha256": "a" * 64,
+        "interchange_control_number": "ICN",
+        "group_control_number": "GCN",
+        "transaction_control_number": "TCN",
+        "x12_version": "004010X091A1",
+        "segment_position": 3,
+    }
     # every raw X12 table places the lineage block contiguously, as the flatteners write it
     for table in (*X835_TABLES, *X837_TABLES):
         names = columns(table)
         start = names.index("file_name")
-        assert names[start:start + len(X12_LINEAGE)] == [name for name, _ in X12_LINEAGE], table
+        assert names[start : start + len(X12_LINEAGE)] == [name for name, _ in X12_LINEAGE], table
         assert len(RAW_TABLES[table]) == len(names)
