@@ -20,6 +20,26 @@
         patient_responsibility  net paid = 0 and the latest effective adjudication moved the
                                 balance to the patient (PR only: not a denial)
       The latest effective adjudication is the claim's own payer's latest, else any payer's.
+
+    Payers in sequence (payer_sequence): the claim's own (submitted) payer first, then by CLP02
+    (1/19/4 primary, 2/20 secondary, 3/21 tertiary) and first adjudication date. Each payment
+    belongs to the payer that made it (primary_paid_amount, secondary_paid_amount).
+
+    The claim ledger ties out to the cent:
+        billed_amount = paid_amount + patient_responsibility_amount + contractual_adjustment_amount
+                        + other_adjustment_amount + final_denied_amount + open_balance_amount
+    posted the way a practice-management system posts an 835:
+      - paid, contractual (CO non-denial) and other adjustments: summed over every counted
+        remittance of every payer (a reversal posts its amounts with the opposite sign);
+      - patient responsibility: the PR adjustments of the LAST payer in the sequence only (a
+        secondary takes over the primary's PR; never a sum over payers);
+      - final denied: the denied amount still standing, i.e. of each payer's latest effective
+        adjudication (a denial is not posted: an overturn later pays the same charge);
+      - CARC 23 (prior payer) is not posted, except by the first payer we have (a claim seen only
+        as a secondary: the earlier payer's part is then "other"); CARC 18 (duplicate) and 133
+        (pending) are not posted: that money is still open;
+      - open balance: what is left, i.e. not yet adjudicated, pending, or a difference the
+        remittances do not explain (audit.unreconciled... see fct_claims.is_balance_unexplained).
 -#}
 {{ config(
     materialized='incremental',
@@ -103,6 +123,42 @@ claim_remits as (
 
 ),
 
+payer_sequences as (
+
+    select
+        claim_id,
+        coalesce(payer_id, '') as payer_key,
+        row_number() over (
+            partition by claim_id
+            order by min(payer_order),
+                min(case
+                    when claim_status_code in ('1', '19', '4') then 1
+                    when claim_status_code in ('2', '20') then 2
+                    when claim_status_code in ('3', '21') then 3
+                    else 4
+                end),
+                min(adjudication_date),
+                coalesce(payer_id, '')
+        ) as payer_sequence
+    from claim_remits
+    group by claim_id, coalesce(payer_id, '')
+
+),
+
+sequenced_remits as (
+
+    select
+        claim_remits.*,
+        payer_sequences.payer_sequence,
+        max(payer_sequences.payer_sequence) over (partition by claim_remits.claim_id)
+            as last_payer_sequence
+    from claim_remits
+    inner join payer_sequences
+        on claim_remits.claim_id = payer_sequences.claim_id
+        and coalesce(claim_remits.payer_id, '') = payer_sequences.payer_key
+
+),
+
 originals as (
 
     select
@@ -180,19 +236,47 @@ latest_effective_adjudications as (
 
 ),
 
+payer_standing as (
+
+    select
+        claim_id,
+        {{ sum_money('denied_amount') }} as standing_denied_amount,
+        {{ sum_money('pending_adjustment_amount') }} as standing_pending_amount
+    from (
+        select
+            *,
+            row_number() over (
+                partition by claim_id, coalesce(payer_id, '')
+                order by adjudication_date desc, payment_id desc, segment_position desc
+            ) as payer_latest_rank
+        from ordered_originals
+        where is_effective
+    ) as effective
+    where payer_latest_rank = 1
+    group by claim_id
+
+),
+
 netted as (
 
     select
         claim_id,
         count(*) as remittance_count,
         sum(case when is_reversal then 1 else 0 end) as reversal_count,
+        count(distinct coalesce(payer_id, '')) as payer_count,
         {{ sum_money('paid_amount') }} as paid_amount,
-        {{ sum_money('patient_responsibility_amount') }} as patient_responsibility_amount,
+        {{ sum_money('case when payer_sequence = 1 then paid_amount end') }} as primary_paid_amount,
+        {{ sum_money('case when payer_sequence > 1 then paid_amount end') }} as secondary_paid_amount,
+        max(case when payer_sequence = 2 then payer_id end) as secondary_payer_id,
+        {{ sum_money('case when payer_sequence = last_payer_sequence
+            then patient_responsibility_adjustment_amount end') }} as patient_responsibility_amount,
         {{ sum_money('contractual_adjustment_amount') }} as contractual_adjustment_amount,
+        {{ sum_money('other_adjustment_amount + case when payer_sequence = 1
+            then prior_payer_adjustment_amount else 0 end') }} as other_adjustment_amount,
         min(case when not is_reversal and paid_amount > 0 then adjudication_date end)
             as first_payment_date,
         max(adjudication_date) as last_adjudication_date
-    from claim_remits
+    from sequenced_remits
     group by claim_id
 
 ),
@@ -203,9 +287,16 @@ joined as (
         claims.*,
         coalesce(netted.remittance_count, 0) as remittance_count,
         coalesce(netted.reversal_count, 0) as reversal_count,
+        coalesce(netted.payer_count, 0) as payer_count,
         coalesce(netted.paid_amount, 0) as paid_amount,
+        coalesce(netted.primary_paid_amount, 0) as primary_paid_amount,
+        coalesce(netted.secondary_paid_amount, 0) as secondary_paid_amount,
+        netted.secondary_payer_id,
         coalesce(netted.patient_responsibility_amount, 0) as patient_responsibility_amount,
         coalesce(netted.contractual_adjustment_amount, 0) as contractual_adjustment_amount,
+        coalesce(netted.other_adjustment_amount, 0) as other_adjustment_amount,
+        coalesce(payer_standing.standing_denied_amount, 0) as standing_denied_amount,
+        coalesce(payer_standing.standing_pending_amount, 0) as pending_amount,
         netted.first_payment_date,
         netted.last_adjudication_date,
         initial_adjudications.remit_claim_id as initial_remit_claim_id,
@@ -213,6 +304,7 @@ joined as (
         initial_adjudications.remit_outcome as initial_outcome,
         initial_adjudications.billed_amount as adjudicated_billed_amount,
         initial_adjudications.denied_amount as initial_denied_amount,
+        initial_adjudications.denial_scope as initial_denial_scope,
         initial_adjudications.denial_carc_codes as initial_denial_carc_codes,
         initial_adjudications.primary_denial_carc_code as initial_primary_denial_carc_code,
         initial_adjudications.denial_root_cause as initial_denial_root_cause,
@@ -227,6 +319,8 @@ joined as (
     from claims
     left join netted
         on claims.claim_id = netted.claim_id
+    left join payer_standing
+        on claims.claim_id = payer_standing.claim_id
     left join initial_adjudications
         on claims.claim_id = initial_adjudications.claim_id
     left join latest_effective_adjudications
@@ -244,6 +338,7 @@ with_status as (
             when paid_amount > 0 and final_outcome in ('denied', 'partially_paid') then 'partially_paid'
             when paid_amount > 0 then 'paid'
             when final_outcome = 'denied' then 'denied'
+            when final_outcome = 'pending' then 'pending'
             when final_outcome = 'patient_responsibility' then 'patient_responsibility'
             when final_remit_paid_amount > 0 then 'reversed'
             else 'paid'
@@ -252,22 +347,37 @@ with_status as (
 
 ),
 
+billed as (
+
+    select
+        *,
+        coalesce(submitted_billed_amount, adjudicated_billed_amount, 0) as billed_amount,
+        {{ money("case when final_status = 'open' then 0 else standing_denied_amount end") }}
+            as final_denied_amount
+    from with_status
+
+),
+
 final as (
 
     select
         *,
-        coalesce(submitted_billed_amount, adjudicated_billed_amount) as billed_amount,
-        coalesce(initial_outcome = 'denied', false) as is_initially_denied,
+        coalesce(initial_denial_scope is not null, false) as is_initially_denied,
         coalesce(initial_outcome in ('paid', 'patient_responsibility'), false) as is_first_pass_resolved,
-        coalesce(initial_outcome = 'denied' and final_status in ('paid', 'partially_paid'), false)
+        coalesce(initial_denial_scope is not null and final_denied_amount < initial_denied_amount, false)
             as is_overturned,
-        {{ money("case when final_status in ('denied', 'partially_paid')
-            then final_remit_denied_amount else 0 end") }} as final_denied_amount,
+        case
+            when initial_denial_scope is null or final_denied_amount >= initial_denied_amount then null
+            when final_denied_amount = 0 then 'full'
+            else 'partial'
+        end as overturn_scope,
+        {{ money("case when initial_denial_scope is not null and final_denied_amount < initial_denied_amount
+            then initial_denied_amount - final_denied_amount else 0 end") }} as overturned_amount,
         {{ days_between('first_submission_date', 'first_payment_date') }} as days_to_payment,
-        {{ money("case when final_status in ('open', 'reversed')
-            then coalesce(submitted_billed_amount, adjudicated_billed_amount, 0) - paid_amount
-            else 0 end") }} as open_balance_amount
-    from with_status
+        {{ money("billed_amount - paid_amount - patient_responsibility_amount
+            - contractual_adjustment_amount - other_adjustment_amount - final_denied_amount") }}
+            as open_balance_amount
+    from billed
 
 )
 

@@ -14,8 +14,26 @@
       reversal               CLP02 = 22 (amounts carry the opposite sign)
       denied                 CLP02 = 4, or paid 0 with CO/OA/PI adjustments whose CARC is a denial
       partially_paid         paid > 0 and at least one line denied
+      pending                paid 0, nothing denied, and a line or the claim is held for review
+                             (CARC 133): not a final answer
       patient_responsibility paid 0 and the patient owes (PR only: NOT a denial)
       paid                   anything else (paid > 0, or adjusted to 0 without a denial CARC)
+    denial_scope: 'full' when the whole claim is denied (CLP02 = 4, no service lines, or every line
+    denied), 'partial' when some lines are denied and others are not; null when nothing is denied.
+
+    Ledger buckets (every CAS amount of the claim and its lines lands in exactly one, so that for a
+    balanced 835: billed (CLP03) = paid + patient responsibility + contractual + denied + other
+    + prior payer + duplicate + pending):
+      patient_responsibility_adjustment_amount  group PR
+      contractual_adjustment_amount             group CO with a non-denial CARC
+      denied_amount                             denial CARCs of denied lines, and claim-level
+                                                denial CARCs of a denied claim (a CLP02 = 4 claim
+                                                without them: its whole unpaid charge)
+      other_adjustment_amount                   everything else (OA/PI non-denials, a denial CARC
+                                                that only reduced a line that was still paid)
+      prior_payer_adjustment_amount             CARC 23: what an earlier payer already settled
+      duplicate_adjustment_amount               CARC 18: an answer to a duplicate submission
+      pending_adjustment_amount                 CARC 133: held for review, still open
 -#}
 {{ config(
     materialized='incremental',
@@ -78,9 +96,7 @@ claim_level_adjustments as (
 
     select
         remit_claim_id,
-        {{ sum_money('denial_amount') }} as claim_denial_adjustment_amount,
-        {{ sum_money('contractual_amount') }} as claim_contractual_adjustment_amount,
-        {{ sum_money('patient_responsibility_amount') }} as claim_patient_responsibility_adjustment_amount
+        {{ sum_money('denial_amount') }} as claim_denial_adjustment_amount
     from adjustments
     where adjustment_level = 'claim'
     group by remit_claim_id
@@ -93,10 +109,7 @@ summed_lines as (
         remit_claim_id,
         count(*) as service_line_count,
         sum(case when is_denied then 1 else 0 end) as denied_line_count,
-        {{ sum_money('denied_amount') }} as line_denied_amount,
-        {{ sum_money('contractual_adjustment_amount') }} as line_contractual_adjustment_amount,
-        {{ sum_money('patient_responsibility_adjustment_amount') }}
-            as line_patient_responsibility_adjustment_amount
+        {{ sum_money('denied_amount') }} as line_denied_amount
     from lines
     group by remit_claim_id
 
@@ -117,13 +130,7 @@ summed as (
         coalesce(summed_lines.denied_line_count, 0) as denied_line_count,
         coalesce(summed_lines.line_denied_amount, 0) as line_denied_amount,
         coalesce(claim_level_adjustments.claim_denial_adjustment_amount, 0)
-            as claim_denial_adjustment_amount,
-        {{ money("coalesce(claim_level_adjustments.claim_contractual_adjustment_amount, 0)
-            + coalesce(summed_lines.line_contractual_adjustment_amount, 0)") }}
-            as contractual_adjustment_amount,
-        {{ money("coalesce(claim_level_adjustments.claim_patient_responsibility_adjustment_amount, 0)
-            + coalesce(summed_lines.line_patient_responsibility_adjustment_amount, 0)") }}
-            as patient_responsibility_adjustment_amount
+            as claim_denial_adjustment_amount
 
     from remit_claims
     inner join payments
@@ -135,7 +142,7 @@ summed as (
 
 ),
 
-classified as (
+flagged as (
 
     select
         *,
@@ -152,6 +159,79 @@ classified as (
 
 ),
 
+bucketed_adjustments as (
+
+    select
+        adjustments.remit_claim_id,
+        case
+            when adjustments.reason_code = '23' then 'prior_payer'
+            when adjustments.reason_code = '18' then 'duplicate'
+            when adjustments.reason_code = '133' then 'pending'
+            when adjustments.group_code = 'PR' then 'patient_responsibility'
+            when adjustments.is_contractual_adjustment then 'contractual'
+            when adjustments.is_denial_adjustment
+                and (
+                    (adjustments.adjustment_level = 'claim' and flagged.is_denied)
+                    or (adjustments.adjustment_level = 'line' and lines.is_denied)
+                ) then 'denied'
+            -- a reversal mirrors the denial it takes back (its lines are never "denied")
+            when adjustments.is_denial_adjustment and flagged.is_reversal
+                and (
+                    (adjustments.adjustment_level = 'claim' and flagged.paid_amount = 0)
+                    or (adjustments.adjustment_level = 'line' and lines.paid_amount = 0)
+                ) then 'denied'
+            else 'other'
+        end as ledger_bucket,
+        adjustments.adjustment_amount
+    from adjustments
+    inner join flagged
+        on adjustments.remit_claim_id = flagged.remit_claim_id
+    left join lines
+        on adjustments.remit_line_id = lines.remit_line_id
+
+),
+
+ledger_buckets as (
+
+    select
+        remit_claim_id,
+        {{ sum_money("case when ledger_bucket = 'patient_responsibility' then adjustment_amount end") }}
+            as patient_responsibility_adjustment_amount,
+        {{ sum_money("case when ledger_bucket = 'contractual' then adjustment_amount end") }}
+            as contractual_adjustment_amount,
+        {{ sum_money("case when ledger_bucket = 'denied' then adjustment_amount end") }}
+            as denied_adjustment_amount,
+        {{ sum_money("case when ledger_bucket = 'other' then adjustment_amount end") }}
+            as other_adjustment_amount,
+        {{ sum_money("case when ledger_bucket = 'prior_payer' then adjustment_amount end") }}
+            as prior_payer_adjustment_amount,
+        {{ sum_money("case when ledger_bucket = 'duplicate' then adjustment_amount end") }}
+            as duplicate_adjustment_amount,
+        {{ sum_money("case when ledger_bucket = 'pending' then adjustment_amount end") }}
+            as pending_adjustment_amount
+    from bucketed_adjustments
+    group by remit_claim_id
+
+),
+
+classified as (
+
+    select
+        flagged.*,
+        coalesce(ledger_buckets.patient_responsibility_adjustment_amount, 0)
+            as patient_responsibility_adjustment_amount,
+        coalesce(ledger_buckets.contractual_adjustment_amount, 0) as contractual_adjustment_amount,
+        coalesce(ledger_buckets.denied_adjustment_amount, 0) as denied_adjustment_amount,
+        coalesce(ledger_buckets.other_adjustment_amount, 0) as other_adjustment_amount,
+        coalesce(ledger_buckets.prior_payer_adjustment_amount, 0) as prior_payer_adjustment_amount,
+        coalesce(ledger_buckets.duplicate_adjustment_amount, 0) as duplicate_adjustment_amount,
+        coalesce(ledger_buckets.pending_adjustment_amount, 0) as pending_adjustment_amount
+    from flagged
+    left join ledger_buckets
+        on flagged.remit_claim_id = ledger_buckets.remit_claim_id
+
+),
+
 with_outcome as (
 
     select
@@ -160,16 +240,24 @@ with_outcome as (
             when is_reversal then 'reversal'
             when is_denied then 'denied'
             when paid_amount > 0 and denied_line_count > 0 then 'partially_paid'
+            when paid_amount = 0 and pending_adjustment_amount > 0 then 'pending'
             when paid_amount = 0
                 and (patient_responsibility_amount > 0 or patient_responsibility_adjustment_amount > 0)
                 then 'patient_responsibility'
             else 'paid'
         end as remit_outcome,
+        case
+            when not is_denied and denied_line_count = 0 then null
+            when claim_status_code = '4' or service_line_count = 0
+                or denied_line_count = service_line_count then 'full'
+            else 'partial'
+        end as denial_scope,
         {{ money("case
-            when not is_denied then line_denied_amount
-            when claim_denial_adjustment_amount + line_denied_amount > 0
-                then claim_denial_adjustment_amount + line_denied_amount
-            else billed_amount
+            when not is_denied or denied_adjustment_amount > 0 then denied_adjustment_amount
+            else billed_amount - paid_amount - patient_responsibility_adjustment_amount
+                - contractual_adjustment_amount - other_adjustment_amount
+                - prior_payer_adjustment_amount - duplicate_adjustment_amount
+                - pending_adjustment_amount
         end") }} as denied_amount
     from classified
 

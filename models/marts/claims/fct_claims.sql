@@ -45,7 +45,7 @@ line_summary as (
 
 ),
 
-final as (
+claims as (
 
     select
         lifecycle.claim_id,
@@ -84,9 +84,26 @@ final as (
         lifecycle.final_denial_carc_codes,
         lifecycle.final_denial_root_cause,
         lifecycle.paid_amount,
+        lifecycle.primary_paid_amount,
+        lifecycle.secondary_paid_amount,
+        lifecycle.secondary_payer_id,
+        lifecycle.payer_count,
         lifecycle.patient_responsibility_amount,
         lifecycle.contractual_adjustment_amount,
+        lifecycle.other_adjustment_amount,
         lifecycle.open_balance_amount,
+        lifecycle.pending_amount,
+        lifecycle.initial_denial_scope,
+        lifecycle.overturn_scope,
+        lifecycle.overturned_amount,
+        {{ money("case when lifecycle.final_denied_amount <> 0
+            and " ~ days_between('lifecycle.last_adjudication_date', as_of_date())
+            ~ " <= " ~ var('denial_write_off_days') ~ "
+            then lifecycle.final_denied_amount else 0 end") }} as denied_balance_amount,
+        {{ money("case when lifecycle.final_denied_amount <> 0
+            and " ~ days_between('lifecycle.last_adjudication_date', as_of_date())
+            ~ " > " ~ var('denial_write_off_days') ~ "
+            then lifecycle.final_denied_amount else 0 end") }} as denial_write_off_amount,
         coalesce(line_summary.coded_line_count, 0) as coded_line_count,
         coalesce(line_summary.lines_failed_coding_check, 0) as lines_failed_coding_check,
         coalesce(line_summary.lines_failed_coding_check, 0) > 0 as has_coding_check_failure,
@@ -102,6 +119,16 @@ final as (
         on lifecycle.claim_id = line_summary.claim_id
     left join billing_failures
         on lifecycle.claim_id = billing_failures.claim_id
+
+),
+
+final as (
+
+    select
+        *,
+        {{ money('open_balance_amount + denied_balance_amount + patient_responsibility_amount') }}
+            as ar_balance_amount
+    from claims
 
 )
 
