@@ -383,6 +383,9 @@ MISMATCH_POOL: dict[str, str] = {
 # ---------------------------------------------------------------------------------------------
 # Denials: CARC by root cause (group code, scope, weight, RARC or '')
 # scope 'claim' denies every line; 'line' one line; 'reject' = CLP02 4, claim-level CAS, no SVC
+# Each CARC's root cause is the one seeds/ref_carc_codes.csv gives it, and every CARC here is a
+# denial there (tests/transforms/codesets/test_carc_root_causes.py). Not denials, so never here:
+# 18 (exact duplicate), 24 (capitation: contractual), 133 (pending), 193 (appeal upheld).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -412,16 +415,15 @@ DENIAL_REASONS: dict[str, tuple[DenialReason, ...]] = {
         DenialReason("9", "CO", "line", 0.4, "", "*"),
     ),
     "billing": (
-        DenialReason("16", "CO", "claim", 4.0, "MA130", "*"),
-        DenialReason("18", "OA", "claim", 2.0, "", "*"),
+        DenialReason("16", "CO", "claim", 5.0, "MA130", "*"),
         DenialReason("29", "CO", "claim", 1.5, "", "*"),
-        DenialReason("125", "CO", "claim", 1.0, "MA130", "*"),
-        DenialReason("140", "CO", "reject", 0.7, "", "*"),
+        DenialReason("125", "CO", "claim", 2.0, "MA130", "*"),
         DenialReason("252", "CO", "claim", 0.8, "", "*"),
     ),
     "front_end": (
         DenialReason("27", "CO", "claim", 3.0, "N30", "*"),
         DenialReason("31", "CO", "reject", 1.5, "", "*"),
+        DenialReason("140", "CO", "reject", 0.7, "", "*"),
         DenialReason("22", "OA", "claim", 2.0, "", "*"),
         DenialReason("26", "CO", "claim", 1.0, "", "*"),
         DenialReason("109", "CO", "claim", 1.2, "", "*"),
@@ -430,8 +432,8 @@ DENIAL_REASONS: dict[str, tuple[DenialReason, ...]] = {
         DenialReason("15", "CO", "line", 1.0, "", "COM"),
         DenialReason("62", "CO", "line", 0.8, "", "COM"),
         DenialReason("198", "CO", "line", 0.6, "", "COM"),
-        DenialReason("288", "CO", "claim", 2.0, "", "HM"),
-        DenialReason("24", "CO", "claim", 1.5, "", "HM"),
+        DenialReason("288", "CO", "claim", 2.75, "", "HM"),
+        DenialReason("243", "CO", "claim", 0.75, "", "HM"),
         DenialReason("39", "CO", "claim", 0.5, "", "COM"),
         DenialReason("200", "CO", "claim", 0.5, "", "MB"),
     ),
@@ -464,8 +466,9 @@ DEFECT_DENIAL: dict[str, tuple[float, str, str, str, str]] = {
     "bad_npi": (0.85, "16", "CO", "N290", "billing"),
 }
 
-# CARCs that never make a line a denial (contractual, patient share, prior payer, sequestration)
-NON_DENIAL_CARCS = frozenset({"1", "2", "3", "45", "23", "59", "94", "253"})
+# The non-denial CARCs the adjudicator writes (patient share 1/2/3, prior payer 23, fee schedule
+# 45, sequestration 253): each is_denial = false in seeds/ref_carc_codes.csv
+NON_DENIAL_CARCS = frozenset({"1", "2", "3", "23", "45", "253"})
 
 # chance an initially denied claim is later paid, by root cause
 OVERTURN_RATE = {"coding": 0.45, "billing": 0.50, "front_end": 0.35, "clinical": 0.25}

@@ -1,8 +1,17 @@
 {#-
     One row per 835 service line (SVC) with its adjustments summed by bucket and its denial
     classification. A line is denied when it was paid 0 (or its claim has CLP02 = 4) AND it carries
-    CO/OA/PI adjustments whose CARC is a denial CARC; its denied amount is the sum of those
-    adjustments. A line paid 0 only because of PR adjustments (deductible) is not denied.
+    CO/OA/PI adjustments whose CARC is a denial CARC (or an unknown CARC: root cause
+    'unclassified'); its denied amount is the sum of those adjustments. A line paid 0 only because
+    of PR adjustments (deductible) is not denied.
+
+    Outcome of the line (line_outcome), first match wins:
+      reversal                CLP02 = 22
+      denied                  is_denied (above)
+      pending                 paid 0 and held by a pending adjustment (CARC 133): not final, so
+                              neither paid nor denied yet (is_pending)
+      patient_responsibility  paid 0 and the patient owes (PR)
+      paid                    anything else
 -#}
 {{ config(
     materialized='incremental',
@@ -50,7 +59,9 @@ summed_adjustments as (
         {{ sum_money('denial_amount') }} as denial_adjustment_amount,
         {{ sum_money('contractual_amount') }} as contractual_adjustment_amount,
         {{ sum_money('patient_responsibility_amount') }} as patient_responsibility_adjustment_amount,
-        {{ sum_money('other_adjustment_amount') }} as other_adjustment_amount
+        {{ sum_money('other_adjustment_amount') }} as other_adjustment_amount,
+        {{ sum_money('case when is_pending_adjustment then adjustment_amount else 0 end') }}
+            as pending_adjustment_amount
     from adjustments
     group by remit_line_id
 
@@ -93,6 +104,7 @@ joined as (
         coalesce(summed_adjustments.patient_responsibility_adjustment_amount, 0)
             as patient_responsibility_adjustment_amount,
         coalesce(summed_adjustments.other_adjustment_amount, 0) as other_adjustment_amount,
+        coalesce(summed_adjustments.pending_adjustment_amount, 0) as pending_adjustment_amount,
         listed_denial_reasons.denial_carc_codes,
         listed_denial_reasons.primary_denial_carc_code,
         listed_denial_reasons.denial_root_cause,
@@ -121,6 +133,18 @@ classified as (
 
 ),
 
+flagged_pending as (
+
+    select
+        *,
+        coalesce(claim_status_code, '') <> '22'
+            and not is_denied
+            and paid_amount = 0
+            and pending_adjustment_amount > 0 as is_pending
+    from classified
+
+),
+
 final as (
 
     select
@@ -129,11 +153,12 @@ final as (
         case
             when claim_status_code = '22' then 'reversal'
             when is_denied then 'denied'
+            when is_pending then 'pending'
             when paid_amount = 0 and patient_responsibility_adjustment_amount > 0
                 then 'patient_responsibility'
             else 'paid'
         end as line_outcome
-    from classified
+    from flagged_pending
 
 )
 

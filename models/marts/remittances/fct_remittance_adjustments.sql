@@ -20,10 +20,12 @@ final as (
         adjustment_amount,
         adjustment_quantity,
         root_cause,
+        is_known_carc,
         is_denial_carc,
         is_denial_adjustment,
         is_contractual_adjustment,
-        is_patient_responsibility_adjustment
+        is_patient_responsibility_adjustment,
+        is_pending_adjustment
     from adjustments
 
 )

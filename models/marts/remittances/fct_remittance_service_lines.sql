@@ -60,6 +60,8 @@ final as (
         remit_lines.is_balanced,
         remit_lines.line_outcome,
         remit_lines.is_denied,
+        remit_lines.is_pending,
+        remit_lines.pending_adjustment_amount,
         remit_lines.denied_amount,
         remit_lines.denial_carc_codes,
         remit_lines.primary_denial_carc_code,

@@ -244,7 +244,9 @@ def test_npi_series_agrees_with_the_scalar_validator():
 # ---------------------------------------------------------------- CARC
 
 # The primer's table (docs: revenue-cycle.md, "CARC by root cause"), kept here so the test runs
-# on a clean clone. 'not a denial' codes are split into their own causes in the seed.
+# on a clean clone. 'not a denial' codes are split into their own causes in the seed. Two
+# corrections to the primer's billing row (issue #14): 18 (exact duplicate) is only in its "not a
+# denial" row, and 140 (member id and name do not match) is a registration error: front end.
 PRIMER_ROOT_CAUSES = {
     "coding": [
         "4",
@@ -263,10 +265,9 @@ PRIMER_ROOT_CAUSES = {
         "234",
         "236",
     ],
-    "billing": ["16", "18", "29", "125", "140", "252"],
+    "billing": ["16", "29", "125", "252"],
     "front_end": [
         "22",
-        "24",
         "26",
         "27",
         "31",
@@ -281,10 +282,12 @@ PRIMER_ROOT_CAUSES = {
         "197",
         "198",
         "288",
+        "140",
     ],
     "clinical": ["50", "55", "56", "96", "167", "204", "119"],
 }
-PRIMER_NOT_DENIALS = ["1", "2", "3", "45", "23", "59", "94", "253"]
+# 24 (capitation), 18 (exact duplicate) and 133 (pending) are the primer's "not a denial" row too
+PRIMER_NOT_DENIALS = ["1", "2", "3", "45", "24", "18", "133", "23", "59", "94", "253"]
 
 
 @pytest.mark.parametrize(("root_cause", "codes"), sorted(PRIMER_ROOT_CAUSES.items()))
@@ -299,7 +302,9 @@ def test_primer_non_denials_are_not_denials():
     # THEN none is a denial, and 1/2/3 are the patient's responsibility
     assert not any(v.is_denial_carc(code) for code in PRIMER_NOT_DENIALS)
     assert {v.carc_root_cause(c) for c in ("1", "2", "3")} == {"patient_responsibility"}
-    assert v.carc_root_cause("45") == "contractual"
+    assert v.carc_root_cause("45") == v.carc_root_cause("24") == "contractual"
+    assert (v.carc_root_cause("18"), v.carc_root_cause("133")) == ("duplicate", "pending")
+    assert v.carc_root_cause("23") == "prior_payer"
 
 
 def test_unknown_carc_is_other_and_not_a_denial():

@@ -101,11 +101,12 @@ def test_payers_have_different_denial_profiles(feed):
             carcs[claim.payer_id] |= {r for g, r, _ in claim.all_adjustments() if g != "PR"}
     rates = {p: d / n for p, (n, d) in by_payer.items()}
     assert max(rates.values()) - min(rates.values()) > 0.03, rates
-    # the HMO is the only one to deny for missing referral / capitation
-    assert not any({"288", "24"} & codes for payer, codes in carcs.items() if payer != "56006")
+    # the HMO is the only one to deny for a missing referral or a service its network did not
+    # authorise
+    assert not any({"288", "243"} & codes for payer, codes in carcs.items() if payer != "56006")
     # CARCs from more than one root cause
     all_carcs = set().union(*carcs.values())
-    assert {"4", "11", "97", "146"} & all_carcs and {"16", "125", "18"} & all_carcs
+    assert {"4", "11", "97", "146"} & all_carcs and {"16", "125", "29", "252"} & all_carcs
     assert {"27", "31", "22", "197"} & all_carcs and {"50", "96", "167"} & all_carcs
 
 
