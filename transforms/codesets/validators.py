@@ -182,14 +182,24 @@ def is_valid_npi_series(npis: pd.Series) -> pd.Series:
     return result
 
 
-def carc_root_cause(code: str | None) -> str:
-    """Root cause of a CARC (coding, billing, front_end, clinical, contractual,
-    patient_responsibility, other); codes not in seeds/ref_carc_codes.csv -> 'other'."""
+def carc_root_cause(code: str | None, group: str | None = None) -> str:
+    """Root cause of a CARC as seeds/ref_carc_codes.csv gives it (denials: coding, billing,
+    front_end, clinical, unclassified; not denials: contractual, patient_responsibility, prior_payer,
+    duplicate, pending, other). A code not in the seed is, as in int_remittance_adjustments_classified,
+    'unclassified' in group CO/OA/PI, 'patient_responsibility' in group PR, else 'other'."""
     entry = carc_table().get(_clean(code))
-    return entry[0] if entry else "other"
+    if entry:
+        return entry[0]
+    group = _clean(group)
+    if group in {"CO", "OA", "PI"}:
+        return "unclassified"
+    return "patient_responsibility" if group == "PR" else "other"
 
 
-def is_denial_carc(code: str | None) -> bool:
-    """True when the CARC denies money the provider expected (unknown codes -> False)."""
+def is_denial_carc(code: str | None, group: str | None = None) -> bool:
+    """True when the CARC denies money the provider expected; a code not in the seed is a denial
+    in group CO/OA/PI (unclassified), not otherwise (mirrors the SQL rule)."""
     entry = carc_table().get(_clean(code))
-    return bool(entry and entry[1])
+    if entry:
+        return bool(entry[1])
+    return _clean(group) in {"CO", "OA", "PI"}

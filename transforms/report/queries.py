@@ -45,6 +45,7 @@ ROOT_CAUSES = (
     ("billing", "Billing", "Billers"),
     ("front_end", "Front end", "Registration, patient access"),
     ("clinical", "Clinical", "Clinicians, utilisation review"),
+    ("unclassified", "Unclassified", "Billing office: read the remark codes and earlier remittances"),
 )
 AGE_BUCKETS = ("0-30", "31-60", "61-90", "91-120", ">120")
 DAYS_BUCKETS = (

@@ -314,7 +314,13 @@ joined as (
         latest_effective_adjudications.paid_amount as final_remit_paid_amount,
         latest_effective_adjudications.denied_amount as final_remit_denied_amount,
         latest_effective_adjudications.denial_carc_codes as final_denial_carc_codes,
-        latest_effective_adjudications.denial_root_cause as final_denial_root_cause
+        -- 193 (original decision upheld) names no cause of its own: the cause is the earlier one
+        case
+            when latest_effective_adjudications.primary_denial_carc_code = '193'
+                then coalesce(initial_adjudications.denial_root_cause,
+                              latest_effective_adjudications.denial_root_cause)
+            else latest_effective_adjudications.denial_root_cause
+        end as final_denial_root_cause
 
     from claims
     left join netted
