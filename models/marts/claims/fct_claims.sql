@@ -126,6 +126,7 @@ final as (
 
     select
         *,
+        patient_responsibility_amount as patient_balance_amount,
         {{ money('open_balance_amount + denied_balance_amount + patient_responsibility_amount') }}
             as ar_balance_amount
     from claims

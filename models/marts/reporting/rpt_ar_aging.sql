@@ -1,15 +1,22 @@
 {#-
-    Open accounts receivable as of the run date: claims submitted and not yet adjudicated (no
-    counted remittance), or whose every payment was reversed. Age = days from the claim's first
-    submission to the as-of date; balance = billed amount minus net payments. Every payer with an
-    open claim gets all five buckets, zero-filled.
+    Accounts receivable as of the run date, by payer and age bucket. A claim is in A/R while any
+    part of its bill is neither paid nor written off (fct_claims.ar_balance_amount):
+      - insurance_balance_amount  not yet adjudicated, pending review, or a difference the
+                                  remittances leave unexplained (fct_claims.open_balance_amount);
+      - denied_balance_amount     denied and still appealable (fct_claims.denied_balance_amount:
+                                  within var denial_write_off_days of the last remittance);
+      - patient_balance_amount    what the last payer left to the patient, less what the patient
+                                  paid (fct_claims.patient_balance_amount).
+    Age = days from the claim's first submission to the as-of date (billed A/R). HFMA's A/R > 90
+    days = sum of ar_balance_amount where is_over_90_days / sum of ar_balance_amount. Every payer with
+    a claim in A/R gets all five buckets, zero-filled.
 -#}
 with
 
 claims as (
 
     select * from {{ ref('fct_claims') }}
-    where has_submission and final_status in ('open', 'reversed')
+    where has_submission and ar_balance_amount <> 0
 
 ),
 
@@ -33,8 +40,11 @@ aged as (
 
     select
         coalesce(payer_id, 'UNKNOWN') as payer_id,
-        {{ days_between('first_submission_date', as_of_date()) }} as age_days,
-        open_balance_amount
+        greatest({{ days_between('first_submission_date', as_of_date()) }}, 0) as age_days,
+        open_balance_amount,
+        denied_balance_amount,
+        patient_balance_amount,
+        ar_balance_amount
     from claims
 
 ),
@@ -55,8 +65,12 @@ final as (
         payers.payer_name,
         payer_buckets.age_bucket,
         payer_buckets.bucket_order,
+        payer_buckets.bucket_order >= 4 as is_over_90_days,
         count(aged.payer_id) as open_claims,
-        {{ sum_money('aged.open_balance_amount') }} as open_balance_amount
+        {{ sum_money('aged.open_balance_amount') }} as insurance_balance_amount,
+        {{ sum_money('aged.denied_balance_amount') }} as denied_balance_amount,
+        {{ sum_money('aged.patient_balance_amount') }} as patient_balance_amount,
+        {{ sum_money('aged.ar_balance_amount') }} as ar_balance_amount
     from payer_buckets
     left join aged
         on payer_buckets.payer_id = aged.payer_id
