@@ -243,7 +243,9 @@ def echo(rng: random.Random, ctx: Context) -> Visit:
     if in_facility:
         visit.add("93306", [first], ["26"], required=("26",))
     elif rng.random() < 0.2:  # scan done here, read by an outside cardiologist: technical only
-        visit.add("93306", [first], ["TC"], required=("TC",))
+        # TC is not a modifier a payer edit can require here: without it the line is the global
+        # service, which is just as billable at POS 11, so dropping it is no detectable defect.
+        visit.add("93306", [first], ["TC"])
     else:
         visit.add("93306", [first])
     return visit
@@ -313,8 +315,11 @@ def emergency(rng: random.Random, ctx: Context) -> Visit:
         list(range(1, len(visit.diagnoses) + 1)),
     )
     roll = rng.random()
-    if roll < 0.15:
-        visit.add("12001", [first])
+    if roll < 0.15:  # a wound repaired: it points to an injury (the same draw picks which)
+        injuries = [code for code in ctx.pools["ed"] if code[0] in "ST"]
+        wound = first if visit.diagnoses[0][0] in "ST" else None
+        wound = wound or visit.dx(injuries[int(roll / 0.15 * len(injuries))])
+        visit.add("12001", [wound])
         _require_25(visit)
     if rng.random() < 0.3:
         visit.add("71046", [first], ["26"], required=("26",))

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
+from transforms.codesets import procedure_rules
+
 CHUNK_ROWS = 50_000
 
 PHI_COLUMNS = frozenset({"patient_id", "patient_birth_date", "subscriber_id", "insured_id"})
@@ -72,6 +74,129 @@ def _join_repeats(name: str, alias: str, *columns: str) -> str:
 
 # ---- ingestion gate: coding_quality -------------------------------------------------------------
 
+# Modifier and diagnosis-support rules (`transforms.codesets.procedure_rules`; the gate registers its
+# tables as `ref_*` next to the raw views). A rule that needs the other lines of the visit looks at
+# one *coding version* of one encounter: the lines of one file with the same encounter_id and
+# coded_at (an encounter re-coded later comes again, whole, with a later coded_at). Each rule
+# column is null where the rule does not apply, true when it holds, false when it fails.
+_PR = procedure_rules
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f"'{v}'" for v in values) + "]"
+
+
+_ENCOUNTER_RULES = f"""
+        lines as (
+            select
+                e.*,
+                upper(trim(e.procedure_code)) as code,
+                list_filter(
+                    [upper(trim(e.modifier_1)), upper(trim(e.modifier_2)),
+                     upper(trim(e.modifier_3)), upper(trim(e.modifier_4))],
+                    lambda m: m is not null and m <> '') as modifier_list,
+                list_filter(
+                    [upper(replace(trim(e.diagnosis_code_1), '.', '')),
+                     upper(replace(trim(e.diagnosis_code_2), '.', '')),
+                     upper(replace(trim(e.diagnosis_code_3), '.', '')),
+                     upper(replace(trim(e.diagnosis_code_4), '.', ''))],
+                    lambda d: d is not null and d <> '') as diagnosis_list,
+                f.family
+            from encounter_lines as e
+            left join ref_procedure_families as f
+                on length(trim(e.procedure_code)) = 5
+                and upper(trim(e.procedure_code))
+                    between f.procedure_code_first and f.procedure_code_last
+        ),
+        versions as (
+            select
+                file_sha256,
+                encounter_id,
+                coded_at,
+                bool_or(family in ('procedure', 'administration', 'em_preventive'))
+                    as has_service_beside_em,
+                bool_or(family = 'procedure') as has_procedure,
+                list(distinct code) as version_codes
+            from lines
+            group by file_sha256, encounter_id, coded_at
+        ),
+        repeated_labs as (
+            select file_sha256, encounter_id, coded_at, code, min(line_number) as first_line_number
+            from lines
+            where family = 'lab'
+            group by file_sha256, encounter_id, coded_at, code
+            having count(*) > 1
+        ),
+        requirements as (
+            select
+                procedure_code,
+                bool_or(requirement = 'laterality') as needs_laterality,
+                bool_or(requirement = 'professional_component') as needs_component,
+                list(paired_procedure_code) filter (where requirement = 'distinct_service')
+                    as distinct_from_codes
+            from ref_procedure_modifier_requirements
+            group by procedure_code
+        ),
+        supports as (
+            select
+                procedure_code_first,
+                procedure_code_last,
+                list(icd10cm_prefix) as supporting_prefixes
+            from ref_dx_procedure_support
+            group by procedure_code_first, procedure_code_last
+        ),
+        judged as (
+            select
+                l.*,
+                case
+                    when l.family = 'em' and v.has_service_beside_em
+                        then list_contains(l.modifier_list, '{_PR.SEPARATE_EM_MODIFIER}')
+                    when l.family = 'em_preventive' and v.has_procedure
+                        then list_contains(l.modifier_list, '{_PR.SEPARATE_EM_MODIFIER}')
+                    when l.family in ('em', 'em_preventive') then true
+                end as separate_em_modifier_ok,
+                case
+                    when l.line_number > rl.first_line_number
+                        then list_contains(l.modifier_list, '{_PR.REPEAT_LAB_MODIFIER}')
+                    when rl.first_line_number is not null then true
+                end as repeat_lab_modifier_ok,
+                case when r.needs_laterality
+                    then list_has_any(l.modifier_list, {_sql_list(_PR.LATERALITY_MODIFIERS)})
+                end as laterality_modifier_ok,
+                case when l.family in ('em', 'em_preventive')
+                        and trim(l.place_of_service_code) in {_PR.TELEHEALTH_POS}
+                    then list_has_any(l.modifier_list, {_sql_list(_PR.TELEHEALTH_MODIFIERS)})
+                end as telehealth_modifier_ok,
+                case when r.needs_component
+                        and trim(l.place_of_service_code) in {_PR.FACILITY_POS}
+                    then list_has_any(l.modifier_list, {_sql_list(_PR.COMPONENT_MODIFIERS)})
+                end as component_modifier_ok,
+                case when list_has_any(r.distinct_from_codes, v.version_codes)
+                    then list_has_any(l.modifier_list, {_sql_list(_PR.DISTINCT_SERVICE_MODIFIERS)})
+                end as distinct_service_modifier_ok,
+                case when len(l.diagnosis_list) > 0
+                    then list_has_any(
+                        s.supporting_prefixes,
+                        flatten(list_transform(l.diagnosis_list,
+                            lambda d: [d[1:1], d[1:2], d[1:3], d[1:4], d[1:5]])))
+                end as diagnosis_supports_procedure
+            from lines as l
+            left join versions as v
+                on v.file_sha256 is not distinct from l.file_sha256
+                and v.encounter_id is not distinct from l.encounter_id
+                and v.coded_at is not distinct from l.coded_at
+            left join repeated_labs as rl
+                on rl.file_sha256 is not distinct from l.file_sha256
+                and rl.encounter_id is not distinct from l.encounter_id
+                and rl.coded_at is not distinct from l.coded_at
+                and rl.code = l.code
+            left join requirements as r on r.procedure_code = l.code
+            left join supports as s
+                on length(l.code) = 5
+                and l.code between s.procedure_code_first and s.procedure_code_last
+        )
+"""
+
 ENCOUNTER_LINES = Frame(
     file_key="file_sha256",
     gx_suite="coding_quality.encounter_lines",
@@ -80,7 +205,8 @@ ENCOUNTER_LINES = Frame(
     row_key="encounter_line_id",
     claim_key="claim_id",
     sql=f"""
-        with {_repeats("repeated_ids", "encounter_lines", "encounter_line_id")}
+        with {_repeats("repeated_ids", "encounter_lines", "encounter_line_id")},
+        {_ENCOUNTER_RULES}
         select
             e.encounter_line_id,
             e.claim_id,
@@ -99,10 +225,20 @@ ENCOUNTER_LINES = Frame(
             e.charge_amount,
             e.service_date,
             date_diff('day', e.patient_birth_date, e.service_date) as patient_age_days_at_service,
-            e.rendering_npi,
-            e.billing_npi,
-            e.place_of_service_code
-        from encounter_lines as e
+            e.place_of_service_code,
+            e.separate_em_modifier_ok,
+            e.repeat_lab_modifier_ok,
+            e.laterality_modifier_ok,
+            e.telehealth_modifier_ok,
+            e.component_modifier_ok,
+            e.distinct_service_modifier_ok,
+            e.diagnosis_supports_procedure,
+            concat_ws(':', e.code, list_aggregate(e.modifier_list, 'string_agg', ':'))
+                || coalesce(' POS ' || trim(e.place_of_service_code), '')
+                as procedure_modifiers_place,
+            e.code || ' <- ' || coalesce(array_to_string(e.diagnosis_list, ' '), '')
+                as procedure_diagnoses
+        from judged as e
         {_join_repeats("repeated_ids", "e", "encounter_line_id")}
     """,
 )
@@ -139,6 +275,8 @@ X837_CLAIMS = Frame(
                 t.line_charge_total,
                 nullif(trim(c.payer_id), '') as payer_id,
                 c.submission_date,
+                nullif(trim(c.billing_provider_npi), '') as billing_provider_npi,
+                nullif(trim(c.rendering_provider_npi), '') as rendering_provider_npi,
                 coalesce(t.first_line_service_date, c.statement_start_date) as first_service_date,
                 coalesce(repeated_ids.occurrences, 1) as claim_submission_id_occurrences,
                 coalesce(repeated_claims.occurrences, 1) as claim_occurrences

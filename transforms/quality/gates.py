@@ -31,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 
 from transforms import log, raw_schema
+from transforms.codesets import procedure_rules
 from transforms.errors import GateFailed, RcmError
 from transforms.ingest.manifest import STATUS_LOADED, STATUS_PARTIAL
 from transforms.locking import writer_lock
@@ -148,7 +149,9 @@ def register_raw(con: duckdb.DuckDBPyConnection, name: str, table: str, files: l
 
 
 def raw_views(con: duckdb.DuckDBPyConnection, data_dir: Path, batch: Batch) -> None:
-    """Views named after the raw tables over the batch's files, plus every raw 837 claim."""
+    """Views named after the raw tables over the batch's files, plus every raw 837 claim and the
+    project's procedure tables the coding rules read (`ref_*`, transforms.codesets.procedure_rules)."""
+    procedure_rules.register(con)
     for table, files in batch.files.items():
         register_raw(con, table, table, files)
     all_claims = sorted(p for p in (Paths(data_dir).raw / "x837_claims").glob("*.parquet"))

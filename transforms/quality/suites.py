@@ -23,7 +23,14 @@ Values that change per run are GX suite parameters (`{"$PARAMETER": name}`), sup
 `match_rate_min` and the code sets read from the dbt seeds (`claim_status_codes`, `cas_group_codes`,
 `carc_codes`, `plb_reason_codes`).
 
-Regenerate the committed JSON after editing this module:
+Every check also names the team that owns what it finds (`owner`: coding, billing, front_end,
+data_engineering; its suite's team unless the check says otherwise -- the NPI check digits are
+billing's, the 837's payer is front end's) and the CARCs a payer denies with when the check was
+right (`denial_carcs`). Both are in the expectation's meta and in two generated dbt seeds,
+`seeds/ref_quality_checks.csv` and `seeds/ref_quality_check_denial_carcs.csv`, which the models
+read to split failures by team and to attribute a denial to the check that predicted it.
+
+Regenerate the committed JSON and the two seeds after editing this module:
     .venv/bin/python -m transforms.quality.suites
 """
 
@@ -32,12 +39,21 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 CRITICAL = "critical"
 WARNING = "warning"
+
+# Teams that own a check (the revenue-cycle primer's root causes, plus the data team for checks on
+# the pipeline's own output). A check's owner defaults to its suite's; `Check.owner` overrides it.
+CODING = "coding"
+BILLING = "billing"
+FRONT_END = "front_end"
+DATA = "data_engineering"
+OWNERS = (CODING, BILLING, FRONT_END, DATA)
+SUITE_OWNERS = {"coding_quality": CODING, "billing_quality": BILLING, "publish_checks": DATA}
 
 SUITES = ("coding_quality", "billing_quality", "publish_checks")
 _ID_NAMESPACE = uuid.UUID("6f1d3d0e-5c55-4f0e-9a43-7d1b2f0c9e11")
@@ -61,12 +77,21 @@ class Check:
     kwargs: dict[str, Any]
     description: str
     offending_column: str | None = None  # column whose value row_failures shows (default: domain)
+    owner: str | None = None  # team that fixes what the check finds (default: its suite's, OWNERS)
+    denial_carcs: tuple[str, ...] = ()  # CARCs a payer denies with when this check was right
 
     def meta(self) -> dict[str, Any]:
         meta: dict[str, Any] = {"check": self.name, "severity": self.severity}
         if self.offending_column:
             meta["offending_column"] = self.offending_column
+        if self.owner:
+            meta["owner"] = self.owner
+        if self.denial_carcs:
+            meta["denial_carcs"] = list(self.denial_carcs)
         return meta
+
+    def with_owner(self, owner: str) -> Check:
+        return self if self.owner else replace(self, owner=owner)
 
 
 # ---- helpers that keep the suite listings short -------------------------------------------------
@@ -113,18 +138,30 @@ def in_set(
     )
 
 
-def code_set(column: str, code_set_name: str, name: str, description: str) -> Check:
+def code_set(
+    column: str, code_set_name: str, name: str, description: str, carcs: tuple[str, ...] = ()
+) -> Check:
     return Check(
         name,
         WARNING,
         "ExpectColumnValuesToBeInCodeSet",
         {"column": column, "code_set": code_set_name},
         description,
+        denial_carcs=carcs,
     )
 
 
 def valid_npi(column: str, name: str, description: str) -> Check:
-    return Check(name, WARNING, "ExpectColumnValuesToBeValidNpi", {"column": column}, description)
+    """An NPI check digit: a billing check (CO-16 with RARC N290 when the payer catches it)."""
+    return Check(
+        name,
+        WARNING,
+        "ExpectColumnValuesToBeValidNpi",
+        {"column": column},
+        description,
+        owner=BILLING,
+        denial_carcs=("16",),
+    )
 
 
 def billable_icd(column: str, name: str, description: str) -> Check:
@@ -134,6 +171,22 @@ def billable_icd(column: str, name: str, description: str) -> Check:
         "ExpectColumnValuesToBeValidIcd10Cm",
         {"column": column, "billable": True, "service_date_column": "service_date"},
         description,
+        denial_carcs=("146",),
+    )
+
+
+def rule_holds(
+    column: str, name: str, description: str, carcs: tuple[str, ...], offending: str
+) -> Check:
+    """A coding rule computed in the frame as a boolean column (null where it does not apply)."""
+    return Check(
+        name,
+        WARNING,
+        "ExpectColumnValuesToBeInSet",
+        {"column": column, "value_set": [True]},
+        description,
+        offending,
+        denial_carcs=carcs,
     )
 
 
@@ -178,11 +231,14 @@ def coding_quality_encounter_lines() -> list[Check]:
             CRITICAL,
             "Every line has a charge amount (parseable money).",
         ),
-        not_null(
-            "diagnosis_code_1",
-            "diagnosis_code_1_present",
-            WARNING,
-            "Every line points to at least one diagnosis.",
+        replace(
+            not_null(
+                "diagnosis_code_1",
+                "diagnosis_code_1_present",
+                WARNING,
+                "Every line points to at least one diagnosis.",
+            ),
+            denial_carcs=("16",),
         ),
     ]
     for i in range(1, 5):
@@ -200,6 +256,7 @@ def coding_quality_encounter_lines() -> list[Check]:
             "procedure_code",
             "procedure_code_format",
             "Procedure code has CPT or HCPCS Level II format.",
+            carcs=("181",),
         )
     )
     for i in range(1, 5):
@@ -209,6 +266,7 @@ def coding_quality_encounter_lines() -> list[Check]:
                 "modifier",
                 f"modifier_{i}_valid",
                 f"Modifier {i}, when present, is a valid modifier.",
+                carcs=("4",),
             )
         )
     checks += [
@@ -243,24 +301,89 @@ def coding_quality_encounter_lines() -> list[Check]:
             "The service date is not before the patient's birth date (age in days >= 0).",
             min_value=0,
         ),
-        valid_npi(
-            "rendering_npi",
-            "rendering_npi_check_digit",
-            "The rendering provider NPI passes the check digit.",
-        ),
-        valid_npi(
-            "billing_npi",
-            "billing_npi_check_digit",
-            "The billing provider NPI passes the check digit.",
-        ),
         code_set(
             "place_of_service_code",
             "place_of_service",
             "place_of_service_valid",
             "The place of service is a valid CMS place-of-service code.",
+            carcs=("5", "58"),
         ),
     ]
-    return checks
+    return (
+        checks
+        + coding_quality_modifier_rules()
+        + [
+            rule_holds(
+                "diagnosis_supports_procedure",
+                "diagnosis_supports_procedure",
+                "At least one diagnosis the line points to is in this project's crosswalk of "
+                "diagnoses that can justify the procedure (transforms/codesets/tables/"
+                "dx_procedure_support.csv); a procedure the crosswalk does not list is not judged.",
+                ("11",),
+                "procedure_diagnoses",
+            ),
+        ]
+    )
+
+
+def coding_quality_modifier_rules() -> list[Check]:
+    """Modifiers a payer's edits require, computed per line in the frame (frames.ENCOUNTER_LINES)
+    from this project's procedure tables (transforms.codesets.procedure_rules); CARC 4 when the
+    payer catches a missing one."""
+    carcs = ("4",)
+    offending = "procedure_modifiers_place"
+    return [
+        rule_holds(
+            "separate_em_modifier_ok",
+            "em_separate_service_modifier_25",
+            "An E/M billed in the same coding of an encounter as a procedure, an injection or "
+            "immunisation administration, or a preventive E/M carries modifier 25; a preventive "
+            "E/M needs 25 only beside a procedure (labs, diagnostic tests and drug or vaccine "
+            "products never call for it).",
+            carcs,
+            offending,
+        ),
+        rule_holds(
+            "repeat_lab_modifier_ok",
+            "repeat_lab_modifier_91",
+            "A laboratory test billed again in the same coding of an encounter carries modifier 91 "
+            "on every repeat (the first line of the code needs none).",
+            carcs,
+            offending,
+        ),
+        rule_holds(
+            "laterality_modifier_ok",
+            "laterality_modifier",
+            "A procedure done on one side of the body (listed as 'laterality' in "
+            "transforms/codesets/tables/procedure_modifier_requirements.csv) carries RT, LT or 50.",
+            carcs,
+            offending,
+        ),
+        rule_holds(
+            "telehealth_modifier_ok",
+            "telehealth_modifier",
+            "An E/M at a telehealth place of service (02, 10) carries 95, GT or 93.",
+            carcs,
+            offending,
+        ),
+        rule_holds(
+            "component_modifier_ok",
+            "professional_component_modifier",
+            "A diagnostic test with a professional/technical split (listed as "
+            "'professional_component') billed by the physician in a facility (POS 19, 21, 22, 23) "
+            "carries 26 or TC.",
+            carcs,
+            offending,
+        ),
+        rule_holds(
+            "distinct_service_modifier_ok",
+            "distinct_service_modifier",
+            "A procedure billed with its listed 'distinct_service' partner in the same coding of an "
+            "encounter carries 59, XE, XP, XS or XU.",
+            carcs,
+            offending,
+        ),
+    ]
 
 
 # ---- billing_quality ---------------------------------------------------------------------------
@@ -291,8 +414,25 @@ def billing_quality_x837_claims() -> list[Check]:
             "ExpectColumnPairValuesToBeEqual",
             {"column_A": "billed_amount", "column_B": "line_charge_total"},
             "The claim total (CLM02) equals the sum of its line charges.",
+            denial_carcs=("16", "125"),
         ),
-        not_null("payer_id", "claim_payer_present", WARNING, "Every 837 claim names its payer."),
+        replace(
+            not_null(
+                "payer_id", "claim_payer_present", WARNING, "Every 837 claim names its payer."
+            ),
+            owner=FRONT_END,
+        ),
+        valid_npi(
+            "billing_provider_npi",
+            "billing_npi_check_digit",
+            "The billing provider NPI of the 837 claim (2010AA) passes the check digit.",
+        ),
+        valid_npi(
+            "rendering_provider_npi",
+            "rendering_npi_check_digit",
+            "The rendering provider NPI of the 837 claim (2310B), when present, passes the check "
+            "digit.",
+        ),
         Check(
             "submission_on_or_after_service",
             WARNING,
@@ -300,21 +440,29 @@ def billing_quality_x837_claims() -> list[Check]:
             {"column_A": "submission_date", "column_B": "first_service_date", "or_equal": True},
             "The claim was submitted on or after its first date of service.",
             offending_column="days_service_to_submission",
+            denial_carcs=("125",),
         ),
-        between(
-            "days_service_to_submission",
-            "submission_within_timely_filing",
-            WARNING,
-            "The claim was submitted within the timely-filing window (timely_filing_days) "
-            "from its first date of service.",
-            max_value=param("timely_filing_days"),
+        replace(
+            between(
+                "days_service_to_submission",
+                "submission_within_timely_filing",
+                WARNING,
+                "The claim was submitted within the timely-filing window (timely_filing_days) "
+                "from its first date of service.",
+                max_value=param("timely_filing_days"),
+            ),
+            denial_carcs=("29",),
         ),
-        between(
-            "claim_occurrences",
-            "claim_not_duplicated",
-            WARNING,
-            "No other claim in the batch has the same patient control number and frequency code.",
-            max_value=1,
+        replace(
+            between(
+                "claim_occurrences",
+                "claim_not_duplicated",
+                WARNING,
+                "No other claim in the batch has the same patient control number and frequency "
+                "code.",
+                max_value=1,
+            ),
+            denial_carcs=("18",),
         ),
     ]
 
@@ -336,11 +484,14 @@ def billing_quality_x837_claim_lines() -> list[Check]:
             CRITICAL,
             "Every 837 line has a parseable charge.",
         ),
-        not_null(
-            "diagnosis_pointer_1",
-            "claim_line_diagnosis_pointer_present",
-            WARNING,
-            "Every 837 line points to at least one diagnosis.",
+        replace(
+            not_null(
+                "diagnosis_pointer_1",
+                "claim_line_diagnosis_pointer_present",
+                WARNING,
+                "Every 837 line points to at least one diagnosis.",
+            ),
+            denial_carcs=("16",),
         ),
     ]
 
@@ -592,6 +743,12 @@ SUITE_CHECKS: dict[str, Callable[[], list[Check]]] = {
 }
 
 
+def suite_checks(gx_suite_name: str) -> list[Check]:
+    """The checks of one `<suite>.<asset>`, each with its owner (the suite's unless overridden)."""
+    owner = SUITE_OWNERS[split_name(gx_suite_name)[0]]
+    return [check.with_owner(owner) for check in SUITE_CHECKS[gx_suite_name]()]
+
+
 def split_name(gx_suite_name: str) -> tuple[str, str]:
     """'billing_quality.x835_claims' -> ('billing_quality', 'x835_claims')."""
     suite, _, asset = gx_suite_name.partition(".")
@@ -618,7 +775,7 @@ def build_suite(gx_suite_name: str) -> Any:
 
     logical, asset = split_name(gx_suite_name)
     expectations = []
-    for check in SUITE_CHECKS[gx_suite_name]():
+    for check in suite_checks(gx_suite_name):
         cls = getattr(custom, check.expectation, None) or getattr(gxe, check.expectation)
         expectations.append(
             cls(
@@ -662,11 +819,43 @@ def write_suites(context_root: Path) -> list[Path]:
     return written
 
 
+# ---- the checks as dbt seeds: owner and predicted denials, for the models ----------------------
+
+CHECKS_SEED = "ref_quality_checks.csv"
+CHECK_CARCS_SEED = "ref_quality_check_denial_carcs.csv"
+
+
+def seed_texts() -> dict[str, str]:
+    """The two seeds generated from the suites (CSV text by file name): one row per check
+    (`check_name` as quality.row_failures spells it: '<suite>.<check>'), and one row per check x
+    CARC it predicts."""
+    checks = ["check_name,suite,gx_suite,owner_team,severity"]
+    carcs = ["check_name,carc_code"]
+    for gx_suite in SUITE_CHECKS:
+        suite = split_name(gx_suite)[0]
+        for check in suite_checks(gx_suite):
+            name = f"{suite}.{check.name}"
+            checks.append(f"{name},{suite},{gx_suite},{check.owner},{check.severity}")
+            carcs += [f"{name},{carc}" for carc in check.denial_carcs]
+    return {CHECKS_SEED: "\n".join(checks) + "\n", CHECK_CARCS_SEED: "\n".join(carcs) + "\n"}
+
+
+def write_seeds(seeds: Path) -> list[Path]:
+    written = []
+    for file_name, text in seed_texts().items():
+        (seeds / file_name).write_text(text)
+        written.append(seeds / file_name)
+    return written
+
+
 def main() -> None:  # pragma: no cover - maintenance command
+    from transforms import settings
     from transforms.quality.gx_context import CONTEXT_ROOT
 
     for path in write_suites(CONTEXT_ROOT):
         print(f"wrote {path.relative_to(CONTEXT_ROOT.parent)}")
+    for path in write_seeds(settings.PROJECT_ROOT / "seeds"):
+        print(f"wrote {path.relative_to(settings.PROJECT_ROOT)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,7 +6,11 @@
         without service lines denies every line);
       - final outcome: the line's result on the claim's latest effective adjudication, else the
         claim's final status;
-      - money nets over every counted remittance line matched to the 837 line.
+      - money nets over every counted remittance line matched to the 837 line;
+      - denial_attributed_check: when the line was initially denied, the failed pre-submission
+        check that predicted its primary denial CARC (seeds/ref_quality_check_denial_carcs.csv):
+        a check its coded line failed, or one its claim's 837 rows failed (an NPI check digit
+        predicts the claim-level CO-16); the first by name when several do, null when none does.
 -#}
 {#- inlined into marts.fct_claim_lines (its only reader), filtered to that model's claims in scope -#}
 {{ config(materialized='ephemeral') }}
@@ -73,6 +77,25 @@ failures as (
 
 ),
 
+failed_checks as (
+
+    select * from {{ ref('int_presubmission_failures_by_check') }}
+    where {{ scope }}
+
+),
+
+check_denial_carcs as (
+
+    select * from {{ ref('ref_quality_check_denial_carcs') }}
+
+),
+
+check_owners as (
+
+    select * from {{ ref('ref_quality_checks') }}
+
+),
+
 coded_with_match as (
 
     select
@@ -120,6 +143,9 @@ lines as (
         coalesce(billed_lines.billed_amount, coded_with_match.billed_amount) as billed_amount,
         coded_with_match.coder_id,
         coded_with_match.coded_at,
+        coalesce(coded_with_match.is_recoded, false) as is_recoded,
+        coded_with_match.recoded_from_procedure_code,
+        coded_with_match.recoded_from_modifiers,
         coded_with_match.coded_line_id is not null as is_coded,
         billed_lines.claim_line_id is not null as is_billed,
         coalesce(coded_with_match.match_method, 'not_coded') as coding_match_method
@@ -241,7 +267,7 @@ outcomes as (
 
 ),
 
-final as (
+classified as (
 
     select
         *,
@@ -264,6 +290,39 @@ final as (
             else initial_line_denial_root_cause end as initial_denial_root_cause,
         coalesce(initial_line_remark_codes, claim_initial_remark_codes) as initial_remark_codes
     from outcomes
+
+),
+
+explaining_checks as (
+
+    select
+        classified.claim_line_key,
+        min(failed_checks.check_name) as denial_attributed_check
+    from classified
+    inner join failed_checks
+        on (failed_checks.table_name = 'encounter_lines'
+            and failed_checks.row_key = classified.encounter_line_id)
+        or (failed_checks.table_name <> 'encounter_lines'
+            and failed_checks.claim_id = classified.claim_id)
+    inner join check_denial_carcs
+        on failed_checks.check_name = check_denial_carcs.check_name
+        and classified.initial_primary_denial_carc_code = check_denial_carcs.carc_code
+    where classified.is_initially_denied
+    group by classified.claim_line_key
+
+),
+
+final as (
+
+    select
+        classified.*,
+        explaining_checks.denial_attributed_check,
+        check_owners.owner_team as denial_attributed_check_owner
+    from classified
+    left join explaining_checks
+        on classified.claim_line_key = explaining_checks.claim_line_key
+    left join check_owners
+        on explaining_checks.denial_attributed_check = check_owners.check_name
 
 )
 

@@ -1,6 +1,9 @@
 {#-
     One row per coded service line (encounter_id + line_number): a line re-coded in a later
     delivery supersedes the earlier one (latest coded_at wins; ties go to the later file row).
+    is_recoded: the line's visible versions differ in their coding (procedure, modifiers or
+    diagnoses; a second delivery of the same coding is not a re-coding); recoded_from_*: the
+    coding of the version just before the one kept, when it differs.
     Codings made after the as-of date are not visible yet, nor are rows of files the ingestion gate
     holds back (macros/file_holds.sql). The raw layer keeps every delivery.
     Incremental: a night re-ranks only the lines with a version on a claim in scope (see
@@ -68,6 +71,18 @@ renamed as (
 
 ),
 
+signed as (
+
+    select
+        *,
+        concat_ws('|', procedure_code, modifier_1, modifier_2, modifier_3, modifier_4,
+            diagnosis_code_1, diagnosis_code_2, diagnosis_code_3, diagnosis_code_4)
+            as coding_signature
+
+    from renamed
+
+),
+
 ranked as (
 
     select
@@ -76,9 +91,23 @@ ranked as (
             partition by encounter_id, line_number
             order by coded_at desc, file_name desc, source_line_number desc
         ) as coding_version_rank,
-        count(*) over (partition by encounter_id, line_number) as coding_version_count
+        count(*) over (partition by encounter_id, line_number) as coding_version_count,
+        min(coding_signature) over (partition by encounter_id, line_number)
+            <> max(coding_signature) over (partition by encounter_id, line_number) as is_recoded,
+        lead(coding_signature) over (
+            partition by encounter_id, line_number
+            order by coded_at desc, file_name desc, source_line_number desc
+        ) as previous_coding_signature,
+        lead(procedure_code) over (
+            partition by encounter_id, line_number
+            order by coded_at desc, file_name desc, source_line_number desc
+        ) as previous_procedure_code,
+        lead(concat_ws(':', modifier_1, modifier_2, modifier_3, modifier_4)) over (
+            partition by encounter_id, line_number
+            order by coded_at desc, file_name desc, source_line_number desc
+        ) as previous_modifiers
 
-    from renamed
+    from signed
     where coded_at < {{ dbt.dateadd('day', 1, as_of_date()) }}
 
 ),
@@ -87,7 +116,11 @@ final as (
 
     select
         {{ composite_key(['encounter_id', 'line_number']) }} as coded_line_id,
-        *
+        *,
+        case when previous_coding_signature <> coding_signature
+            then previous_procedure_code end as recoded_from_procedure_code,
+        case when previous_coding_signature <> coding_signature
+            then nullif(previous_modifiers, '') end as recoded_from_modifiers
     from ranked
     where coding_version_rank = 1
 

@@ -73,7 +73,7 @@ def _bad_encounter_lines() -> list[dict]:
         encounter_line(10, charge_amount=Decimal("0.00")),  # charge not > 0
         encounter_line(11, service_date=dt.date(2026, 7, 15)),  # after as-of
         encounter_line(12, patient_birth_date=dt.date(2026, 4, 1)),  # born after service
-        encounter_line(13, rendering_npi=BAD_NPI, billing_npi=BAD_NPI),
+        encounter_line(13, rendering_npi=BAD_NPI, billing_npi=BAD_NPI),  # billing's: on the 837
         encounter_line(14, place_of_service_code="AA"),
     ]
 
@@ -93,8 +93,6 @@ EXPECTED_CODING = {
     "coding_quality.charge_amount_positive": 1,
     "coding_quality.service_date_not_after_as_of": 1,
     "coding_quality.service_date_not_before_birth": 1,
-    "coding_quality.rendering_npi_check_digit": 1,
-    "coding_quality.billing_npi_check_digit": 1,
     "coding_quality.place_of_service_valid": 1,
 }
 
@@ -268,7 +266,7 @@ def test_every_warning_check_fires_with_its_count_and_does_not_stop(warning_run)
         "select suite, warning_failures, critical_failures from quality.validation_runs "
         "where run_id = 'run-warn' order by suite",
     )
-    assert runs == [("billing_quality", 12, 2), ("coding_quality", 16, 0)]
+    assert runs == [("billing_quality", 12, 2), ("coding_quality", 14, 0)]  # NPIs: on the 837
     assert _query(data_dir, "select bool_or(success) from quality.validation_runs") == [(False,)]
 
 

@@ -55,10 +55,40 @@ def test_suites_load_from_the_file_context_with_their_meta(tmp_path):
     context = open_context(tmp_path)
     suite = context.suites.get("coding_quality.encounter_lines")
     meta = {e.meta["check"]: e.meta for e in suite.expectations}
-    assert meta["rendering_npi_check_digit"]["severity"] == "warning"
+    assert meta["diagnosis_supports_procedure"]["owner"] == "coding"
+    assert meta["diagnosis_supports_procedure"]["denial_carcs"] == ["11"]
+    billing = context.suites.get("billing_quality.x837_claims")
+    billing_meta = {e.meta["check"]: e.meta for e in billing.expectations}
+    # the NPI check digit is a billing check on the 837 (CO-16), not a coding one
+    assert billing_meta["rendering_npi_check_digit"]["severity"] == "warning"
+    assert billing_meta["rendering_npi_check_digit"]["owner"] == "billing"
+    assert "rendering_npi_check_digit" not in meta
     assert type(suite.expectations[0]).__name__ == "ExpectColumnValuesToNotBeNull"
     assert {type(e).__name__ for e in suite.expectations} >= {
-        "ExpectColumnValuesToBeValidNpi",
         "ExpectColumnValuesToBeValidIcd10Cm",
         "ExpectColumnValuesToBeInCodeSet",
     }
+
+
+def test_committed_check_seeds_match_the_suites():
+    # GIVEN the suites WHEN their seeds are generated THEN the committed seeds are the same text
+    from transforms import settings
+
+    for file_name, text in suites.seed_texts().items():
+        path = settings.PROJECT_ROOT / "seeds" / file_name
+        assert path.read_text() == text, (
+            f"{path} is stale: run `python -m transforms.quality.suites`"
+        )
+
+
+def test_every_check_has_an_owner_and_modifier_checks_predict_carc_4():
+    owners = {}
+    for name in suites.SUITE_CHECKS:
+        for check in suites.suite_checks(name):
+            assert check.owner in suites.OWNERS, (name, check.name)
+            owners[check.name] = (check.owner, check.denial_carcs)
+    assert owners["billing_npi_check_digit"] == ("billing", ("16",))
+    assert owners["em_separate_service_modifier_25"] == ("coding", ("4",))
+    assert owners["laterality_modifier"][1] == ("4",)
+    assert owners["diagnosis_code_1_billable"] == ("coding", ("146",))
+    assert owners["claim_payer_present"][0] == "front_end"
