@@ -221,7 +221,7 @@ def _expected_kpis(con) -> dict[tuple[dt.date, str], dict]:
         from marts.fct_provider_adjustments where is_counted and payment_date <= ?""",
         [AS_OF],
     ).fetchall()
-    zero = Decimal("0")
+    zero = Decimal(0)
     out: dict[tuple[dt.date, str], dict] = {}
 
     def bucket(month, payer):

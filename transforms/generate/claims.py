@@ -237,9 +237,17 @@ def _earlier_version(
         _reprice(line)
     else:
         pool = pools["acute"]
-        alternative = pool[int(rng.random() * len(pool))]
-        if alternative not in dx:
-            dx[0] = alternative
+        start = int(rng.random() * len(pool))
+        # the first acute diagnosis from a random start that the visit does not have: a re-coding
+        # always changes something (no extra draw, so the rest of the stream is unchanged)
+        dx[0] = next(
+            (
+                pool[(start + k) % len(pool)]
+                for k in range(len(pool))
+                if pool[(start + k) % len(pool)] not in dx
+            ),
+            dx[0],
+        )
     return Coding(coded_at, dx, lines)
 
 

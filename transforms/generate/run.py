@@ -62,6 +62,7 @@ TRUTH_COLUMNS = (
     "first_payment_date",
     "overturned",
     "reversed",
+    "final_status",
     "secondary_payer_id",
     "remits_written",
     "paid_amount",
@@ -187,6 +188,7 @@ def _record(tally: Tally, claim: Claim, outcome: Outcome, written: list, special
     paid = sum(r.paid for r in written)
     tally.paid += paid
     secondary = next((r.payer.payer_id for r in written if r.role == "secondary"), "")
+    final = _final_status(written, denial is not None and not overturned, paid)
     submitted = outcome.held_submission or claim.submission_date
     return (
         ",".join(
@@ -211,6 +213,7 @@ def _record(tally: Tally, claim: Claim, outcome: Outcome, written: list, special
                 first_payment,
                 str(overturned).lower(),
                 str("reversal" in roles).lower(),
+                final,
                 secondary,
                 str(len(written)),
                 csv_amount(paid),
@@ -218,6 +221,21 @@ def _record(tally: Tally, claim: Claim, outcome: Outcome, written: list, special
         )
         + "\n"
     )
+
+
+def _final_status(written: list, still_denied: bool, paid: int) -> str:
+    """Where the claim's story ends, in the warehouse's words (fct_claims.final_status)."""
+    if not written:
+        return "open"
+    if still_denied:
+        return "partially_paid" if paid > 0 else "denied"
+    if paid > 0:
+        return "paid"
+    last = written[-1]
+    patient_share = sum(rl.patient_share for rl in last.lines) + last.patient_resp * (
+        not last.lines
+    )
+    return "patient_responsibility" if patient_share > 0 else "paid"
 
 
 def _rate(part: int, whole: int) -> float:
