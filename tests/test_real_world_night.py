@@ -194,3 +194,28 @@ def test_the_report_shows_findings_and_the_unmatched_bucket(night):
     html = (Paths(root).reports / AS_OF.isoformat() / "denial_report.html").read_text()
     assert "Accepted with findings" in html and "iea02_control_number" in html
     assert "Remittances for claims we did not bill" in html and FOREIGN in html
+
+
+def test_every_public_remittance_claim_lands_in_the_ledger_to_the_cent(night):
+    """Each balanced 835 claim of every public file: CLP03 = CLP04 + PR + contractual + denied +
+    other + prior payer + duplicate + pending, so no adjustment is dropped or posted twice; and
+    every claim of the warehouse (ours and theirs) ties out billed = paid + PR + contractual +
+    other + final denied + open."""
+    root, _, _ = night
+    with _published(root) as con:
+        balanced, broken = con.execute(
+            """select count(*), count(*) filter (where billed_amount <> paid_amount
+                + patient_responsibility_adjustment_amount + contractual_adjustment_amount
+                + denied_amount + other_adjustment_amount + prior_payer_adjustment_amount
+                + duplicate_adjustment_amount + pending_adjustment_amount)
+            from marts.fct_remittance_claims
+            where is_balanced and file_name like 'public/%'"""
+        ).fetchone()
+        claims, untied = con.execute(
+            """select count(*), count(*) filter (where billed_amount <> paid_amount
+                + patient_responsibility_amount + contractual_adjustment_amount
+                + other_adjustment_amount + final_denied_amount + open_balance_amount)
+            from marts.fct_claims"""
+        ).fetchone()
+    assert balanced > 100 and broken == 0
+    assert claims > 300 and untied == 0
