@@ -70,26 +70,32 @@ def test_kpis_monthly_match_hand_computation(built):
         ("2026-01-01", "MCD01"),
         ("2026-02-01", "ACME01"),
         ("2026-02-01", "ALL"),
+        ("2026-03-01", "ACME01"),  # a payment whose only money is a PLB (FB -60): cash, no claim
+        ("2026-03-01", "ALL"),
     ]
     # 2026-01 ACME01: C1, C2, C3, C5 first adjudicated (PA1, 01-20; the re-sent PA1 ignored).
-    # Billed 100+200+200+90 = 590. Denied on first adjudication: C3 (200) in full, C2 line 2 (50)
-    # partially -> 1 claim, 250 dollars. Still denied: C2's 50. C3 overturned. First pass: C1, C5.
-    # Paid net: 80 + 120 + 150 + (70 - 70 + 60) = 410. Contractual CO-45 net: 20+30+50+(20-20+30)
-    # = 130 (CO-97 and CO-50 are denials). NCR 410 / (590 - 130) = 0.891304.
+    # Billed 100+200+200+90 = 590. Denied on first adjudication: C3 (200) in full and C2 line 2
+    # (50) in part -> 2 claims (HFMA counts partial denials), 250 dollars. Still denied: C2's 50.
+    # C3 overturned in full, C2 not at all -> 1/2. First pass: C1, C5. Paid net: 80 + 120 + 150 +
+    # (70 - 70 + 60) = 410; PLB L6 interest -5 on PA1 -> +5 cash (the re-sent PA1's not counted).
+    # Contractual CO-45 net: 20+30+50+(20-20+30) = 130 (CO-97 and CO-50 are denials); no PR.
+    # Payer NCR (410 + 5) / (590 - 130 - 0) = 0.902174.
     # Days: C1 15, C2 15, C3 36 (01-10 -> 02-15), C5 5 -> median 15, mean 71/4 = 17.75.
     # Submitted: C1, C2, C3, C5; C2 failed a coding check and C3 a billing check -> clean 2/4.
     expect_jan_acme = {
         "payer_name": "ACME HEALTH",
         "claims_adjudicated": 4,
-        "claims_initially_denied": 1,
-        "initial_denial_rate": Q("0.250000"),
+        "claims_initially_denied": 2,
+        "claims_initially_denied_full": 1,
+        "claims_initially_denied_partial": 1,
+        "initial_denial_rate": Q("0.500000"),
         "initial_denial_rate_dollars": Q("0.423729"),
         "billed_amount_adjudicated": Q("590.00"),
         "initially_denied_amount": Q("250.00"),
         "final_denied_amount": Q("50.00"),
         "final_denial_rate": Q("0.084746"),
         "claims_overturned": 1,
-        "denial_overturn_rate": Q("1.000000"),
+        "denial_overturn_rate": Q("0.500000"),
         "claims_submitted": 4,
         "clean_claims": 2,
         "clean_claim_rate": Q("0.500000"),
@@ -97,12 +103,14 @@ def test_kpis_monthly_match_hand_computation(built):
         "first_pass_resolution_rate": Q("0.500000"),
         "paid_amount": Q("410.00"),
         "contractual_adjustment_amount": Q("130.00"),
-        "net_collection_rate": Q("0.891304"),
+        "provider_adjustment_cash_amount": Q("5.00"),
+        "payer_net_collection_rate": Q("0.902174"),
         "median_days_to_payment": Q("15.00"),
         "mean_days_to_payment": Q("17.75"),
     }
     assert {k: rows[("2026-01-01", "ACME01")][k] for k in expect_jan_acme} == expect_jan_acme
-    # 2026-01 MCD01: C4 paid 0 with PR-1 only -> adjudicated, not denied, resolved on first pass.
+    # 2026-01 MCD01: C4 paid 0 with PR-1 only -> adjudicated, not denied, resolved on first pass;
+    # the payers owed nothing (120 - 0 - 120 PR), so the payer NCR is null.
     expect_jan_mcd = {
         "claims_adjudicated": 1,
         "claims_initially_denied": 0,
@@ -111,21 +119,21 @@ def test_kpis_monthly_match_hand_computation(built):
         "denial_overturn_rate": None,
         "first_pass_resolution_rate": Q("1"),
         "paid_amount": Q("0"),
-        "net_collection_rate": Q("0"),
+        "payer_net_collection_rate": None,
         "median_days_to_payment": None,
         "clean_claim_rate": Q("1"),
     }
     assert {k: rows[("2026-01-01", "MCD01")][k] for k in expect_jan_mcd} == expect_jan_mcd
-    # 2026-01 ALL: the five claims together: 1/5 denied, 250/710, 50/710, first pass 3/5,
-    # NCR 410 / (710 - 130) = 0.706897, clean 3/5.
+    # 2026-01 ALL: the five claims together: 2/5 denied, 250/710, 50/710, first pass 3/5,
+    # payer NCR (410 + 5) / (710 - 130 - 120) = 0.902174, clean 3/5.
     expect_jan_all = {
         "payer_name": "All payers",
         "claims_adjudicated": 5,
-        "initial_denial_rate": Q("0.200000"),
+        "initial_denial_rate": Q("0.400000"),
         "initial_denial_rate_dollars": Q("0.352113"),
         "final_denial_rate": Q("0.070423"),
         "first_pass_resolution_rate": Q("0.600000"),
-        "net_collection_rate": Q("0.706897"),
+        "payer_net_collection_rate": Q("0.902174"),
         "clean_claim_rate": Q("0.600000"),
         "median_days_to_payment": Q("15.00"),
         "mean_days_to_payment": Q("17.75"),
@@ -141,6 +149,7 @@ def test_kpis_monthly_match_hand_computation(built):
     # 2026-02 ACME01: C9 (paid 60, later reversed), C10 (denied with claim-level CO-16 80, no
     # lines); X999 (a remittance with no claim, paid 50) counts apart as unmatched. 1/2 denied;
     # 80/140 dollars, still denied 80/140; overturn 0/1; first pass 1/2; paid 0 + 0; NCR 0/140;
+    # (March holds the FB -60 PLB of C9's reversal payment: +60 cash, no claim adjudicated)
     # days: C9 02-01 -> 02-15 = 14. Submitted in Feb: C6, C9, C10, all clean.
     expect_feb = {
         "claims_adjudicated": 2,
@@ -151,7 +160,7 @@ def test_kpis_monthly_match_hand_computation(built):
         "denial_overturn_rate": Q("0"),
         "first_pass_resolution_rate": Q("0.500000"),
         "paid_amount": Q("0.00"),
-        "net_collection_rate": Q("0"),
+        "payer_net_collection_rate": Q("0"),
         "median_days_to_payment": Q("14.00"),
         "claims_submitted": 3,
         "clean_claim_rate": Q("1"),
@@ -194,17 +203,34 @@ def test_claim_lifecycle_final_and_initial_states(built):
 def test_ar_aging_buckets_as_of_run_date(built):
     data_dir, _ = built
     rows = [
-        (r["payer_id"], r["age_bucket"], r["open_claims"], r["open_balance_amount"])
+        (
+            r["payer_id"],
+            r["age_bucket"],
+            r["open_claims"],
+            r["insurance_balance_amount"],
+            r["denied_balance_amount"],
+            r["patient_balance_amount"],
+            r["ar_balance_amount"],
+        )
         for r in query(data_dir, "select * from marts.rpt_ar_aging order by payer_id, bucket_order")
     ]
-    # THEN C6 (02-20, 39 days, 110) and C9 (02-01, 58 days, reversed, 60) are 31-60;
-    # C7 (2025-11-15, 136 days, 75) is >120
+    # THEN A/R holds every billed dollar not paid or written off: C6 (02-20, 39 days, never
+    # answered, 110), C9 (02-01, 58 days, reversed, 60) and C10 (02-01, 58 days, denied 80, last
+    # remittance 02-15: still appealable) are 31-60; C2 (01-05, 85 days, 50 of a line still
+    # denied) is 61-90; C7 (2025-11-15, 136 days, 75) is >120; C4's 120 left to the patient by
+    # MCD01 (01-12, 78 days) is a patient balance in 61-90. Unmatched X999 is no A/R of ours.
+    z = Q("0.00")
     assert rows == [
-        ("ACME01", "0-30", 0, Q("0.00")),
-        ("ACME01", "31-60", 2, Q("170.00")),
-        ("ACME01", "61-90", 0, Q("0.00")),
-        ("ACME01", "91-120", 0, Q("0.00")),
-        ("ACME01", ">120", 1, Q("75.00")),
+        ("ACME01", "0-30", 0, z, z, z, z),
+        ("ACME01", "31-60", 3, Q("170.00"), Q("80.00"), z, Q("250.00")),
+        ("ACME01", "61-90", 1, z, Q("50.00"), z, Q("50.00")),
+        ("ACME01", "91-120", 0, z, z, z, z),
+        ("ACME01", ">120", 1, Q("75.00"), z, z, Q("75.00")),
+        ("MCD01", "0-30", 0, z, z, z, z),
+        ("MCD01", "31-60", 0, z, z, z, z),
+        ("MCD01", "61-90", 1, z, z, Q("120.00"), Q("120.00")),
+        ("MCD01", "91-120", 0, z, z, z, z),
+        ("MCD01", ">120", 0, z, z, z, z),
     ]
     assert {
         r["as_of_date"] for r in query(data_dir, "select as_of_date from marts.rpt_ar_aging")
