@@ -30,6 +30,7 @@ denied_lines as (
         coalesce(coder_id, 'unknown') as coder_id,
         claim_id,
         has_coding_check_failure,
+        denial_attributed_check,
         is_finally_denied,
         initial_denied_amount,
         final_denied_amount
@@ -53,6 +54,10 @@ aggregated as (
         sum(case when has_coding_check_failure then 1 else 0 end) as lines_failed_coding_check,
         {{ sum_money('case when has_coding_check_failure then initial_denied_amount else 0 end') }}
             as denied_amount_failed_coding_check,
+        sum(case when denial_attributed_check is not null then 1 else 0 end)
+            as lines_attributed_to_failed_check,
+        {{ sum_money('case when denial_attributed_check is not null then initial_denied_amount else 0 end') }}
+            as denied_amount_attributed_to_failed_check,
         sum(case when is_finally_denied then 0 else 1 end) as lines_overturned,
         {{ sum_money('final_denied_amount') }} as still_denied_amount
     from denied_lines
@@ -87,6 +92,8 @@ final as (
         aggregated.denied_amount,
         aggregated.lines_failed_coding_check,
         aggregated.denied_amount_failed_coding_check,
+        aggregated.lines_attributed_to_failed_check,
+        aggregated.denied_amount_attributed_to_failed_check,
         aggregated.lines_overturned,
         aggregated.still_denied_amount
     from aggregated
