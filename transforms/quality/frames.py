@@ -534,8 +534,11 @@ KPIS_MONTHLY = Frame(
     """,
 )
 
-# Every column whose name contains `_rate` (initial_denial_rate_dollars included), one row per
-# month x payer x rate; null rates (denominator 0) are dropped by UNPIVOT.
+# Every column whose name contains `_rate` (initial_denial_rate_dollars, _full, _partial,
+# initial_line_denial_rate, final_denial_rate_net_revenue, payer_net_collection_rate and, once the
+# mart has it, the full net_collection_rate), one row per month x payer x rate; read by name
+# pattern, so a rate the mart adds is checked without a change here. Null rates (denominator 0,
+# or no patient-payments feed) are dropped by UNPIVOT.
 KPIS_MONTHLY_RATES = Frame(
     gx_suite="publish_checks.rpt_kpis_monthly_rates",
     table_name="marts.rpt_kpis_monthly",

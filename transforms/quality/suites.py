@@ -661,7 +661,8 @@ def publish_checks_rpt_kpis_monthly_rates() -> list[Check]:
             "kpi_rates_between_0_and_1",
             WARNING,
             "Every *_rate column of rpt_kpis_monthly is between 0 and 1 (or null); a rate outside "
-            "(one odd remittance can push a month's net collection past 1) is flagged by month, "
+            "(one odd remittance or PLB interest can push a month's payer net collection past 1) "
+            "is flagged by month, "
             "payer and rate, and published.",
             min_value=0,
             max_value=1,

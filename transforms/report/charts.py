@@ -32,6 +32,7 @@ ROOT_CAUSE_COLORS = {
     "billing": "#e07b39",
     "front_end": "#3a9a5b",
     "clinical": "#c0392b",
+    "unclassified": "#7d5ba6",
     "other": "#9aa3ad",
 }
 AGE_COLORS = ("#9ecae1", "#6baed6", "#3182bd", "#e6550d", "#a63603")
@@ -124,6 +125,24 @@ def _month_labels(values: Sequence) -> list[str]:
     return [v.strftime("%b %y") for v in values]
 
 
+def _immature_flags(table: Table) -> list[bool]:
+    """Which rows are immature months (the table's month_status column), all False without it."""
+    if "month_status" not in [c.name for c in table.columns]:
+        return [False] * len(table.rows)
+    return [status == "immature" for status in table.column("month_status")]
+
+
+def _mark_immature(labels: list[str], flags: Sequence[bool]) -> list[str]:
+    """An immature month's tick label gets a '*' (the caption explains it)."""
+    return [f"{label}*" if flag else label for label, flag in zip(labels, flags, strict=True)]
+
+
+def _shade_immature(ax, flags: Sequence[bool]) -> None:
+    for index, flag in enumerate(flags):
+        if flag:
+            ax.axvspan(index - 0.5, index + 0.5, color="#eef0f3", zorder=0, linewidth=0)
+
+
 def _floats(values: Sequence) -> list[float]:
     return [float("nan") if v is None else float(v) for v in values]
 
@@ -138,7 +157,9 @@ def denial_trend(table: Table) -> str:
     with matplotlib.rc_context(_RC):
         fig = _figure()
         ax = fig.subplots()
-        months = _month_labels(table.column("month_start_date"))
+        flags = _immature_flags(table)
+        months = _mark_immature(_month_labels(table.column("month_start_date")), flags)
+        _shade_immature(ax, flags)
         series = (
             ("initial_denial_rate", "Initial denial rate (claims)", PALETTE[0], "-"),
             ("initial_denial_rate_dollars", "Initial denial rate ($)", PALETTE[1], "-"),
@@ -172,7 +193,7 @@ def payer_trend(table: Table) -> str:
     with matplotlib.rc_context(_RC):
         fig = _figure()
         ax = fig.subplots()
-        labels = [c.label for c in month_columns]
+        labels = [c.label.replace(" (immature)", "*") for c in month_columns]
         for index, record in enumerate(table.records()):
             name = record["payer_name"] or record["payer_id"]
             ax.plot(
@@ -196,14 +217,16 @@ def root_cause_trend(table: Table) -> str:
     if not table.rows:
         return _empty(slug, title)
     import matplotlib
+    from matplotlib.colors import to_rgba
 
     with matplotlib.rc_context(_RC):
         fig = _figure()
         ax = fig.subplots()
-        months = _month_labels(table.column("month_start_date"))
+        flags = _immature_flags(table)
+        months = _mark_immature(_month_labels(table.column("month_start_date")), flags)
         bottom = [0.0] * len(months)
         for column in table.columns[1:]:
-            if column.name == "total":
+            if column.name in ("total", "month_status"):
                 continue
             values = [float(v or 0) for v in table.column(column.name)]
             ax.bar(
@@ -212,7 +235,10 @@ def root_cause_trend(table: Table) -> str:
                 bottom=bottom,
                 width=0.65,
                 label=column.label,
-                color=ROOT_CAUSE_COLORS.get(column.name, "#9aa3ad"),
+                color=[
+                    to_rgba(ROOT_CAUSE_COLORS.get(column.name, "#9aa3ad"), 0.45 if flag else 1.0)
+                    for flag in flags
+                ],
             )
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         _style(ax, money=True)
@@ -221,8 +247,8 @@ def root_cause_trend(table: Table) -> str:
 
 
 def ar_aging(table: Table) -> str:
-    """Open balance by payer, stacked by age bucket (horizontal bars)."""
-    slug, title = "chart-ar-aging", "Open A/R by payer and age"
+    """Total A/R by payer, stacked by age bucket (horizontal bars)."""
+    slug, title = "chart-ar-aging", "A/R by payer and age"
     records = [r for r in table.records() if r["payer_id"] != "ALL"]
     if not records:
         return _empty(slug, title, "No open A/R")

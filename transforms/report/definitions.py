@@ -20,32 +20,57 @@ class Definition:
 
 DEFINITIONS: tuple[Definition, ...] = (
     Definition(
+        "Mature month (headline month)",
+        "A month is mature once 60 days (dbt var mature_after_days) have passed since its last "
+        "day and at least 90% (mature_adjudicated_share) of the claims first submitted in it have "
+        "an adjudication: its claims have had time to be adjudicated and appealed. The headline "
+        "is the latest mature month; immature months are shown in every trend, marked "
+        "\u201cimmature\u201d, and never headlined.",
+        "rpt_kpis_monthly.is_mature, days_since_month_end, adjudicated_share = "
+        "claims_submitted_adjudicated / claims_submitted",
+    ),
+    Definition(
         "Initial denial rate (claims)",
-        "Claims denied on their first adjudication divided by claims adjudicated in the month "
-        "(month of the first adjudication). A claim is denied when CLP02 = 4, or when it was paid "
-        "nothing with CO/OA/PI adjustments whose CARC is a denial; a zero payment caused only by "
-        "patient-responsibility (PR) adjustments such as a deductible is not a denial.",
-        "rpt_kpis_monthly.initial_denial_rate = claims_initially_denied / claims_adjudicated",
+        "Claims with at least one line denied on their first adjudication, in full or in part, "
+        "divided by claims adjudicated in the month (month of the first adjudication; HFMA). A "
+        "full denial is CLP02 = 4, a claim without service lines denied, or every line denied; a "
+        "partial denial has some lines denied and others not. A line is denied when paid nothing "
+        "with CO/OA/PI adjustments whose CARC is a denial; a zero payment caused only by "
+        "patient-responsibility (PR) adjustments such as a deductible is not a denial. Goal: "
+        "under 5%; published benchmarks put initial denials at about 10-15% of claims.",
+        "rpt_kpis_monthly.initial_denial_rate = claims_initially_denied / claims_adjudicated; "
+        "initial_denial_rate_full, initial_denial_rate_partial (claims_initially_denied_full, "
+        "_partial / claims_adjudicated)",
+    ),
+    Definition(
+        "Initial denial rate (lines)",
+        "Billed claim lines denied on their claim's first adjudication divided by the billed "
+        "lines of the month's adjudicated claims (HFMA's claim-line level).",
+        "rpt_kpis_monthly.initial_line_denial_rate = lines_initially_denied / lines_adjudicated",
     ),
     Definition(
         "Initial denial rate (dollars)",
-        "Dollars denied on the first adjudication (denial adjustments of denied lines, plus "
-        "claim-level denial adjustments of a denied claim; partial denials included) divided by "
-        "the billed dollars adjudicated (CLP03 of the first adjudication).",
+        "Dollars denied on the first adjudication (partial denials included) divided by the "
+        "billed dollars adjudicated (CLP03 of the first adjudications in the month).",
         "rpt_kpis_monthly.initial_denial_rate_dollars = initially_denied_amount / "
         "billed_amount_adjudicated",
     ),
     Definition(
         "Final denial rate",
-        "Denied dollars never recovered as of the run date (the denied amount of the claim's latest "
-        "effective adjudication) divided by the billed dollars adjudicated: the denial write-off.",
-        "rpt_kpis_monthly.final_denial_rate = final_denied_amount / billed_amount_adjudicated",
+        "Denied dollars never recovered as of the run date divided by the claims' billed amount "
+        "(837 CLM02) of the month's adjudicated claims: the denial write-off. Also as a share of "
+        "net revenue (billed minus contractual adjustments), as HFMA reports denial write-offs.",
+        "rpt_kpis_monthly.final_denial_rate = final_denied_amount / billed_amount; "
+        "final_denial_rate_net_revenue = final_denied_amount / (billed_amount - "
+        "contractual_adjustment_amount)",
     ),
     Definition(
-        "Denial overturn rate",
-        "Initially denied claims that were later paid (final status paid or partially paid) "
-        "divided by initially denied claims.",
-        "rpt_kpis_monthly.denial_overturn_rate = claims_overturned / claims_initially_denied",
+        "Denial overturn rate / denied dollars recovered",
+        "Initially denied claims whose denied amount was later paid or moved to patient "
+        "responsibility, in full (nothing left denied) or in part, divided by initially denied "
+        "claims; the dollars recovered are the initially denied minus the still denied dollars.",
+        "rpt_kpis_monthly.denial_overturn_rate = claims_overturned / claims_initially_denied; "
+        "claims_overturned_full, claims_overturned_partial, overturned_amount",
     ),
     Definition(
         "Clean-claim rate",
@@ -62,12 +87,26 @@ DEFINITIONS: tuple[Definition, ...] = (
         "claims_adjudicated",
     ),
     Definition(
-        "Net collection rate",
-        "Payments (net of reversals, every payer) divided by charges minus contractual "
-        "adjustments (CO adjustments whose CARC is not a denial). Target: 95% or more; it can "
-        "exceed 100% when earlier balances are recovered.",
-        "rpt_kpis_monthly.net_collection_rate = paid_amount / (billed_amount_adjudicated - "
-        "contractual_adjustment_amount)",
+        "Payer net collection rate",
+        "What the payers paid of what they owed: payer payments (net of reversals, every payer) "
+        "plus the cash effect of provider-level adjustments (PLB: interest adds, recoupments and "
+        "withholds subtract) divided by charges minus contractual adjustments (CO adjustments "
+        "whose CARC is not a denial) minus patient responsibility (what the last payer left to "
+        "the patient). The MGMA/HFMA net collection rate without the patients' share; shown, "
+        "and labelled so, when the warehouse has no patient-payments feed. It can exceed 100% "
+        "when earlier balances are recovered.",
+        "rpt_kpis_monthly.payer_net_collection_rate = (paid_amount + "
+        "provider_adjustment_cash_amount) / (billed_amount - contractual_adjustment_amount - "
+        "patient_responsibility_amount)",
+    ),
+    Definition(
+        "Net collection rate (full)",
+        "Payer and patient payments (net of reversals and refunds, plus PLB cash) divided by "
+        "charges minus contractual adjustments (MGMA/HFMA; target 95% or more). Empty when the "
+        "warehouse has no patient-payments feed; the report then headlines the payer net "
+        "collection rate instead and says so.",
+        "rpt_kpis_monthly.net_collection_rate = (paid_amount + provider_adjustment_cash_amount + "
+        "patient_paid_amount) / (billed_amount - contractual_adjustment_amount), when present",
     ),
     Definition(
         "Days to payment",
@@ -88,10 +127,14 @@ DEFINITIONS: tuple[Definition, ...] = (
         "rpt_kpis_monthly.billed_amount_adjudicated",
     ),
     Definition(
-        "Paid / contractual adjustment",
-        "Net payments over every counted remittance (reversals subtract); net CO adjustments with "
-        "a non-denial CARC (the negotiated write-off).",
-        "rpt_kpis_monthly.paid_amount, contractual_adjustment_amount",
+        "Paid / PLB cash / contractual adjustment / patient responsibility",
+        "Net payer payments on the month's adjudicated claims over every counted remittance "
+        "(reversals subtract), and the part paid by a payer after the first of the claim's "
+        "sequence; the cash effect of provider-level adjustments (PLB) in payments dated in the "
+        "month; net CO adjustments with a non-denial CARC (the negotiated write-off); what the "
+        "last payer of each claim left to the patient (never a sum over payers).",
+        "rpt_kpis_monthly.paid_amount, secondary_paid_amount, provider_adjustment_cash_amount, "
+        "contractual_adjustment_amount, patient_responsibility_amount",
     ),
     Definition(
         "Denial root cause",
@@ -99,8 +142,10 @@ DEFINITIONS: tuple[Definition, ...] = (
         "(coders: modifier, code vs age/sex/place of service, diagnosis vs procedure, bundling), "
         "billing (billers: missing information, duplicates, timely filing, submission errors), "
         "front end (registration and patient access: eligibility, coverage dates, authorization, "
-        "referral) or clinical (clinicians and utilisation review: medical necessity, "
-        "non-covered, experimental). Other covers the remaining CARCs.",
+        "referral), clinical (clinicians and utilisation review: medical necessity, "
+        "non-covered, experimental) or unclassified: a denial CARC that names no cause (A1 "
+        "\u201cclaim denied\u201d, 193, or a code missing from the reference list), to be read "
+        "with its remark codes. Other covers the remaining CARCs.",
         "rpt_denials.denial_root_cause (ref_carc_codes.root_cause)",
     ),
     Definition(
@@ -130,11 +175,20 @@ DEFINITIONS: tuple[Definition, ...] = (
     ),
     Definition(
         "A/R aging",
-        "Open accounts receivable as of the run date: submitted claims with no counted "
-        "remittance, or whose every payment was reversed; balance = billed minus net paid; age = "
-        "days from first submission to the as-of date, in buckets 0-30, 31-60, 61-90, 91-120 and "
-        "over 120 days.",
-        "rpt_ar_aging.open_claims, open_balance_amount",
+        "Accounts receivable as of the run date: every billed dollar not yet paid or written off "
+        "(HFMA) -- the insurance balance (not yet adjudicated, pending review, or a difference "
+        "the remittances leave unexplained), denied balances still appealable (within 120 days "
+        "of the last remittance) and patient balances (what the last payer left to the patient, "
+        "less patient payments). Age = days from first submission to the as-of date, in buckets "
+        "0-30, 31-60, 61-90, 91-120 and over 120 days.",
+        "rpt_ar_aging.open_claims, insurance_balance_amount, denied_balance_amount, "
+        "patient_balance_amount, ar_balance_amount",
+    ),
+    Definition(
+        "A/R > 90 days",
+        "HFMA: billed A/R older than 90 days divided by total billed A/R, as of the run date. "
+        "The report holds it to under 20%, a common industry benchmark (not an HFMA standard).",
+        "rpt_ar_aging: sum(ar_balance_amount) where is_over_90_days / sum(ar_balance_amount)",
     ),
     Definition(
         "Data quality",

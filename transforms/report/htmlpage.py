@@ -14,7 +14,7 @@ from html import escape
 
 from transforms.report import charts
 from transforms.report.formatting import MISSING, html_text, is_numeric
-from transforms.report.model import Headline, ReportData, Table
+from transforms.report.model import CHANGE_KINDS, Headline, ReportData, Table
 
 CSS = """
 :root { --ink:#1f2a44; --muted:#5f6b7a; --line:#d9dee5; --band:#f4f6f9; --accent:#2f5d8a;
@@ -47,6 +47,12 @@ header.masthead .meta b { color: #fff; font-weight: 600; }
 .tile .delta .up, .tile .delta .down { font-weight: 650; }
 .tile .delta .good { color: var(--good); }
 .tile .delta .bad { color: var(--bad); }
+.tile .target { font-size: 12px; margin-top: 4px; }
+.tile .target .met { color: var(--good); font-weight: 650; }
+.tile .target .missed { color: var(--bad); font-weight: 650; }
+.tile.immature { border-style: dashed; }
+.immature-flag { display: inline-block; padding: 1px 8px; border-radius: 10px; background: #fdf0c4;
+                 color: #6b4b00; font-weight: 650; }
 .tiles-caption { font-size: 12.5px; color: var(--muted); margin: 0 0 6px; }
 nav.toc { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 18px 0 6px; padding: 10px 14px;
           background: var(--band); border-radius: 8px; font-size: 13px; }
@@ -115,6 +121,7 @@ footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--line);
 """
 
 DATE_KINDS = frozenset({"date", "month", "timestamp"})
+ROOT_CAUSE_CODES = ("coding", "billing", "front_end", "clinical", "unclassified")
 SECTIONS = (
     ("trend", "Denial-rate trend"),
     ("payers", "By payer"),
@@ -167,6 +174,8 @@ def render_table(table: Table, total_row_key: str | None = None) -> str:
 
 def _delta(item: Headline, previous_label: str) -> str:
     change = item.change
+    if item.column == "ar_balance_amount":
+        return f'<div class="delta">{escape(item.period)}</div>'
     if item.previous is None:
         return f'<div class="delta">{escape(previous_label)}: {MISSING}</div>'
     previous = escape(html_text(item.previous, item.kind))
@@ -175,12 +184,25 @@ def _delta(item: Headline, previous_label: str) -> str:
     else:
         good = (change < 0) == item.lower_is_better
         symbol = "\u25b2" if change > 0 else "\u25bc"
-        change_kind = "rate_change" if item.kind == "rate" else "days_change"
+        change_kind = CHANGE_KINDS.get(item.kind, item.kind)
         arrow = (
             f'<span class="{"up" if change > 0 else "down"} {"good" if good else "bad"}">'
             f"{symbol} {escape(html_text(change, change_kind))}</span>"
         )
     return f'<div class="delta">{arrow} &middot; {escape(previous_label)}: {previous}</div>'
+
+
+def _target(item: Headline) -> str:
+    """The target and, in words, whether the value meets it (never colour alone)."""
+    if item.target is None:
+        return ""
+    met = item.target.is_met(item.value)
+    css = "" if met is None else (' class="met"' if met else ' class="missed"')
+    mark = "" if met is None else ("\u2713 " if met else "\u2717 ")
+    return (
+        f'<div class="target">Target {escape(item.target.text)}: '
+        f"<span{css}>{mark}{escape(item.verdict or '')}</span></div>"
+    )
 
 
 def render_tiles(data: ReportData) -> str:
@@ -192,21 +214,35 @@ def render_tiles(data: ReportData) -> str:
     month = data.reporting_month
     to_date = month == data.window.last_month and data.window.as_of.day < _days_in_month(month)
     label = month.strftime("%B %Y") + (" (month to date)" if to_date else "")
-    if month != data.window.last_month:
-        label += (
-            f" (the latest month with adjudicated claims; none yet in "
-            f"{data.window.last_month.strftime('%B %Y')})"
+    newer_immature = sorted(m for m in data.immature_months if month < m <= data.window.last_month)
+    if data.reporting_month_is_mature:
+        maturity = "the latest mature month"
+        if newer_immature:
+            names = ", ".join(m.strftime("%b %Y") for m in newer_immature)
+            maturity += (
+                f"; newer months ({names}) are immature: shown in the tables and charts, "
+                "marked \u201cimmature\u201d, not headlined"
+            )
+        flag = ""
+    else:
+        maturity = (
+            "no month of the report window is mature yet, so the tiles show the newest month "
+            "with adjudicated claims; it is IMMATURE: its claims may still be adjudicated, "
+            "appealed and overturned, and these values will change"
         )
+        flag = '<span class="immature-flag">immature</span> '
     previous_label = data.previous_month.strftime("%b %Y") if data.previous_month else "previous"
+    tile_css = "tile" if data.reporting_month_is_mature else "tile immature"
     tiles = "".join(
-        f'<div class="tile"><div class="label">{escape(item.label)}</div>'
+        f'<div class="{tile_css if item.column != "ar_balance_amount" else "tile"}">'
+        f'<div class="label">{escape(item.label)}</div>'
         f'<div class="value">{escape(html_text(item.value, item.kind))}</div>'
-        f"{_delta(item, previous_label)}</div>"
+        f"{_delta(item, previous_label)}{_target(item)}</div>"
         for item in data.headlines
     )
     return (
-        f'<p class="tiles-caption">Headline month: <b>{escape(label)}</b>, all payers, '
-        f"compared with {escape(previous_label)}.</p>"
+        f'<p class="tiles-caption">Headline month: {flag}<b>{escape(label)}</b> '
+        f"({escape(maturity)}), all payers, compared with {escape(previous_label)}.</p>"
         f'<div class="tiles">{tiles}</div>'
     )
 
@@ -217,9 +253,10 @@ def _days_in_month(month: dt.date) -> int:
 
 
 def render_split(table: Table) -> str:
-    """The coding-vs-billing callout: one card per main root cause with its window totals."""
+    """The coding-vs-billing callout: one card per main root cause (unclassified included) with
+    its window totals."""
     cards = []
-    for record in table.records()[:4]:
+    for record in table.records()[: len(ROOT_CAUSE_CODES)]:
         color = charts.ROOT_CAUSE_COLORS.get(record["denial_root_cause"], "#9aa3ad")
         share = html_text(record["share_of_denied_amount"], "rate")
         coding = html_text(record["share_amount_failed_coding_check"], "rate")
@@ -247,6 +284,14 @@ def _section(
     return (
         f'<section id="{anchor}"{css}><h2>{escape(title)}</h2>{lead_html}{"".join(parts)}</section>'
     )
+
+
+def _ar_lead(data: ReportData) -> str:
+    item = next((h for h in data.headlines if h.column == "ar_balance_amount"), None)
+    if item is None:
+        return ""
+    verdict = f" \u2014 target {item.target.text}: {item.verdict}" if item.target else ""
+    return f"A/R > 90 days (HFMA): {html_text(item.value, 'rate')} of A/R{verdict}."
 
 
 def render_definitions(table: Table) -> str:
@@ -290,7 +335,7 @@ def render_html(data: ReportData) -> str:
             [
                 _figure(
                     charts.denial_trend(t["denial_rate_trend"]),
-                    "Source: rpt_kpis_monthly, payer ALL.",
+                    "Source: rpt_kpis_monthly, payer ALL. Months marked * (shaded) are immature.",
                 ),
                 render_table(t["headline_kpis"]),
                 render_table(t["denial_rate_trend"]),
@@ -305,7 +350,7 @@ def render_html(data: ReportData) -> str:
             [
                 _figure(
                     charts.payer_trend(t["payer_denial_rate"]),
-                    "Source: rpt_kpis_monthly, one line per payer.",
+                    "Source: rpt_kpis_monthly, one line per payer. Months marked * are immature.",
                 ),
                 render_table(t["payer_denial_rate"]),
                 render_table(t["payer_denial_rate_dollars"]),
@@ -316,14 +361,16 @@ def render_html(data: ReportData) -> str:
             "root-cause",
             "Root cause: coding vs billing",
             "Who has to fix the denied dollars: coders, billers, the front desk "
-            "(eligibility, authorization) or clinicians (medical necessity). Totals over the "
-            "report window.",
+            "(eligibility, authorization) or clinicians (medical necessity); unclassified denials "
+            "carry a CARC that names no cause (A1, 193, unknown codes) and need their remark "
+            "codes read. Totals over the report window.",
             [
                 render_split(t["denials_by_root_cause"]),
                 render_table(t["denials_by_root_cause"]),
                 _figure(
                     charts.root_cause_trend(t["root_cause_trend_amount"]),
-                    "Source: rpt_denials, denied dollars by month of first adjudication.",
+                    "Source: rpt_denials, denied dollars by month of first adjudication. "
+                    "Months marked * (pale bars) are immature.",
                 ),
                 render_table(t["root_cause_trend_amount"]),
                 render_table(t["root_cause_trend_lines"]),
@@ -352,11 +399,13 @@ def render_html(data: ReportData) -> str:
         _section(
             "ar",
             "A/R aging",
-            "Open balances (no counted remittance, or every payment reversed) by payer and "
-            "days since first submission.",
+            "Every billed dollar not yet paid or written off (insurance balances, denied "
+            "balances still appealable, patient balances) by payer and days since first "
+            "submission. " + _ar_lead(data),
             [
-                _figure(charts.ar_aging(t["ar_aging"]), "Source: rpt_ar_aging."),
+                _figure(charts.ar_aging(t["ar_aging"]), "Source: rpt_ar_aging, total A/R."),
                 render_table(t["ar_aging"], total_row_key="ALL"),
+                render_table(t["ar_aging_by_bucket"]),
             ],
         ),
         _section(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 Kind = Literal[
@@ -34,6 +35,7 @@ Kind = Literal[
 info tables); `per_row_change` shows a difference of the row's kind (rate -> rate_change)."""
 
 CHANGE_KINDS: dict[str, Kind] = {"rate": "rate_change", "days": "days_change"}
+"""How a month-over-month change of a kind is shown (money and counts keep their kind)."""
 
 WINDOW_MONTHS = 12
 
@@ -175,8 +177,35 @@ class QualityStatus:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A published target for a headline measure: `value < threshold` or `value >= threshold`.
+
+    `text` states it for people (with its source); `verdict` says in words whether a value meets
+    it, so the report never relies on colour alone.
+    """
+
+    comparator: Literal["<", ">="]
+    threshold: Decimal
+    text: str
+
+    def is_met(self, value: Any) -> bool | None:
+        if value is None:
+            return None
+        value = Decimal(value)
+        return value < self.threshold if self.comparator == "<" else value >= self.threshold
+
+    def verdict(self, value: Any) -> str:
+        met = self.is_met(value)
+        if met is None:
+            return "no value"
+        return "meets target" if met else "misses target"
+
+
+@dataclass(frozen=True)
 class Headline:
-    """One KPI tile: the reporting month's value, the previous month's, and which way is good."""
+    """One KPI tile: the reporting month's value, the previous month's, which way is good, and
+    the target it is held to (if any). `period` names what the value covers (a month, or an
+    as-of date for A/R); `column` is the mart column it was read from."""
 
     label: str
     column: str
@@ -184,12 +213,18 @@ class Headline:
     value: Any
     previous: Any
     lower_is_better: bool
+    target: Target | None = None
+    period: str = ""
 
     @property
     def change(self) -> Any:
         if self.value is None or self.previous is None:
             return None
         return self.value - self.previous
+
+    @property
+    def verdict(self) -> str | None:
+        return self.target.verdict(self.value) if self.target else None
 
 
 @dataclass
@@ -202,6 +237,8 @@ class ReportData:
     headlines: list[Headline]
     quality: QualityStatus
     warehouse_as_of: dt.date | None
+    reporting_month_is_mature: bool = False
+    immature_months: frozenset[dt.date] = frozenset()
     tables: dict[str, Table] = field(default_factory=dict)
 
     def add(self, table: Table) -> None:

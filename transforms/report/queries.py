@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -27,6 +28,7 @@ from transforms.report.model import (
     QualityStatus,
     ReportData,
     Table,
+    Target,
     Window,
     add_months,
     make_table,
@@ -45,7 +47,16 @@ ROOT_CAUSES = (
     ("billing", "Billing", "Billers"),
     ("front_end", "Front end", "Registration, patient access"),
     ("clinical", "Clinical", "Clinicians, utilisation review"),
-    ("unclassified", "Unclassified", "Billing office: read the remark codes and earlier remittances"),
+    (
+        "unclassified",
+        "Unclassified",
+        "Billing office: read the remark codes and earlier remittances",
+    ),
+)
+UNCLASSIFIED_NOTE = (
+    "Unclassified: denials whose CARC names no cause (A1 \u201cclaim denied\u201d, 193, or a code "
+    "missing from the CARC reference list); read their remark codes and earlier remittances to "
+    "find who has to fix them."
 )
 AGE_BUCKETS = ("0-30", "31-60", "61-90", "91-120", ">120")
 DAYS_BUCKETS = (
@@ -58,42 +69,107 @@ DAYS_BUCKETS = (
     ("> 120", 121, None),
 )
 
-# (label, mart column, kind, lower is better)
+# Targets from the revenue-cycle primer (docs: revenue-cycle.md, "Measures analysts expect").
+NCR_TARGET = Target(">=", Decimal("0.95"), "\u2265 95% (MGMA/HFMA net collection rate)")
+TARGETS: dict[str, Target] = {
+    "initial_denial_rate": Target(
+        "<",
+        Decimal("0.05"),
+        "< 5% (goal); published benchmarks put initial denials at ~10\u201315% of claims",
+    ),
+    "clean_claim_rate": Target(">=", Decimal("0.95"), "\u2265 95%"),
+    "first_pass_resolution_rate": Target(">=", Decimal("0.90"), "\u2265 90%"),
+    "net_collection_rate": NCR_TARGET,
+    "payer_net_collection_rate": Target(
+        ">=",
+        Decimal("0.95"),
+        "\u2265 95% (set for the full NCR; the payer NCR leaves the patients' share out)",
+    ),
+    "ar_over_90_share": Target(
+        "<",
+        Decimal("0.20"),
+        "< 20% (a common industry benchmark for HFMA's A/R > 90 days, not an HFMA standard)",
+    ),
+}
+
+# (label, mart column, kind, lower is better); the net collection rate row is chosen per month
+# (`collection_rate_choice`): the full NCR when the mart has it, else the payer NCR, so labelled.
 HEADLINE_MEASURES: tuple[tuple[str, str, Kind, bool], ...] = (
     ("Initial denial rate (claims)", "initial_denial_rate", "rate", True),
+    ("Initial denials: full", "initial_denial_rate_full", "rate", True),
+    ("Initial denials: partial", "initial_denial_rate_partial", "rate", True),
+    ("Initial denial rate (lines)", "initial_line_denial_rate", "rate", True),
     ("Initial denial rate ($)", "initial_denial_rate_dollars", "rate", True),
-    ("Final denial rate", "final_denial_rate", "rate", True),
+    ("Final denial rate (of billed $)", "final_denial_rate", "rate", True),
+    ("Final denial rate (of net revenue)", "final_denial_rate_net_revenue", "rate", True),
     ("Denial overturn rate", "denial_overturn_rate", "rate", False),
+    ("Denied $ recovered (overturns)", "overturned_amount", "money", False),
     ("Clean-claim rate", "clean_claim_rate", "rate", False),
     ("First-pass resolution", "first_pass_resolution_rate", "rate", False),
     ("Net collection rate", "net_collection_rate", "rate", False),
     ("Median days to payment", "median_days_to_payment", "days", True),
     ("Mean days to payment", "mean_days_to_payment", "days", True),
 )
+FULL_NCR_LABEL = "Net collection rate (payer + patient payments)"
+PAYER_NCR_LABEL = "Payer net collection rate (payer payments only)"
+# Columns another change adds to rpt_kpis_monthly: read only when the mart has them.
+OPTIONAL_KPI_COLUMNS = frozenset(
+    {"net_collection_rate", "patient_paid_amount", "has_patient_payments"}
+)
+
+MONTH_STATUS = Column("month_status", "Maturity")
+IMMATURE = "immature"
+IMMATURE_NOTE = (
+    "Months marked \u201cimmature\u201d are too young to judge (rpt_kpis_monthly.is_mature = "
+    "false: fewer than 60 days since the month ended, or under 90% of its submitted claims "
+    "adjudicated); their claims may still be adjudicated, appealed and overturned, so their "
+    "rates will move. They are shown, never headlined."
+)
 
 DENIAL_TREND_COLUMNS = (
     Column("month_start_date", "Month", "month"),
+    MONTH_STATUS,
     Column("claims_adjudicated", "Claims adjudicated", "int"),
     Column("claims_initially_denied", "Initially denied", "int"),
+    Column("claims_initially_denied_full", "Denied in full", "int"),
+    Column("claims_initially_denied_partial", "Denied in part", "int"),
     Column("initial_denial_rate", "Initial denial rate", "rate"),
-    Column("billed_amount_adjudicated", "Billed $ adjudicated", "money"),
+    Column("initial_denial_rate_full", "Initial denial rate: full", "rate"),
+    Column("initial_denial_rate_partial", "Initial denial rate: partial", "rate"),
+    Column("lines_adjudicated", "Lines adjudicated", "int"),
+    Column("lines_initially_denied", "Lines initially denied", "int"),
+    Column("initial_line_denial_rate", "Initial denial rate (lines)", "rate"),
+    Column("billed_amount_adjudicated", "Billed $ adjudicated (CLP03)", "money"),
     Column("initially_denied_amount", "Initially denied $", "money"),
     Column("initial_denial_rate_dollars", "Initial denial rate ($)", "rate"),
+    Column("billed_amount", "Billed $ (837)", "money"),
     Column("final_denied_amount", "Still denied $", "money"),
-    Column("final_denial_rate", "Final denial rate", "rate"),
+    Column("final_denial_rate", "Final denial rate (of billed $)", "rate"),
+    Column("final_denial_rate_net_revenue", "Final denial rate (of net revenue)", "rate"),
     Column("claims_overturned", "Overturned", "int"),
+    Column("claims_overturned_full", "Overturned in full", "int"),
+    Column("claims_overturned_partial", "Overturned in part", "int"),
+    Column("overturned_amount", "Denied $ recovered", "money"),
     Column("denial_overturn_rate", "Overturn rate", "rate"),
 )
 OPERATIONS_TREND_COLUMNS = (
     Column("month_start_date", "Month", "month"),
+    MONTH_STATUS,
     Column("claims_submitted", "Claims submitted", "int"),
     Column("clean_claims", "Clean claims", "int"),
     Column("clean_claim_rate", "Clean-claim rate", "rate"),
+    Column("claims_submitted_adjudicated", "Submitted and adjudicated", "int"),
+    Column("adjudicated_share", "Share adjudicated", "rate"),
     Column("claims_first_pass_resolved", "First-pass resolved", "int"),
     Column("first_pass_resolution_rate", "First-pass resolution", "rate"),
-    Column("paid_amount", "Paid $", "money"),
+    Column("paid_amount", "Payer paid $", "money"),
+    Column("secondary_paid_amount", "of which secondary payers $", "money"),
+    Column("provider_adjustment_cash_amount", "PLB cash $ (interest +, recoupments -)", "money"),
+    Column("patient_paid_amount", "Patient paid $", "money"),
+    Column("patient_responsibility_amount", "Patient responsibility $", "money"),
     Column("contractual_adjustment_amount", "Contractual adj. $", "money"),
-    Column("net_collection_rate", "Net collection rate", "rate"),
+    Column("payer_net_collection_rate", PAYER_NCR_LABEL, "rate"),
+    Column("net_collection_rate", FULL_NCR_LABEL, "rate"),
     Column("median_days_to_payment", "Median days to pay", "days"),
     Column("mean_days_to_payment", "Mean days to pay", "days"),
 )
@@ -164,6 +240,28 @@ def month_label(month: dt.date) -> str:
 # ---- KPIs --------------------------------------------------------------------------------------
 
 
+def kpi_columns(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The columns rpt_kpis_monthly has (information_schema), so optional ones can be read when
+    they exist and left out when they do not."""
+    rows = fetch(
+        con,
+        "select column_name from information_schema.columns "
+        "where table_schema = 'marts' and table_name = 'rpt_kpis_monthly'",
+    )
+    return frozenset(row[0] for row in rows)
+
+
+def available(columns: Sequence[Column], present: frozenset[str]) -> list[Column]:
+    """The columns to show: all, less the optional mart columns the warehouse does not have yet."""
+    return [c for c in columns if c.name not in OPTIONAL_KPI_COLUMNS or c.name in present]
+
+
+def _select(column: Column) -> str:
+    if column.name == MONTH_STATUS.name:
+        return f"case when coalesce(is_mature, false) then 'mature' else '{IMMATURE}' end"
+    return column.name
+
+
 def kpi_trend(
     con: duckdb.DuckDBPyConnection,
     window: Window,
@@ -172,7 +270,9 @@ def kpi_trend(
     columns: Sequence[Column],
     note: str = "",
 ) -> Table:
-    select = ", ".join(c.name for c in columns)
+    """The 'ALL' rows of rpt_kpis_monthly in the window, every month, each marked mature or not."""
+    columns = available(columns, kpi_columns(con))
+    select = ", ".join(_select(c) for c in columns)
     rows = fetch(
         con,
         f"""
@@ -182,12 +282,16 @@ def kpi_trend(
         order by month_start_date""",
         _month_bounds(window),
     )
+    note = f"{note} {IMMATURE_NOTE}".strip()
     return make_table(slug, title, columns, rows, note)
 
 
 def kpi_all_payers(con: duckdb.DuckDBPyConnection, window: Window) -> dict[dt.date, dict]:
     """The 'ALL' rows of rpt_kpis_monthly in the window (plus the month before), by month."""
-    names = ["month_start_date", "claims_adjudicated"] + [m[1] for m in HEADLINE_MEASURES]
+    present = kpi_columns(con)
+    names = ["month_start_date", "claims_adjudicated", "is_mature", "payer_net_collection_rate"]
+    names += [m[1] for m in HEADLINE_MEASURES if m[1] not in names]
+    names = [n for n in names if n not in OPTIONAL_KPI_COLUMNS or n in present]
     rows = fetch(
         con,
         f"""
@@ -199,9 +303,14 @@ def kpi_all_payers(con: duckdb.DuckDBPyConnection, window: Window) -> dict[dt.da
     return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
 
 
+def immature_months(by_month: dict[dt.date, dict]) -> frozenset[dt.date]:
+    return frozenset(m for m, row in by_month.items() if not row.get("is_mature"))
+
+
 def pick_reporting_month(by_month: dict[dt.date, dict], window: Window) -> dt.date | None:
-    """The as-of month when claims were adjudicated in it, else the latest such month in the
-    window (so the tiles never show an empty month), else None."""
+    """The headline month: the latest month of the window that is mature (is_mature) and had
+    claims adjudicated; when no month is mature yet, the newest month with adjudicated claims
+    (the page labels it immature); else None. Never an empty month."""
     active = sorted(
         m
         for m, row in by_month.items()
@@ -209,39 +318,106 @@ def pick_reporting_month(by_month: dict[dt.date, dict], window: Window) -> dt.da
     )
     if not active:
         return None
-    return window.last_month if window.last_month in active else active[-1]
+    mature = [m for m in active if by_month[m].get("is_mature")]
+    return mature[-1] if mature else active[-1]
 
 
-def headlines(by_month: dict[dt.date, dict], month: dt.date | None) -> list[Headline]:
+def collection_rate_choice(row: dict) -> tuple[str, str]:
+    """(mart column, label) of the net collection rate to headline for one month's 'ALL' row:
+    the full NCR when the mart has it and it is not null (a patient-payments feed exists), else
+    the payer NCR, labelled as such."""
+    if row.get("net_collection_rate") is not None:
+        return "net_collection_rate", FULL_NCR_LABEL
+    return "payer_net_collection_rate", PAYER_NCR_LABEL
+
+
+def headlines(
+    by_month: dict[dt.date, dict],
+    month: dt.date | None,
+    ar_over_90: Decimal | None = None,
+    ar_as_of: dt.date | None = None,
+) -> list[Headline]:
     current = by_month.get(month, {}) if month else {}
     previous = by_month.get(add_months(month, -1), {}) if month else {}
-    return [
-        Headline(label, column, kind, current.get(column), previous.get(column), lower)
-        for label, column, kind, lower in HEADLINE_MEASURES
-    ]
+    period = month_label(month) if month else ""
+    items = []
+    for label, column, kind, lower in HEADLINE_MEASURES:
+        if column == "net_collection_rate":
+            column, label = collection_rate_choice(current)
+        items.append(
+            Headline(
+                label,
+                column,
+                kind,
+                current.get(column),
+                previous.get(column),
+                lower,
+                TARGETS.get(column),
+                period,
+            )
+        )
+    ar_item = Headline(
+        "A/R > 90 days (share of A/R)",
+        "ar_balance_amount",
+        "rate",
+        ar_over_90,
+        None,
+        True,
+        TARGETS["ar_over_90_share"],
+        f"as of {ar_as_of.isoformat()}" if ar_as_of else "as of the warehouse date",
+    )
+    # after the collection rate: the money measures together, days to payment last
+    items.insert(len(items) - 2, ar_item)
+    return items
 
 
-def headline_table(items: Sequence[Headline], month: dt.date | None) -> Table:
+def headline_table(items: Sequence[Headline], month: dt.date | None, is_mature: bool) -> Table:
     current = month_label(month) if month else "Reporting month"
     prior = month_label(add_months(month, -1)) if month else "Previous month"
     columns = (
         Column("measure", "Measure"),
-        Column("mart_column", "Mart column (rpt_kpis_monthly, payer ALL)"),
+        Column("source_table", "Mart"),
+        Column("mart_column", "Mart column"),
+        Column("period", "Period"),
         Column("month_start_date", "Month", "month"),
         Column("value", current, "per_row"),
         Column("previous_value", prior, "per_row"),
         Column("change", "Change", "per_row_change"),
+        Column("target", "Target"),
+        Column("target_verdict", "Meets target?"),
     )
-    rows = [
-        (item.label, item.column, month, item.value, item.previous, item.change) for item in items
-    ]
+    rows = []
+    for item in items:
+        ar = item.column == "ar_balance_amount"
+        rows.append(
+            (
+                item.label,
+                "rpt_ar_aging (all payers)" if ar else "rpt_kpis_monthly (payer ALL)",
+                item.column,
+                item.period + ("" if ar or is_mature or month is None else f" ({IMMATURE})"),
+                None if ar else month,
+                item.value,
+                item.previous,
+                item.change,
+                item.target.text if item.target else None,
+                item.verdict,
+            )
+        )
+    maturity = (
+        "the latest mature month"
+        if is_mature
+        else "NOT mature: no month of the window is mature yet, so this is the newest month with "
+        "adjudicated claims and its values will still change"
+    )
     return make_table(
         "headline_kpis",
-        "Headline measures, month over month",
+        "Headline measures, month over month, against their targets",
         columns,
         rows,
-        note="Values are the rpt_kpis_monthly rows for all payers; change = month minus the "
-        "month before (rates in percentage points).",
+        note=f"Values are the rpt_kpis_monthly rows for all payers of {current} ({maturity}); "
+        "change = month minus the month before (rates in percentage points). A/R > 90 days is "
+        "HFMA's billed A/R older than 90 days divided by all billed A/R, as of the warehouse "
+        "date. Targets: revenue-cycle primer (HFMA, MGMA); the verdict is in words.",
         row_kinds=[item.kind for item in items],
     )
 
@@ -254,8 +430,10 @@ def payer_pivot(
     slug: str,
     title: str,
     note: str = "",
+    immature: frozenset[dt.date] = frozenset(),
 ) -> Table:
-    """One rpt_kpis_monthly measure by payer (rows) and month (columns), as stored."""
+    """One rpt_kpis_monthly measure by payer (rows) and month (columns), as stored; an immature
+    month's header says so."""
     rows = fetch(
         con,
         f"""
@@ -273,7 +451,16 @@ def payer_pivot(
         cells.setdefault(payer_id, {})[month] = value
         names[payer_id] = payer_name
     columns = [Column("payer_id", "Payer id"), Column("payer_name", "Payer")]
-    columns += [Column(f"m_{m.isoformat()[:7]}", month_label(m), kind) for m in months]
+    columns += [
+        Column(
+            f"m_{m.isoformat()[:7]}",
+            month_label(m) + (f" ({IMMATURE})" if m in immature else ""),
+            kind,
+        )
+        for m in months
+    ]
+    if any(m in immature for m in months):
+        note = f"{note} {IMMATURE_NOTE}".strip()
     body = [
         [payer_id, names[payer_id]] + [cells[payer_id].get(m) for m in months]
         for payer_id in sorted(cells)
@@ -309,7 +496,7 @@ def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
         all_causes as (
             select denial_root_cause, root_cause_label, fixed_by, sort_order from causes
             union all
-            select denial_root_cause, denial_root_cause, 'Other', 5 from summed
+            select denial_root_cause, denial_root_cause, 'Other', 99 from summed
             where denial_root_cause not in (select denial_root_cause from causes)
         )
         select
@@ -335,7 +522,7 @@ def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
         columns,
         rows,
         note="Initial denials of billed lines whose first adjudication falls in the window, each "
-        "line under its dominant denial CARC (rpt_denials).",
+        "line under its dominant denial CARC (rpt_denials). " + UNCLASSIFIED_NOTE,
     )
 
 
@@ -356,17 +543,29 @@ def root_cause_trend(
     rows = fetch(
         con,
         f"""
-        select month_start_date, {", ".join(parts)}
-        from marts.rpt_denials
-        where month_start_date between ? and ?
-        group by month_start_date
-        order by month_start_date""",
+        with by_month as (
+            select month_start_date, {", ".join(parts)}
+            from marts.rpt_denials
+            where month_start_date between ? and ?
+            group by month_start_date
+        ),
+        maturity as (
+            select month_start_date, is_mature
+            from marts.rpt_kpis_monthly
+            where payer_id = 'ALL'
+        )
+        select by_month.month_start_date,
+            case when coalesce(maturity.is_mature, false) then 'mature' else '{IMMATURE}' end,
+            by_month.* exclude (month_start_date)
+        from by_month
+        left join maturity on maturity.month_start_date = by_month.month_start_date
+        order by by_month.month_start_date""",
         _month_bounds(window),
     )
-    columns = [Column("month_start_date", "Month", "month")]
+    columns = [Column("month_start_date", "Month", "month"), MONTH_STATUS]
     columns += [Column(code, label, kind) for code, label, _ in ROOT_CAUSES]
     columns += [Column("other", "Other", kind), Column("total", "Total", kind)]
-    return make_table(slug, title, columns, rows)
+    return make_table(slug, title, columns, rows, IMMATURE_NOTE)
 
 
 def _ref_join(
@@ -474,11 +673,36 @@ def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window, limit: int 
 # ---- A/R and payment timing --------------------------------------------------------------------
 
 
+AR_COMPONENTS = (
+    Column("open_claims", "Claims in A/R", "int"),
+    Column("insurance_balance_amount", "Insurance balance", "money"),
+    Column("denied_balance_amount", "Denied, appealable", "money"),
+    Column("patient_balance_amount", "Patient balance", "money"),
+    Column("ar_balance_amount", "Total A/R", "money"),
+)
+AR_NOTE = (
+    "rpt_ar_aging as of the warehouse's run date. A/R holds every billed dollar not yet paid or "
+    "written off: insurance balances (not yet adjudicated, pending or unexplained), denied "
+    "balances still appealable, and patient balances. Age = days since first submission."
+)
+
+
+def ar_over_90(con: duckdb.DuckDBPyConnection) -> Decimal | None:
+    """HFMA's A/R > 90 days: billed A/R older than 90 days / all billed A/R (null without A/R)."""
+    row = con.execute("""
+        select cast(sum(case when is_over_90_days then ar_balance_amount else 0 end)
+            / nullif(sum(ar_balance_amount), 0) as decimal(9, 6))
+        from marts.rpt_ar_aging""").fetchone()
+    return row[0] if row else None
+
+
 def ar_aging(con: duckdb.DuckDBPyConnection) -> Table:
+    """Total A/R by payer and age bucket, its parts, and the share older than 90 days."""
     buckets = ", ".join(
-        f"sum(case when age_bucket = '{b}' then open_balance_amount else 0 end) as {_bucket(b)}"
+        f"sum(case when age_bucket = '{b}' then ar_balance_amount else 0 end) as {_bucket(b)}"
         for b in AGE_BUCKETS
     )
+    sums = ", ".join(f"sum({c.name}) as {c.name}" for c in AR_COMPONENTS)
     rows = fetch(
         con,
         f"""
@@ -487,25 +711,61 @@ def ar_aging(con: duckdb.DuckDBPyConnection) -> Table:
             case when grouping(payer_id) = 1 then 'All payers' else max(payer_name) end
                 as payer_name,
             {buckets},
-            sum(open_claims) as open_claims,
-            sum(open_balance_amount) as open_balance_amount
+            {sums},
+            sum(case when is_over_90_days then ar_balance_amount else 0 end)
+                as ar_over_90_amount,
+            cast(sum(case when is_over_90_days then ar_balance_amount else 0 end)
+                / nullif(sum(ar_balance_amount), 0) as decimal(9, 6)) as ar_over_90_share
         from marts.rpt_ar_aging
         group by grouping sets ((payer_id), ())
         having count(*) > 0
-        order by grouping(payer_id), open_balance_amount desc, payer_id""",
+        order by grouping(payer_id), ar_balance_amount desc, payer_id""",
     )
     columns = [Column("payer_id", "Payer id"), Column("payer_name", "Payer")]
     columns += [Column(_bucket(b), f"{b} days", "money") for b in AGE_BUCKETS]
+    columns += list(AR_COMPONENTS)
     columns += [
-        Column("open_claims", "Open claims", "int"),
-        Column("open_balance_amount", "Open balance", "money"),
+        Column("ar_over_90_amount", "A/R > 90 days", "money"),
+        Column("ar_over_90_share", "A/R > 90 days share", "rate"),
     ]
     return make_table(
         "ar_aging",
-        "Open A/R by payer and age (days since first submission)",
+        "A/R by payer and age (days since first submission)",
         columns,
         rows,
-        note="rpt_ar_aging as of the warehouse's run date; the last row adds up every payer.",
+        note=f"{AR_NOTE} Bucket columns are total A/R; A/R > 90 days share = A/R in the 91-120 "
+        "and >120 buckets / total A/R (HFMA). The last row adds up every payer.",
+    )
+
+
+def ar_aging_detail(con: duckdb.DuckDBPyConnection) -> Table:
+    """Insurance, denied and patient balances by payer and age bucket, then all payers."""
+    sums = ", ".join(f"sum({c.name}) as {c.name}" for c in AR_COMPONENTS)
+    rows = fetch(
+        con,
+        f"""
+        select
+            case when grouping(payer_id) = 1 then 'ALL' else payer_id end as payer_id,
+            case when grouping(payer_id) = 1 then 'All payers' else max(payer_name) end
+                as payer_name,
+            age_bucket,
+            {sums}
+        from marts.rpt_ar_aging
+        group by grouping sets ((payer_id, age_bucket, bucket_order), (age_bucket, bucket_order))
+        order by grouping(payer_id), payer_id, bucket_order""",
+    )
+    columns = [
+        Column("payer_id", "Payer id"),
+        Column("payer_name", "Payer"),
+        Column("age_bucket", "Age (days)"),
+        *AR_COMPONENTS,
+    ]
+    return make_table(
+        "ar_aging_by_bucket",
+        "A/R balances by payer and age bucket",
+        columns,
+        rows,
+        note=AR_NOTE,
     )
 
 
@@ -807,6 +1067,13 @@ def report_info(con: duckdb.DuckDBPyConnection, data: ReportData) -> Table:
         ("Window: first month", window.first_month, "month"),
         ("Window: last month", window.last_month, "month"),
         ("Headline month", data.reporting_month, "month"),
+        (
+            "Headline month is mature",
+            "yes"
+            if data.reporting_month_is_mature
+            else ("no (no mature month in the window)" if data.reporting_month else "none"),
+            "text",
+        ),
         ("Warehouse built as of", data.warehouse_as_of, "date"),
         ("Run id", data.quality.run_id, "text"),
         ("Quality gates", data.quality.label, "text"),
@@ -852,16 +1119,21 @@ def load_report(
     run_id = run_id or select_run_id(con, window.as_of)
     by_month = kpi_all_payers(con, window)
     month = pick_reporting_month(by_month, window)
-    items = headlines(by_month, month)
+    is_mature = bool(month and by_month[month].get("is_mature"))
+    built_as_of = warehouse_as_of(con, run_id)
+    items = headlines(by_month, month, ar_over_90(con), built_as_of)
+    immature = immature_months(by_month)
     data = ReportData(
         window=window,
         reporting_month=month,
         previous_month=add_months(month, -1) if month else None,
         headlines=items,
         quality=quality_status(con, run_id),
-        warehouse_as_of=warehouse_as_of(con, run_id),
+        warehouse_as_of=built_as_of,
+        reporting_month_is_mature=is_mature,
+        immature_months=immature,
     )
-    data.add(headline_table(items, month))
+    data.add(headline_table(items, month, is_mature))
     data.add(
         kpi_trend(
             con,
@@ -878,6 +1150,11 @@ def load_report(
             "operations_trend",
             "Clean claims, first-pass resolution, collection and days to payment (all payers)",
             OPERATIONS_TREND_COLUMNS,
+            note="Payer net collection rate = (payer paid + PLB cash) / (billed - contractual - "
+            "patient responsibility): what the payers paid of what they owed. The full net "
+            "collection rate adds patient payments and divides by billed - contractual; it is "
+            "empty when the warehouse has no patient-payments feed. PLB cash: interest adds, "
+            "recoupments and withholds subtract, in the month of the payment that carried them.",
         )
     )
     data.add(
@@ -888,6 +1165,7 @@ def load_report(
             "rate",
             "payer_denial_rate",
             "Initial denial rate (claims) by payer and month",
+            immature=immature,
         )
     )
     data.add(
@@ -898,6 +1176,7 @@ def load_report(
             "rate",
             "payer_denial_rate_dollars",
             "Initial denial rate (dollars) by payer and month",
+            immature=immature,
         )
     )
     data.add(
@@ -909,6 +1188,7 @@ def load_report(
             "payer_claims_adjudicated",
             "Claims adjudicated by payer and month",
             note="The denominators of the two tables above.",
+            immature=immature,
         )
     )
     data.add(root_cause_summary(con, window))
@@ -969,6 +1249,7 @@ def load_report(
         )
     )
     data.add(ar_aging(con))
+    data.add(ar_aging_detail(con))
     data.add(days_to_payment_distribution(con, window))
     data.add(quality_runs(con, run_id))
     data.add(quality_failing_checks(con, run_id))

@@ -315,7 +315,7 @@ KPI_COLUMNS = (
     "denial_overturn_rate",
     "clean_claim_rate",
     "first_pass_resolution_rate",
-    "net_collection_rate",
+    "payer_net_collection_rate",
 )
 
 
@@ -335,16 +335,20 @@ def build_marts(
     con.execute("create schema if not exists marts")
     if "rpt_kpis_monthly" not in skip:
         rate_columns = ", ".join(f"{c} decimal(9,6)" for c in KPI_COLUMNS)
+        # is_mature and days_since_month_end: columns of the mart that are not rates
         con.execute(
             f"create or replace table marts.rpt_kpis_monthly (month_start_date date, "
-            f"payer_id varchar, claims_adjudicated integer, {rate_columns})"
+            f"payer_id varchar, claims_adjudicated integer, {rate_columns}, "
+            "days_since_month_end bigint default 90, is_mature boolean default true)"
         )
         for row in kpis or [
             (dt.date(2026, 3, 1), "ALL", 10, *(["0.100000"] * 7)),
             (dt.date(2026, 3, 1), "PAYER1", 10, *(["0.100000"] * 7)),
         ]:
             con.execute(
-                "insert into marts.rpt_kpis_monthly values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into marts.rpt_kpis_monthly (month_start_date, payer_id, "
+                f"claims_adjudicated, {', '.join(KPI_COLUMNS)}) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 list(row),
             )
     if "fct_remittance_payments" not in skip:

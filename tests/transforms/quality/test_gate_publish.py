@@ -63,8 +63,8 @@ def _flagged(data_dir: Path, check: str) -> list[tuple]:
 
 
 def test_rate_outside_0_1_and_high_denial_rate_are_warnings_naming_their_rows(data_dir):
-    # GIVEN one payer row with a net collection rate of 1.2 and a clean-claim rate of -0.1, and an
-    # all-payer month whose initial denial rate is 0.6 (implausible, but possible)
+    # GIVEN one payer row with a payer net collection rate of 1.2 and a clean-claim rate of -0.1,
+    # and an all-payer month whose initial denial rate is 0.6 (implausible, but possible)
     raw_payments(data_dir, "remit.835", [x835_payment("pay:1")])
     good = ["0.100000"] * 7
     build_marts(
@@ -89,12 +89,12 @@ def test_rate_outside_0_1_and_high_denial_rate_are_warnings_naming_their_rows(da
     # AND each out-of-range rate is named by month, payer and rate
     assert _flagged(data_dir, "publish_checks.kpi_rates_between_0_and_1") == [
         ("2026-03-01|PAYER1|clean_claim_rate", "warning", "-0.1"),
-        ("2026-03-01|PAYER1|net_collection_rate", "warning", "1.2"),
+        ("2026-03-01|PAYER1|payer_net_collection_rate", "warning", "1.2"),
     ]
 
 
 def test_a_net_collection_rate_of_1_000001_is_a_warning_not_a_blocked_night(data_dir):
-    # GIVEN one month whose net collection rate is 1.000001 (one odd remittance), all else sane
+    # GIVEN one month whose payer net collection rate is 1.000001 (one odd remittance)
     raw_payments(data_dir, "remit.835", [x835_payment("pay:1")])
     build_marts(
         data_dir,
@@ -109,7 +109,34 @@ def test_a_net_collection_rate_of_1_000001_is_a_warning_not_a_blocked_night(data
     assert [w["check"] for w in out["warnings"]] == ["publish_checks.kpi_rates_between_0_and_1"]
     # AND the offending row is named, with its value
     assert _flagged(data_dir, "publish_checks.kpi_rates_between_0_and_1") == [
-        ("2026-03-01|ALL|net_collection_rate", "warning", "1.000001")
+        ("2026-03-01|ALL|payer_net_collection_rate", "warning", "1.000001")
+    ]
+
+
+def test_the_rates_check_reads_every_rate_column_the_mart_has(data_dir):
+    # GIVEN the issue #14 rate columns (full/partial split, line level, net revenue) and the full
+    # net collection rate another change adds, next to non-rate columns (is_mature)
+    raw_payments(data_dir, "remit.835", [x835_payment("pay:1")])
+    db = build_marts(data_dir)
+    con = duckdb.connect(str(db))
+    for column in (
+        "initial_denial_rate_full",
+        "initial_line_denial_rate",
+        "final_denial_rate_net_revenue",
+        "net_collection_rate",
+    ):
+        con.execute(f"alter table marts.rpt_kpis_monthly add column {column} decimal(9,6)")
+    con.execute(
+        "update marts.rpt_kpis_monthly set initial_denial_rate_full = -0.2, "
+        "initial_line_denial_rate = 0.1, final_denial_rate_net_revenue = 0.05, "
+        "net_collection_rate = 1.3 where payer_id = 'PAYER1'"
+    )
+    con.close()
+    # WHEN the gate runs THEN the new rates are checked by name, the booleans are not rates
+    run_gate("publish", data_dir, AS_OF, "pub-new-rates", data_docs=False)
+    assert _flagged(data_dir, "publish_checks.kpi_rates_between_0_and_1") == [
+        ("2026-03-01|PAYER1|initial_denial_rate_full", "warning", "-0.2"),
+        ("2026-03-01|PAYER1|net_collection_rate", "warning", "1.3"),
     ]
 
 

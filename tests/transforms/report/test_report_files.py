@@ -44,7 +44,7 @@ def test_every_file_is_written_and_listed(report) -> None:
     assert set(result["csv"]) == set(result["tables"])
     assert {p.name for p in folder.glob("*.csv")} == {f"{slug}.csv" for slug in result["tables"]}
     assert not list(folder.glob(".*.tmp"))
-    assert result["run_id"] == RUN_ID and result["headline_month"] == "2026-10-01"
+    assert result["run_id"] == RUN_ID and result["headline_month"] == "2026-07-01"
     assert result["window"] == {"first_month": "2025-11-01", "last_month": "2026-10-01"}
 
 
@@ -87,9 +87,9 @@ def test_html_has_every_chart_and_every_section(report) -> None:
 
 def test_html_shows_the_mart_numbers(report) -> None:
     page = Path(report.result["html"]).read_text(encoding="utf-8")
-    # October, all payers: 6 of 40 claims initially denied; September: 4 of 50
-    assert ">15.0%</div>" in page and "Sep 2026: 8.0%" in page
-    assert "+7.0 pp" in page  # the change, in percentage points
+    # July (the latest mature month), all payers: 2 of 40 claims initially denied; June: 2 of 20
+    assert ">5.0%</div>" in page and "Jun 2026: 10.0%" in page
+    assert "-5.0 pp" in page  # the change, in percentage points
     assert ">$750.00<" in page  # coding denials in the window
     assert "Published with warnings (1 check(s))" in page
     assert RUN_ID in page
@@ -169,8 +169,8 @@ def test_an_empty_warehouse_still_gives_a_complete_report(tmp_path: Path) -> Non
     assert "no headline measures to show" in page
     assert "No gate results recorded" in page
     assert result["headline_month"] is None and result["run_id"] is None
-    # the four main root causes are listed with zeros
-    assert result["tables"]["denials_by_root_cause"] == 4
+    # the five main root causes (unclassified included) are listed with zeros
+    assert result["tables"]["denials_by_root_cause"] == 5
     assert result["tables"]["top_carcs"] == 0
 
 
@@ -205,7 +205,7 @@ def test_report_date_and_window_follow_the_as_of_argument(tmp_path: Path) -> Non
     result = write_report(tmp_path / "data", dt.date(2026, 9, 30))
     assert result["report_dir"].endswith("reports/2026-09-30")
     assert result["window"]["last_month"] == "2026-09-01"
-    assert result["headline_month"] == "2026-09-01"
+    assert result["headline_month"] == "2026-07-01"  # August and September are immature
     page = Path(result["html"]).read_text(encoding="utf-8")
     # the warehouse was built as of 2026-10-15: the page says so
     assert "built as of <b>2026-10-15</b>" in page

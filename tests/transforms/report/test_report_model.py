@@ -37,29 +37,34 @@ def test_add_months_crosses_year_boundaries_both_ways() -> None:
     assert add_months(dt.date(2026, 3, 1), -14) == dt.date(2025, 1, 1)
 
 
-def test_reporting_month_is_the_as_of_month_when_it_has_adjudications() -> None:
-    # GIVEN adjudications in September and October WHEN the as-of month is October
+def test_reporting_month_is_the_latest_mature_month() -> None:
+    # GIVEN adjudications in August, September and October, only August mature
     window = report_window(dt.date(2026, 10, 15))
     by_month = {
-        dt.date(2026, 9, 1): {"claims_adjudicated": 5},
-        dt.date(2026, 10, 1): {"claims_adjudicated": 2},
+        dt.date(2026, 8, 1): {"claims_adjudicated": 7, "is_mature": True},
+        dt.date(2026, 9, 1): {"claims_adjudicated": 5, "is_mature": False},
+        dt.date(2026, 10, 1): {"claims_adjudicated": 2, "is_mature": False},
+        dt.date(2025, 10, 1): {"claims_adjudicated": 9, "is_mature": True},  # before the window
     }
-    # THEN October is the headline month
-    assert pick_reporting_month(by_month, window) == dt.date(2026, 10, 1)
+    # THEN August is the headline month, not the newer immature ones
+    assert pick_reporting_month(by_month, window) == dt.date(2026, 8, 1)
 
 
-def test_reporting_month_falls_back_to_the_latest_month_with_adjudications() -> None:
-    # GIVEN no adjudication yet in October (only submissions)
+def test_reporting_month_without_a_mature_month_is_the_newest_with_adjudications() -> None:
+    # GIVEN no mature month, and no adjudication yet in October (only submissions)
     window = report_window(dt.date(2026, 10, 2))
     by_month = {
-        dt.date(2026, 8, 1): {"claims_adjudicated": 5},
-        dt.date(2026, 9, 1): {"claims_adjudicated": 3},
-        dt.date(2026, 10, 1): {"claims_adjudicated": 0},
-        dt.date(2025, 10, 1): {"claims_adjudicated": 9},
+        dt.date(2026, 8, 1): {"claims_adjudicated": 5, "is_mature": False},
+        dt.date(2026, 9, 1): {"claims_adjudicated": 3, "is_mature": False},
+        dt.date(2026, 10, 1): {"claims_adjudicated": 0, "is_mature": False},
+        dt.date(2025, 10, 1): {"claims_adjudicated": 9, "is_mature": True},
     }  # before the window
     # THEN September is the headline month; with nothing in the window there is none
     assert pick_reporting_month(by_month, window) == dt.date(2026, 9, 1)
     assert pick_reporting_month({dt.date(2025, 10, 1): {"claims_adjudicated": 9}}, window) is None
+    # AND a mature month with no adjudicated claim is never the headline
+    by_month[dt.date(2026, 10, 1)]["is_mature"] = True
+    assert pick_reporting_month(by_month, window) == dt.date(2026, 9, 1)
 
 
 @pytest.mark.parametrize(

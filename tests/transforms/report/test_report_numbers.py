@@ -45,9 +45,11 @@ def ratio(numerator: Any, denominator: Any) -> str:
 def test_headline_csv_is_the_all_payer_kpi_row_and_the_month_before(report) -> None:
     # GIVEN the KPI mart WHEN the headline table is read
     rows = report.csv_rows("headline_kpis")
-    # THEN each measure is October's 'ALL' value, September's, and their difference
-    assert len(rows) == 9
-    for row in rows:
+    kpis = [r for r in rows if r["source_table"] == "rpt_kpis_monthly (payer ALL)"]
+    # THEN each measure is July's 'ALL' value (the latest mature month), June's, and their
+    # difference; the A/R row is the only other one
+    assert len(rows) == 15 and len(kpis) == 14
+    for row in kpis:
         column = row["mart_column"]
         (current,), (previous,) = (
             report.query(
@@ -55,28 +57,37 @@ def test_headline_csv_is_the_all_payer_kpi_row_and_the_month_before(report) -> N
                 "where payer_id = 'ALL' and month_start_date = ?",
                 [month],
             )[0]
-            for month in (dt.date(2026, 10, 1), dt.date(2026, 9, 1))
+            for month in (dt.date(2026, 7, 1), dt.date(2026, 6, 1))
         )
-        assert row["month_start_date"] == "2026-10-01"
+        assert row["month_start_date"] == "2026-07-01"
         assert row["value"] == text(current), column
         assert row["previous_value"] == text(previous), column
         assert row["change"] == text(current - previous), column
     by_column = {row["mart_column"]: row for row in rows}
-    assert by_column["initial_denial_rate"]["value"] == "0.150000"  # 6 of 40 claims
+    assert by_column["initial_denial_rate"]["value"] == "0.050000"  # 2 of 40 claims
+    assert by_column["initial_denial_rate_partial"]["value"] == "0.025000"  # 1 of 40
+    assert by_column["initial_line_denial_rate"]["value"] == "0.037500"  # 3 of 80 lines
+    assert by_column["overturned_amount"]["value"] == "200.00"  # 300 denied, 100 still denied
 
 
 @pytest.mark.parametrize("slug", ["denial_rate_trend", "operations_trend"])
 def test_monthly_trend_csv_equals_the_mart_rows_in_the_window(report, slug: str) -> None:
     rows = report.csv_rows(slug)
-    columns = list(rows[0])
+    columns = [c for c in rows[0] if c != "month_status"]
     expected = report.query(
         f"select {', '.join(columns)} from marts.rpt_kpis_monthly where payer_id = 'ALL' "
         "and month_start_date between ? and ? order by month_start_date",
         [FIRST, LAST],
     )
     assert [[row[c] for c in columns] for row in rows] == [[text(v) for v in r] for r in expected]
-    # the month before the window (claims_adjudicated 999) is left out
-    assert [row["month_start_date"] for row in rows] == ["2026-08-01", "2026-09-01", "2026-10-01"]
+    # the month before the window (claims_adjudicated 999) is left out; immature months stay
+    assert [row["month_start_date"] for row in rows] == [
+        "2026-06-01",
+        "2026-07-01",
+        "2026-08-01",
+        "2026-09-01",
+        "2026-10-01",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -103,7 +114,7 @@ def test_payer_pivot_cells_equal_the_mart(report, slug: str, measure: str) -> No
             )[0]
             assert value == text(expected)
             cells += 1
-    assert cells == 6
+    assert cells == 8  # July to October, two payers
 
 
 def test_root_cause_summary_sums_the_denials_mart_and_keeps_every_main_cause(report) -> None:
@@ -114,13 +125,14 @@ def test_root_cause_summary_sums_the_denials_mart_and_keeps_every_main_cause(rep
         "billing",
         "front_end",
         "clinical",
+        "unclassified",
         "unknown",
     ]
     (total,) = report.query(
         "select sum(denied_amount) from marts.rpt_denials where month_start_date between ? and ?",
         [FIRST, LAST],
     )[0]
-    assert total == Decimal("1185.00")  # the 9,999.00 row before the window is not counted
+    assert total == Decimal("1250.00")  # the 9,999.00 row before the window is not counted
     for row in rows:
         lines, amount, still, failed, failed_lines = report.query(
             "select coalesce(sum(denied_lines), 0), coalesce(sum(denied_amount), 0), "
@@ -138,7 +150,7 @@ def test_root_cause_summary_sums_the_denials_mart_and_keeps_every_main_cause(rep
         assert row["share_amount_failed_coding_check"] == ratio(failed, amount)
         assert row["share_lines_failed_coding_check"] == ratio(failed_lines, lines)
     coding = rows[0]
-    assert (coding["denied_amount"], coding["share_of_denied_amount"]) == ("750.00", "0.632911")
+    assert (coding["denied_amount"], coding["share_of_denied_amount"]) == ("750.00", "0.600000")
 
 
 @pytest.mark.parametrize(
@@ -151,7 +163,7 @@ def test_root_cause_trend_equals_the_mart_by_month_and_cause(
     rows = report.csv_rows(slug)
     assert [row["month_start_date"] for row in rows] == ["2026-08-01", "2026-09-01", "2026-10-01"]
     for row in rows:
-        for cause in ("coding", "billing", "front_end", "clinical"):
+        for cause in ("coding", "billing", "front_end", "clinical", "unclassified"):
             (expected,) = report.query(
                 f"select coalesce(sum({measure}), 0) from marts.rpt_denials "
                 "where month_start_date = ? and denial_root_cause = ?",
@@ -160,7 +172,7 @@ def test_root_cause_trend_equals_the_mart_by_month_and_cause(
             assert Decimal(row[cause]) == expected, (row["month_start_date"], cause)
         other, total = report.query(
             f"select coalesce(sum(case when denial_root_cause not in ('coding', 'billing', "
-            f"'front_end', 'clinical') then {measure} end), 0), sum({measure}) "
+            f"'front_end', 'clinical', 'unclassified') then {measure} end), 0), sum({measure}) "
             "from marts.rpt_denials where month_start_date = ?",
             [row["month_start_date"]],
         )[0]
@@ -234,7 +246,7 @@ def test_top_rarcs_count_each_remark_code_of_initially_denied_lines(report) -> N
 
 def test_ar_aging_equals_the_mart_per_payer_and_bucket_with_a_total_row(report) -> None:
     rows = report.csv_rows("ar_aging")
-    assert [row["payer_id"] for row in rows] == ["P2", "P1", "ALL"]  # largest balance first
+    assert [row["payer_id"] for row in rows] == ["P2", "P1", "ALL"]  # largest A/R first
     buckets = {
         "0-30": "balance_0_30",
         "31-60": "balance_31_60",
@@ -245,16 +257,45 @@ def test_ar_aging_equals_the_mart_per_payer_and_bucket_with_a_total_row(report) 
     for row in rows[:2]:
         for bucket, column in buckets.items():
             (expected,) = report.query(
-                "select open_balance_amount from marts.rpt_ar_aging "
+                "select ar_balance_amount from marts.rpt_ar_aging "
                 "where payer_id = ? and age_bucket = ?",
                 [row["payer_id"], bucket],
             )[0]
             assert row[column] == text(expected)
-    claims, balance = report.query(
-        "select sum(open_claims), sum(open_balance_amount) from marts.rpt_ar_aging"
-    )[0]
-    assert (rows[2]["open_claims"], rows[2]["open_balance_amount"]) == (text(claims), text(balance))
+    parts = ("open_claims", "insurance_balance_amount", "denied_balance_amount")
+    parts += ("patient_balance_amount", "ar_balance_amount")
+    totals = report.query(f"select {', '.join(f'sum({c})' for c in parts)} from marts.rpt_ar_aging")
+    assert [rows[2][c] for c in parts] == [text(v) for v in totals[0]]
     assert rows[2]["balance_over_120"] == "1075.25"
+
+
+def test_ar_aging_by_bucket_shows_each_balance_by_payer_and_bucket(report) -> None:
+    rows = report.csv_rows("ar_aging_by_bucket")
+    assert len(rows) == 15  # two payers and all payers, five buckets each
+    expected = report.query(
+        "select payer_id, age_bucket, open_claims, insurance_balance_amount, "
+        "denied_balance_amount, patient_balance_amount, ar_balance_amount "
+        "from marts.rpt_ar_aging order by payer_id, bucket_order"
+    )
+    got = [
+        (
+            r["payer_id"],
+            r["age_bucket"],
+            r["open_claims"],
+            r["insurance_balance_amount"],
+            r["denied_balance_amount"],
+            r["patient_balance_amount"],
+            r["ar_balance_amount"],
+        )
+        for r in rows[:10]
+    ]
+    assert got == [tuple(text(v) for v in r) for r in expected]
+    over_120 = rows[-1]
+    assert (over_120["payer_id"], over_120["age_bucket"], over_120["ar_balance_amount"]) == (
+        "ALL",
+        ">120",
+        "1075.25",
+    )
 
 
 def test_days_to_payment_counts_paid_claims_first_adjudicated_in_the_window(report) -> None:
@@ -320,15 +361,27 @@ def test_workbook_has_one_typed_sheet_per_csv_with_the_same_values(report) -> No
                 assert _cell_matches(value, expected), (slug, r, c, value, expected)
 
 
+def _column(sheet, header: str) -> int:
+    return next(c.column for c in sheet[1] if c.value == header)
+
+
 def test_workbook_cells_carry_date_currency_and_percentage_formats(report) -> None:
     book = openpyxl.load_workbook(report.result["xlsx"])
     trend = book["denial_rate_trend"]
-    month, rate, money = trend["A2"], trend["D2"], trend["E2"]
+    month = trend["A2"]
+    rate = trend.cell(row=2, column=_column(trend, "Initial denial rate"))
+    money = trend.cell(row=2, column=_column(trend, "Billed $ adjudicated (CLP03)"))
     assert isinstance(month.value, dt.datetime) and month.is_date
     assert "%" in rate.number_format and "$" in money.number_format
     aging = book["ar_aging"]
     assert all("$" in aging.cell(row=2, column=c).number_format for c in range(3, 8))
     headline = book["headline_kpis"]
-    assert "%" in headline["D2"].number_format  # a rate row
-    assert "%" not in headline["D9"].number_format  # median days to payment
-    assert headline["D9"].value == pytest.approx(22.0)
+    value = _column(headline, "Jul 2026")
+    assert "%" in headline.cell(row=2, column=value).number_format  # a rate row
+    median = next(
+        r
+        for r in range(2, headline.max_row + 1)
+        if headline.cell(r, 1).value == "Median days to payment"
+    )
+    assert "%" not in headline.cell(row=median, column=value).number_format
+    assert headline.cell(row=median, column=value).value == pytest.approx(19.0)
