@@ -1,7 +1,8 @@
-"""The encounter extract contract: one row per coded service line, as the coding system exports it.
+"""The CSV extract contracts: the encounter extract (one row per coded service line, as the coding
+system exports it) and the optional patient-payments extract (one row per posting).
 
-This module is the single source of truth shared by `rcm generate` (which writes the extract), the
-encounter loader in `rcm ingest` (which enforces it) and the README (which documents it).
+This module is the single source of truth shared by `rcm generate` (which writes the extracts), the
+extract loader in `rcm ingest` (which enforces them) and the README (which documents them).
 Each column: (name, DuckDB type, required, meaning). Money is DECIMAL(18,2); dates are ISO
 `YYYY-MM-DD`; `coded_at` is an ISO timestamp `YYYY-MM-DDTHH:MM:SS`.
 """
@@ -73,3 +74,39 @@ ENCOUNTER_COLUMNS: tuple[Column, ...] = (
 
 ENCOUNTER_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in ENCOUNTER_COLUMNS)
 PHI_COLUMNS: frozenset[str] = frozenset(c.name for c in ENCOUNTER_COLUMNS if c.phi)
+
+
+# ---- the patient-payments extract (optional): one row per posting of a patient payment ----------
+# Delivered by the practice-management system under landing/patient_payments/ (see README). No
+# patient names or ids: the claim's patient control number is the only link to the patient.
+PAYMENT_KIND_PAYMENT = "payment"
+PAYMENT_KIND_REFUND = "refund"
+PAYMENT_KINDS: tuple[str, ...] = (PAYMENT_KIND_PAYMENT, PAYMENT_KIND_REFUND)
+PAYMENT_METHODS: tuple[str, ...] = ("cash", "card", "check", "portal")
+
+PATIENT_PAYMENT_COLUMNS: tuple[Column, ...] = (
+    Column("payment_id", "VARCHAR", True, "Posting identifier, unique per posting."),
+    Column(
+        "billing_npi",
+        "VARCHAR",
+        True,
+        "NPI of the billing provider (group) the claim is billed by.",
+    ),
+    Column(
+        "claim_id",
+        "VARCHAR",
+        True,
+        "Patient control number of the claim paid (CLM01, as in the encounter extract).",
+    ),
+    Column("payment_date", "DATE", True, "Date the payment or refund was posted."),
+    Column(
+        "amount",
+        "DECIMAL(18,2)",
+        True,
+        "Dollars received from the patient; negative for a refund to the patient.",
+    ),
+    Column("payment_kind", "VARCHAR", True, "payment (amount > 0) or refund (amount < 0)."),
+    Column("method", "VARCHAR", False, "cash, card, check or portal."),
+)
+
+PATIENT_PAYMENT_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in PATIENT_PAYMENT_COLUMNS)

@@ -220,12 +220,16 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
     # Columns: `encounter_line_id`, the contract's columns in contract order, then
     # `file_name`, `file_sha256`, `source_line_number` (CSV physical line; Parquet row index + 1).
     "encounter_lines": [],  # filled below from transforms.contracts
+    # ---- patient-payments extract (optional): one row per posting (see transforms.contracts) ----
+    # Columns: `patient_payment_row_id`, the contract's columns in contract order, then the same
+    # lineage as encounter_lines. A night without the extract leaves only `_schema.parquet` here.
+    "patient_payments": [],  # filled below from transforms.contracts
     # ---- ingestion records (one Parquet file per ingest run) ----
     "file_manifest": [
         ("ingest_run_id", "VARCHAR"),
         ("file_name", "VARCHAR"),  # path relative to landing/
         ("file_sha256", "VARCHAR"),
-        ("file_kind", "VARCHAR"),  # '835' | '837' | 'encounters' | 'unknown'
+        ("file_kind", "VARCHAR"),  # '835' | '837' | 'encounters' | 'patient_payments' | 'unknown'
         ("size_bytes", "BIGINT"),
         ("received_at", "TIMESTAMP"),  # file mtime
         ("loaded_at", "TIMESTAMP"),
@@ -270,17 +274,25 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _encounter_columns() -> list[tuple[str, str]]:
-    from transforms.contracts import ENCOUNTER_COLUMNS
-
+def _extract_columns(row_id: str, contract: tuple) -> list[tuple[str, str]]:
+    """A CSV extract's raw columns: its row id, its contract's columns, then its lineage."""
     return (
-        [("encounter_line_id", "VARCHAR")]
-        + [(c.name, c.sql_type) for c in ENCOUNTER_COLUMNS]
+        [(row_id, "VARCHAR")]
+        + [(c.name, c.sql_type) for c in contract]
         + [("file_name", "VARCHAR"), ("file_sha256", "VARCHAR"), ("source_line_number", "BIGINT")]
     )
 
 
-RAW_TABLES["encounter_lines"] = _encounter_columns()
+def _fill_extract_tables() -> None:
+    from transforms.contracts import ENCOUNTER_COLUMNS, PATIENT_PAYMENT_COLUMNS
+
+    RAW_TABLES["encounter_lines"] = _extract_columns("encounter_line_id", ENCOUNTER_COLUMNS)
+    RAW_TABLES["patient_payments"] = _extract_columns(
+        "patient_payment_row_id", PATIENT_PAYMENT_COLUMNS
+    )
+
+
+_fill_extract_tables()
 
 PHI_COLUMNS: dict[str, frozenset[str]] = {
     "x835_claims": frozenset({"patient_id", "insured_id", "reference_ids"}),

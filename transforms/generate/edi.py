@@ -1,4 +1,5 @@
-"""Text of the generated files: encounter CSV rows, 837P claim loops, 835 claim loops, envelopes.
+"""Text of the generated files: encounter and patient-payment CSV rows, 837P claim loops, 835
+claim loops, envelopes.
 
 Pure formatting: every function takes records and returns strings plus the number of segments it
 produced, so the writer can fill in SE01/GE01/IEA01 without re-reading anything. Separators are
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from transforms.contracts import ENCOUNTER_COLUMN_NAMES
+from transforms.contracts import ENCOUNTER_COLUMN_NAMES, PATIENT_PAYMENT_COLUMN_NAMES
 from transforms.generate.adjudicate import Adjustment, RemitClaim
 from transforms.generate.catalog import (
     CLEARINGHOUSE_ID,
@@ -25,6 +26,7 @@ from transforms.generate.catalog import (
     Payer,
 )
 from transforms.generate.claims import Claim, ClaimLine, Coding
+from transforms.generate.patient_payments import PatientPosting
 
 TERM = "~\n"
 X837_VERSION = "005010X222A1"
@@ -63,6 +65,20 @@ if _ENCOUNTER_LAYOUT != ENCOUNTER_COLUMN_NAMES:  # the contract moved: update en
     raise ImportError("transforms.generate.edi is out of step with transforms.contracts")
 
 ENCOUNTER_HEADER = ",".join(ENCOUNTER_COLUMN_NAMES) + "\n"
+
+_PATIENT_PAYMENT_LAYOUT = (
+    "payment_id",
+    "billing_npi",
+    "claim_id",
+    "payment_date",
+    "amount",
+    "payment_kind",
+    "method",
+)
+if _PATIENT_PAYMENT_LAYOUT != PATIENT_PAYMENT_COLUMN_NAMES:  # update patient_payment_row
+    raise ImportError("transforms.generate.edi is out of step with transforms.contracts")
+
+PATIENT_PAYMENT_HEADER = ",".join(PATIENT_PAYMENT_COLUMN_NAMES) + "\n"
 
 
 def x12_amount(cents: int) -> str:
@@ -124,6 +140,14 @@ def encounter_rows(claim: Claim, coding: Coding, billing_npi: str) -> str:
             f"{','.join(pointed)}{tail}"
         )
     return "".join(rows)
+
+
+def patient_payment_row(posting: PatientPosting, billing_npi: str) -> str:
+    """One CSV row of the patient-payments extract, contract order."""
+    return (
+        f"{posting.payment_id},{billing_npi},{posting.claim_id},{iso(posting.payment_date)},"
+        f"{csv_amount(posting.amount)},{posting.payment_kind},{posting.method}\n"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

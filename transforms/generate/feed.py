@@ -1,8 +1,8 @@
 """Streaming writer: spools each claim's text to the file it belongs in, then assembles the files.
 
-Claims are generated day by day. Their pieces go to three kinds of output, keyed by date: the
-encounter extract of the coding day, the 837 batch of the submission day and the 835 of the
-payer's payment day. Text is buffered in memory up to a budget and appended to per-key spool files
+Claims are generated day by day. Their pieces go to four kinds of output, keyed by date: the
+encounter extract of the coding day, the 837 batch of the submission day, the 835 of the
+payer's payment day and the patient-payments extract of the posting day. Text is buffered in memory up to a budget and appended to per-key spool files
 in a private temporary folder; envelope counts and payment totals are kept as small per-key
 tallies. When generation moves past a date, every file keyed before it is complete: it is
 assembled (envelope + spooled body + trailer) into landing/ and its spool removed. Memory stays
@@ -21,6 +21,7 @@ from transforms.generate import edi
 from transforms.generate.adjudicate import ProviderAdjustment, RemitClaim
 from transforms.generate.catalog import MAX_CLAIMS_PER_ST, PAYER_BY_ID
 from transforms.generate.claims import Claim, Coding
+from transforms.generate.patient_payments import PatientPosting
 
 SpoolKey = tuple[str, date, str, int]  # (kind, date, payer id or '', transaction set index)
 SPOOL_BUDGET = 16 << 20  # characters of text held in memory before spilling to the spool files
@@ -99,6 +100,8 @@ class FileCounts:
     recovery_pairs: int = 0
     recoveries_dropped: int = 0
     zero_payments: int = 0
+    patient_payment_files: int = 0
+    patient_payment_rows: int = 0
     remit_names: list[str] = field(default_factory=list)
 
 
@@ -114,11 +117,12 @@ class FeedWriter:
         self.encounter_days: dict[date, int] = {}
         self.batches: dict[date, list[_StTally]] = {}
         self.payments: dict[tuple[str, date], _PaymentTally] = {}
+        self.patient_payment_days: dict[date, int] = {}
         self.counts = FileCounts()
         self._isa_837 = 0
         self._isa_835 = 0
         self._payment_seq: dict[str, int] = {}
-        for folder in ("encounters", "claims", "remits"):
+        for folder in ("encounters", "claims", "remits", "patient_payments"):
             (landing / folder).mkdir(parents=True, exist_ok=True)
 
     # ---- adding one claim ----------------------------------------------------------------
@@ -150,6 +154,11 @@ class FeedWriter:
         tally.paid += remit.paid
         self.spool.write(("R", remit.pay_date, remit.payer.payer_id, 0), text)
 
+    def add_patient_payment(self, posting: PatientPosting) -> None:
+        day = posting.payment_date
+        self.spool.write(("P", day, "", 0), edi.patient_payment_row(posting, self.billing_npi))
+        self.patient_payment_days[day] = self.patient_payment_days.get(day, 0) + 1
+
     def add_provider_adjustment(self, adjustment: ProviderAdjustment) -> None:
         key = (adjustment.payer.payer_id, adjustment.pay_date)
         tally = self.payments.get(key)
@@ -168,6 +177,8 @@ class FeedWriter:
             (k for k in self.payments if k[1] < day), key=lambda k: (k[1], k[0])
         ):
             self._write_payment(payer_id, when)
+        for when in sorted(d for d in self.patient_payment_days if d < day):
+            self._write_patient_payments(when)
 
     def finish(self) -> None:
         self.finish_before(date.max)
@@ -180,6 +191,15 @@ class FeedWriter:
             self.spool.drain(("E", day, "", 0), sink)
         self.counts.encounter_files += 1
         self.counts.encounter_rows += rows
+
+    def _write_patient_payments(self, day: date) -> None:
+        rows = self.patient_payment_days.pop(day)
+        path = self.landing / "patient_payments" / f"patient_payments_{edi.d8(day)}.csv"
+        with path.open("w", encoding="utf-8", newline="") as sink:
+            sink.write(edi.PATIENT_PAYMENT_HEADER)
+            self.spool.drain(("P", day, "", 0), sink)
+        self.counts.patient_payment_files += 1
+        self.counts.patient_payment_rows += rows
 
     def _write_batch(self, day: date) -> None:
         sets = self.batches.pop(day)

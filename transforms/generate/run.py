@@ -1,7 +1,8 @@
 """`rcm generate`: a synthetic practice's nightly drops, day by day, in bounded memory.
 
 For each service day, claims are built (visit -> coding -> claim), adjudicated by their payer
-(whole remittance history at once) and handed to the streaming `FeedWriter`; files dated before the
+(whole remittance history at once), settled by the patient (`patient_payments`, from its own
+derived stream) and handed to the streaming `FeedWriter`; files dated before the
 day are then complete and assembled. Everything is drawn from one seeded stream in a fixed order,
 so the same arguments give byte-identical files. The returned summary is the ground truth the
 downstream marts can be checked against; `OUT/ground_truth/claims.csv` holds the same facts per
@@ -26,6 +27,7 @@ from transforms.generate.catalog import DEFECT_TYPES, PAYERS, ROOT_CAUSES, RUN_O
 from transforms.generate.claims import Claim, build_claim, resolve_pools
 from transforms.generate.edi import csv_amount
 from transforms.generate.feed import FeedWriter
+from transforms.generate.patient_payments import patient_postings, patient_responsibility
 from transforms.generate.visits import Context, make_visit, pick_specialty
 from transforms.generate.world import (
     PatientPanel,
@@ -66,6 +68,8 @@ TRUTH_COLUMNS = (
     "secondary_payer_id",
     "remits_written",
     "paid_amount",
+    "patient_responsibility_amount",
+    "patient_paid_amount",
 )
 
 
@@ -89,6 +93,11 @@ class Tally:
     lines: int = 0
     billed: int = 0
     paid: int = 0
+    patient_responsibility: int = 0
+    patient_payments: int = 0  # postings of kind payment
+    patient_payment_amount: int = 0
+    patient_refunds: int = 0
+    patient_refund_amount: int = 0  # negative
     recoded: int = 0
     held_for_timely_filing: int = 0
     adjudicated: int = 0
@@ -126,7 +135,14 @@ def _pick(rng: random.Random, items: Sequence[T]) -> T:
     return items[int(rng.random() * len(items))]
 
 
-def _record(tally: Tally, claim: Claim, outcome: Outcome, written: list, specialty: str) -> str:
+def _record(
+    tally: Tally,
+    claim: Claim,
+    outcome: Outcome,
+    written: list,
+    specialty: str,
+    postings: Sequence = (),
+) -> str:
     """Count one claim into the tally; returns its ground-truth CSV row."""
     payer = claim.patient.payer
     per_payer = tally.by_payer[payer.payer_id]
@@ -189,6 +205,17 @@ def _record(tally: Tally, claim: Claim, outcome: Outcome, written: list, special
     tally.paid += paid
     secondary = next((r.payer.payer_id for r in written if r.role == "secondary"), "")
     final = _final_status(written, denial is not None and not overturned, paid)
+    patient_owed = patient_responsibility(written)[0]
+    tally.patient_responsibility += patient_owed
+    patient_paid = 0
+    for posting in postings:
+        patient_paid += posting.amount
+        if posting.amount < 0:
+            tally.patient_refunds += 1
+            tally.patient_refund_amount += posting.amount
+        else:
+            tally.patient_payments += 1
+            tally.patient_payment_amount += posting.amount
     submitted = outcome.held_submission or claim.submission_date
     return (
         ",".join(
@@ -217,6 +244,8 @@ def _record(tally: Tally, claim: Claim, outcome: Outcome, written: list, special
                 secondary,
                 str(len(written)),
                 csv_amount(paid),
+                csv_amount(patient_owed),
+                csv_amount(patient_paid),
             )
         )
         + "\n"
@@ -245,7 +274,8 @@ def _rate(part: int, whole: int) -> float:
 def generate(
     out: Path, claims: int, start: date, days: int, seed: int, defect_rate: float = 0.06
 ) -> dict:
-    """Write encounters CSV, 837P and 835 files under OUT/landing/; return the ground truth."""
+    """Write encounters CSV, 837P, 835 and patient-payments CSV files under OUT/landing/; return
+    the ground truth."""
     _validate(claims, days, defect_rate)
     out = Path(out)
     landing = out / "landing"
@@ -310,7 +340,10 @@ def generate(
                     for adjustment in outcome.adjustments:
                         if adjustment.pay_date <= horizon:
                             writer.add_provider_adjustment(adjustment)
-                    truth.write(_record(tally, claim, outcome, written, specialty))
+                    postings = patient_postings(seed, claim.seq, claim.claim_id, written, horizon)
+                    for posting in postings:
+                        writer.add_patient_payment(posting)
+                    truth.write(_record(tally, claim, outcome, written, specialty, postings))
                 bar.advance(count)
             writer.finish()
         duplicate = writer.duplicate_one_remit(derive_seed(seed, "duplicate"))
@@ -360,11 +393,23 @@ def _summary(
         "coders": coders,
         "billed_amount": csv_amount(tally.billed),
         "paid_amount": csv_amount(tally.paid),
+        "patient_payments": {
+            "patient_responsibility_amount": csv_amount(tally.patient_responsibility),
+            "payments": tally.patient_payments,
+            "payment_amount": csv_amount(tally.patient_payment_amount),
+            "refunds": tally.patient_refunds,
+            "refund_amount": csv_amount(tally.patient_refund_amount),
+            "patient_paid_amount": csv_amount(
+                tally.patient_payment_amount + tally.patient_refund_amount
+            ),
+            "rows": counts.patient_payment_rows,
+        },
         "files": {
             "encounters": counts.encounter_files,
             "claims_837": counts.claim_files,
             "remits_835": counts.remit_files + (1 if duplicate else 0),
             "remits_835_distinct": counts.remit_files,
+            "patient_payments": counts.patient_payment_files,
         },
         "encounter_rows": counts.encounter_rows,
         "recoded_claims": tally.recoded,

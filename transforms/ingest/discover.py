@@ -14,7 +14,8 @@
   transaction set (it starts with `ST*835`/`ST*837` after a byte-order mark and blank lines, no
   envelope, and its separators can be inferred: `tokenizer.infer_bare_separators`), whatever the
   name or folder; otherwise an encounter extract when under landing/encounters/ and named *.csv or
-  *.parquet; otherwise unknown. `isa_problem` says why a file that starts with `ISA` (or a bare
+  *.parquet, or a patient-payments extract when under landing/patient_payments/ and so named;
+  otherwise unknown. `isa_problem` says why a file that starts with `ISA` (or a bare
   `ST`) is not usable X12 (its separators), so its quarantine reason names the segment and the
   rule rather than an unknown kind.
 """
@@ -43,9 +44,16 @@ from transforms.x12.tokenizer import (
 
 KIND_X12 = "x12"
 KIND_ENCOUNTERS = "encounters"
+KIND_PATIENT_PAYMENTS = "patient_payments"
 KIND_UNKNOWN = "unknown"
 ENCOUNTER_FOLDER = "encounters"
+PATIENT_PAYMENTS_FOLDER = "patient_payments"
 ENCOUNTER_SUFFIXES = frozenset({".csv", ".parquet"})
+# extract kinds by their landing folder (top level of landing/); the file name is free
+EXTRACT_FOLDERS: dict[str, str] = {
+    ENCOUNTER_FOLDER: KIND_ENCOUNTERS,
+    PATIENT_PAYMENTS_FOLDER: KIND_PATIENT_PAYMENTS,
+}
 HASH_CHUNK = 1 << 20
 LOG = log.get_logger("ingest.discover")
 
@@ -249,7 +257,8 @@ def isa_problem(landed: LandedFile) -> X12Error | None:
 
 
 def sniff_kind(landed: LandedFile) -> str:
-    """'x12', 'encounters' or 'unknown', from content first and then from place and name."""
+    """'x12', 'encounters', 'patient_payments' or 'unknown', from content first and then from
+    place and name."""
     with landed.path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if looks_like_x12(head):
@@ -257,8 +266,8 @@ def sniff_kind(landed: LandedFile) -> str:
     parts = landed.name.split("/")
     if (
         len(parts) >= 2
-        and parts[0] == ENCOUNTER_FOLDER
+        and parts[0] in EXTRACT_FOLDERS
         and Path(parts[-1]).suffix.lower() in ENCOUNTER_SUFFIXES
     ):
-        return KIND_ENCOUNTERS
+        return EXTRACT_FOLDERS[parts[0]]
     return KIND_UNKNOWN

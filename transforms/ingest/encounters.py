@@ -1,7 +1,11 @@
-"""Load one coded-services extract (CSV or Parquet) into the raw layer, strictly and without loss.
+"""Load one CSV (or Parquet) extract into the raw layer, strictly and without loss.
 
-The contract is `transforms.contracts.ENCOUNTER_COLUMNS`; the output is one Parquet file whose
-columns are exactly `transforms.raw_schema.RAW_TABLES['encounter_lines']`.
+An extract is described by an `ExtractSpec`: its contract columns (`transforms.contracts`), its raw
+table and row-id column, and any value rules beyond the types. Two are defined: `ENCOUNTERS` (the
+coded-services extract, `ENCOUNTER_COLUMNS` -> raw `encounter_lines`) and `PATIENT_PAYMENTS` (the
+optional patient-payments extract, `PATIENT_PAYMENT_COLUMNS` -> raw `patient_payments`). The output
+is one Parquet file whose columns are exactly `transforms.raw_schema.RAW_TABLES[spec.table]`:
+the row id, the contract's columns, then `file_name`, `file_sha256`, `source_line_number`.
 
 How a file is judged, in order:
 1. **File level** (nothing is written, `file_rejected`): empty file; header not UTF-8; header that
@@ -15,7 +19,8 @@ How a file is judged, in order:
    (ISO `YYYY-MM-DD` dates, `YYYY-MM-DD[T ]HH:MM:SS[.ffffff]` timestamps, plain decimals within
    the column's precision and scale: no rounding, exponents or thousands separators) and survive
    TRY_CAST. Spaces around typed values are ignored; text is kept as delivered (empty optional
-   fields become NULL). DuckDB tolerates trailing *empty* fields (a line ending in a comma); no
+   fields become NULL). Then the spec's value rules (patient payments: `payment_kind` and
+   `method` in their value sets, the amount's sign matching the kind). DuckDB tolerates trailing *empty* fields (a line ending in a comma); no
    value is lost by that.
 
 Positions are physical line numbers (1 = header; a record whose quoted field spans lines carries
@@ -50,7 +55,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from transforms import log
-from transforms.contracts import ENCOUNTER_COLUMN_NAMES, ENCOUNTER_COLUMNS, Column
+from transforms.contracts import (
+    ENCOUNTER_COLUMNS,
+    PATIENT_PAYMENT_COLUMNS,
+    PAYMENT_KIND_PAYMENT,
+    PAYMENT_KIND_REFUND,
+    PAYMENT_KINDS,
+    PAYMENT_METHODS,
+    Column,
+)
 from transforms.errors import RcmError
 from transforms.raw_schema import RAW_TABLES
 
@@ -74,6 +87,8 @@ RULE_NOT_INTEGER = "not_an_integer"
 RULE_NOT_DECIMAL = "not_a_decimal"
 RULE_NOT_DATE = "not_a_date"
 RULE_NOT_TIMESTAMP = "not_a_timestamp"
+RULE_NOT_IN_SET = "not_in_value_set"
+RULE_AMOUNT_SIGN = "amount_sign_mismatch"
 
 RULES: dict[str, str] = {
     RULE_EMPTY_FILE: "file has no header row",
@@ -93,7 +108,75 @@ RULES: dict[str, str] = {
     RULE_NOT_DECIMAL: "value is not a plain decimal within the column's precision and scale",
     RULE_NOT_DATE: "value is not an ISO date YYYY-MM-DD",
     RULE_NOT_TIMESTAMP: "value is not an ISO timestamp YYYY-MM-DDTHH:MM:SS",
+    RULE_NOT_IN_SET: "value is not one of the contract's allowed values",
+    RULE_AMOUNT_SIGN: "a payment's amount is not above 0, or a refund's not below 0",
 }
+
+
+@dataclass(frozen=True)
+class ValueCheck:
+    """A row rule beyond the types: `bad_sql` is true when a row breaks it (the value's type is
+    checked first; a row failing its type check is not also reported here). `text` completes the
+    row message after 'column <name> '."""
+
+    column: str
+    rule: str
+    bad_sql: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ExtractSpec:
+    """One CSV/Parquet extract: its contract, raw table and row-id column, and value rules."""
+
+    label: str  # in messages: 'encounter extract'
+    table: str  # raw table
+    id_column: str  # raw row id: '<first 16 hex of sha256>:<line>'
+    columns: tuple[Column, ...]
+    value_checks: tuple[ValueCheck, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _quoted_list(values: Iterable[str]) -> str:
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+
+
+ENCOUNTERS = ExtractSpec("encounter extract", TABLE, "encounter_line_id", ENCOUNTER_COLUMNS)
+PATIENT_PAYMENTS = ExtractSpec(
+    "patient-payments extract",
+    "patient_payments",
+    "patient_payment_row_id",
+    PATIENT_PAYMENT_COLUMNS,
+    (
+        ValueCheck(
+            "payment_kind",
+            RULE_NOT_IN_SET,
+            f'NOT "payment_kind" IN ({_quoted_list(PAYMENT_KINDS)})',
+            f"is not one of: {', '.join(PAYMENT_KINDS)}",
+        ),
+        ValueCheck(
+            "method",
+            RULE_NOT_IN_SET,
+            f'NOT "method" IN ({_quoted_list(PAYMENT_METHODS)})',
+            f"is not one of: {', '.join(PAYMENT_METHODS)}",
+        ),
+        ValueCheck(
+            "amount",
+            RULE_AMOUNT_SIGN,
+            'TRY_CAST(trim("amount") AS DECIMAL(18,2)) IS NOT NULL AND ('
+            f"(\"payment_kind\" = '{PAYMENT_KIND_PAYMENT}' "
+            'AND TRY_CAST(trim("amount") AS DECIMAL(18,2)) <= 0) OR '
+            f"(\"payment_kind\" = '{PAYMENT_KIND_REFUND}' "
+            'AND TRY_CAST(trim("amount") AS DECIMAL(18,2)) >= 0))',
+            "does not match payment_kind (a payment is above 0, a refund below 0)",
+        ),
+    ),
+)
+# The encounter extract's column names (kept for callers of this module).
+ENCOUNTER_COLUMN_NAMES = ENCOUNTERS.column_names
 
 _DUCKDB_ERROR_RULES = {
     "MISSING COLUMNS": RULE_FIELD_COUNT,
@@ -143,7 +226,28 @@ class EncounterLoadResult:
 def load_encounters(
     source: Path, dest: Path, *, file_name: str, file_sha256: str
 ) -> EncounterLoadResult:
-    """Validate `source` against the encounter contract and write its good rows to `dest`.
+    """Validate `source` against the encounter contract and write its good rows to `dest`."""
+    return load_extract(source, dest, file_name=file_name, file_sha256=file_sha256)
+
+
+def load_patient_payments(
+    source: Path, dest: Path, *, file_name: str, file_sha256: str
+) -> EncounterLoadResult:
+    """Validate `source` against the patient-payments contract and write its good rows."""
+    return load_extract(
+        source, dest, file_name=file_name, file_sha256=file_sha256, spec=PATIENT_PAYMENTS
+    )
+
+
+def load_extract(
+    source: Path,
+    dest: Path,
+    *,
+    file_name: str,
+    file_sha256: str,
+    spec: ExtractSpec = ENCOUNTERS,
+) -> EncounterLoadResult:
+    """Validate `source` against `spec`'s contract and write its good rows to `dest`.
 
     CSV or Parquet (recognised by its magic bytes). Nothing is written when the file is
     rejected; otherwise `dest` is written through a temporary file and renamed.
@@ -154,7 +258,7 @@ def load_encounters(
     with source.open("rb") as handle:
         magic = handle.read(4)
     loader = _load_parquet if magic == _PARQUET_MAGIC else _load_csv
-    return loader(source, dest, file_name=file_name, file_sha256=file_sha256)
+    return loader(source, dest, file_name=file_name, file_sha256=file_sha256, spec=spec)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,9 +296,11 @@ def _names_for_message(names: Iterable[str]) -> str:
     return text
 
 
-def check_header(names: Sequence[str], file_name: str) -> list[dict]:
+def check_header(
+    names: Sequence[str], file_name: str, spec: ExtractSpec = ENCOUNTERS
+) -> list[dict]:
     """File-level problems with a header split into names; [] when it meets the contract."""
-    expected = set(ENCOUNTER_COLUMN_NAMES)
+    expected = set(spec.column_names)
     present = [name.strip() for name in names]
     if not expected.intersection(present):
         # Probably a data row: print none of it (it may hold patient identifiers).
@@ -203,11 +309,11 @@ def check_header(names: Sequence[str], file_name: str) -> list[dict]:
                 file_name,
                 RULE_HEADER_NOT_FOUND,
                 f"line 1 holds none of the {len(expected)} contract column names; "
-                "the header row is missing or is not the encounter extract's",
+                f"the header row is missing or is not the {spec.label}'s",
             )
         ]
     problems = []
-    missing = [name for name in ENCOUNTER_COLUMN_NAMES if name not in present]
+    missing = [name for name in spec.column_names if name not in present]
     if missing:
         listed = ", ".join(missing)
         problems.append(
@@ -243,9 +349,16 @@ def check_header(names: Sequence[str], file_name: str) -> list[dict]:
     return problems
 
 
-def _row_message(file_name: str, line: int, column: str | None, rule: str, detail: str = "") -> str:
+def _row_message(
+    file_name: str,
+    line: int,
+    column: str | None,
+    rule: str,
+    detail: str = "",
+    spec: ExtractSpec = ENCOUNTERS,
+) -> str:
     col = f"column '{column}' " if column else ""
-    expected = len(ENCOUNTER_COLUMNS)
+    expected = len(spec.columns)
     texts = {
         RULE_REQUIRED: f"required {col}is empty",
         RULE_NOT_INTEGER: f"{col}is not a whole number",
@@ -261,14 +374,19 @@ def _row_message(file_name: str, line: int, column: str | None, rule: str, detai
         RULE_BAD_QUOTING: "a quoted field is not closed or has characters after its closing quote",
         RULE_LINE_TOO_LONG: "row is longer than the reader's maximum line size",
         RULE_UNPARSEABLE_ROW: f"row cannot be read as CSV ({detail})",
+        RULE_NOT_IN_SET: f"{col}{detail}",
+        RULE_AMOUNT_SIGN: f"{col}{detail}",
     }
     return f"{file_name} line {line}: {texts[rule]}."
 
 
-def _decimal_detail(column: str, rule: str) -> str:
+def _decimal_detail(column: str, rule: str, spec: ExtractSpec = ENCOUNTERS) -> str:
+    for check in spec.value_checks:
+        if check.column == column and check.rule == rule:
+            return check.text
     if rule != RULE_NOT_DECIMAL:
         return ""
-    sql_type = next(c.sql_type for c in ENCOUNTER_COLUMNS if c.name == column)
+    sql_type = next(c.sql_type for c in spec.columns if c.name == column)
     precision, scale = _decimal_shape(sql_type) or (0, 0)
     return f" with at most {scale} decimal places and {precision - scale} digits before the point"
 
@@ -464,10 +582,11 @@ def _empty(col: str) -> str:
     return f"({col} IS NULL OR {col} = '' OR (starts_with({col}, ' ') AND trim({col}) = ''))"
 
 
-def _checks() -> list[tuple[str, str, str]]:
-    """(column, rule, SQL condition true when the value breaks the rule), in contract order."""
+def _checks(spec: ExtractSpec = ENCOUNTERS) -> list[tuple[str, str, str]]:
+    """(column, rule, SQL condition true when the value breaks the rule), in contract order; a
+    value rule of the spec applies only to a value that is present and of the right type."""
     checks = []
-    for column in ENCOUNTER_COLUMNS:
+    for column in spec.columns:
         empty = _empty(_ident(column.name))
         if column.required:
             checks.append((column.name, RULE_REQUIRED, empty))
@@ -475,15 +594,21 @@ def _checks() -> list[tuple[str, str, str]]:
         if typed:
             rule, bad = typed
             checks.append((column.name, rule, f"(NOT {empty} AND ({bad}))"))
+        for value_check in spec.value_checks:
+            if value_check.column == column.name:
+                guard = f"NOT {empty}" + (f" AND NOT ({typed[1]})" if typed else "")
+                checks.append(
+                    (column.name, value_check.rule, f"({guard} AND ({value_check.bad_sql}))")
+                )
     return checks
 
 
-def problems_sql(table: str = "raw") -> str:
+def problems_sql(table: str = "raw", spec: ExtractSpec = ENCOUNTERS) -> str:
     """SQL: one row (ord = the table's rowid, column_name, rule) per broken rule.
 
     One pass over the table keeps the rows breaking any rule, then unnests their failed checks.
     """
-    checks = _checks()
+    checks = _checks(spec)
     hits = ", ".join(
         f"CASE WHEN {cond} THEN '{column}|{rule}' END" for column, rule, cond in checks
     )
@@ -504,12 +629,12 @@ def _cast_expression(column: Column) -> str:
     return f"CAST(NULLIF(trim({source}), '') AS {column.sql_type}) AS {name}"
 
 
-def good_rows_sql(table: str = "raw") -> str:
+def good_rows_sql(table: str = "raw", spec: ExtractSpec = ENCOUNTERS) -> str:
     """SQL: the typed rows without problems, raw-layer column order, file order; each row's line
     comes from `line_map(ord, line)`. Parameters: $1 row-id prefix, $2 file name, $3 sha256."""
-    casts = ",\n  ".join(_cast_expression(column) for column in ENCOUNTER_COLUMNS)
+    casts = ",\n  ".join(_cast_expression(column) for column in spec.columns)
     return (
-        "SELECT $1 || ':' || CAST(m.line AS VARCHAR) AS encounter_line_id,\n  "
+        f"SELECT $1 || ':' || CAST(m.line AS VARCHAR) AS {_ident(spec.id_column)},\n  "
         f"{casts},\n  $2 AS file_name, $3 AS file_sha256,\n"
         "  CAST(m.line AS BIGINT) AS source_line_number\n"
         f"FROM {table} r JOIN line_map m ON r.rowid = m.ord\n"
@@ -531,9 +656,9 @@ def _arrow_type(sql_type: str) -> pa.DataType:
     }[sql_type]
 
 
-def raw_arrow_schema() -> pa.Schema:
-    """Arrow schema of the raw `encounter_lines` table, from raw_schema.RAW_TABLES."""
-    return pa.schema([(name, _arrow_type(sql_type)) for name, sql_type in RAW_TABLES[TABLE]])
+def raw_arrow_schema(spec: ExtractSpec = ENCOUNTERS) -> pa.Schema:
+    """Arrow schema of the spec's raw table (`encounter_lines`), from raw_schema.RAW_TABLES."""
+    return pa.schema([(name, _arrow_type(sql_type)) for name, sql_type in RAW_TABLES[spec.table]])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -557,7 +682,9 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _load_csv(source: Path, dest: Path, *, file_name: str, file_sha256: str) -> EncounterLoadResult:
+def _load_csv(
+    source: Path, dest: Path, *, file_name: str, file_sha256: str, spec: ExtractSpec
+) -> EncounterLoadResult:
     layout = _layout_by_quote_parity(source)
     rows_in = int(layout.data_indices.size)
     if layout.lines.size == 0 or layout.blank[0]:
@@ -585,7 +712,7 @@ def _load_csv(source: Path, dest: Path, *, file_name: str, file_sha256: str) -> 
             ],
         )
     names = [name.strip() for name in next(csv.reader([header_text]), [])]
-    header_problems = check_header(names, file_name)
+    header_problems = check_header(names, file_name, spec)
     if header_problems:
         return _rejected(rows_in, header_problems)
 
@@ -643,8 +770,10 @@ def _load_csv(source: Path, dest: Path, *, file_name: str, file_sha256: str) -> 
                 ],
             )
         lines, reject_idx = placed
-        reader_records = _reader_problems(file_name, layout.lines[reject_idx], rejects)
-        return _check_and_write(con, dest, file_name, file_sha256, lines, rows_in, reader_records)
+        reader_records = _reader_problems(file_name, layout.lines[reject_idx], rejects, spec)
+        return _check_and_write(
+            con, dest, file_name, file_sha256, lines, rows_in, reader_records, spec
+        )
     finally:
         con.close()
 
@@ -664,7 +793,9 @@ def _place_rows(
     return None if lines is None else (lines, reject_idx)
 
 
-def _reader_problems(file_name: str, reject_lines: np.ndarray, rejects: list[tuple]) -> list[dict]:
+def _reader_problems(
+    file_name: str, reject_lines: np.ndarray, rejects: list[tuple], spec: ExtractSpec
+) -> list[dict]:
     """Quarantine records for the rows DuckDB's reader refused: one per (line, rule)."""
     records, seen = [], set()
     for physical_line, (_line, _byte, column, error_type, error_message) in zip(
@@ -689,14 +820,14 @@ def _reader_problems(file_name: str, reject_lines: np.ndarray, rejects: list[tup
                 physical,
                 column,
                 rule,
-                _row_message(file_name, physical, column, rule, detail),
+                _row_message(file_name, physical, column, rule, detail, spec),
             )
         )
     return records
 
 
 def _load_parquet(
-    source: Path, dest: Path, *, file_name: str, file_sha256: str
+    source: Path, dest: Path, *, file_name: str, file_sha256: str, spec: ExtractSpec
 ) -> EncounterLoadResult:
     unreadable = "the Parquet reader cannot read the file ({})"
     try:
@@ -707,13 +838,13 @@ def _load_parquet(
         return _rejected(
             0, [file_problem(file_name, RULE_UNREADABLE, unreadable.format(type(exc).__name__))]
         )
-    header_problems = check_header(names, file_name)
+    header_problems = check_header(names, file_name, spec)
     if header_problems:
         return _rejected(rows_in, header_problems)
     con = _connect()
     try:
         as_text = ", ".join(
-            f"CAST({_ident(name)} AS VARCHAR) AS {_ident(name)}" for name in ENCOUNTER_COLUMN_NAMES
+            f"CAST({_ident(name)} AS VARCHAR) AS {_ident(name)}" for name in spec.column_names
         )
         try:
             con.execute(
@@ -725,7 +856,7 @@ def _load_parquet(
                 [file_problem(file_name, RULE_UNREADABLE, unreadable.format(type(exc).__name__))],
             )
         lines = np.arange(1, rows_in + 1, dtype=np.int64)  # Parquet: 1-based row number
-        return _check_and_write(con, dest, file_name, file_sha256, lines, rows_in, [])
+        return _check_and_write(con, dest, file_name, file_sha256, lines, rows_in, [], spec)
     finally:
         con.close()
 
@@ -738,13 +869,14 @@ def _check_and_write(
     lines: np.ndarray,
     rows_in: int,
     reader_records: list[dict],
+    spec: ExtractSpec,
 ) -> EncounterLoadResult:
     """Type-check table `raw` (its row k, in file order, sits on line `lines[k]`), stream the
     good rows to `dest`, return counts and reasons."""
     con.register(
         "line_map", pa.table({"ord": np.arange(lines.size, dtype=np.int64), "line": lines})
     )
-    con.execute(f"CREATE TABLE problems AS {problems_sql('raw')}")
+    con.execute(f"CREATE TABLE problems AS {problems_sql('raw', spec)}")
     value_records = []
     for ord_, column, rule in con.execute("SELECT ord, column_name, rule FROM problems").fetchall():
         line = int(lines[ord_])
@@ -754,12 +886,14 @@ def _check_and_write(
                 line,
                 column,
                 rule,
-                _row_message(file_name, line, column, rule, _decimal_detail(column, rule)),
+                _row_message(
+                    file_name, line, column, rule, _decimal_detail(column, rule, spec), spec
+                ),
             )
         )
-    good = con.sql(good_rows_sql("raw"), params=[file_sha256[:16], file_name, file_sha256])
-    loaded = _write_parquet(good.to_arrow_reader(), raw_arrow_schema(), dest)
-    order = {name: index for index, name in enumerate(ENCOUNTER_COLUMN_NAMES)}
+    good = con.sql(good_rows_sql("raw", spec), params=[file_sha256[:16], file_name, file_sha256])
+    loaded = _write_parquet(good.to_arrow_reader(), raw_arrow_schema(spec), dest)
+    order = {name: index for index, name in enumerate(spec.column_names)}
     records = sorted(
         reader_records + value_records,
         key=lambda r: (r["position"], order.get(r["column_name"] or "", -1), r["rule"]),

@@ -6,9 +6,9 @@ For each regular file under `landing/` (sorted by relative name):
    knows that name with those bytes;
 2. the same bytes already delivered under another name -> status `duplicate`, `duplicate_of` set;
 3. otherwise recognise it by content (`discover.sniff_kind`) and load it:
-   X12 -> `x12_load.load_x12` (unit: transaction set), encounter extract ->
-   `transforms.ingest.encounters.load_encounters` (unit: data row), anything else -> quarantined
-   (unit: the file);
+   X12 -> `x12_load.load_x12` (unit: transaction set), encounter or patient-payments extract ->
+   `transforms.ingest.encounters.load_extract` with that extract's spec (unit: data row), anything
+   else -> quarantined (unit: the file);
 4. record it in this run's manifest; rejected units get quarantine records and their bytes under
    `quarantine/<sha256>/`.
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import importlib
 import json
 import os
 import secrets
@@ -46,6 +47,7 @@ from transforms.errors import RcmError
 from transforms.ingest import quarantine
 from transforms.ingest.discover import (
     KIND_ENCOUNTERS,
+    KIND_PATIENT_PAYMENTS,
     KIND_UNKNOWN,
     KIND_X12,
     HashCache,
@@ -87,6 +89,11 @@ UNIT_ROW = "row"
 RULE_EMPTY_FILE = "empty_file"
 RULE_UNKNOWN_KIND = "unknown_file_kind"
 RULE_LOAD_ERROR = "load_error"
+# extract kind -> (loader in transforms.ingest.encounters, raw table)
+_EXTRACT_LOADERS: dict[str, tuple[str, str]] = {
+    KIND_ENCOUNTERS: ("load_encounters", "encounter_lines"),
+    KIND_PATIENT_PAYMENTS: ("load_patient_payments", "patient_payments"),
+}
 
 
 class IngestError(RcmError):
@@ -339,14 +346,15 @@ def _load_x12_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
     return result
 
 
-def _load_encounter_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
-    from transforms.ingest.encounters import load_encounters
-
-    target = run.paths.raw / "encounter_lines" / f"{sha}.parquet"
+def _load_extract_file(run: _Run, landed: LandedFile, sha: str, kind: str) -> FileResult:
+    """An encounter or patient-payments extract (one loader module, the kind's contract)."""
+    loader_name, table = _EXTRACT_LOADERS[kind]
+    load = getattr(importlib.import_module("transforms.ingest.encounters"), loader_name)
+    target = run.paths.raw / table / f"{sha}.parquet"
     secure_dir(target.parent)
     pending = temp_path(target)
     try:
-        outcome = load_encounters(landed.path, pending, file_name=landed.name, file_sha256=sha)
+        outcome = load(landed.path, pending, file_name=landed.name, file_sha256=sha)
         records = [
             quarantine.record(
                 run_id=run.run_id,
@@ -382,7 +390,7 @@ def _load_encounter_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
             return FileResult(
                 landed.name,
                 sha,
-                KIND_ENCOUNTERS,
+                kind,
                 landed.size,
                 _mtime(landed),
                 STATUS_QUARANTINED,
@@ -391,19 +399,19 @@ def _load_encounter_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
                 rules=[r["rule"] for r in records],
             )
         if outcome.rows_in != outcome.rows_loaded + outcome.rows_quarantined:
-            raise IngestError(f"{landed.name}: encounter loader counts do not reconcile")
+            raise IngestError(f"{landed.name}: extract loader counts do not reconcile")
         row_counts: dict[str, int] = {}
         if pending.exists() and (outcome.rows_loaded or not outcome.rows_quarantined):
             # a header-only extract loads as an empty file; one whose every row was rejected
             # leaves nothing in raw/ (like any quarantined file)
             commit(pending, target, pending_dirs=run.pending_dirs)
-            row_counts["encounter_lines"] = outcome.rows_loaded
+            row_counts[table] = outcome.rows_loaded
         if records:
             run.quarantine_file(landed, sha, records)
         return FileResult(
             landed.name,
             sha,
-            KIND_ENCOUNTERS,
+            kind,
             landed.size,
             _mtime(landed),
             status_for(outcome.rows_loaded, outcome.rows_quarantined),
@@ -424,8 +432,8 @@ def _load_new_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
     try:
         if kind == KIND_X12:
             return _load_x12_file(run, landed, sha)
-        if kind == KIND_ENCOUNTERS:
-            return _load_encounter_file(run, landed, sha)
+        if kind in _EXTRACT_LOADERS:
+            return _load_extract_file(run, landed, sha, kind)
     except (OSError, RcmError):
         raise
     except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the batch
@@ -458,7 +466,8 @@ def _load_new_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
         sha,
         KIND_UNKNOWN,
         RULE_UNKNOWN_KIND,
-        "neither X12 (no ISA) nor an encounter extract (landing/encounters/*.csv|*.parquet)",
+        "neither X12 (no ISA) nor an extract (landing/encounters/*.csv|*.parquet, "
+        "landing/patient_payments/*.csv|*.parquet)",
     )
 
 

@@ -503,6 +503,24 @@ REMIT_MATCH_SUMMARY = Frame(
     """,
 )
 
+PATIENT_PAYMENTS = Frame(
+    file_key="file_sha256",
+    gx_suite="billing_quality.patient_payments",
+    table_name="patient_payments",
+    source="patient_payments",
+    row_key="patient_payment_row_id",
+    claim_key="claim_id",
+    sql="""
+        select
+            pp.patient_payment_row_id,
+            pp.claim_id,
+            pp.file_sha256,
+            pp.amount,
+            pp.payment_date
+        from patient_payments as pp
+    """,
+)
+
 INGESTION_FRAMES: tuple[Frame, ...] = (
     ENCOUNTER_LINES,
     X837_CLAIMS,
@@ -513,6 +531,7 @@ INGESTION_FRAMES: tuple[Frame, ...] = (
     X835_ADJUSTMENTS,
     X835_PROVIDER_ADJUSTMENTS,
     REMIT_MATCH_SUMMARY,
+    PATIENT_PAYMENTS,
 )
 
 # ---- publish gate: publish_checks ---------------------------------------------------------------

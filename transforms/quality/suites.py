@@ -618,6 +618,26 @@ def billing_quality_x835_provider_adjustments() -> list[Check]:
     ]
 
 
+def billing_quality_patient_payments() -> list[Check]:
+    """The optional patient-payments extract (only when the batch has one)."""
+    return [
+        not_null(
+            "amount",
+            "patient_payment_amount_present",
+            CRITICAL,
+            "Every patient payment posting has a parseable amount (DECIMAL dollars).",
+        ),
+        between(
+            "payment_date",
+            "patient_payment_date_not_after_as_of",
+            WARNING,
+            "The patient payment is not dated after the run's as-of date (a later posting is "
+            "loaded, and counted once the as-of date reaches it).",
+            max_value=param("as_of_date"),
+        ),
+    ]
+
+
 def billing_quality_remit_match_summary() -> list[Check]:
     return [
         between(
@@ -736,6 +756,7 @@ SUITE_CHECKS: dict[str, Callable[[], list[Check]]] = {
     "billing_quality.x835_adjustments": billing_quality_x835_adjustments,
     "billing_quality.x835_provider_adjustments": billing_quality_x835_provider_adjustments,
     "billing_quality.remit_match_summary": billing_quality_remit_match_summary,
+    "billing_quality.patient_payments": billing_quality_patient_payments,
     "publish_checks.rpt_kpis_monthly": publish_checks_rpt_kpis_monthly,
     "publish_checks.rpt_kpis_monthly_rates": publish_checks_rpt_kpis_monthly_rates,
     "publish_checks.payment_reconciliation": publish_checks_payment_reconciliation,

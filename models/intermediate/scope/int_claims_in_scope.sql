@@ -1,11 +1,11 @@
 {#-
     One row per claim (patient control number; '' stands for a missing one) that tonight's build
     recomputes. A claim is in scope when
-      - a file loaded since the previous build carries one of its 837 submissions, 835 claims or
-        coded lines (a coded line's every version counts: a re-coding may move a line between
-        claims, and both claims change);
+      - a file loaded since the previous build carries one of its 837 submissions, 835 claims,
+        coded lines or patient payments (a coded line's every version counts: a re-coding may
+        move a line between claims, and both claims change);
       - one of its dates crossed the as-of boundary since the previous build: an 837 submission
-        date, an 835 payment's adjudication date, a coding time;
+        date, an 835 payment's adjudication date, a coding time, a patient payment's date;
       - a gate recorded a pre-submission finding on one of its rows for an as-of date in that span;
       - a file carrying one of its rows changed hold state since the previous build (the ingestion
         gate held it back, or released it: its rows leave or enter the staging models; the raw
@@ -71,6 +71,10 @@ hold_change_claims as (
     select coalesce(remit_claims.patient_control_number, '') as claim_key
     from {{ source('remittances', 'x835_claims') }} as remit_claims
     where remit_claims.file_sha256 in (select file_sha256 from hold_changes)
+    union
+    select coalesce(patient_payments.claim_id, '') as claim_key
+    from {{ source('patient_payments', 'patient_payments') }} as patient_payments
+    where patient_payments.file_sha256 in (select file_sha256 from hold_changes)
 
 ),
 
@@ -143,6 +147,18 @@ remittance_claims as (
 
 ),
 
+patient_payment_claims as (
+
+    select coalesce(patient_payments.claim_id, '') as claim_key
+    from {{ source('patient_payments', 'patient_payments') }} as patient_payments
+    cross join scope
+    where scope.is_full_scope
+        or patient_payments.file_sha256 in (select file_sha256 from new_files)
+        or (patient_payments.payment_date > scope.window_start
+            and patient_payments.payment_date <= scope.window_end)
+
+),
+
 window_findings as (
 
     select findings.table_name, findings.row_key, findings.patient_control_number
@@ -177,6 +193,8 @@ final as (
     select claim_key from remittance_claims
     union
     select claim_key from finding_claims
+    union
+    select claim_key from patient_payment_claims
     union
     select claim_key from hold_change_claims
 
