@@ -47,6 +47,10 @@ COMPARED = {
     "secondary_payer_id": "coalesce(t.secondary_payer_id, '') = coalesce(c.secondary_payer_id, '')",
     "payer_id": "t.payer_id = c.payer_id",
     "paid_amount": "cast(t.paid_amount as decimal(18, 2)) = c.paid_amount",
+    # what the LAST payer left to the patient, and what the patient paid (optional extract)
+    "patient_responsibility_amount": """cast(t.patient_responsibility_amount as decimal(18, 2))
+        = c.patient_responsibility_amount""",
+    "patient_paid_amount": "cast(t.patient_paid_amount as decimal(18, 2)) = c.patient_paid_amount",
     "billed_amount": "cast(t.billed_amount as decimal(18, 2)) = c.billed_amount",
     "submission_date": "cast(t.submission_date as date) = c.first_submission_date",
     "first_payment_date": """case when t.initial_outcome in ('paid', 'zero_pay_patient_responsibility')
@@ -75,7 +79,6 @@ NOT_EXPRESSIBLE = {
     "(fct_claim_lines.denial_attributed_check), not whether the payer acted on it",
     "remits_written": "a generator counter; fct_claims.remittance_count counts the same CLPs "
     "but a duplicate delivery of a file is one remittance to the warehouse",
-    "patient_paid_amount": "compared when the patient-payments extract is loaded (see below)",
 }
 
 
@@ -209,7 +212,7 @@ def _expected_kpis(con) -> dict[tuple[dt.date, str], dict]:
             initial_denial_scope, overturn_scope, initial_outcome, billed_amount,
             adjudicated_billed_amount, initial_denied_amount, final_denied_amount,
             overturned_amount, paid_amount, patient_responsibility_amount,
-            contractual_adjustment_amount
+            contractual_adjustment_amount, patient_paid_amount
         from marts.fct_claims where has_submission"""
     ).fetchall()
     lines = con.execute(
@@ -242,6 +245,7 @@ def _expected_kpis(con) -> dict[tuple[dt.date, str], dict]:
                 "first_pass": 0,
                 "paid": zero,
                 "pr": zero,
+                "patient_paid": zero,
                 "contractual": zero,
                 "plb_cash": zero,
                 "submitted": 0,
@@ -251,7 +255,7 @@ def _expected_kpis(con) -> dict[tuple[dt.date, str], dict]:
 
     for row in claims:
         (payer, adjudicated, submitted, clean, scope, overturn, outcome, billed, adj_billed,
-         init_denied, final_denied, _, paid, pr, contractual) = row  # fmt: skip
+         init_denied, final_denied, _, paid, pr, contractual, patient_paid) = row  # fmt: skip
         for who in (payer or "UNKNOWN", "ALL"):
             if submitted is not None:
                 b = bucket(_month(submitted), who)
@@ -272,6 +276,7 @@ def _expected_kpis(con) -> dict[tuple[dt.date, str], dict]:
             b["first_pass"] += outcome in ("paid", "patient_responsibility")
             b["paid"] += paid
             b["pr"] += pr
+            b["patient_paid"] += patient_paid
             b["contractual"] += contractual
     for payer, adjudicated, denied in lines:
         for who in (payer or "UNKNOWN", "ALL"):
@@ -281,6 +286,9 @@ def _expected_kpis(con) -> dict[tuple[dt.date, str], dict]:
     for payer, paid_on, amount in plb:
         for who in (payer or "UNKNOWN", "ALL"):
             bucket(_month(paid_on), who)["plb_cash"] -= amount
+    has_patient_payments = con.execute(
+        "select count(*) > 0 from marts.fct_patient_payments"
+    ).fetchone()[0]
     return {
         key: {
             "claims_adjudicated": b["adjudicated"],
@@ -299,6 +307,11 @@ def _expected_kpis(con) -> dict[tuple[dt.date, str], dict]:
             "payer_net_collection_rate": _rate(
                 b["paid"] + b["plb_cash"], b["billed"] - b["contractual"] - b["pr"]
             ),
+            "net_collection_rate": _rate(
+                b["paid"] + b["plb_cash"] + b["patient_paid"], b["billed"] - b["contractual"]
+            )
+            if has_patient_payments
+            else None,
         }
         for key, b in out.items()
     }

@@ -24,6 +24,16 @@ failures as (
 
 ),
 
+patient_payments as (
+
+    select
+        claim_id,
+        {{ sum_money('payment_amount') }} as patient_paid_amount
+    from {{ ref('fct_patient_payments') }}
+    group by claim_id
+
+),
+
 billing_failures as (
 
     select
@@ -93,6 +103,7 @@ claims as (
         lifecycle.secondary_payer_id,
         lifecycle.payer_count,
         lifecycle.patient_responsibility_amount,
+        coalesce(patient_payments.patient_paid_amount, 0) as patient_paid_amount,
         lifecycle.contractual_adjustment_amount,
         lifecycle.other_adjustment_amount,
         lifecycle.open_balance_amount,
@@ -124,6 +135,8 @@ claims as (
         on lifecycle.claim_id = line_summary.claim_id
     left join billing_failures
         on lifecycle.claim_id = billing_failures.claim_id
+    left join patient_payments
+        on lifecycle.claim_id = patient_payments.claim_id
 
 ),
 
@@ -131,9 +144,9 @@ final as (
 
     select
         *,
-        patient_responsibility_amount as patient_balance_amount,
-        {{ money('open_balance_amount + denied_balance_amount + patient_responsibility_amount') }}
-            as ar_balance_amount
+        {{ money('patient_responsibility_amount - patient_paid_amount') }} as patient_balance_amount,
+        {{ money('open_balance_amount + denied_balance_amount + patient_responsibility_amount
+            - patient_paid_amount') }} as ar_balance_amount
     from claims
 
 )

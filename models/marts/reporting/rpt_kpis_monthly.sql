@@ -43,6 +43,13 @@ payers as (
 
 ),
 
+patient_payment_feed as (
+
+    -- the full net collection rate needs the patients' payments: only with the optional extract
+    select count(*) > 0 as has_patient_payments from {{ ref('fct_patient_payments') }}
+
+),
+
 claim_facts as (
 
     select
@@ -64,6 +71,7 @@ claim_facts as (
         paid_amount,
         secondary_paid_amount,
         patient_responsibility_amount,
+        patient_paid_amount,
         contractual_adjustment_amount,
         days_to_payment
     from claims
@@ -114,7 +122,8 @@ both_scopes as (
         is_initially_denied, initial_denial_scope, is_overturned, overturn_scope,
         is_first_pass_resolved, billed_amount, adjudicated_billed_amount, initial_denied_amount,
         overturned_amount, final_denied_amount, paid_amount, secondary_paid_amount,
-        patient_responsibility_amount, contractual_adjustment_amount, days_to_payment
+        patient_responsibility_amount, patient_paid_amount, contractual_adjustment_amount,
+        days_to_payment
     from claim_facts
 
 ),
@@ -165,6 +174,7 @@ adjudicated as (
         {{ sum_money('paid_amount') }} as paid_amount,
         {{ sum_money('secondary_paid_amount') }} as secondary_paid_amount,
         {{ sum_money('patient_responsibility_amount') }} as patient_responsibility_amount,
+        {{ sum_money('patient_paid_amount') }} as patient_paid_amount,
         {{ sum_money('contractual_adjustment_amount') }} as contractual_adjustment_amount,
         cast({{ median('days_to_payment') }} as decimal(9, 2)) as median_days_to_payment,
         cast(avg(days_to_payment) as decimal(9, 2)) as mean_days_to_payment
@@ -264,6 +274,7 @@ joined as (
         coalesce(adjudicated.secondary_paid_amount, 0) as secondary_paid_amount,
         coalesce(cash.provider_adjustment_cash_amount, 0) as provider_adjustment_cash_amount,
         coalesce(adjudicated.patient_responsibility_amount, 0) as patient_responsibility_amount,
+        coalesce(adjudicated.patient_paid_amount, 0) as patient_paid_amount,
         coalesce(adjudicated.contractual_adjustment_amount, 0) as contractual_adjustment_amount,
         adjudicated.median_days_to_payment,
         adjudicated.mean_days_to_payment,
@@ -334,10 +345,16 @@ final as (
         secondary_paid_amount,
         provider_adjustment_cash_amount,
         patient_responsibility_amount,
+        patient_paid_amount,
         contractual_adjustment_amount,
         {{ safe_rate('paid_amount + provider_adjustment_cash_amount',
                      'billed_amount - contractual_adjustment_amount - patient_responsibility_amount') }}
             as payer_net_collection_rate,
+        (select has_patient_payments from patient_payment_feed) as has_patient_payments,
+        case when (select has_patient_payments from patient_payment_feed) then
+            {{ safe_rate('paid_amount + provider_adjustment_cash_amount + patient_paid_amount',
+                         'billed_amount - contractual_adjustment_amount') }}
+        end as net_collection_rate,
         median_days_to_payment,
         mean_days_to_payment,
         unmatched_remittance_claims,
