@@ -31,9 +31,9 @@
                                                 without them: its whole unpaid charge)
       other_adjustment_amount                   everything else (OA/PI non-denials, a denial CARC
                                                 that only reduced a line that was still paid)
-      prior_payer_adjustment_amount             CARC 23: what an earlier payer already settled
-      duplicate_adjustment_amount               CARC 18: an answer to a duplicate submission
-      pending_adjustment_amount                 CARC 133: held for review, still open
+      prior_payer_adjustment_amount             root cause prior_payer (CARC 23, 275): what an earlier payer settled
+      duplicate_adjustment_amount               root cause duplicate (CARC 18, B13): a duplicate's answer
+      pending_adjustment_amount                 root cause pending (CARC 133): held for review, still open
 -#}
 {{ config(
     materialized='incremental',
@@ -164,10 +164,12 @@ bucketed_adjustments as (
     select
         adjustments.remit_claim_id,
         case
-            when adjustments.reason_code = '23' then 'prior_payer'
-            when adjustments.reason_code = '18' then 'duplicate'
-            when adjustments.reason_code = '133' then 'pending'
+            -- PR is what the patient owes, whatever the reason code says
             when adjustments.group_code = 'PR' then 'patient_responsibility'
+            -- the seed's root cause, not literal codes: 23 and 275 are prior payer, 18 and B13
+            -- duplicate, 133 pending (ref_carc_codes)
+            when adjustments.root_cause in ('prior_payer', 'duplicate', 'pending')
+                then adjustments.root_cause
             when adjustments.is_contractual_adjustment then 'contractual'
             when adjustments.is_denial_adjustment
                 and (
