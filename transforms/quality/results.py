@@ -6,7 +6,8 @@ map expectation is recomputed from the summed counts and its `mostly`, and an ag
 expectation (no unexpected count) succeeds only if it succeeded on every chunk. Row failures are
 taken from `unexpected_index_list` (result format COMPLETE, indexed by the frame's row key and
 claim key, plus the raw file's sha256 in the ingestion gate) and never hold more than ids, the
-claim number, the file and the offending value.
+claim number, the file and the offending value (masked when it identifies a patient:
+`transforms.phi`).
 
 Everything here is plain Python over GX result objects (duck-typed), so it is tested without
 running GX.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from transforms.phi import is_identifier, mask, shown
 from transforms.quality.frames import Frame
 
 PARTIAL_LIMIT = 20
@@ -141,7 +143,10 @@ class Tally:
             self.observed.append(payload["observed_value"])
         room = PARTIAL_LIMIT - len(self.partial_unexpected)
         if room > 0:
-            self.partial_unexpected.extend((payload.get("partial_unexpected_list") or [])[:room])
+            examples = (payload.get("partial_unexpected_list") or [])[:room]
+            if _checks_identifier(result.expectation_config):
+                examples = [mask(to_text(v)) for v in examples]
+            self.partial_unexpected.extend(examples)
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -183,6 +188,19 @@ class Tally:
         return payload
 
 
+def _checks_identifier(config: Any) -> bool:
+    """Whether an expectation's failing values come from a column that identifies a patient."""
+    kwargs = config.kwargs or {}
+    columns = [
+        (config.meta or {}).get("offending_column"),
+        kwargs.get("column"),
+        kwargs.get("column_A"),
+        kwargs.get("column_B"),
+        *(kwargs.get("column_list") or []),
+    ]
+    return any(is_identifier(c) for c in columns if isinstance(c, str))
+
+
 def new_tally(frame: Frame, config: Any) -> Tally:
     meta = config.meta or {}
     kwargs = dict(config.kwargs or {})
@@ -221,14 +239,12 @@ def row_failures(frame: Frame, tally: Tally, result: Any) -> list[dict[str, Any]
     records = []
     for row in rows:
         if offending and offending in row:
-            value = to_text(row.get(offending))
+            value = to_text(shown(offending, row.get(offending)))
         elif "column" in kwargs:
-            value = to_text(row.get(kwargs["column"]))
+            value = to_text(shown(kwargs["column"], row.get(kwargs["column"])))
         elif "column_A" in kwargs:
-            value = (
-                f"{kwargs['column_A']}={to_text(row.get(kwargs['column_A']))}; "
-                f"{kwargs['column_B']}={to_text(row.get(kwargs['column_B']))}"
-            )
+            a, b = kwargs["column_A"], kwargs["column_B"]
+            value = f"{a}={to_text(shown(a, row.get(a)))}; {b}={to_text(shown(b, row.get(b)))}"
         else:
             value = None
         records.append(

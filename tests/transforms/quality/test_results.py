@@ -194,3 +194,50 @@ def test_values_as_text():
         results.expectation_label("expect_x", {"column_A": "a", "column_B": "b"})
         == "expect_x(a, b)"
     )
+
+
+def test_identifier_failing_values_are_masked_in_rows_and_examples():
+    # GIVEN a check on the patient's MRN and member id whose failing rows hold real-looking values
+    mrn = _config(
+        "expect_column_values_to_not_be_null",
+        {"check": "mrn", "severity": "critical"},
+        column="patient_id",
+    )
+    pair = _config(
+        "expect_column_pair_values_to_be_equal",
+        {"check": "ids", "severity": "warning"},
+        column_A="subscriber_id",
+        column_B="billed_amount",
+    )
+    tally = results.new_tally(ENCOUNTER_LINES, mrn)
+    failing = _result(
+        mrn,
+        False,
+        unexpected_count=1,
+        partial_unexpected_list=["MRN1234567"],
+        unexpected_index_list=[
+            {"encounter_line_id": "f:2", "claim_id": "PCN9", "patient_id": "MRN1234567"}
+        ],
+    )
+    tally.add(failing)
+    rows = results.row_failures(ENCOUNTER_LINES, tally, failing)
+    paired = results.row_failures(
+        ENCOUNTER_LINES,
+        results.new_tally(ENCOUNTER_LINES, pair),
+        _result(
+            pair,
+            False,
+            unexpected_index_list=[
+                {"encounter_line_id": "f:3", "subscriber_id": "W98765432", "billed_amount": 5}
+            ],
+        ),
+    )
+    # THEN neither the quality row nor the Data Docs examples carry the identifier, only a mask
+    # that keeps the last two characters (two failures stay distinguishable)
+    shown = [rows[0]["offending_value"], *tally.merged_result_payload()["partial_unexpected_list"]]
+    assert all(v.startswith("***67#") and "MRN1234567" not in v for v in shown)
+    assert "1234567" not in tally.observed_value
+    assert paired[0]["offending_value"].startswith("subscriber_id=***32#")
+    assert paired[0]["offending_value"].endswith("; billed_amount=5")
+    # AND the claim key an analyst works from is kept as it is
+    assert rows[0]["claim_id"] == "PCN9"
