@@ -1,41 +1,41 @@
 """Write-audit-publish: replace the analysts' warehouse atomically, only after the publish gate.
 
-`build.duckdb` is private to the nightly job. Publishing checkpoints it, copies it to a temporary
-file beside `analytics.duckdb`, flushes that copy to disk, then renames it over the old file. A rename
-within one folder is atomic on POSIX: a reader opening the path sees either the old or the new file,
-never a mix, and a reader that already has the old file open keeps reading it (its inode lives on
-until closed). If anything fails before the rename, the published file is untouched.
+`build.duckdb` is private to the nightly job: it holds staging and intermediate models with the
+patients' identifiers. Publishing writes a *new* DuckDB file beside `analytics.duckdb` that holds
+only what analysts need -- the schemas `marts`, `audit`, `quality` and `ref`, every view
+materialised, no column that identifies a patient (`transforms.phi`) -- flushes it to disk, then
+renames it over the old file. A rename within one folder is atomic on POSIX: a reader opening the
+path sees either the old or the new file, never a mix, and a reader that already has the old file
+open keeps reading it (its inode lives on until closed). If anything fails before the rename, the
+published file is untouched.
 
-The copy is made by the kernel (`os.copy_file_range`: no round trip of gigabytes through Python
-buffers; a reflink on file systems that share extents), with a plain buffered copy as the fallback
-where the call is not supported. The published file's SHA-256 is computed from the same bytes in a
-second thread while the kernel copies, instead of re-reading the published file afterwards: under
-the writer lock the checkpointed build file cannot change, and the copy is checked to hold exactly
-as many bytes as were hashed before it is opened and renamed.
+The published file is read-only on disk (0400, or 0440 with `RCM_PUBLISHED_FILE_MODE`): analysts
+connect with `read_only=True`. A session that opened it read-write anyway (root ignores file modes)
+and died leaves `analytics.duckdb.wal` beside it; DuckDB would replay that log onto whatever file
+next carries the name -- the new version -- and readers would see a corrupted warehouse. So before
+the rename, publish asks the kernel who holds the file: a live read-write holder makes publish
+refuse (naming its pid); a log left by a dead session is moved to `warehouse/.stale/` and never
+replayed. Read-only readers never block a publish.
 """
 
 from __future__ import annotations
 
-import errno
+import datetime as dt
+import fcntl
 import hashlib
 import os
-import shutil
-from concurrent.futures import ThreadPoolExecutor
+import struct
 from pathlib import Path
 
 from transforms import log
 from transforms.errors import RcmError
 from transforms.ingest.discover import HASH_CHUNK
 from transforms.locking import writer_lock
+from transforms.phi import is_identifier
 from transforms.settings import Paths
 
 LOG = log.get_logger("publish")
 ENV_PUBLISHED_FILE_MODE = "RCM_PUBLISHED_FILE_MODE"
-COPY_STEP = 1 << 30  # bytes per copy_file_range call (the kernel may copy fewer)
-# copy_file_range is not available for this pair of files: use a buffered copy instead
-_NO_KERNEL_COPY = frozenset(
-    {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF, errno.EPERM}
-)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -58,40 +58,11 @@ def _sha256_of(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _kernel_copy(src_fd: int, dst_fd: int, size: int) -> bool:
-    """Copy `size` bytes from the start of `src_fd` with copy_file_range; False when the kernel or
-    file system does not support it for these files (nothing useful was copied)."""
-    copied = 0
-    try:
-        while copied < size:
-            step = os.copy_file_range(src_fd, dst_fd, min(COPY_STEP, size - copied), copied, copied)
-            if step == 0:
-                raise RcmError(f"publish: source ended after {copied} of {size} bytes")
-            copied += step
-    except OSError as exc:
-        if exc.errno in _NO_KERNEL_COPY and copied == 0:
-            return False
-        raise
-    return True
-
-
-def copy_file(src: Path, dst_fd: int) -> int:
-    """Copy `src` into the empty file open as `dst_fd` (kernel copy, buffered fallback); return the
-    number of bytes the destination holds."""
-    with src.open("rb") as source:
-        size = os.fstat(source.fileno()).st_size
-        if not _kernel_copy(source.fileno(), dst_fd, size):
-            os.ftruncate(dst_fd, 0)
-            os.lseek(dst_fd, 0, os.SEEK_SET)
-            with open(dst_fd, "wb", closefd=False) as target:
-                shutil.copyfileobj(source, target, length=HASH_CHUNK * 4)
-    return os.fstat(dst_fd).st_size
-
-
 def published_file_mode() -> int:
-    """Mode of the published file: owner-only by default; `RCM_PUBLISHED_FILE_MODE=0640` lets a group
-    of analysts read it (give `warehouse/` that group with the setgid bit so new files inherit it)."""
-    raw = os.environ.get(ENV_PUBLISHED_FILE_MODE, "0600")
+    """Mode of the published file: read-only for the owner by default; `RCM_PUBLISHED_FILE_MODE=0640`
+    (or 0440) lets a group of analysts read it (give `warehouse/` that group with the setgid bit so
+    new files inherit it). Write bits are always dropped: nobody writes the published file."""
+    raw = os.environ.get(ENV_PUBLISHED_FILE_MODE, "0400")
     try:
         mode = int(raw, 8)
     except ValueError:
@@ -102,11 +73,128 @@ def published_file_mode() -> int:
         raise RcmError(
             f"{ENV_PUBLISHED_FILE_MODE}={raw}: only owner read/write and group read are allowed"
         )
-    return mode
+    return mode & 0o440
+
+
+PUBLISHED_SCHEMAS = ("marts", "audit", "quality", "ref")
+# the claim's account number is how an analyst finds a claim; every other identifier stays private
+KEPT_IDENTIFIERS = frozenset({"patient_control_number"})
+STALE_FOLDER = ".stale"
+
+
+class PublishedFileHeld(RcmError):
+    """A live process holds the published file read-write."""
+
+
+def _lock_holder(path: Path) -> tuple[str, int] | None:
+    """('write' | 'read', pid) of a process holding a POSIX lock on `path` (DuckDB locks its
+    database file: a write lock read-write, a read lock read-only), else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        query = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        kind, _, _, _, pid = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, query))
+    finally:
+        os.close(fd)
+    if kind == fcntl.F_WRLCK:
+        return "write", pid
+    if kind == fcntl.F_RDLCK:
+        return "read", pid
+    return None
+
+
+def _process_text(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:80]
+
+
+def clear_published_wal(target: Path) -> Path | None:
+    """Refuse while a live process holds `target` read-write; move a dead session's WAL aside.
+
+    Returns where the stale log was moved, or None when there was none."""
+    holder = _lock_holder(target)
+    if holder and holder[0] == "write":
+        pid = holder[1]
+        command = _process_text(pid)
+        raise PublishedFileHeld(
+            f"{target} is open read-write by process {pid}"
+            + (f" ({command})" if command else "")
+            + "; analysts must connect with read_only=True -- close that session, then rerun "
+            "`rcm publish` (nothing was published)"
+        )
+    wal = target.with_name(target.name + ".wal")
+    if not wal.exists():
+        return None
+    stale = target.parent / STALE_FOLDER
+    stale.mkdir(mode=0o700, exist_ok=True)
+    moved = stale / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}.{wal.name}"
+    os.replace(wal, moved)
+    moved.chmod(0o600)
+    LOG.warning(
+        "moved %s aside to %s: a session that opened the published warehouse read-write died "
+        "and left its log; it is not replayed onto the new version",
+        wal.name,
+        moved.relative_to(target.parent.parent),
+    )
+    return moved
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def write_published_copy(build_db: Path, tmp: Path) -> int:
+    """Write the analysts' warehouse into the new file `tmp`: the published schemas of build.duckdb
+    as tables, without identifier columns. Returns the number of mart tables."""
+    import duckdb
+
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(f"attach {_literal(build_db)} as build (read_only)")
+        relations = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = 'build' and list_contains(?, schema_name) "
+            "union all select schema_name, view_name from duckdb_views() "
+            "where database_name = 'build' and not internal and list_contains(?, schema_name) "
+            "order by 1, 2",
+            [list(PUBLISHED_SCHEMAS), list(PUBLISHED_SCHEMAS)],
+        ).fetchall()
+        columns: dict[tuple[str, str], list[str]] = {}
+        for schema, table, column in con.execute(
+            "select schema_name, table_name, column_name from duckdb_columns() "
+            "where database_name = 'build' and list_contains(?, schema_name) "
+            "order by schema_name, table_name, column_index",
+            [list(PUBLISHED_SCHEMAS)],
+        ).fetchall():
+            if is_identifier(column) and column.lower() not in KEPT_IDENTIFIERS:
+                continue
+            columns.setdefault((schema, table), []).append(column)
+        for schema in PUBLISHED_SCHEMAS:
+            con.execute(f"create schema if not exists {_quoted(schema)}")
+        for schema, table in relations:
+            selected = ", ".join(_quoted(c) for c in columns.get((schema, table), []))
+            if not selected:
+                continue
+            name = f"{_quoted(schema)}.{_quoted(table)}"
+            con.execute(f"create table {name} as select {selected} from build.{name}")
+        con.execute("detach build")
+        con.execute("checkpoint")
+        return sum(1 for schema, _ in relations if schema == "marts")
+    finally:
+        con.close()
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def publish(data_dir: Path) -> dict:
-    """Publish build.duckdb as analytics.duckdb (complete copy, flushed, renamed over the old one)."""
+    """Publish the analysts' part of build.duckdb as analytics.duckdb (new file, flushed, renamed)."""
     import duckdb
 
     paths = Paths(data_dir)
@@ -117,38 +205,31 @@ def publish(data_dir: Path) -> dict:
     with writer_lock(paths.warehouse):
         # a publish killed mid-copy leaves its temporary copy; under the lock no other publish runs,
         # so every such file is a dead run's
-        for stale in paths.warehouse.glob(f".{target.name}.*.tmp"):
+        for stale in paths.warehouse.glob(f".{target.name}.*.tmp*"):
             stale.unlink(missing_ok=True)
         con = duckdb.connect(str(build_db))
         try:
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        mode = published_file_mode()
         try:
-            mode = published_file_mode()
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                hashed = pool.submit(_sha256_of, build_db)
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-                try:
-                    os.fchmod(fd, mode)  # whatever the umask
-                    copied = copy_file(build_db, fd)
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-                sha256, hashed_size = hashed.result()
-            if copied != hashed_size:
-                raise RcmError(
-                    f"publish: the copy holds {copied} bytes but {build_db.name} had "
-                    f"{hashed_size} while it was hashed"
-                )
+            tables = write_published_copy(build_db, tmp)
+            tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fchmod(fd, mode)  # whatever the umask
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            sha256, _ = _sha256_of(tmp)
             # Sanity-open the copy read-only before it becomes visible to analysts.
             check = duckdb.connect(str(tmp), read_only=True)
             try:
-                tables = check.execute(
-                    "select count(*) from information_schema.tables where table_schema = 'marts'"
-                ).fetchone()[0]
+                check.execute("select count(*) from information_schema.tables").fetchone()
             finally:
                 check.close()
+            clear_published_wal(target)
             os.replace(tmp, target)
             _fsync_dir(target.parent)
         finally:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -42,7 +45,7 @@ def test_publish_copies_build_and_readers_keep_working(tmp_path):
     fresh = duckdb.connect(str(paths.analytics_db), read_only=True)
     assert fresh.execute("select v from marts.t").fetchone() == (2,)
     fresh.close()
-    assert (paths.analytics_db.stat().st_mode & 0o777) == 0o600
+    assert (paths.analytics_db.stat().st_mode & 0o777) == 0o400
     assert not list(paths.warehouse.glob(".*.tmp"))
 
 
@@ -138,7 +141,7 @@ def test_published_file_mode_is_owner_only_unless_group_read_is_asked(tmp_path, 
     _make_build(paths, 1)
     monkeypatch.setenv("RCM_PUBLISHED_FILE_MODE", "0640")
     publish_mod.publish(tmp_path)
-    assert (paths.analytics_db.stat().st_mode & 0o777) == 0o640
+    assert (paths.analytics_db.stat().st_mode & 0o777) == 0o440  # group read, nobody writes
     monkeypatch.setenv("RCM_PUBLISHED_FILE_MODE", "0644")  # world-readable is refused
     with pytest.raises(RcmError, match="only owner read/write and group read"):
         publish_mod.publish(tmp_path)
@@ -148,49 +151,147 @@ def test_published_sha256_is_the_published_files(tmp_path):
     # GIVEN a build database
     paths = Paths(tmp_path)
     _make_build(paths, 7)
-    # WHEN it is published (hashed while the kernel copies it)
+    # WHEN it is published  THEN the reported SHA-256 is that of the file analysts open
     out = publish_mod.publish(tmp_path)
-    # THEN the reported SHA-256 is that of the file analysts open, byte for byte the build's
-    assert out["sha256"] == _sha(paths.analytics_db) == _sha(paths.build_db)
+    assert out["sha256"] == _sha(paths.analytics_db)
 
 
-def test_buffered_copy_when_the_kernel_cannot_copy(tmp_path, monkeypatch):
-    # GIVEN a kernel or file system without copy_file_range for these files
-    import errno
+def _make_private_build(paths: Paths) -> None:
+    """A build with private schemas and identifier columns next to what analysts need."""
+    _make_build(paths, 1)
+    con = duckdb.connect(str(paths.build_db))
+    for schema in ("staging", "intermediate", "quality", "audit", "ref"):
+        con.execute(f"create schema if not exists {schema}")
+    con.execute("create table staging.stg_patients as select 'MRN1' as patient_id")
+    con.execute(
+        "create table intermediate.int_claims as select 'PCN1' as patient_control_number, "
+        "date '1950-01-02' as patient_birth_date, 'W123' as subscriber_id"
+    )
+    con.execute(
+        "create table marts.fct_claims as select 'PCN1' as patient_control_number, "
+        "'W123' as subscriber_id, 'MRN1' as patient_id, cast(12.5 as decimal(18, 2)) as paid"
+    )
+    con.execute("create table quality.row_failures as select 'x' as check_name")
+    con.execute("create table audit.file_manifest as select 'a.835' as file_name")
+    con.execute("create table ref.codes as select '1' as code")
+    con.execute("create view ref.code_view as select * from ref.codes")
+    con.close()
 
+
+def test_published_file_holds_only_the_analysts_schemas_and_no_identifier(tmp_path):
+    # GIVEN a build whose staging/intermediate hold MRNs, birth dates and member ids, and whose
+    # marts carry a member id and an MRN next to the claim number
     paths = Paths(tmp_path)
-    _make_build(paths, 3)
-
-    def unsupported(*args, **kwargs):
-        raise OSError(errno.EXDEV, "cross-device")
-
-    monkeypatch.setattr(publish_mod.os, "copy_file_range", unsupported)
-    # WHEN publishing  THEN the buffered copy publishes the same bytes, owner-only, readable
+    _make_private_build(paths)
+    # WHEN it is published
     out = publish_mod.publish(tmp_path)
-    assert out["sha256"] == _sha(paths.analytics_db) == _sha(paths.build_db)
-    assert (paths.analytics_db.stat().st_mode & 0o777) == 0o600
+    # THEN the published file has marts, audit, quality and ref only (views materialised)
+    con = duckdb.connect(str(paths.analytics_db), read_only=True)
+    relations = con.execute(
+        "select table_schema || '.' || table_name, table_type from information_schema.tables "
+        "order by 1"
+    ).fetchall()
+    columns = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_name = 'fct_claims'"
+        ).fetchall()
+    }
+    paid = con.execute("select paid from marts.fct_claims").fetchone()[0]
+    con.close()
+    assert relations == [
+        ("audit.file_manifest", "BASE TABLE"),
+        ("marts.fct_claims", "BASE TABLE"),
+        ("marts.t", "BASE TABLE"),
+        ("quality.row_failures", "BASE TABLE"),
+        ("ref.code_view", "BASE TABLE"),
+        ("ref.codes", "BASE TABLE"),
+    ]
+    assert out["mart_tables"] == 2
+    # AND no identifier column but the claim number analysts work claims by; money stays DECIMAL
+    assert columns == {"patient_control_number", "paid"}
+    assert str(paid) == "12.50"
+    raw = paths.analytics_db.read_bytes()
+    assert b"MRN1" not in raw and b"W123" not in raw and b"1950-01-02" not in raw
+
+
+def _hold_read_write(db: Path, ready: Path, *, write: bool) -> subprocess.Popen:
+    """A child that opens `db` read-write (as a careless analyst would), optionally writes without
+    checkpointing, says so through `ready`, then waits to be killed."""
+    code = (
+        "import duckdb, sys, time, pathlib\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "con.execute(\"set checkpoint_threshold = '10GB'\")\n"
+        + ("con.execute('delete from marts.t')\n" if write else "")
+        + "pathlib.Path(sys.argv[2]).touch()\n"
+        "time.sleep(120)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code, str(db), str(ready)])
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert child.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    return child
+
+
+def test_a_dead_read_write_sessions_log_is_never_replayed_onto_the_new_version(tmp_path):
+    # GIVEN version 1 published, then an analyst session that opened it read-write, deleted rows
+    # and died (SIGKILL) leaving analytics.duckdb.wal beside it
+    paths = Paths(tmp_path)
+    _make_build(paths, 1)
+    publish_mod.publish(tmp_path)
+    child = _hold_read_write(paths.analytics_db, tmp_path / "ready", write=True)
+    child.kill()
+    child.wait()
+    wal = paths.analytics_db.with_name("analytics.duckdb.wal")
+    assert wal.exists() and wal.stat().st_size > 0
+    # WHEN version 2 is published
+    _make_build(paths, 2)
+    publish_mod.publish(tmp_path)
+    # THEN the log was moved aside (kept, owner-only), not replayed: readers see all of version 2
+    assert not wal.exists()
+    kept = list((paths.warehouse / ".stale").glob("*.analytics.duckdb.wal"))
+    assert len(kept) == 1 and (kept[0].stat().st_mode & 0o777) == 0o600
     reader = duckdb.connect(str(paths.analytics_db), read_only=True)
-    assert reader.execute("select v from marts.t").fetchone() == (3,)
+    assert reader.execute("select count(*), max(v) from marts.t").fetchone() == (1, 2)
     reader.close()
+    # AND the night after publishes again without anyone deleting anything by hand
+    _make_build(paths, 3)
+    publish_mod.publish(tmp_path)
 
 
-def test_a_copy_shorter_than_the_build_is_never_published(tmp_path, monkeypatch):
-    # GIVEN a published version 1, then a version 2 whose copy comes out shorter than the build
+def test_publish_refuses_while_a_live_session_holds_the_file_read_write(tmp_path):
+    # GIVEN version 1 published and a live session holding it read-write
     paths = Paths(tmp_path)
     _make_build(paths, 1)
     publish_mod.publish(tmp_path)
     before = _sha(paths.analytics_db)
+    child = _hold_read_write(paths.analytics_db, tmp_path / "ready", write=False)
+    try:
+        _make_build(paths, 2)
+        # WHEN publishing  THEN it refuses in one sentence naming the holder's pid
+        with pytest.raises(
+            publish_mod.PublishedFileHeld, match=f"read-write by process {child.pid}"
+        ):
+            publish_mod.publish(tmp_path)
+        assert _sha(paths.analytics_db) == before
+        assert not list(paths.warehouse.glob(".*.tmp"))
+    finally:
+        child.kill()
+        child.wait()
+    # AND once the session is gone, the publish goes through
+    publish_mod.publish(tmp_path)
+    reader = duckdb.connect(str(paths.analytics_db), read_only=True)
+    assert reader.execute("select v from marts.t").fetchone() == (2,)
+    reader.close()
+
+
+def test_read_only_readers_never_block_a_publish(tmp_path):
+    paths = Paths(tmp_path)
+    _make_build(paths, 1)
+    publish_mod.publish(tmp_path)
+    reader = duckdb.connect(str(paths.analytics_db), read_only=True)
+    assert publish_mod._lock_holder(paths.analytics_db) is None  # same process: not visible
     _make_build(paths, 2)
-    real_copy = publish_mod.copy_file
-
-    def short_copy(src, dst_fd):
-        size = real_copy(src, dst_fd)
-        publish_mod.os.ftruncate(dst_fd, size - 4096)
-        return size - 4096
-
-    monkeypatch.setattr(publish_mod, "copy_file", short_copy)
-    # WHEN publishing  THEN it fails naming the size mismatch, version 1 stays, no copy is left
-    with pytest.raises(RcmError, match="the copy holds"):
-        publish_mod.publish(tmp_path)
-    assert _sha(paths.analytics_db) == before
-    assert not list(paths.warehouse.glob(".*.tmp"))
+    publish_mod.publish(tmp_path)
+    reader.close()
