@@ -8,6 +8,7 @@ Heavy modules (dbt, Great Expectations, Airflow) are imported inside commands, n
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import sys
 from pathlib import Path
@@ -44,6 +45,20 @@ def _echo_json(payload: object) -> None:
     click.echo(json.dumps(payload, indent=2, default=str))
 
 
+def disk_full(exc: BaseException) -> bool:
+    """Whether an error, or any error it was raised from, is ENOSPC (OSError or DuckDB's text)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
+            return True
+        if "no space left on device" in str(current).lower():
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 class RcmGroup(click.Group):
     """Turns expected errors into one clear sentence unless --debug is set."""
 
@@ -56,10 +71,19 @@ class RcmGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(exc.exit_code)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
+            if disk_full(exc):
+                click.echo(
+                    "error: disk full (no space left on device) while writing under the data "
+                    "directory; free space and rerun -- a stopped run never replaces the "
+                    f"published warehouse with a partial one ({type(exc).__name__}: "
+                    f"{str(exc)[:160]})",
+                    err=True,
+                )
+                sys.exit(1)
             click.echo(
                 f"error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True
             )
@@ -133,9 +157,9 @@ def generate(
 @DATA_DIR_OPTION
 def ingest(data_dir: Path) -> None:
     """Load every new file under DATA_DIR/landing/ into the raw Parquet layer (once only)."""
-    from transforms.ingest import ingest as run_ingest
+    from transforms.pipeline import stage_ingest
 
-    _echo_json(run_ingest(settings.data_dir(data_dir)))
+    _echo_json(stage_ingest(settings.data_dir(data_dir)))
 
 
 @main.command()
@@ -158,9 +182,12 @@ def codesets(data_dir: Path) -> None:
 )
 def build(data_dir: Path, as_of: dt.datetime | None, full_refresh: bool) -> None:
     """Run `dbt build` into the private build database (DATA_DIR/warehouse/build.duckdb)."""
+    from transforms.locking import run_lock
     from transforms.warehouse import build as run_build
 
-    _echo_json(run_build(settings.data_dir(data_dir), _as_date(as_of), full_refresh=full_refresh))
+    root, day = settings.data_dir(data_dir), _as_date(as_of)
+    with run_lock(root, as_of=day, command="build"):
+        _echo_json(run_build(root, day, full_refresh=full_refresh))
 
 
 @main.command()
@@ -187,13 +214,24 @@ def validate(data_dir: Path, as_of: dt.datetime | None, gate: str, run_id: str |
     _echo_json(stage_gate(gate, settings.data_dir(data_dir), _as_date(as_of), run_id))
 
 
+PUBLISH_BACKFILL_OPTION = click.option(
+    "--publish-backfill",
+    is_flag=True,
+    help="Let a build for an earlier as-of date replace the published warehouse.",
+)
+
+
 @main.command()
 @DATA_DIR_OPTION
-def publish(data_dir: Path) -> None:
-    """Copy the audited build database over DATA_DIR/warehouse/analytics.duckdb atomically."""
-    from transforms.publish import publish as run_publish
+@PUBLISH_BACKFILL_OPTION
+def publish(data_dir: Path, publish_backfill: bool) -> None:
+    """Publish the audited build (marts, audit, quality, ref) as DATA_DIR/warehouse/analytics.duckdb.
 
-    _echo_json(run_publish(settings.data_dir(data_dir)))
+    Refused when the build is for an earlier as-of date than the published warehouse, unless
+    --publish-backfill."""
+    from transforms.pipeline import stage_publish
+
+    _echo_json(stage_publish(settings.data_dir(data_dir), replace_newer=publish_backfill))
 
 
 @main.command()
@@ -201,19 +239,37 @@ def publish(data_dir: Path) -> None:
 @AS_OF_OPTION
 def report(data_dir: Path, as_of: dt.datetime | None) -> None:
     """Write the denial report (HTML, XLSX, CSVs) to DATA_DIR/reports/<as-of>/."""
-    from transforms.report import write_report
+    from transforms.pipeline import stage_report
 
-    _echo_json(write_report(settings.data_dir(data_dir), _as_date(as_of)))
+    _echo_json(stage_report(settings.data_dir(data_dir), _as_date(as_of)))
 
 
 @main.command()
 @DATA_DIR_OPTION
 @AS_OF_OPTION
-def run(data_dir: Path, as_of: dt.datetime | None) -> None:
-    """Run the whole nightly pipeline without Airflow: ingest, gates, build, publish, report."""
+@click.option(
+    "--backfill",
+    is_flag=True,
+    help="Allow an as-of date earlier than the published warehouse's: build, check and report "
+    "it, published to warehouse/backfill/ (the current warehouse is kept).",
+)
+@PUBLISH_BACKFILL_OPTION
+def run(data_dir: Path, as_of: dt.datetime | None, backfill: bool, publish_backfill: bool) -> None:
+    """Run the whole nightly pipeline without Airflow: ingest, gates, build, publish, report.
+
+    One run at a time per data directory: a second one exits at once (code 75) naming the
+    holder. An as-of earlier than the published warehouse's is refused (code 2) without
+    --backfill."""
     from transforms.pipeline import run_pipeline
 
-    _echo_json(run_pipeline(settings.data_dir(data_dir), _as_date(as_of)))
+    _echo_json(
+        run_pipeline(
+            settings.data_dir(data_dir),
+            _as_date(as_of),
+            backfill=backfill or publish_backfill,
+            publish_backfill=publish_backfill,
+        )
+    )
 
 
 @main.command()

@@ -70,3 +70,65 @@ def writer_lock(warehouse_dir: Path, timeout: float = 3600.0, poll: float = 0.2)
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+
+
+RUN_LOCK_NAME = ".run.lock"
+_runs_held: set[Path] = set()  # data directories whose run lock this process holds (re-entrant)
+
+
+def run_holder(data_dir: Path) -> dict:
+    """What the current holder wrote into the run lock (pid, started_at, as_of, command)."""
+    import json
+
+    try:
+        return json.loads((Path(data_dir) / RUN_LOCK_NAME).read_text() or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+@contextmanager
+def run_lock(data_dir: Path, *, as_of: object = None, command: str = "run") -> Iterator[None]:
+    """One run at a time per data directory: an exclusive `flock` on `<data_dir>/.run.lock`, taken
+    at once or refused with who holds it (never a wait that ends in a DuckDB lock error).
+
+    Re-entrant within a process (`rcm run` holds it and calls the stages, which take it too). The
+    lock file keeps the holder's pid, start time, as-of date and command as JSON for the message;
+    the kernel drops the lock when the holder exits, however it dies.
+    """
+    import datetime as dt
+    import json
+
+    from transforms.errors import RunBusy
+
+    data_dir = Path(data_dir).resolve()
+    if data_dir in _runs_held:
+        yield
+        return
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = data_dir / RUN_LOCK_NAME
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = run_holder(data_dir)
+            raise RunBusy(
+                f"another run (pid {holder.get('pid', '?')}, {holder.get('command', 'run')}, "
+                f"started at {holder.get('started_at', '?')}, as-of {holder.get('as_of', '?')}) "
+                f"holds the data directory {data_dir}; try again when it has finished"
+            ) from None
+        record = {
+            "pid": os.getpid(),
+            "command": command,
+            "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "as_of": str(as_of) if as_of is not None else None,
+        }
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(record).encode(), 0)
+        _runs_held.add(data_dir)
+        try:
+            yield
+        finally:
+            _runs_held.discard(data_dir)
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock

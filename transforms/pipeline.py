@@ -14,10 +14,14 @@ as it was. A critical finding tied to specific files only holds back those files
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from transforms import log, settings
 from transforms.settings import Paths
@@ -26,10 +30,34 @@ LOG = log.get_logger("pipeline")
 
 
 def make_run_id(as_of: dt.date, suffix: str | None = None) -> str:
-    """Run ids sort by as-of date; the suffix tells reruns of the same date apart."""
-    return f"{as_of.isoformat()}__{suffix or dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}"
+    """Run ids sort by as-of date; the suffix tells reruns of the same date apart (by default the
+    start time to the microsecond and the process id: two runs started in the same second differ)."""
+    if suffix is None:
+        suffix = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S.%f}_{os.getpid()}"
+    return f"{as_of.isoformat()}__{suffix}"
 
 
+def exclusive(stage: Callable[..., dict]) -> Callable[..., dict]:
+    """Run a stage under the data directory's run lock (`transforms.locking.run_lock`): a stage
+    started by hand while the nightly run (or an Airflow task) works on the same data directory is
+    refused at once, with who holds it."""
+    signature = inspect.signature(stage)
+
+    @functools.wraps(stage)
+    def locked(*args: Any, **kwargs: Any) -> dict:
+        from transforms.locking import run_lock
+
+        bound = signature.bind(*args, **kwargs).arguments
+        name = stage.__name__.removeprefix("stage_")
+        if name == "gate":
+            name = f"{bound['gate']} gate"
+        with run_lock(bound["data_dir"], as_of=bound.get("as_of"), command=name):
+            return stage(*args, **kwargs)
+
+    return locked
+
+
+@exclusive
 def stage_discover(data_dir: Path) -> dict:
     """List files under landing/ that the manifest has not seen (cheap: no parsing)."""
     from transforms.ingest import discover_new_files
@@ -40,6 +68,7 @@ def stage_discover(data_dir: Path) -> dict:
     return {"new_files": len(new_files)}
 
 
+@exclusive
 def stage_ingest(data_dir: Path) -> dict:
     from transforms.codesets import build_codesets
     from transforms.ingest import ingest
@@ -100,6 +129,7 @@ def _record_gated(data_dir: Path, run_ids: list[str]) -> None:
     os.replace(tmp, ledger)
 
 
+@exclusive
 def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = None) -> dict:
     """Run a Great Expectations gate.
 
@@ -123,22 +153,34 @@ def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = N
     return result
 
 
+@exclusive
 def stage_build(data_dir: Path, as_of: dt.date) -> dict:
     from transforms.warehouse import build
 
     return build(data_dir, as_of)
 
 
-def stage_publish(data_dir: Path) -> dict:
+@exclusive
+def stage_publish(data_dir: Path, replace_newer: bool = False) -> dict:
+    """Publish the build as the analysts' warehouse; refused when the build's as-of date is earlier
+    than the published one's unless `replace_newer` (`--publish-backfill`)."""
     from transforms.publish import publish
 
-    return publish(data_dir)
+    return publish(data_dir, replace_newer=replace_newer)
 
 
-def stage_report(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> dict:
+def backfill_target(data_dir: Path, as_of: dt.date) -> Path:
+    """Where a backfill that must not replace the current warehouse publishes its own version."""
+    return Paths(data_dir).warehouse / "backfill" / f"analytics_{as_of.isoformat()}.duckdb"
+
+
+@exclusive
+def stage_report(
+    data_dir: Path, as_of: dt.date, run_id: str | None = None, database: Path | None = None
+) -> dict:
     from transforms.report import write_report
 
-    return write_report(data_dir, as_of, run_id=run_id)
+    return write_report(data_dir, as_of, run_id=run_id, database=database)
 
 
 def stage_summary(data_dir: Path, as_of: dt.date, run_id: str, results: dict) -> dict:
@@ -155,31 +197,83 @@ def stage_summary(data_dir: Path, as_of: dt.date, run_id: str, results: dict) ->
     return summary
 
 
-def run_pipeline(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> dict:
-    """Run every stage in order; raise on the first failure (nothing is published after it)."""
+def check_as_of(data_dir: Path, as_of: dt.date, *, backfill: bool) -> dt.date | None:
+    """The published warehouse's as-of date when `as_of` is earlier (a backfill), else None.
+
+    An earlier as-of without `backfill` is refused: it would silently republish an older,
+    smaller warehouse as the current one."""
+    from transforms.errors import AsOfRegression
+    from transforms.publish import built_as_of
+
+    published = built_as_of(Paths(data_dir).analytics_db)
+    if published is None or as_of >= published:
+        return None
+    if not backfill:
+        raise AsOfRegression(
+            f"as-of {as_of} is earlier than the published warehouse's as-of {published}; "
+            "pass --backfill to rebuild and report that date without replacing the published "
+            "warehouse (add --publish-backfill to replace it)"
+        )
+    return published
+
+
+def run_pipeline(
+    data_dir: Path,
+    as_of: dt.date,
+    run_id: str | None = None,
+    *,
+    backfill: bool = False,
+    publish_backfill: bool = False,
+) -> dict:
+    """Run every stage in order; raise on the first failure (nothing is published after it).
+
+    The whole run holds the data directory's run lock. A backfill (`as_of` earlier than the
+    published warehouse's) needs `backfill`; it publishes to `warehouse/backfill/` and reports from
+    there, leaving the current warehouse alone, unless `publish_backfill` is also given."""
+    from transforms.locking import run_lock
+
     run_id = run_id or make_run_id(as_of)
-    LOG.info("run %s: data dir %s, as of %s", run_id, data_dir, as_of)
-    results: dict[str, object] = {}
-    timings: dict[str, float] = {}
+    with run_lock(data_dir, as_of=as_of, command=f"run {run_id}"):
+        published = check_as_of(data_dir, as_of, backfill=backfill)
+        side = published is not None and not publish_backfill
+        LOG.info("run %s: data dir %s, as of %s", run_id, data_dir, as_of)
+        if published is not None:
+            LOG.warning(
+                "backfill: as-of %s is earlier than the published %s; %s",
+                as_of,
+                published,
+                "publishing to warehouse/backfill/ (the current warehouse is kept)"
+                if side
+                else "replacing the published warehouse (--publish-backfill)",
+            )
+        results: dict[str, object] = {}
+        timings: dict[str, float] = {}
 
-    def timed(name: str, fn, *args, **kwargs):
-        start = time.monotonic()
-        LOG.info("stage %s: start", name)
-        value = fn(*args, **kwargs)
-        timings[name] = round(time.monotonic() - start, 2)
-        LOG.info("stage %s: done in %.1fs", name, timings[name])
-        results[name] = value
-        return value
+        def timed(name: str, fn, *args, **kwargs):
+            start = time.monotonic()
+            LOG.info("stage %s: start", name)
+            value = fn(*args, **kwargs)
+            timings[name] = round(time.monotonic() - start, 2)
+            LOG.info("stage %s: done in %.1fs", name, timings[name])
+            results[name] = value
+            return value
 
-    timed("discover", stage_discover, data_dir)
-    timed("ingest", stage_ingest, data_dir)
-    timed("ingestion_gate", stage_gate, "ingestion", data_dir, as_of, run_id)
-    timed("build", stage_build, data_dir, as_of)
-    timed("publish_gate", stage_gate, "publish", data_dir, as_of, run_id)
-    timed("publish", stage_publish, data_dir)
-    timed("report", stage_report, data_dir, as_of, run_id)
-    results["timings_seconds"] = timings
-    return stage_summary(data_dir, as_of, run_id, results)
+        timed("discover", stage_discover, data_dir)
+        timed("ingest", stage_ingest, data_dir)
+        timed("ingestion_gate", stage_gate, "ingestion", data_dir, as_of, run_id)
+        timed("build", stage_build, data_dir, as_of)
+        timed("publish_gate", stage_gate, "publish", data_dir, as_of, run_id)
+        if side:
+            from transforms.publish import publish
+
+            target = backfill_target(data_dir, as_of)
+            timed("publish", publish, data_dir, target=target, replace_newer=True)
+            timed("report", stage_report, data_dir, as_of, run_id, database=target)
+        else:
+            timed("publish", stage_publish, data_dir, replace_newer=publish_backfill)
+            timed("report", stage_report, data_dir, as_of, run_id)
+        results["timings_seconds"] = timings
+        return stage_summary(data_dir, as_of, run_id, results)
 
 
 def data_dir_from_env() -> Path:

@@ -28,7 +28,7 @@ import struct
 from pathlib import Path
 
 from transforms import log
-from transforms.errors import RcmError
+from transforms.errors import AsOfRegression, RcmError
 from transforms.ingest.discover import HASH_CHUNK
 from transforms.locking import writer_lock
 from transforms.phi import is_identifier
@@ -193,19 +193,54 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def publish(data_dir: Path) -> dict:
-    """Publish the analysts' part of build.duckdb as analytics.duckdb (new file, flushed, renamed)."""
+def built_as_of(database: Path) -> dt.date | None:
+    """The as-of date of the newest build recorded in a warehouse file (audit.build_watermarks),
+    read read-only; None when the file or the table does not exist."""
+    import duckdb
+
+    if not database.exists():
+        return None
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute(
+            "select as_of_date from audit.build_watermarks order by built_at desc limit 1"
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def publish(data_dir: Path, *, target: Path | None = None, replace_newer: bool = False) -> dict:
+    """Publish the analysts' part of build.duckdb as analytics.duckdb (new file, flushed, renamed).
+
+    A build for an as-of date earlier than the published warehouse's is refused unless
+    `replace_newer`: it would silently replace the current warehouse by an older, smaller one.
+    `target` publishes elsewhere (a backfill beside the current warehouse)."""
     import duckdb
 
     paths = Paths(data_dir)
-    build_db, target = paths.build_db, paths.analytics_db
+    build_db = paths.build_db
+    target = target or paths.analytics_db
     if not build_db.exists():
         raise RcmError(f"nothing to publish: {build_db} does not exist (run `rcm build` first)")
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with writer_lock(paths.warehouse):
+        new_as_of, current_as_of = built_as_of(build_db), built_as_of(target)
+        if new_as_of and current_as_of and new_as_of < current_as_of and not replace_newer:
+            raise AsOfRegression(
+                f"the build is for as-of {new_as_of}, earlier than the published warehouse's "
+                f"{current_as_of}; nothing was published (`rcm publish --publish-backfill` "
+                "replaces the current warehouse with it)"
+            )
         # a publish killed mid-copy leaves its temporary copy; under the lock no other publish runs,
         # so every such file is a dead run's
-        for stale in paths.warehouse.glob(f".{target.name}.*.tmp*"):
+        for stale in target.parent.glob(f".{target.name}.*.tmp*"):
             stale.unlink(missing_ok=True)
         con = duckdb.connect(str(build_db))
         try:

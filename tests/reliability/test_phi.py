@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from reliability_scenarios import night2_extras
 from reliability_support import (
@@ -100,14 +101,34 @@ def test_raw_and_quarantine_are_owner_only_whatever_the_umask(crash_run):
     assert mode_problems(paths.quarantine) == []
 
 
-def test_published_warehouse_is_owner_only(crash_run):
-    # THEN the file analysts open is 0600 (README: group read via RCM_PUBLISHED_FILE_MODE)
-    assert Paths(crash_run.tree).analytics_db.stat().st_mode & 0o777 == 0o600
+def test_published_warehouse_is_owner_read_only(crash_run):
+    # THEN the file analysts open is 0400: nobody writes it (README: group read via
+    # RCM_PUBLISHED_FILE_MODE=0640, which becomes 0440)
+    assert Paths(crash_run.tree).analytics_db.stat().st_mode & 0o777 == 0o400
+
+
+def test_published_warehouse_holds_the_minimum_necessary(crash_run, pattern):
+    # GIVEN the published warehouse of the completed night
+    db = Paths(crash_run.tree).analytics_db
+    con = duckdb.connect(str(db), read_only=True)
+    schemas = {
+        r[0] for r in con.execute("select distinct table_schema from information_schema.tables")
+    }
+    con.close()
+    # THEN it has the analysts' schemas only (staging and intermediate stay in build.duckdb)
+    assert schemas == {"marts", "audit", "quality", "ref"}
+    # AND no MRN or member id appears in any of its tables
+    blobs = list(schema_tables_as_text(db, sorted(schemas)))
+    assert len(blobs) >= 30
+    assert phi_hits(pattern, blobs) == []
 
 
 def test_whole_warehouse_folder_is_owner_only(crash_run):
     # THEN warehouse/ (0700) and everything in it (build.duckdb, its WAL, the lock) are owner-only
-    assert mode_problems(Paths(crash_run.tree).warehouse) == []
+    # (the published file is read-only on top: checked above)
+    warehouse = Paths(crash_run.tree).warehouse
+    problems = mode_problems(warehouse)
+    assert problems == ["warehouse/analytics.duckdb: 0o400 (expected 0o600)"]
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ writer lock (`transforms.locking`) and keeps the DuckDB connection open only for
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -189,7 +190,10 @@ def write_results(
         in_transaction = False
     except Exception:
         if in_transaction:
-            con.execute("rollback")
+            # a failed commit (disk full, I/O error) has already ended the transaction: keep the
+            # first error, not DuckDB's "cannot rollback - no transaction is active"
+            with contextlib.suppress(Exception):
+                con.execute("rollback")
         raise
     finally:
         con.close()

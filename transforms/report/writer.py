@@ -105,7 +105,9 @@ def read_report_data(database: Path, as_of: dt.date, run_id: str | None = None) 
         con.close()
 
 
-def write_report(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> dict:
+def write_report(
+    data_dir: Path, as_of: dt.date, run_id: str | None = None, database: Path | None = None
+) -> dict:
     """Write denial_report.html, one CSV per table and denial_report.xlsx for the as-of date.
 
     Reads `<data_dir>/warehouse/analytics.duckdb` (read-only) and writes
@@ -116,7 +118,7 @@ def write_report(data_dir: Path, as_of: dt.date, run_id: str | None = None) -> d
     from transforms.report.workbook import write_workbook
 
     paths = Paths(Path(data_dir))
-    data = read_report_data(paths.analytics_db, as_of, run_id)
+    data = read_report_data(database or paths.analytics_db, as_of, run_id)
     tables = list(data.tables.values())
     check_no_phi(tables)
     out = paths.reports / as_of.isoformat()
