@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from transforms.errors import RcmError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ENV_DATA_DIR = "RCM_DATA_DIR"
@@ -19,6 +21,11 @@ ENV_TIMEZONE = "RCM_TIMEZONE"
 ENV_SCHEDULE = "RCM_SCHEDULE"
 ENV_MATCH_RATE_MIN = "RCM_MATCH_RATE_MIN"
 ENV_TIMELY_FILING_DAYS = "RCM_TIMELY_FILING_DAYS"
+ENV_SETTLE_SECONDS = "RCM_SETTLE_SECONDS"
+ENV_MAX_FILE_BYTES = "RCM_MAX_FILE_BYTES"
+
+DEFAULT_SETTLE_SECONDS = 10.0
+DEFAULT_MAX_FILE_BYTES = 2 << 30  # 2 GiB
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_SCHEDULE = "0 2 * * *"
@@ -27,6 +34,29 @@ DEFAULT_TIMEZONE = "UTC"
 # Money is DECIMAL(18,2) everywhere: in Parquet, in DuckDB and in the marts.
 MONEY_PRECISION = 18
 MONEY_SCALE = 2
+
+
+def _number(name: str, default: float, kind: type) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise RcmError(f"{name}={raw!r} is not a number") from None
+    if value < 0:
+        raise RcmError(f"{name}={raw!r} must not be negative")
+    return value
+
+
+def settle_seconds() -> float:
+    """A landing file is read only once unchanged for this long (RCM_SETTLE_SECONDS; 0: at once)."""
+    return float(_number(ENV_SETTLE_SECONDS, DEFAULT_SETTLE_SECONDS, float))
+
+
+def max_file_bytes() -> int:
+    """Largest landing file ingested (RCM_MAX_FILE_BYTES); bigger ones are refused, not copied."""
+    return int(_number(ENV_MAX_FILE_BYTES, DEFAULT_MAX_FILE_BYTES, int))
 
 
 def data_dir(value: str | os.PathLike[str] | None = None) -> Path:

@@ -35,6 +35,7 @@ import importlib
 import json
 import os
 import secrets
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -42,7 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transforms import log
+from transforms import log, settings
 from transforms.errors import RcmError
 from transforms.ingest import quarantine
 from transforms.ingest.discover import (
@@ -89,6 +90,19 @@ UNIT_ROW = "row"
 RULE_EMPTY_FILE = "empty_file"
 RULE_UNKNOWN_KIND = "unknown_file_kind"
 RULE_LOAD_ERROR = "load_error"
+RULE_COMPRESSED = "compressed_file"
+RULE_TOO_LARGE = "file_too_large"
+# magic numbers of the archive and compression formats senders use
+COMPRESSED_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"Rar!\x1a\x07", "rar"),
+)
 # extract kind -> (loader in transforms.ingest.encounters, raw table)
 _EXTRACT_LOADERS: dict[str, tuple[str, str]] = {
     KIND_ENCOUNTERS: ("load_encounters", "encounter_lines"),
@@ -198,6 +212,7 @@ class _Run:
     quarantine_rows: list[dict] = field(default_factory=list)
     pending_dirs: set[Path] = field(default_factory=set)  # folders to fsync before the manifest
     prefetch: Prefetcher | None = None  # X12 files being read by worker processes
+    deferred: list[str] = field(default_factory=list)  # still changing: left for the next run
 
     def quarantine_file(self, landed: LandedFile, sha: str, rows: list[dict]) -> None:
         """Copy the whole file aside and write its reason(s); add the records."""
@@ -221,6 +236,7 @@ class _Run:
         position: int | None = None,
         segment_id: str | None = None,
         element: str | None = None,
+        copy: bool = True,
     ) -> FileResult:
         row = quarantine.record(
             run_id=self.run_id,
@@ -235,7 +251,13 @@ class _Run:
             segment_id=segment_id,
             element=element,
         )
-        self.quarantine_file(landed, sha, [row])
+        if copy:
+            self.quarantine_file(landed, sha, [row])
+        else:  # the reason alone, beside where the copy would be
+            target = quarantine.folder(self.data_dir, sha) / "reason.json"
+            row["quarantine_path"] = quarantine.relative(self.data_dir, target)
+            quarantine.write_reason(target, quarantine.reason_payload(row))
+            self.quarantine_rows.append(row)
         return FileResult(
             landed.name,
             sha,
@@ -425,10 +447,40 @@ def _load_extract_file(run: _Run, landed: LandedFile, sha: str, kind: str) -> Fi
         pending.unlink(missing_ok=True)
 
 
+def compression_of(path: Path) -> str | None:
+    """The archive/compression format a file starts with (zip, gzip, ...), else None."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    return next((name for magic, name in COMPRESSED_MAGIC if head.startswith(magic)), None)
+
+
 def _load_new_file(run: _Run, landed: LandedFile, sha: str) -> FileResult:
     if landed.size == 0:
         return run.file_rejected(landed, sha, KIND_UNKNOWN, RULE_EMPTY_FILE, "the file is empty")
+    limit = settings.max_file_bytes()
+    if landed.size > limit:
+        # never copied: a huge (or sparse) file would fill the disk twice; it stays in landing/
+        return run.file_rejected(
+            landed,
+            sha,
+            KIND_UNKNOWN,
+            RULE_TOO_LARGE,
+            f"the file holds {landed.size} bytes, more than {settings.ENV_MAX_FILE_BYTES}="
+            f"{limit}; it was not copied to quarantine (it stays in landing/): split it, or "
+            "raise the limit",
+            copy=False,
+        )
     kind = sniff_kind(landed)
+    packed = compression_of(landed.path) if kind == KIND_UNKNOWN else None
+    if packed is not None:
+        return run.file_rejected(
+            landed,
+            sha,
+            KIND_UNKNOWN,
+            RULE_COMPRESSED,
+            f"the file is compressed ({packed}); unpack it and land the files it holds "
+            "under landing/ (835/837 anywhere, extracts under their folder)",
+        )
     try:
         if kind == KIND_X12:
             return _load_x12_file(run, landed, sha)
@@ -508,7 +560,18 @@ def _account(
             duplicate_of=original,
         )
     else:
+        had_quarantine = (run.paths.quarantine / sha).exists()
+        rows_before = len(run.quarantine_rows)
         result = _load_new_file(run, landed, sha)
+        if _changed_since(landed):
+            _forget(run, sha, rows_before, had_quarantine)
+            run.deferred.append(landed.name)
+            LOG.warning(
+                "ingest: %s changed while it was read (still being written?); deferred to the "
+                "next run, nothing of it was loaded or quarantined",
+                landed.name,
+            )
+            return None
     if not result.reconciles():
         raise IngestError(f"{landed.name}: units do not reconcile")
     history.add(landed.name, sha, result.units_in, result.status, result.file_kind)
@@ -527,6 +590,48 @@ def _account(
         f", duplicate of {result.duplicate_of}" if result.duplicate_of else "",
     )
     return result
+
+
+def _changed_since(landed: LandedFile) -> bool:
+    """Whether the file's stat signature (size, mtime, ctime, inode) differs from the one it had
+    when it was listed and hashed: any write, truncation or replacement changes it."""
+    try:
+        info = landed.path.lstat()
+    except OSError:
+        return True
+    now = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    return now != landed.signature
+
+
+def _forget(run: _Run, sha: str, rows_before: int, had_quarantine: bool) -> None:
+    """Undo what loading one file wrote (its raw Parquet, its quarantine records and folder)."""
+    for table in RAW_TABLES:
+        (run.paths.raw / table / f"{sha}.parquet").unlink(missing_ok=True)
+    del run.quarantine_rows[rows_before:]
+    if not had_quarantine:
+        shutil.rmtree(run.paths.quarantine / sha, ignore_errors=True)
+
+
+def settled(landed_files: list[LandedFile], window: float) -> tuple[list[LandedFile], list[str]]:
+    """The files that have not changed for `window` seconds, and the names of those still changing.
+
+    A file last modified longer ago than the window is settled at once. Younger files are looked
+    at again once the youngest is `window` seconds old (one wait per run, at most `window`): a
+    file whose size, mtime or inode changed meanwhile is still being written and waits for the
+    next run."""
+    if window <= 0:
+        return landed_files, []
+    now = time.time_ns()
+    young = [f for f in landed_files if now - f.mtime_ns < window * 1e9]
+    if not young:
+        return landed_files, []
+    wait = (max(f.mtime_ns for f in young) + window * 1e9 - now) / 1e9
+    LOG.info("ingest: %d file(s) modified in the last %gs; waiting %.1fs", len(young), window, wait)
+    time.sleep(max(0.0, wait))
+    changing = {f.name for f in young if _changed_since(f)}
+    for name in sorted(changing):
+        LOG.warning("ingest: %s is still changing; deferred to the next run", name)
+    return [f for f in landed_files if f.name not in changing], sorted(changing)
 
 
 # ---- the run ------------------------------------------------------------------------------------
@@ -564,7 +669,8 @@ def ingest(data_dir: Path) -> dict:
         layout = ensure_raw_layout(data_dir)
         history = ManifestHistory.load(paths.raw)
         cache = HashCache(paths.manifest / CACHE_FILE)
-        landed_files = walk_landing(paths.landing)
+        listed = walk_landing(paths.landing)
+        landed_files, run.deferred = settled(listed, settings.settle_seconds())
         hashed = [(landed, cache.sha256(landed)) for landed in landed_files]
         run.prefetch = Prefetcher(_x12_to_load(hashed, history), paths.raw)
         try:
@@ -601,8 +707,9 @@ def ingest(data_dir: Path) -> dict:
                     [r.manifest_record(run.run_id, loaded_at) for r in run.results],
                 )
             )
-            cache.save(present={landed.name for landed in landed_files})
+            cache.save(present={landed.name for landed in listed})
     totals = _totals(run.results, skipped)
+    totals["files_deferred"] = len(run.deferred)
     if (
         totals["units_in"]
         != totals["units_loaded"] + totals["units_duplicate"] + totals["units_quarantined"]
@@ -629,6 +736,7 @@ def ingest(data_dir: Path) -> dict:
     return {
         "ingest_run_id": run.run_id,
         "files": [result.summary() for result in run.results],
+        "deferred": run.deferred,
         "totals": totals,
         "manifest_path": written.get(MANIFEST_TABLE),
         "quarantine_records_path": written.get(QUARANTINE_TABLE),
