@@ -5,11 +5,18 @@ row). Instead each suite gets one result assembled from the tallies, with counts
 at most 20 example values, stored in the context's validation-results store under the run id and
 rendered by the context into `<data_dir>/reports/quality/` (`index.html`). Re-running a run id
 replaces its results and pages.
+
+Example values come from payer- and sender-controlled fields, and GX's templates write them into
+the pages as they are: `Tally` HTML-escapes them before they reach GX (and masks identifiers), and
+`make_offline` rewrites every page so that it asks nothing of another host -- GX's CDN scripts,
+style sheets, fonts and logo are removed -- and carries a Content-Security-Policy that runs no
+script at all. The pages stay readable: GX renders their content as HTML tables on our side.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -112,4 +119,48 @@ def publish_docs(
         rendered += [key, ExpectationSuiteIdentifier(name=gx_suite)]
     # Render this run's pages only (history is not re-rendered every night); the index lists all.
     context.build_data_docs(site_names=[DOCS_SITE_NAME], resource_identifiers=rendered)
+    make_offline(docs_dir(data_dir))
     return index
+
+
+# No script, no request to another host; inline styles only (GX's pages carry their own).
+CSP = (
+    "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self'; base-uri 'none'; form-action 'none'"
+)
+_CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+_EXTERNAL = r"""["']?(?:https?:)?//[^"'\s>)]*["']?"""
+_REMOTE_TAGS = (
+    re.compile(rf"<script\b[^>]*\bsrc\s*=\s*{_EXTERNAL}[^>]*>\s*</script\s*>", re.IGNORECASE),
+    re.compile(rf"<link\b[^>]*\bhref\s*=\s*{_EXTERNAL}[^>]*>", re.IGNORECASE),
+    re.compile(rf"<img\b[^>]*\bsrc\s*=\s*{_EXTERNAL}[^>]*>", re.IGNORECASE),
+    re.compile(
+        rf"<form\b[^>]*\baction\s*=\s*{_EXTERNAL}[^>]*>.*?</form\s*>", re.IGNORECASE | re.DOTALL
+    ),
+    re.compile(rf"url\(\s*{_EXTERNAL}\s*\)", re.IGNORECASE),
+)
+
+
+def offline_page(text: str) -> str:
+    """One Data Docs page without any request to another host, under a no-script CSP."""
+    for pattern in _REMOTE_TAGS:
+        text = pattern.sub(lambda m: "none" if m.group(0).lower().startswith("url(") else "", text)
+    if _CSP_META not in text:
+        text = re.sub(
+            r"<head\b[^>]*>", lambda m: m.group(0) + _CSP_META, text, count=1, flags=re.IGNORECASE
+        )
+    return text
+
+
+def make_offline(folder: Path) -> int:
+    """Rewrite every HTML page under `folder` with `offline_page`; return how many changed."""
+    changed = 0
+    for page in folder.rglob("*.html"):
+        before = page.read_text(encoding="utf-8")
+        after = offline_page(before)
+        if after != before:
+            tmp = page.with_name(page.name + ".tmp")
+            tmp.write_text(after, encoding="utf-8")
+            tmp.replace(page)
+            changed += 1
+    return changed

@@ -15,6 +15,7 @@ running GX.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from dataclasses import dataclass, field
@@ -179,13 +180,30 @@ class Tally:
                     "unexpected_percent": self.unexpected_percent,
                     "unexpected_percent_nonmissing": self.unexpected_percent,
                     "unexpected_percent_total": total,
-                    "partial_unexpected_list": [to_text(v) for v in self.partial_unexpected],
+                    "partial_unexpected_list": [_safe(v) for v in self.partial_unexpected],
                 }
             )
         if self.observed:
-            observed = [_plain(v) for v in self.observed]
+            observed = [_escape_strings(_plain(v)) for v in self.observed]
             payload["observed_value"] = observed[0] if len(observed) == 1 else observed
         return payload
+
+
+def _safe(value: Any) -> str | None:
+    """An example value as Data Docs may show it: text, HTML-escaped (GX's templates write values
+    into the page unescaped, and these come from payers and senders)."""
+    text = to_text(value)
+    return None if text is None else html.escape(text)
+
+
+def _escape_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, list):
+        return [_escape_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape_strings(v) for k, v in value.items()}
+    return value
 
 
 def _checks_identifier(config: Any) -> bool:
