@@ -51,8 +51,20 @@ def html_text(value: Any, kind: Kind) -> str:
     return str(value)
 
 
+# OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """A text cell a spreadsheet shows as text: prefixed with a single quote when it would start a
+    formula (`=HYPERLINK(...)`, `@SUM(...)`, `+1`, `-1+2`, a leading tab or carriage return)."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def csv_text(value: Any) -> str:
-    """The text of one cell in a CSV file: exact, machine-readable."""
+    """The text of one cell in a CSV file: exact, machine-readable. Numbers, dates and booleans
+    are written as values (a negative amount stays `-12.50`); text that a spreadsheet would run as a
+    formula is neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -63,7 +75,11 @@ def csv_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    # a bare carriage return would end the row for most CSV readers (the writer only quotes
+    # fields holding its own line terminator, "\n"): written as a newline, inside quotes
+    return neutralised(str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 NUMERIC_KINDS: frozenset[str] = frozenset(

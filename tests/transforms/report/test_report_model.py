@@ -128,3 +128,38 @@ def test_a_published_run_with_held_files_is_a_warning_not_a_failure() -> None:
     assert held.level == "warn"
     # AND critical failures with no file held still read as a failure
     assert QualityStatus("r1", True, 2, 3).level == "bad"
+
+
+HOSTILE = ['=HYPERLINK("http://x.test","click")', "@SUM(1)", "+1", "-1+2", "\t=1", "\r=1"]
+
+
+def test_csv_and_xlsx_never_hand_a_formula_to_a_spreadsheet(tmp_path) -> None:
+    # GIVEN payer names an 835 sender controls, next to negative and positive amounts
+    from openpyxl import load_workbook
+
+    from transforms.report.workbook import write_workbook
+    from transforms.report.writer import csv_bytes
+
+    table = make_table(
+        "payers",
+        "Payers",
+        (Column("payer_name", "Payer"), Column("paid", "Paid", "money")),
+        [(name, Decimal("-12.50")) for name in HOSTILE] + [("Acme Health", Decimal("3.00"))],
+    )
+    # WHEN written as CSV
+    import csv as csv_module
+    import io
+
+    rows = list(csv_module.reader(io.StringIO(csv_bytes(table).decode(), newline="")))[1:]
+    # THEN every text cell that would start a formula starts with a quote, numbers stay numbers
+    expected = ["'" + name.replace("\r", "\n") for name in HOSTILE] + ["Acme Health"]
+    assert [r[0] for r in rows] == expected
+    assert {r[1] for r in rows} == {"-12.50", "3.00"}
+    # AND in the workbook every such cell is a text cell, never a formula
+    path = tmp_path / "r.xlsx"
+    write_workbook(path, [table], dt.date(2026, 10, 15))
+    sheet = load_workbook(path).worksheets[0]
+    cells = [sheet.cell(row=r, column=1) for r in range(2, 2 + len(HOSTILE))]
+    assert [c.data_type for c in cells] == ["s"] * len(HOSTILE)
+    assert [c.value for c in cells][:-1] == HOSTILE[:-1]  # (openpyxl reads \r back as _x000D_)
+    assert sheet.cell(row=2, column=2).value == -12.5
