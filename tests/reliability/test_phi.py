@@ -112,7 +112,10 @@ def test_published_warehouse_holds_the_minimum_necessary(crash_run, pattern):
     db = Paths(crash_run.tree).analytics_db
     con = duckdb.connect(str(db), read_only=True)
     schemas = {
-        r[0] for r in con.execute("select distinct table_schema from information_schema.tables")
+        r[0]
+        for r in con.execute(
+            "select distinct table_schema from information_schema.tables"
+        ).fetchall()
     }
     con.close()
     # THEN it has the analysts' schemas only (staging and intermediate stay in build.duckdb)
