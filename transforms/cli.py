@@ -97,6 +97,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     """Revenue-cycle billing analytics: X12 835/837 and coded services into a DuckDB warehouse."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    settings.apply_umask()  # what rcm writes is owner-only unless the group setting is given
     log.configure(debug)
 
 

@@ -50,4 +50,7 @@ def run_id_from_context(context: Mapping[str, Any]) -> str:
 
 
 def data_dir() -> Path:
+    """The data directory of a DAG task; every task calls it first, so it also sets the owner-only
+    umask for what the task writes (`settings.apply_umask`)."""
+    settings.apply_umask()
     return settings.data_dir(None)

@@ -49,6 +49,25 @@ def _number(name: str, default: float, kind: type) -> float:
     return value
 
 
+def group_readable() -> bool:
+    """Whether files are shared with the data directory's group: the one setting for it is
+    RCM_PUBLISHED_FILE_MODE granting group read (0640/0440); owner-only otherwise."""
+    raw = os.environ.get("RCM_PUBLISHED_FILE_MODE", "0400")
+    try:
+        return bool(int(raw, 8) & 0o040)
+    except ValueError:
+        return False
+
+
+def apply_umask() -> int:
+    """Owner-only files by default for everything this process writes (reports, Data Docs, dbt
+    logs, generated landing files); group-readable when the group setting asks for it. Returns the
+    umask set."""
+    mask = 0o027 if group_readable() else 0o077
+    os.umask(mask)
+    return mask
+
+
 def settle_seconds() -> float:
     """A landing file is read only once unchanged for this long (RCM_SETTLE_SECONDS; 0: at once)."""
     return float(_number(ENV_SETTLE_SECONDS, DEFAULT_SETTLE_SECONDS, float))

@@ -11,6 +11,7 @@ every row is rejected) so that reasons about rows holding identifiers exist.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,7 @@ from reliability_support import (
     mode_problems,
     phi_hits,
     put,
+    rcm,
     schema_tables_as_text,
 )
 
@@ -174,3 +176,29 @@ def test_airflow_task_logs_name_no_patient(feed, pattern, tmp_path):
     blobs = [("airflow dags test output", output)]
     blobs += list(files_under(home / "logs", Paths(data).reports, Paths(data).logs))
     assert phi_hits(pattern, blobs) == []
+
+
+def test_what_rcm_writes_is_owner_only_whatever_the_umask(tmp_path):
+    # GIVEN the permissive umask most accounts have (022: files 0644 in 0755 folders)
+    out = tmp_path / "data"
+
+    def permissive():
+        os.umask(0o022)
+
+    # WHEN rcm generates a practice's landing files (member ids, birth dates, names)
+    done = subprocess.run(
+        rcm("generate", "--out", out, "--claims", "20", "--days", "10", "--seed", "3"),
+        env=child_env(),
+        capture_output=True,
+        check=False,
+        preexec_fn=permissive,
+    )
+    assert done.returncode == 0, done.stderr
+    # THEN every file is 0600 and every folder 0700 (RCM_PUBLISHED_FILE_MODE=0640 shares with the
+    # group instead)
+    written = [p for p in (out / "landing").rglob("*") if p.is_file()]
+    assert len(written) >= 3
+    assert [p for p in written if p.stat().st_mode & 0o077] == []
+    assert [
+        p for p in (out / "landing").rglob("*") if p.is_dir() and p.stat().st_mode & 0o077
+    ] == []
