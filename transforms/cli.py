@@ -347,6 +347,22 @@ def bench(
 
 
 @main.group()
+def quarantine() -> None:
+    """What ingestion set aside under DATA_DIR/quarantine/."""
+
+
+@quarantine.command("release")
+@DATA_DIR_OPTION
+@click.argument("key")
+def quarantine_release(data_dir: Path, key: str) -> None:
+    """Let the next ingest read a wholly quarantined file again: KEY is its SHA-256 (8+ hex digits)
+    or its name under landing/. Put the corrected bytes in landing/ first when they changed."""
+    from transforms.ingest.release import release
+
+    _echo_json(release(settings.data_dir(data_dir), key))
+
+
+@main.group()
 def x12() -> None:
     """Tools for X12 files."""
 

@@ -9,9 +9,9 @@ exact Arrow schema, so dbt's `raw/<table>/*.parquet` globs always match somethin
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -102,15 +102,49 @@ def write_bytes_atomic(target: Path, data: bytes) -> Path:
 
 
 def copy_atomic(source: Path, target: Path) -> Path:
-    """Copy a file's bytes to `target` all-or-nothing (streamed, owner-only)."""
+    """Copy a file's bytes to `target` all-or-nothing (streamed, owner-only).
+
+    Holes stay holes: only the data extents (`SEEK_DATA`/`SEEK_HOLE`) are copied and the copy is
+    extended to the source's size, so a sparse file takes no more disk in its copy than in itself.
+    """
     secure_dir(target.parent)
     temp = temp_path(target)
     try:
         with source.open("rb") as src, _open_private(temp) as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
+            size = os.fstat(src.fileno()).st_size
+            for start, end in _data_extents(src.fileno(), size):
+                src.seek(start)
+                dst.seek(start)
+                remaining = end - start
+                while remaining > 0 and (chunk := src.read(min(1 << 20, remaining))):
+                    dst.write(chunk)
+                    remaining -= len(chunk)
+            dst.truncate(size)
         return commit(temp, target)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _data_extents(fd: int, size: int) -> list[tuple[int, int]]:
+    """[start, end) ranges of `fd` that hold data (the whole file where holes cannot be asked)."""
+    if not hasattr(os, "SEEK_DATA"):
+        return [(0, size)]
+    extents: list[tuple[int, int]] = []
+    offset = 0
+    try:
+        while offset < size:
+            try:
+                start = os.lseek(fd, offset, os.SEEK_DATA)
+            except OSError as exc:
+                if exc.errno == errno.ENXIO:  # only a hole from here to the end
+                    break
+                raise
+            end = min(os.lseek(fd, start, os.SEEK_HOLE), size)
+            extents.append((start, end))
+            offset = end
+    except OSError:  # the file system cannot tell: copy everything
+        return [(0, size)]
+    return extents
 
 
 def write_table_atomic(target: Path, table: pa.Table) -> Path:

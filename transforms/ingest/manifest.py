@@ -6,17 +6,25 @@ Each ingest run writes `raw/file_manifest/<ingest_run_id>.parquet` (one row per 
 (skipped silently next time), and which SHA-256 was first delivered under which name (a later
 delivery of the same bytes, under any name, is a duplicate of it). `remove_orphan_records` drops the
 quarantine records of a run that was killed before its manifest (the commit record) was written.
+
+Releases (`rcm quarantine release`): `raw/_manifest/quarantine_releases.json` maps the SHA-256 of a
+wholly quarantined file to the time it was released. Manifest rows of those bytes with status
+`quarantined` (or `duplicate` of them) recorded before that time are forgotten by
+`ManifestHistory`, so the next run reads the file again, under any name; what that run records
+counts as usual. Rows are never deleted: `audit.file_manifest` keeps the whole history.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transforms.ingest.layout import SCHEMA_FILE, write_table_atomic
+from transforms.ingest.layout import SCHEMA_FILE, write_bytes_atomic, write_table_atomic
 from transforms.ingest.schema import arrow_schema
 
 MANIFEST_TABLE = "file_manifest"
@@ -26,6 +34,8 @@ STATUS_LOADED = "loaded"
 STATUS_DUPLICATE = "duplicate"
 STATUS_QUARANTINED = "quarantined"
 STATUS_PARTIAL = "partially_quarantined"
+MANIFEST_FOLDER = "_manifest"
+RELEASES_FILE = "quarantine_releases.json"
 
 
 @dataclass
@@ -40,29 +50,10 @@ class ManifestHistory:
     @classmethod
     def load(cls, raw_dir: Path) -> ManifestHistory:
         history = cls()
-        folder = raw_dir / MANIFEST_TABLE
-        if not folder.is_dir():
-            return history
-        tables = [
-            pq.read_table(
-                path,
-                columns=[
-                    "file_name",
-                    "file_sha256",
-                    "file_kind",
-                    "status",
-                    "units_in",
-                    "loaded_at",
-                ],
-            )
-            for path in sorted(folder.glob("*.parquet"))
-            if path.name != SCHEMA_FILE
-        ]
-        if not tables:
-            return history
-        rows = pa.concat_tables(tables).to_pylist()
-        rows.sort(key=lambda row: (row["loaded_at"] is None, row["loaded_at"]))
-        for row in rows:
+        released = load_releases(raw_dir)
+        for row in manifest_rows(raw_dir):
+            if is_released(row, released):
+                continue
             history.add(
                 row["file_name"],
                 row["file_sha256"],
@@ -85,6 +76,61 @@ class ManifestHistory:
             self.first_name[file_sha256] = file_name
             self.units[file_sha256] = units_in
             self.kinds[file_sha256] = kind
+
+
+def manifest_rows(raw_dir: Path) -> list[dict]:
+    """Every manifest row of every run (the columns history needs), oldest first."""
+    folder = raw_dir / MANIFEST_TABLE
+    if not folder.is_dir():
+        return []
+    tables = [
+        pq.read_table(
+            path,
+            columns=[
+                "file_name",
+                "file_sha256",
+                "file_kind",
+                "status",
+                "units_in",
+                "loaded_at",
+                "ingest_run_id",
+            ],
+        )
+        for path in sorted(folder.glob("*.parquet"))
+        if path.name != SCHEMA_FILE
+    ]
+    if not tables:
+        return []
+    rows = pa.concat_tables(tables).to_pylist()
+    rows.sort(key=lambda row: (row["loaded_at"] is None, row["loaded_at"]))
+    return rows
+
+
+def load_releases(raw_dir: Path) -> dict[str, dt.datetime]:
+    """{SHA-256: released at (UTC)} from `rcm quarantine release`."""
+    try:
+        entries = json.loads((raw_dir / MANIFEST_FOLDER / RELEASES_FILE).read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {sha: dt.datetime.fromisoformat(when) for sha, when in entries.items()}
+
+
+def save_releases(raw_dir: Path, releases: dict[str, dt.datetime]) -> Path:
+    payload = {sha: when.isoformat() for sha, when in sorted(releases.items())}
+    return write_bytes_atomic(
+        raw_dir / MANIFEST_FOLDER / RELEASES_FILE, json.dumps(payload, indent=2).encode("utf-8")
+    )
+
+
+def is_released(row: dict, released: dict[str, dt.datetime]) -> bool:
+    """A quarantined (or duplicate) manifest row recorded before its bytes were released."""
+    when = released.get(row["file_sha256"])
+    return (
+        when is not None
+        and row["status"] in (STATUS_QUARANTINED, STATUS_DUPLICATE)
+        and row["loaded_at"] is not None
+        and row["loaded_at"] <= when
+    )
 
 
 def write_records(raw_dir: Path, table: str, run_id: str, records: list[dict]) -> Path | None:

@@ -167,3 +167,49 @@ def test_an_oversized_sparse_file_is_refused_without_a_copy(tmp_path, monkeypatc
     blocks = sum(p.stat().st_blocks for p in (data / "quarantine").rglob("*") if p.is_file())
     assert blocks * 512 < 1 << 20  # the reason only, not gigabytes
     assert path.exists()  # it stays in landing/ for someone to split
+
+
+def test_a_quarantined_file_is_released_by_command_and_loads_once(tmp_path, monkeypatch):
+    # GIVEN an 835 quarantined for its size, then the limit raised: its bytes are "already known"
+    from click.testing import CliRunner
+
+    from transforms import cli
+
+    data = tmp_path / "data"
+    payload = _file_835(5)
+    _land(data, "era/remit.835", payload)
+    monkeypatch.setenv("RCM_MAX_FILE_BYTES", "100")
+    assert [f["status"] for f in ingest(data)["files"]] == ["quarantined"]
+    monkeypatch.setenv("RCM_MAX_FILE_BYTES", str(1 << 30))
+    assert ingest(data)["files"] == [] and _paid(data) == 0
+    # WHEN it is released by its name under landing/
+    released = CliRunner().invoke(
+        cli.main, ["quarantine", "release", "--data-dir", str(data), "era/remit.835"]
+    )
+    assert released.exit_code == 0, released.output
+    # THEN the next run loads it, once; a rerun adds nothing
+    assert [f["status"] for f in ingest(data)["files"]] == ["loaded"]
+    assert _paid(data) == 5
+    assert ingest(data)["files"] == [] and _paid(data) == 5
+    # AND a loaded file cannot be released (its rows would load twice)
+    again = CliRunner().invoke(
+        cli.main, ["quarantine", "release", "--data-dir", str(data), "era/remit.835"]
+    )
+    assert again.exit_code == 1
+    assert "only files of which nothing was loaded can be released" in again.output
+
+
+def test_quarantine_keeps_the_holes_of_a_sparse_file(tmp_path):
+    # GIVEN a 256 MiB sparse file that starts like X12 but is not (quarantined whole, copied)
+    data = tmp_path / "data"
+    path = _land(data, "sparse.835", b"ISA*00*")
+    with path.open("r+b") as handle:
+        handle.truncate(256 << 20)
+    result = ingest(data)
+    assert [f["status"] for f in result["files"]] == ["quarantined"]
+    # THEN its copy holds the same bytes but takes no more disk than the original's few blocks
+    copies = [p for p in (data / "quarantine").rglob("file*") if p.is_file()]
+    assert len(copies) == 1 and copies[0].stat().st_size == 256 << 20
+    assert copies[0].stat().st_blocks * 512 < 1 << 20
+    with copies[0].open("rb") as handle:
+        assert handle.read(7) == b"ISA*00*"
