@@ -3,6 +3,13 @@
 HTML: money as `$1,234.50`, rates as `12.3%`, rate changes as `+1.2 pp`, months as `Oct 2026`,
 missing values as an em dash. CSV: exact values, no thousands separators: Decimal as written by the
 warehouse (`1234.50`, `0.125000`), dates in ISO form, missing values empty.
+
+Spreadsheets (CSV and XLSX) never receive a formula from the data (OWASP "CSV Injection"): a *text*
+value that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, and in the
+CSV every text value is written in double quotes with inner quotes doubled, so a `;` or `,` inside
+it cannot start a new cell in any locale. Which values are text is known from their Python type as
+the warehouse returned it (DuckDB gives VARCHAR as `str`, numbers as `int`/`Decimal`, dates as
+`date`): numbers, including negative ones like `-12.50`, stay numbers.
 """
 
 from __future__ import annotations
@@ -80,6 +87,22 @@ def csv_text(value: Any) -> str:
     # a bare carriage return would end the row for most CSV readers (the writer only quotes
     # fields holding its own line terminator, "\n"): written as a newline, inside quotes
     return neutralised(str(value)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make Excel, LibreOffice or Google Sheets read a cell as a formula."""
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text value as a spreadsheet may show it: `'` in front when it could start a formula."""
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def csv_field(value: Any) -> str:
+    """One CSV field: text neutralised and always quoted; numbers, dates and booleans as-is."""
+    if isinstance(value, str):
+        return '"' + spreadsheet_text(value).replace('"', '""') + '"'
+    return csv_text(value)
 
 
 NUMERIC_KINDS: frozenset[str] = frozenset(
