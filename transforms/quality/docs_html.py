@@ -71,6 +71,10 @@ DROPPED_ELEMENTS = frozenset(
         "set",
         "animatemotion",
         "animatetransform",
+        "plaintext",
+        "xmp",
+        "noembed",
+        "noframes",
     ]
 )
 """Elements removed with everything inside them."""
@@ -94,6 +98,7 @@ URL_ATTRIBUTES = frozenset(
         "dynsrc",
     ]
 )
+_TAG_NAME = re.compile(r"[a-z][a-z0-9\-]*")
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _CSS_EXTERNAL = re.compile(
     r"""@import[^;]*;|url\(\s*['"]?\s*(?:[a-z][a-z0-9+.\-]*:|//)[^)]*\)""", re.IGNORECASE
@@ -146,6 +151,8 @@ class _Sanitiser(HTMLParser):
                 continue
             if name == "http-equiv" and tag == "meta":
                 return None  # a refresh or an old policy: dropped with its element
+            if name == "srcset":
+                continue  # a list of URLs: never needed by the site's pages
             if value is not None and name in URL_ATTRIBUTES:
                 image = tag == "img" and name in ("src", "srcset")
                 if not _local_url(value, image=image):
@@ -166,6 +173,8 @@ class _Sanitiser(HTMLParser):
             if not close:
                 self.dropping.append(tag)
             return
+        if not _TAG_NAME.fullmatch(tag):
+            return  # not a tag name a renderer writes: dropped (its content stays, as text)
         hrefs = [v or "" for n, v in attrs if n == "href"]
         if tag == "link" and (not hrefs or hrefs[0].endswith(STYLESHEET)):
             return  # no target, or our own stylesheet (added again after <head>)
@@ -187,6 +196,8 @@ class _Sanitiser(HTMLParser):
         self._open(tag, attrs, close=True)
 
     def handle_endtag(self, tag):
+        if not _TAG_NAME.fullmatch(tag):
+            return
         if self.dropping:
             if tag == self.dropping[-1]:
                 self.dropping.pop()

@@ -55,6 +55,9 @@ def _clean(fragment: str) -> _Tags:
         "<!--[if IE]><script>alert(1)</script><![endif]-->",
         "<body onload=alert(1)><p onclick='x()'>p</p>",
         "<svg><animate attributeName=href to='javascript:alert(1)'/></svg>",
+        "<img src=a.png srcset='a.png 1x, https://evil.example/b.png 2x'>",
+        "<a\"onmouseover=alert(1)>x</a\"onmouseover=alert(1)>",
+        "<xmp><img src=x onerror=alert(1)></xmp>",
     ],
 )
 def test_nothing_runs_and_nothing_is_fetched(fragment: str):
