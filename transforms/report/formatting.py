@@ -5,9 +5,10 @@ missing values as an em dash. CSV: exact values, no thousands separators: Decima
 warehouse (`1234.50`, `0.125000`), dates in ISO form, missing values empty.
 
 Spreadsheets (CSV and XLSX) never receive a formula from the data (OWASP "CSV Injection"): a *text*
-value that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, and in the
-CSV every text value is written in double quotes with inner quotes doubled, so a `;` or `,` inside
-it cannot start a new cell in any locale. Which values are text is known from their Python type as
+value that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+(`neutralised`), and in the CSV every text value is written in double quotes with inner quotes
+doubled (`csv_field`), so a `;` or `,` inside it cannot start a new cell in any locale; a carriage
+return inside text is written as a newline. Which values are text is known from their Python type as
 the warehouse returned it (DuckDB gives VARCHAR as `str`, numbers as `int`/`Decimal`, dates as
 `date`): numbers, including negative ones like `-12.50`, stay numbers.
 """
@@ -58,7 +59,7 @@ def html_text(value: Any, kind: Kind) -> str:
     return str(value)
 
 
-# OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula
+# OWASP CSV injection: Excel, LibreOffice and Google Sheets run a cell starting with one of these
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -89,19 +90,12 @@ def csv_text(value: Any) -> str:
     return neutralised(str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make Excel, LibreOffice or Google Sheets read a cell as a formula."""
-
-
-def spreadsheet_text(text: str) -> str:
-    """A text value as a spreadsheet may show it: `'` in front when it could start a formula."""
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
-
-
 def csv_field(value: Any) -> str:
-    """One CSV field: text neutralised and always quoted; numbers, dates and booleans as-is."""
+    """One CSV field: text (neutralised by `csv_text`) always in double quotes with inner quotes
+    doubled, so a `,` or `;` inside it cannot start a cell in any locale; numbers, dates and
+    booleans bare."""
     if isinstance(value, str):
-        return '"' + spreadsheet_text(value).replace('"', '""') + '"'
+        return '"' + csv_text(value).replace('"', '""') + '"'
     return csv_text(value)
 
 

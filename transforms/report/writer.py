@@ -6,7 +6,7 @@ renamed into place, so a reader never sees half a file and a rerun replaces the 
 Before writing, every table is checked against a list of patient-identifier column names (rule
 report.no_phi): the report holds aggregates only. Text that comes from the data (payer names, file
 names, codes) is escaped in the HTML and neutralised in the CSVs and the workbook so that no
-spreadsheet reads it as a formula (`transforms.report.formatting.spreadsheet_text`).
+spreadsheet reads it as a formula (`transforms.report.formatting.neutralised`).
 """
 
 from __future__ import annotations

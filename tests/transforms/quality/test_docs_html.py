@@ -56,7 +56,7 @@ def _clean(fragment: str) -> _Tags:
         "<body onload=alert(1)><p onclick='x()'>p</p>",
         "<svg><animate attributeName=href to='javascript:alert(1)'/></svg>",
         "<img src=a.png srcset='a.png 1x, https://evil.example/b.png 2x'>",
-        "<a\"onmouseover=alert(1)>x</a\"onmouseover=alert(1)>",
+        '<a"onmouseover=alert(1)>x</a"onmouseover=alert(1)>',
         "<xmp><img src=x onerror=alert(1)></xmp>",
     ],
 )

@@ -48,22 +48,22 @@ def _table():
     )
 
 
-def test_spreadsheet_text_prefixes_only_formula_starts():
-    from transforms.report.formatting import spreadsheet_text
+def test_neutralised_prefixes_only_formula_starts():
+    from transforms.report.formatting import neutralised
 
     # GIVEN each OWASP trigger character and ordinary text WHEN made spreadsheet-safe
     # THEN triggers get a leading quote, ordinary text (also with a trigger inside) is unchanged
-    assert [spreadsheet_text(p) for p in PAYLOADS] == [f"'{p}" for p in PAYLOADS]
-    assert spreadsheet_text("AETNA-EAST") == "AETNA-EAST"
-    assert spreadsheet_text("") == ""
+    assert [neutralised(p) for p in PAYLOADS] == [f"'{p}" for p in PAYLOADS]
+    assert neutralised("AETNA-EAST") == "AETNA-EAST"
+    assert neutralised("") == ""
 
 
 def test_csv_text_cells_are_neutralised_and_numbers_stay_numbers():
     raw = csv_bytes(_table()).decode("utf-8")
     rows = list(csv.reader(io.StringIO(raw, newline="")))
     body = rows[1:]
-    # THEN each payload reads back with a leading quote, nothing else changed
-    assert [r[0] for r in body[: len(PAYLOADS)]] == [f"'{p}" for p in PAYLOADS]
+    # THEN each payload reads back with a leading quote (a CR inside text is written as a newline)
+    assert [r[0] for r in body[: len(PAYLOADS)]] == [f"'{p}".replace("\r", "\n") for p in PAYLOADS]
     # AND a separator or quote inside text stays inside its one cell (text is always quoted)
     assert body[len(PAYLOADS)][0] == 'a;=1+2,"b"' and len(body[len(PAYLOADS)]) == 4
     assert '"a;=1+2,""b"""' in raw
