@@ -5,8 +5,9 @@ Bootstrap, jQuery, Vega and fonts from CDNs and a logo from S3. Values in those 
 payers (835 codes, names) and from the coding system's extracts, so a `<script>` in a CAS reason
 code would run in an analyst's browser. Three layers, applied by `transforms.quality.docs`:
 
-1. `escape_values` HTML-escapes every text value of a result before it is stored (so the results
-   JSON beside the pages holds `&lt;script&gt;`, and GX's page shows the value as text).
+1. Values are HTML-escaped before GX sees them: the example and observed values by
+   `transforms.quality.results.Tally` (so the results JSON beside the pages holds `&lt;script&gt;`
+   and GX's page shows the value as text), error messages by `escape_values` here.
 2. `sanitise_html` rewrites every page GX rendered: each element is re-serialised from a parse
    (text escaped, attribute values quoted), `<script>`, frames, objects, forms and comments are
    dropped, so are `on*` event attributes and any `src`/`href`/`srcset`/... that points to another
