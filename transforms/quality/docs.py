@@ -7,22 +7,26 @@ rendered by the context into `<data_dir>/reports/quality/` (`index.html`). Re-ru
 replaces its results and pages.
 
 Example values come from payer- and sender-controlled fields, and GX's templates write them into
-the pages as they are: `Tally` HTML-escapes them before they reach GX (and masks identifiers), and
-`make_offline` rewrites every page so that it asks nothing of another host -- GX's CDN scripts,
-style sheets, fonts and logo are removed -- and carries a Content-Security-Policy that runs no
-script at all. The pages stay readable: GX renders their content as HTML tables on our side.
+the pages as they are: `Tally` HTML-escapes them before they reach GX (and masks identifiers, see
+`transforms.phi`), so the results JSON in `_results/` holds them escaped too; an error message
+shown on a page is escaped here. After GX has rendered, `transforms.quality.docs_html` makes the
+site safe to open offline: every new page is re-serialised without scripts, event handlers or
+anything from another host (GX's CDN scripts, style sheets, fonts, logo) under a
+Content-Security-Policy that runs no script, GX's stylesheets lose their remote `url()`s, and GX's
+index (a table filled by a script, empty without one) is replaced by a plain page listing every
+stored result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from transforms.quality.gx_context import DOCS_SITE_NAME, docs_dir
+from transforms.quality.docs_html import CSP, escape_values, make_site_safe
+from transforms.quality.gx_context import DOCS_SITE_NAME, docs_dir, results_dir
 from transforms.quality.results import Tally
 
 
@@ -43,10 +47,10 @@ def _suite_result(
             ExpectationValidationResult(
                 success=tally.success,
                 expectation_config=config,
-                result=tally.merged_result_payload(),
+                result=tally.merged_result_payload(),  # examples escaped by Tally
                 exception_info={
                     "raised_exception": bool(tally.errors),
-                    "exception_message": "; ".join(tally.errors) or None,
+                    "exception_message": escape_values("; ".join(tally.errors)) or None,
                     "exception_traceback": None,
                 },
             )
@@ -103,7 +107,7 @@ def publish_docs(
 
     index = docs_dir(data_dir) / "index.html"
     if not suites and index.is_file():
-        return index
+        return make_site_safe(docs_dir(data_dir), results_dir(data_dir))
     gx_run_id = RunIdentifier(run_name=run_id, run_time=run_time.replace(tzinfo=dt.UTC))
     rendered: list[Any] = []
     _forget_run(context, data_dir, set(suites), run_id)
@@ -119,48 +123,7 @@ def publish_docs(
         rendered += [key, ExpectationSuiteIdentifier(name=gx_suite)]
     # Render this run's pages only (history is not re-rendered every night); the index lists all.
     context.build_data_docs(site_names=[DOCS_SITE_NAME], resource_identifiers=rendered)
-    make_offline(docs_dir(data_dir))
-    return index
+    return make_site_safe(docs_dir(data_dir), results_dir(data_dir))
 
 
-# No script, no request to another host; inline styles only (GX's pages carry their own).
-CSP = (
-    "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "font-src 'self'; base-uri 'none'; form-action 'none'"
-)
-_CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-_EXTERNAL = r"""["']?(?:https?:)?//[^"'\s>)]*["']?"""
-_REMOTE_TAGS = (
-    re.compile(rf"<script\b[^>]*\bsrc\s*=\s*{_EXTERNAL}[^>]*>\s*</script\s*>", re.IGNORECASE),
-    re.compile(rf"<link\b[^>]*\bhref\s*=\s*{_EXTERNAL}[^>]*>", re.IGNORECASE),
-    re.compile(rf"<img\b[^>]*\bsrc\s*=\s*{_EXTERNAL}[^>]*>", re.IGNORECASE),
-    re.compile(
-        rf"<form\b[^>]*\baction\s*=\s*{_EXTERNAL}[^>]*>.*?</form\s*>", re.IGNORECASE | re.DOTALL
-    ),
-    re.compile(rf"url\(\s*{_EXTERNAL}\s*\)", re.IGNORECASE),
-)
-
-
-def offline_page(text: str) -> str:
-    """One Data Docs page without any request to another host, under a no-script CSP."""
-    for pattern in _REMOTE_TAGS:
-        text = pattern.sub(lambda m: "none" if m.group(0).lower().startswith("url(") else "", text)
-    if _CSP_META not in text:
-        text = re.sub(
-            r"<head\b[^>]*>", lambda m: m.group(0) + _CSP_META, text, count=1, flags=re.IGNORECASE
-        )
-    return text
-
-
-def make_offline(folder: Path) -> int:
-    """Rewrite every HTML page under `folder` with `offline_page`; return how many changed."""
-    changed = 0
-    for page in folder.rglob("*.html"):
-        before = page.read_text(encoding="utf-8")
-        after = offline_page(before)
-        if after != before:
-            tmp = page.with_name(page.name + ".tmp")
-            tmp.write_text(after, encoding="utf-8")
-            tmp.replace(page)
-            changed += 1
-    return changed
+__all__ = ["CSP", "publish_docs"]

@@ -3,6 +3,14 @@
 HTML: money as `$1,234.50`, rates as `12.3%`, rate changes as `+1.2 pp`, months as `Oct 2026`,
 missing values as an em dash. CSV: exact values, no thousands separators: Decimal as written by the
 warehouse (`1234.50`, `0.125000`), dates in ISO form, missing values empty.
+
+Spreadsheets (CSV and XLSX) never receive a formula from the data (OWASP "CSV Injection"): a *text*
+value that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+(`neutralised`), and in the CSV every text value is written in double quotes with inner quotes
+doubled (`csv_field`), so a `;` or `,` inside it cannot start a new cell in any locale; a carriage
+return inside text is written as a newline. Which values are text is known from their Python type as
+the warehouse returned it (DuckDB gives VARCHAR as `str`, numbers as `int`/`Decimal`, dates as
+`date`): numbers, including negative ones like `-12.50`, stay numbers.
 """
 
 from __future__ import annotations
@@ -51,7 +59,7 @@ def html_text(value: Any, kind: Kind) -> str:
     return str(value)
 
 
-# OWASP CSV injection: a spreadsheet runs a cell that starts with one of these as a formula
+# OWASP CSV injection: Excel, LibreOffice and Google Sheets run a cell starting with one of these
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -80,6 +88,15 @@ def csv_text(value: Any) -> str:
     # a bare carriage return would end the row for most CSV readers (the writer only quotes
     # fields holding its own line terminator, "\n"): written as a newline, inside quotes
     return neutralised(str(value)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def csv_field(value: Any) -> str:
+    """One CSV field: text (neutralised by `csv_text`) always in double quotes with inner quotes
+    doubled, so a `,` or `;` inside it cannot start a cell in any locale; numbers, dates and
+    booleans bare."""
+    if isinstance(value, str):
+        return '"' + csv_text(value).replace('"', '""') + '"'
+    return csv_text(value)
 
 
 NUMERIC_KINDS: frozenset[str] = frozenset(

@@ -1,7 +1,9 @@
 """The report as an Excel workbook: one sheet per table, typed cells, frozen header row.
 
 Dates are Excel dates (months shown as `mmm yyyy`), money has a currency format, rates a
-percentage format, counts are integers; every sheet has a bold header row frozen in place and an
+percentage format, counts are integers; text is written as text (never a formula), with a leading
+`'` when it starts like one (`=`, `+`, `-`, `@`, tab, CR: `formatting.neutralised`, the same
+rule as the CSVs, so a copy-paste or a save as CSV stays inert); every sheet has a bold header row frozen in place and an
 autofilter. Excel stores numbers as binary floating point: money is written from the warehouse's
 exact decimals and shown to the cent. The file's creation date is the as-of date, so the same
 warehouse gives the same workbook.
@@ -15,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from transforms.report.formatting import neutralised
 from transforms.report.model import Kind, Table
 
 NUMBER_FORMATS: dict[str, str] = {
@@ -57,7 +60,7 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: Kind, fmt: Any
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         sheet.write_number(row, col, float(value), fmt)
     else:
-        sheet.write_string(row, col, str(value), fmt)
+        sheet.write_string(row, col, neutralised(str(value)), fmt)
 
 
 def write_workbook(path: Path, tables: Sequence[Table], as_of: dt.date) -> None:

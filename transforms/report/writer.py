@@ -4,21 +4,21 @@ The warehouse (`<data>/warehouse/analytics.duckdb`) is opened read-only and clos
 is rendered. Files go to `<data>/reports/<as-of>/`; each is written beside its final name and
 renamed into place, so a reader never sees half a file and a rerun replaces the previous report.
 Before writing, every table is checked against a list of patient-identifier column names (rule
-report.no_phi): the report holds aggregates only.
+report.no_phi): the report holds aggregates only. Text that comes from the data (payer names, file
+names, codes) is escaped in the HTML and neutralised in the CSVs and the workbook so that no
+spreadsheet reads it as a formula (`transforms.report.formatting.neutralised`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from transforms import log
 from transforms.report.errors import ReportError
-from transforms.report.formatting import csv_text
+from transforms.report.formatting import csv_field
 from transforms.report.model import ReportData, Table, report_window
 from transforms.settings import Paths
 
@@ -61,12 +61,11 @@ def check_no_phi(tables: Sequence[Table]) -> None:
 
 
 def csv_bytes(table: Table) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.name for c in table.columns])
-    for row in table.rows:
-        writer.writerow([csv_text(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+    """The table as CSV: our column names, then one line per row (`csv_field`: text values quoted
+    and neutralised against formulas, numbers and dates bare)."""
+    lines = [",".join(c.name for c in table.columns)]
+    lines += [",".join(csv_field(v) for v in row) for row in table.rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _replace_into(target: Path, write: Callable[[Path], None]) -> Path:
