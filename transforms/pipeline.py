@@ -161,11 +161,24 @@ def stage_build(data_dir: Path, as_of: dt.date) -> dict:
 
 
 @exclusive
-def stage_publish(data_dir: Path, replace_newer: bool = False) -> dict:
+def stage_publish(
+    data_dir: Path,
+    replace_newer: bool = False,
+    *,
+    as_of: dt.date | None = None,
+    backfill: bool = False,
+) -> dict:
     """Publish the build as the analysts' warehouse; refused when the build's as-of date is earlier
-    than the published one's unless `replace_newer` (`--publish-backfill`)."""
+    than the published one's unless `replace_newer` (`--publish-backfill`).
+
+    With `backfill` (an Airflow backfill run) and an `as_of` earlier than the published
+    warehouse's, the build is published beside it (`backfill_target`) and the current warehouse
+    is kept, as `rcm run --backfill` does."""
     from transforms.publish import publish
 
+    side = backfill_side(data_dir, as_of, backfill=backfill) if as_of is not None else None
+    if side is not None:
+        return publish(data_dir, target=side, replace_newer=True)
     return publish(data_dir, replace_newer=replace_newer)
 
 
@@ -174,12 +187,45 @@ def backfill_target(data_dir: Path, as_of: dt.date) -> Path:
     return Paths(data_dir).warehouse / "backfill" / f"analytics_{as_of.isoformat()}.duckdb"
 
 
+def backfill_side(
+    data_dir: Path, as_of: dt.date, *, backfill: bool, publish_backfill: bool = False
+) -> Path | None:
+    """Where a run for `as_of` publishes when that is not the current warehouse: the backfill
+    target for an as-of earlier than the published one's (unless `publish_backfill`), else None.
+    An earlier as-of without `backfill` raises `AsOfRegression` (see `check_as_of`)."""
+    published = check_as_of(data_dir, as_of, backfill=backfill)
+    if published is None or publish_backfill:
+        return None
+    return backfill_target(data_dir, as_of)
+
+
+@exclusive
+def stage_check_as_of(data_dir: Path, as_of: dt.date, backfill: bool = False) -> dict:
+    """The first step of a DAG run: refuse an as-of earlier than the published warehouse's unless
+    the run is a backfill, and say where a backfill publishes (nothing is read or written yet)."""
+    side = backfill_side(data_dir, as_of, backfill=backfill)
+    return {
+        "as_of": as_of.isoformat(),
+        "backfill": side is not None,
+        "publishes_to": str(side or Paths(data_dir).analytics_db),
+    }
+
+
 @exclusive
 def stage_report(
-    data_dir: Path, as_of: dt.date, run_id: str | None = None, database: Path | None = None
+    data_dir: Path,
+    as_of: dt.date,
+    run_id: str | None = None,
+    database: Path | None = None,
+    *,
+    backfill: bool = False,
 ) -> dict:
+    """Write the report for `as_of` from the published warehouse, or from `database`; with
+    `backfill`, from the backfill's own version when it was published beside the current one."""
     from transforms.report import write_report
 
+    if database is None and backfill:
+        database = backfill_side(data_dir, as_of, backfill=True)
     return write_report(data_dir, as_of, run_id=run_id, database=database)
 
 
