@@ -1,6 +1,7 @@
 """The nightly job as plain functions: one function per stage, the same for the CLI and the DAG.
 
-    discover -> ingest -> ingestion gate -> dbt build -> publish gate -> publish -> report -> summary
+    (as-of check) -> discover -> ingest -> ingestion gate -> dbt build -> publish gate -> publish
+        -> report -> summary
 
 `run_pipeline` chains them for `rcm run` (cron users, tests, the demo without Airflow); the Airflow
 DAG calls each stage function from its own task. Every stage takes the run's logical date (`as_of`)
@@ -9,6 +10,10 @@ after it runs: in particular a gate failure that makes the whole warehouse untru
 check, an unreadable batch) stops the run before `publish`, so the analysts' warehouse stays exactly
 as it was. A critical finding tied to specific files only holds back those files (see
 `transforms.quality.holds`): the rest of the night builds and publishes.
+
+An as-of date earlier than the published warehouse's is refused before anything runs, unless the
+run is a backfill (`rcm run --backfill`, an Airflow backfill); a backfill publishes beside the
+current warehouse (`backfill_target`) and reports from there, never over it unless asked.
 """
 
 from __future__ import annotations
