@@ -256,11 +256,19 @@ def publish(data_dir: Path, publish_backfill: bool) -> None:
 @main.command()
 @DATA_DIR_OPTION
 @AS_OF_OPTION
-def report(data_dir: Path, as_of: dt.datetime | None) -> None:
-    """Write the denial report (HTML, XLSX, CSVs) to DATA_DIR/reports/<as-of>/."""
+@click.option(
+    "--backfill",
+    is_flag=True,
+    help="Report an as-of date earlier than the published warehouse's from that date's backfill "
+    "(warehouse/backfill/, written by `rcm run --backfill`).",
+)
+def report(data_dir: Path, as_of: dt.datetime | None, backfill: bool) -> None:
+    """Write the denial report (HTML, XLSX, CSVs) to DATA_DIR/reports/<as-of>/.
+
+    An as-of earlier than the published warehouse's is refused (code 2) without --backfill."""
     from transforms.pipeline import stage_report
 
-    _echo_json(stage_report(settings.data_dir(data_dir), _as_date(as_of)))
+    _echo_json(stage_report(settings.data_dir(data_dir), _as_date(as_of), backfill=backfill))
 
 
 @main.command()

@@ -225,12 +225,21 @@ def stage_report(
     *,
     backfill: bool = False,
 ) -> dict:
-    """Write the report for `as_of` from the published warehouse, or from `database`; with
-    `backfill`, from the backfill's own version when it was published beside the current one."""
+    """Write the report for `as_of` from the published warehouse, or from `database`.
+
+    An `as_of` earlier than the published warehouse's is refused (its report would show the newer
+    warehouse's numbers under the older date) unless `backfill`: then the report reads the
+    backfill's own version, published beside the current one."""
+    from transforms.errors import RcmError
     from transforms.report import write_report
 
-    if database is None and backfill:
-        database = backfill_side(data_dir, as_of, backfill=True)
+    if database is None:
+        database = backfill_side(data_dir, as_of, backfill=backfill)
+        if database is not None and not database.exists():
+            raise RcmError(
+                f"no backfill is published for as-of {as_of} ({database} does not exist); run "
+                f"`rcm run --as-of {as_of} --backfill` first"
+            )
     return write_report(data_dir, as_of, run_id=run_id, database=database)
 
 
