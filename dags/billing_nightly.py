@@ -5,13 +5,17 @@ Loads what landed (encounter extracts, X12 837 claims, X12 835 remittances), che
 dbt marts into a private DuckDB file, checks them again and only then publishes the analysts'
 warehouse (`analytics.duckdb`) with an atomic rename, then writes the denial report.
 
-    discover_landed_files → ingest → ingestion_gate → dbt_build → publish_gate → publish
-        → denial_report → run_summary
+    check_as_of → discover_landed_files → ingest → ingestion_gate → dbt_build → publish_gate
+        → publish → denial_report → run_summary
 
 * **Schedule**: 02:00 every night (`RCM_SCHEDULE`, time zone `RCM_TIMEZONE`), and also whenever the
   `landing_watch` DAG sees new files land (asset `rcm_landing_files`).
-* **As of**: every measure uses the run's logical date, never the wall clock; backfills reproduce
-  what that night would have published.
+* **As of**: every measure uses the run's logical date, never the wall clock. A run whose as-of
+  is earlier than the published warehouse's fails at `check_as_of` (no retries) unless it is an
+  Airflow backfill (`airflow backfill create`): a backfill rebuilds, checks and reports that
+  night and publishes it beside the current warehouse (`warehouse/backfill/`), never over it.
+* **One run at a time**: `max_active_runs=1`, and every task takes the data directory's run lock,
+  so a stage started by hand meanwhile is refused (and a task that meets one retries).
 * **One writer**: tasks that write `build.duckdb` share the pool `rcm_warehouse_writer` (one slot)
   and a file lock in `transforms.locking`.
 * **Safety**: a gate failure that makes the whole warehouse untrustworthy (marts that do not
@@ -69,6 +73,12 @@ def _ctx() -> tuple:
     )
 
 
+def _backfill() -> bool:
+    from transforms import orchestration
+
+    return orchestration.is_backfill(get_current_context())
+
+
 @dag(
     dag_id="billing_nightly",
     schedule=AssetOrTimeSchedule(
@@ -84,6 +94,19 @@ def _ctx() -> tuple:
     doc_md=__doc__,
 )
 def billing_nightly():
+    @task(task_id="check_as_of")
+    def check_as_of() -> dict:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from transforms.errors import AsOfRegression
+        from transforms.pipeline import stage_check_as_of
+
+        data_dir, as_of, _ = _ctx()
+        try:
+            return stage_check_as_of(data_dir, as_of, backfill=_backfill())
+        except AsOfRegression as exc:  # a refusal, not a fault: retrying cannot help
+            raise AirflowFailException(f"{exc} (in Airflow: `airflow backfill create`)") from exc
+
     @task(task_id="discover_landed_files")
     def discover_landed_files() -> dict:
         from transforms.pipeline import stage_discover
@@ -123,15 +146,15 @@ def billing_nightly():
     def publish() -> dict:
         from transforms.pipeline import stage_publish
 
-        data_dir, _, _ = _ctx()
-        return stage_publish(data_dir)
+        data_dir, as_of, _ = _ctx()
+        return stage_publish(data_dir, as_of=as_of, backfill=_backfill())
 
     @task(task_id="denial_report")
     def denial_report() -> dict:
         from transforms.pipeline import stage_report
 
         data_dir, as_of, run_id = _ctx()
-        return stage_report(data_dir, as_of, run_id)
+        return stage_report(data_dir, as_of, run_id, backfill=_backfill())
 
     @task(task_id="run_summary")
     def run_summary(*results: dict) -> dict:
@@ -149,6 +172,7 @@ def billing_nightly():
         ]
         return stage_summary(data_dir, as_of, run_id, dict(zip(names, results)))
 
+    checked = check_as_of()
     found = discover_landed_files()
     loaded = ingest()
     checked_in = ingestion_gate()
@@ -156,7 +180,7 @@ def billing_nightly():
     checked_out = publish_gate()
     published = publish()
     reported = denial_report()
-    found >> loaded >> checked_in >> built >> checked_out >> published >> reported
+    checked >> found >> loaded >> checked_in >> built >> checked_out >> published >> reported
     run_summary(found, loaded, checked_in, built, checked_out, published, reported)
 
 

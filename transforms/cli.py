@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -45,18 +47,39 @@ def _echo_json(payload: object) -> None:
     click.echo(json.dumps(payload, indent=2, default=str))
 
 
-def disk_full(exc: BaseException) -> bool:
-    """Whether an error, or any error it was raised from, is ENOSPC (OSError or DuckDB's text)."""
+def disk_full(exc: BaseException) -> BaseException | None:
+    """The ENOSPC error (an OSError, or DuckDB's text for one) in `exc` or anything it was raised
+    from; None when the disk was not full."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, OSError) and current.errno == errno.ENOSPC:
-            return True
+            return current
         if "no space left on device" in str(current).lower():
-            return True
+            return current
         current = current.__cause__ or current.__context__
-    return False
+    return None
+
+
+_QUOTED_FILE = re.compile(r'file "([^"]+)"')
+
+
+def disk_full_message(error: BaseException) -> str:
+    """One sentence for a full disk: the file being written and the folder to free space in."""
+    name = error.filename if isinstance(error, OSError) else None
+    if not name:
+        found = _QUOTED_FILE.search(str(error))  # DuckDB: Could not write file "<path>": ...
+        name = found.group(1) if found else None
+    if name:
+        path = Path(os.fsdecode(name))
+        where = f"while writing {path}: free space in {path.parent}"
+    else:
+        where = "while writing under the data directory: free space there"
+    return (
+        f"disk full (no space left on device) {where} and rerun; a stopped run never leaves "
+        "the published warehouse half-written"
+    )
 
 
 class RcmGroup(click.Group):
@@ -70,19 +93,15 @@ class RcmGroup(click.Group):
         except RcmError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            full = disk_full(exc)
+            click.echo(f"error: {disk_full_message(full) if full else exc}", err=True)
+            sys.exit(1 if full else exc.exit_code)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            if disk_full(exc):
-                click.echo(
-                    "error: disk full (no space left on device) while writing under the data "
-                    "directory; free space and rerun -- a stopped run never replaces the "
-                    f"published warehouse with a partial one ({type(exc).__name__}: "
-                    f"{str(exc)[:160]})",
-                    err=True,
-                )
+            full = disk_full(exc)
+            if full is not None:
+                click.echo(f"error: {disk_full_message(full)}", err=True)
                 sys.exit(1)
             click.echo(
                 f"error: {type(exc).__name__}: {exc} (rerun with --debug for details)", err=True
@@ -238,11 +257,19 @@ def publish(data_dir: Path, publish_backfill: bool) -> None:
 @main.command()
 @DATA_DIR_OPTION
 @AS_OF_OPTION
-def report(data_dir: Path, as_of: dt.datetime | None) -> None:
-    """Write the denial report (HTML, XLSX, CSVs) to DATA_DIR/reports/<as-of>/."""
+@click.option(
+    "--backfill",
+    is_flag=True,
+    help="Report an as-of date earlier than the published warehouse's from that date's backfill "
+    "(warehouse/backfill/, written by `rcm run --backfill`).",
+)
+def report(data_dir: Path, as_of: dt.datetime | None, backfill: bool) -> None:
+    """Write the denial report (HTML, XLSX, CSVs) to DATA_DIR/reports/<as-of>/.
+
+    An as-of earlier than the published warehouse's is refused (code 2) without --backfill."""
     from transforms.pipeline import stage_report
 
-    _echo_json(stage_report(settings.data_dir(data_dir), _as_date(as_of)))
+    _echo_json(stage_report(settings.data_dir(data_dir), _as_date(as_of), backfill=backfill))
 
 
 @main.command()

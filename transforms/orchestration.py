@@ -49,6 +49,17 @@ def run_id_from_context(context: Mapping[str, Any]) -> str:
     return f"{as_of.isoformat()}__{re.sub(r'[^A-Za-z0-9_.-]+', '_', raw)[:80]}"
 
 
+def is_backfill(context: Mapping[str, Any]) -> bool:
+    """Whether the run was asked for as a backfill (`airflow backfill create`): the DAG's explicit
+    way to rebuild a past as-of date, like `rcm run --backfill`. Scheduled, manual and
+    asset-triggered runs are not backfills."""
+    dag_run = context.get("dag_run")
+    run_type = getattr(dag_run, "run_type", None)
+    if run_type is not None:
+        return str(getattr(run_type, "value", run_type)) == "backfill"
+    return str(context.get("run_id") or "").startswith("backfill__")
+
+
 def data_dir() -> Path:
     """The data directory of a DAG task; every task calls it first, so it also sets the owner-only
     umask for what the task writes (`settings.apply_umask`)."""

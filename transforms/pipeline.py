@@ -1,6 +1,7 @@
 """The nightly job as plain functions: one function per stage, the same for the CLI and the DAG.
 
-    discover -> ingest -> ingestion gate -> dbt build -> publish gate -> publish -> report -> summary
+    (as-of check) -> discover -> ingest -> ingestion gate -> dbt build -> publish gate -> publish
+        -> report -> summary
 
 `run_pipeline` chains them for `rcm run` (cron users, tests, the demo without Airflow); the Airflow
 DAG calls each stage function from its own task. Every stage takes the run's logical date (`as_of`)
@@ -9,6 +10,10 @@ after it runs: in particular a gate failure that makes the whole warehouse untru
 check, an unreadable batch) stops the run before `publish`, so the analysts' warehouse stays exactly
 as it was. A critical finding tied to specific files only holds back those files (see
 `transforms.quality.holds`): the rest of the night builds and publishes.
+
+An as-of date earlier than the published warehouse's is refused before anything runs, unless the
+run is a backfill (`rcm run --backfill`, an Airflow backfill); a backfill publishes beside the
+current warehouse (`backfill_target`) and reports from there, never over it unless asked.
 """
 
 from __future__ import annotations
@@ -161,11 +166,24 @@ def stage_build(data_dir: Path, as_of: dt.date) -> dict:
 
 
 @exclusive
-def stage_publish(data_dir: Path, replace_newer: bool = False) -> dict:
+def stage_publish(
+    data_dir: Path,
+    replace_newer: bool = False,
+    *,
+    as_of: dt.date | None = None,
+    backfill: bool = False,
+) -> dict:
     """Publish the build as the analysts' warehouse; refused when the build's as-of date is earlier
-    than the published one's unless `replace_newer` (`--publish-backfill`)."""
+    than the published one's unless `replace_newer` (`--publish-backfill`).
+
+    With `backfill` (an Airflow backfill run) and an `as_of` earlier than the published
+    warehouse's, the build is published beside it (`backfill_target`) and the current warehouse
+    is kept, as `rcm run --backfill` does."""
     from transforms.publish import publish
 
+    side = backfill_side(data_dir, as_of, backfill=backfill) if as_of is not None else None
+    if side is not None:
+        return publish(data_dir, target=side, replace_newer=True)
     return publish(data_dir, replace_newer=replace_newer)
 
 
@@ -174,12 +192,54 @@ def backfill_target(data_dir: Path, as_of: dt.date) -> Path:
     return Paths(data_dir).warehouse / "backfill" / f"analytics_{as_of.isoformat()}.duckdb"
 
 
+def backfill_side(
+    data_dir: Path, as_of: dt.date, *, backfill: bool, publish_backfill: bool = False
+) -> Path | None:
+    """Where a run for `as_of` publishes when that is not the current warehouse: the backfill
+    target for an as-of earlier than the published one's (unless `publish_backfill`), else None.
+    An earlier as-of without `backfill` raises `AsOfRegression` (see `check_as_of`)."""
+    published = check_as_of(data_dir, as_of, backfill=backfill)
+    if published is None or publish_backfill:
+        return None
+    return backfill_target(data_dir, as_of)
+
+
+@exclusive
+def stage_check_as_of(data_dir: Path, as_of: dt.date, backfill: bool = False) -> dict:
+    """The first step of a DAG run: refuse an as-of earlier than the published warehouse's unless
+    the run is a backfill, and say where a backfill publishes (nothing is read or written yet)."""
+    side = backfill_side(data_dir, as_of, backfill=backfill)
+    return {
+        "as_of": as_of.isoformat(),
+        "backfill": side is not None,
+        "publishes_to": str(side or Paths(data_dir).analytics_db),
+    }
+
+
 @exclusive
 def stage_report(
-    data_dir: Path, as_of: dt.date, run_id: str | None = None, database: Path | None = None
+    data_dir: Path,
+    as_of: dt.date,
+    run_id: str | None = None,
+    database: Path | None = None,
+    *,
+    backfill: bool = False,
 ) -> dict:
+    """Write the report for `as_of` from the published warehouse, or from `database`.
+
+    An `as_of` earlier than the published warehouse's is refused (its report would show the newer
+    warehouse's numbers under the older date) unless `backfill`: then the report reads the
+    backfill's own version, published beside the current one."""
+    from transforms.errors import RcmError
     from transforms.report import write_report
 
+    if database is None:
+        database = backfill_side(data_dir, as_of, backfill=backfill)
+        if database is not None and not database.exists():
+            raise RcmError(
+                f"no backfill is published for as-of {as_of} ({database} does not exist); run "
+                f"`rcm run --as-of {as_of} --backfill` first"
+            )
     return write_report(data_dir, as_of, run_id=run_id, database=database)
 
 

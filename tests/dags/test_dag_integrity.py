@@ -44,6 +44,7 @@ def test_every_dag_has_tags_retries_schedule_and_docs(dagbag):
 def test_nightly_task_order_and_single_writer_pool(dagbag):
     dag = dagbag.dags["billing_nightly"]
     chain = [
+        "check_as_of",
         "discover_landed_files",
         "ingest",
         "ingestion_gate",

@@ -35,3 +35,24 @@ def test_asset_triggered_run_uses_run_after(monkeypatch):
 def test_missing_dates_raise():
     with pytest.raises(ValueError):
         as_of_from_context({"logical_date": None})
+
+
+@pytest.mark.parametrize(
+    ("run_type", "run_id", "expected"),
+    [
+        ("backfill", "backfill__2026-05-31T02:00:00+00:00", True),
+        ("scheduled", "scheduled__2026-05-31T02:00:00+00:00", False),
+        ("manual", "manual__2026-05-31T09:13:00+00:00", False),
+        ("asset_triggered", "asset_triggered__2026-05-31T09:13:00+00:00", False),
+        (None, "backfill__2026-05-31T02:00:00+00:00", True),  # no dag_run: the run id says it
+    ],
+)
+def test_only_an_airflow_backfill_counts_as_a_backfill(run_type, run_id, expected):
+    from airflow.utils.types import DagRunType
+
+    from transforms.orchestration import is_backfill
+
+    # GIVEN a run of each type (the enum as Airflow hands it over)
+    dag_run = SimpleNamespace(run_type=DagRunType(run_type)) if run_type else None
+    # THEN only `airflow backfill create` runs may rebuild a date older than the published one
+    assert is_backfill({"dag_run": dag_run, "run_id": run_id}) is expected

@@ -148,8 +148,13 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
     con.register("_quality_rows", data)
     try:
         con.execute(f"insert into {SCHEMA}.{table} ({columns}) select {columns} from _quality_rows")
-    finally:
-        con.unregister("_quality_rows")
+    except Exception:
+        # after a failed insert (disk full while spilling, a constraint) the transaction is
+        # aborted and unregister would raise "Current transaction is aborted": keep the first error
+        with contextlib.suppress(Exception):
+            con.unregister("_quality_rows")
+        raise
+    con.unregister("_quality_rows")
 
 
 def write_results(
