@@ -5,7 +5,9 @@ table (`raw/<table>/<sha256>.parquet`, committed only at the end). Defects that 
 readable (envelope control numbers and counts, negative units...) load with the set and come back as
 `findings`. The units are transaction sets:
 
-- a transaction set with its own error (bad SE01, an unreadable CLP...) is rejected alone;
+- a transaction set with its own error (bad SE01, an unreadable CLP...) is rejected alone; the rows
+  of a long set go out every `FLUSH_SEGMENTS` segments, so one that fails after that is taken back
+  like a set in a broken envelope (the second pass below);
 - a group or interchange that closes wrong rejects every transaction set inside it. If some of them
   were already written, the sinks are dropped and the file is read once more with those positions
   rejected up front (only files with broken envelopes pay for a second pass);
@@ -27,11 +29,16 @@ from typing import BinaryIO
 from transforms.ingest.layout import ParquetSink, commit, secure_dir, temp_path
 from transforms.x12.constants import SUPPORTED_TRANSACTIONS
 from transforms.x12.errors import X12Error, X12Finding
-from transforms.x12.reader import EnvelopeFailure, X12Reader, paused_gc
+from transforms.x12.reader import EnvelopeFailure, TransactionRows, X12Reader, paused_gc
+from transforms.x12.records import Rows
 from transforms.x12.tokenizer import Tokenizer
 
 UNIT_FILE = "file"
 UNIT_TRANSACTION = "transaction"
+# A transaction set's rows go to the sinks every this many segments, not only at its SE: peak memory
+# then stays flat however large one payment is (a 100 MB single-payment 835 holds ~4.5M segments).
+# If the set fails after rows went out, the file is read again with that set rejected up front.
+FLUSH_SEGMENTS = 32_768
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +78,16 @@ class _Pass:
     kind: str
     findings: list[X12Finding] = field(default_factory=list)
     versions: dict[str, None] = field(default_factory=dict)
+    streamed: set[int] = field(default_factory=set)  # sets whose rows were written before their SE
 
     @property
     def retracted(self) -> set[int]:
-        return {
+        """Sets whose rows were written although they must not load: inside a failed envelope, or
+        failed themselves after part of their rows went out early."""
+        enclosed = {
             pos for failure in self.failures for pos in failure.transactions if pos in self.loaded
         }
+        return enclosed | (self.streamed & self.failed.keys())
 
     def abort(self) -> None:
         for sink in self.sinks.values():
@@ -95,12 +106,36 @@ def _read_pass(
 ) -> _Pass:
     sinks: dict[str, ParquetSink] = {}
     result = _Pass(sinks, set(), {}, [], 0, 0, "unknown")
+
+    def write(rows: Rows) -> None:
+        for table, table_rows in rows.items():
+            if table_rows:
+                sink = sinks.get(table)
+                if sink is None:
+                    sink = sinks[table] = ParquetSink(
+                        table,
+                        raw_dir / table / f"{file_sha256}.parquet",
+                        batch_rows=batch_rows,
+                        pending_dirs=pending_dirs,
+                    )
+                sink.extend(table_rows)
+
     try:
         with source.open("rb") as stream, paused_gc():
-            reader = X12Reader(stream, file_name=file_name, file_sha256=file_sha256, reject=reject)
+            reader = X12Reader(
+                stream,
+                file_name=file_name,
+                file_sha256=file_sha256,
+                reject=reject,
+                flush_segments=FLUSH_SEGMENTS,
+            )
             for event in reader:
                 if isinstance(event, EnvelopeFailure):
                     result.failures.append(event)
+                    continue
+                if isinstance(event, TransactionRows):  # a long set's closed loops, written early
+                    result.streamed.add(event.position)
+                    write(event.rows)
                     continue
                 if result.kind == "unknown" and event.transaction_type in SUPPORTED_TRANSACTIONS:
                     result.kind = event.transaction_type
@@ -110,17 +145,7 @@ def _read_pass(
                 result.loaded.add(event.position)
                 result.findings.extend(event.findings)
                 result.versions[event.version] = None
-                for table, rows in event.rows.items():
-                    if rows:
-                        sink = sinks.get(table)
-                        if sink is None:
-                            sink = sinks[table] = ParquetSink(
-                                table,
-                                raw_dir / table / f"{file_sha256}.parquet",
-                                batch_rows=batch_rows,
-                                pending_dirs=pending_dirs,
-                            )
-                        sink.extend(rows)
+                write(event.rows)
             result.transactions, result.segments = reader.transactions, reader.segments
             result.findings.extend(reader.envelope_findings)
     except BaseException:

@@ -171,7 +171,7 @@ def _warm_up_arrow() -> None:
 
     from transforms.ingest.schema import arrow_schema, rows_to_batch
 
-    row = ("id", "claim", "f", "sha", "i", "g", "t", 5, "PCN", 1, "ABK", "J189")
+    row = (None,) * len(arrow_schema("x837_diagnoses"))  # follows the contract as it grows
     batch = rows_to_batch("x837_diagnoses", [row])
     pq.write_table(
         pa.Table.from_batches([batch], schema=arrow_schema("x837_diagnoses")), io.BytesIO()

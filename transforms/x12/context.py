@@ -108,6 +108,14 @@ class Flattener:
     def finish(self) -> Rows:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def drain(self) -> Rows:
+        """Hand over the rows of the loops closed so far and forget them (the lists are emptied in
+        place: handlers may hold them). What `finish()` returns afterwards is the rest."""
+        drained = {table: rows[:] for table, rows in self.rows.items() if rows}
+        for rows in self.rows.values():
+            rows.clear()
+        return drained
+
     # -- errors ---------------------------------------------------------------------------------
     def error(
         self, segment: list[str], index: int | None, rule: str, message: str

@@ -3,8 +3,13 @@
 `X12Reader` iterates two kinds of events, in file order:
 
 - `TransactionResult` at each SE (or where a transaction set was cut off): its rows per raw table
-  when it is valid, or the `X12Error` that rejects it. Rows are buffered per transaction set only,
-  so memory is bounded by the largest transaction set, not by the file.
+  when it is valid, or the `X12Error` that rejects it. Rows are buffered per transaction set only
+  (and, with `flush_segments`, per `flush_segments` segments), so memory does not grow with the file.
+- `TransactionRows` inside a long transaction set, only when `flush_segments` is set: the rows of
+  the loops closed so far, handed over every `flush_segments` segments so that memory stays bounded
+  whatever the size of one set. They are provisional: if the set later fails, its
+  `TransactionResult` carries the error and the consumer must take them back (see `transforms.ingest`,
+  which reads the file again with that set rejected up front).
 - `EnvelopeFailure` when a functional group or interchange closes wrong (GE01/IEA01 counts, GE02/IEA02
   control numbers, a missing GE/IEA, segments outside any transaction set, an ST without GS...). It
   lists the ST positions of every transaction set inside that envelope: they must be treated as
@@ -99,6 +104,17 @@ class TransactionResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRows:
+    """Rows of a transaction set still open, handed over early (`X12Reader(flush_segments=...)`).
+
+    Provisional until the set's `TransactionResult`: when that carries an error, these rows must be
+    taken back. A set's rows are the union of its `TransactionRows` and its result's `rows`."""
+
+    position: int  # ST segment position
+    rows: Rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +225,7 @@ class X12Reader:
         reject: Mapping[int, X12Error] | None = None,
         keep_segments: bool = False,
         chunk_chars: int = CHUNK_CHARS,
+        flush_segments: int | None = None,
     ) -> None:
         self.file_name = file_name
         self.file_sha256 = file_sha256
@@ -216,6 +233,7 @@ class X12Reader:
         self.envelope_findings: list[X12Finding] = []
         self.reject = reject or {}
         self.keep_segments = keep_segments
+        self.flush_segments = flush_segments
         self.interchanges = 0
         self.groups = 0
         self.transactions = 0
@@ -224,12 +242,15 @@ class X12Reader:
         self._isa: _Envelope | None = None
         self._gs: _Envelope | None = None
 
-    def __iter__(self) -> Iterator[TransactionResult | EnvelopeFailure]:
+    def __iter__(self) -> Iterator[TransactionResult | TransactionRows | EnvelopeFailure]:
         return self._read()
 
     # -- the loop -------------------------------------------------------------------------------
-    def _read(self) -> Iterator[TransactionResult | EnvelopeFailure]:
+    def _read(self) -> Iterator[TransactionResult | TransactionRows | EnvelopeFailure]:
         ok_ids = set(ENVELOPE_SEGMENTS)
+        every = self.flush_segments
+        no_flush = 1 << 62
+        flush_at = no_flush  # the position at which the open set's rows are next handed over
         tx: _Open | None = None
         flattener: Flattener | None = None
         handlers: dict | None = None  # the open flattener's handlers; None once it has failed
@@ -259,6 +280,11 @@ class X12Reader:
                             ok_ids.add(sid)
                         continue
                     flattener.position = pos  # type: ignore[union-attr]
+                    if pos >= flush_at:
+                        flush_at = pos + every  # type: ignore[operator]
+                        drained = flattener.drain()  # type: ignore[union-attr]
+                        if drained:
+                            yield TransactionRows(tx.position, drained)
                     try:
                         handler(flattener, seg)
                     except X12Error as exc:
@@ -284,6 +310,7 @@ class X12Reader:
                     flattener = tx.flattener
                     handlers = flattener.handlers if flattener is not None else None
                     keep = tx.segments
+                    flush_at = pos + every if every else no_flush
                 elif sid == SE:
                     if tx is None:
                         self._outside_transaction(pos, seg)
@@ -666,7 +693,7 @@ class X12Reader:
 
 def read_file(
     path: Path, *, file_name: str | None = None, file_sha256: str = "", strict: bool = False
-) -> Iterator[TransactionResult | EnvelopeFailure]:
+) -> Iterator[TransactionResult | TransactionRows | EnvelopeFailure]:
     """Events of the X12 file at `path` (see `X12Reader`); the file is closed at the end."""
     with path.open("rb") as stream, paused_gc():
         yield from X12Reader(
