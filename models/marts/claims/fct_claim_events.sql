@@ -69,7 +69,7 @@ coded as (
         {{ money('0') }} as written_off_amount,
         cast(null as {{ dbt.type_string() }}) as carc_codes,
         max(coded_lines.file_name) as file_name,
-        min(coded_lines.coded_line_id) as source_record_id
+        min(coded_lines.encounter_line_id) as source_record_id
     from coded_lines
     inner join coded_matches
         on coded_lines.coded_line_id = coded_matches.coded_line_id
@@ -237,7 +237,11 @@ final as (
         patient_control_number,
         row_number() over (
             partition by claim_id
-            order by event_date, event_type_order, source_record_id
+            order by
+                event_date,
+                event_type_order,
+                case when event_type = 'reversed' then 0 else 1 end,
+                source_record_id
         ) as event_sequence,
         event_date,
         event_type,
