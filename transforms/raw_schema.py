@@ -177,7 +177,7 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("rendering_provider_npi", "VARCHAR"),  # 2310B NM1*82 NM109
         ("line_count", "INTEGER"),
         ("line_billed_total", MONEY),  # sum of line charges
-        ("billing_provider_last_name", "VARCHAR"),  # 2010AA NM1*85 NM103 (organisation or last name)
+        ("billing_provider_last_name", "VARCHAR"),  # 2010AA NM1*85 NM103 (org or last name)
         ("billing_provider_first_name", "VARCHAR"),  # 2010AA NM1*85 NM104 (a person only)
         ("rendering_provider_last_name", "VARCHAR"),  # 2310B NM1*82 NM103
         ("rendering_provider_first_name", "VARCHAR"),  # 2310B NM1*82 NM104
