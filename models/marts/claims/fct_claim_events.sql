@@ -133,7 +133,7 @@ adjudicated as (
     select
         claim_id,
         patient_control_number,
-        payment_date as event_date,
+        adjudication_date as event_date,
         case when is_reversal then 'reversed' else 'adjudicated' end as event_type,
         3 as event_type_order,
         payer_id,

@@ -1,7 +1,7 @@
 """The warehouse describes itself.
 
-GIVEN a generated night built and published WHEN its marts are read THEN every mart column has a
-description in the models' YAML, every column the YAML names exists in its table, and the published
+GIVEN a generated night built and published WHEN its marts are read THEN every mart and audit column
+has a description in the models' YAML, every column the YAML names exists in its table, and the published
 analytics.duckdb carries the descriptions as DuckDB comments (dbt persist_docs + rcm publish).
 """
 
@@ -49,17 +49,18 @@ def _description(model: dict, column: str) -> str:
     return ""
 
 
-def test_every_mart_column_has_a_description(published_night):
-    models = _yaml_models("marts")
-    built = _columns(Paths(published_night).build_db, "marts")
-    assert built, "no mart was built"
+@pytest.mark.parametrize("folder, schema", [("marts", "marts"), ("audit", "audit")])
+def test_every_mart_and_audit_column_has_a_description(published_night, folder, schema):
+    models = _yaml_models(folder)
+    built = _columns(Paths(published_night).build_db, schema)
+    assert built, f"no {schema} table was built"
     undescribed = [
         f"{table}.{column}"
         for table, columns in built.items()
         for column in columns
         if table not in models or not _description(models[table], column)
     ]
-    assert not undescribed, f"mart columns without a description in the YAML: {undescribed}"
+    assert not undescribed, f"{schema} columns without a description in the YAML: {undescribed}"
     assert all((models[table].get("description") or "").strip() for table in built)
 
 
