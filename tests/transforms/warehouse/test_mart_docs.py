@@ -87,6 +87,8 @@ def test_the_published_file_carries_the_descriptions_as_comments(published_night
         if not comment
     ]
     assert not missing, f"published mart columns with no comment: {missing}"
+    audit = _columns(Paths(published_night).analytics_db, "audit")
+    assert audit and all(comment for columns in audit.values() for _, comment in columns.values())
     for table, column, words in [
         ("fct_claims", "paid_amount", "net payer payment"),
         ("fct_remittance_claims", "balance_difference_amount", "clp03"),
