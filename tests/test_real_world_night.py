@@ -219,3 +219,40 @@ def test_every_public_remittance_claim_lands_in_the_ledger_to_the_cent(night):
         ).fetchone()
     assert balanced > 100 and broken == 0
     assert claims > 300 and untied == 0
+
+
+def test_every_provider_a_public_837_names_has_its_name_in_dim_providers(night):
+    root, _, _ = night
+    raw = Paths(root).raw
+    con = _published(root)
+    # GIVEN the NPIs the public 837s name (NM1*85 billing, NM1*82 rendering, with NM103)
+    named = con.execute(
+        f"""
+        with seen as (
+            select file_name, billing_provider_npi as npi, billing_provider_last_name as last_name,
+                   billing_provider_first_name as first_name
+            from read_parquet('{raw}/x837_claims/*.parquet', union_by_name = true)
+            union all
+            select file_name, rendering_provider_npi, rendering_provider_last_name,
+                   rendering_provider_first_name
+            from read_parquet('{raw}/x837_claims/*.parquet', union_by_name = true)
+            union all
+            select file_name, rendering_provider_npi, rendering_provider_last_name,
+                   rendering_provider_first_name
+            from read_parquet('{raw}/x837_claim_lines/*.parquet', union_by_name = true)
+        )
+        select seen.npi, list(distinct seen.last_name), any_value(providers.provider_name),
+               any_value(providers.provider_last_name)
+        from seen
+        left join marts.dim_providers as providers on providers.provider_npi = seen.npi
+        where seen.file_name like 'public/%' and seen.npi is not null
+            and seen.last_name is not null
+        group by seen.npi
+        """
+    ).fetchall()
+    # THEN each has a name in dim_providers, the one the 837 gives when it gives only one
+    assert len(named) >= 3
+    for npi, last_names, provider_name, provider_last_name in named:
+        assert provider_name, npi
+        if len(last_names) == 1:
+            assert provider_last_name == last_names[0], npi

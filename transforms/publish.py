@@ -3,7 +3,8 @@
 `build.duckdb` is private to the nightly job: it holds staging and intermediate models with the
 patients' identifiers. Publishing writes a *new* DuckDB file beside `analytics.duckdb` that holds
 only what analysts need -- the schemas `marts`, `audit`, `quality` and `ref`, every view
-materialised, no column that identifies a patient (`transforms.phi`) -- flushes it to disk, then
+materialised, with the build's table and column comments (the models' YAML descriptions), no
+column that identifies a patient (`transforms.phi`) -- flushes it to disk, then
 renames it over the old file. A rename within one folder is atomic on POSIX: a reader opening the
 path sees either the old or the new file, never a mix, and a reader that already has the old file
 open keeps reading it (its inode lives on until closed). If anything fails before the rename, the
@@ -182,11 +183,38 @@ def write_published_copy(build_db: Path, tmp: Path) -> int:
                 continue
             name = f"{_quoted(schema)}.{_quoted(table)}"
             con.execute(f"create table {name} as select {selected} from build.{name}")
+        _copy_comments(con, columns)
         con.execute("detach build")
         con.execute("checkpoint")
         return sum(1 for schema, _ in relations if schema == "marts")
     finally:
         con.close()
+
+
+def _copy_comments(con, columns: dict[tuple[str, str], list[str]]) -> None:
+    """Carry the build's table and column comments (dbt `persist_docs`: the models' YAML
+    descriptions) onto the published tables; `create table as` copies data, not comments."""
+    relation_comments = con.execute(
+        "select schema_name, table_name, comment from duckdb_tables() "
+        "where database_name = 'build' and comment is not null "
+        "union all select schema_name, view_name, comment from duckdb_views() "
+        "where database_name = 'build' and not internal and comment is not null"
+    ).fetchall()
+    for schema, table, comment in relation_comments:
+        if (schema, table) in columns:
+            name = f"{_quoted(schema)}.{_quoted(table)}"
+            con.execute(f"comment on table {name} is {_text(comment)}")
+    for schema, table, column, comment in con.execute(
+        "select schema_name, table_name, column_name, comment from duckdb_columns() "
+        "where database_name = 'build' and comment is not null"
+    ).fetchall():
+        if column in columns.get((schema, table), ()):
+            name = f"{_quoted(schema)}.{_quoted(table)}.{_quoted(column)}"
+            con.execute(f"comment on column {name} is {_text(comment)}")
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _literal(path: Path) -> str:

@@ -177,6 +177,10 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("rendering_provider_npi", "VARCHAR"),  # 2310B NM1*82 NM109
         ("line_count", "INTEGER"),
         ("line_billed_total", MONEY),  # sum of line charges
+        ("billing_provider_last_name", "VARCHAR"),  # 2010AA NM1*85 NM103 (org or last name)
+        ("billing_provider_first_name", "VARCHAR"),  # 2010AA NM1*85 NM104 (a person only)
+        ("rendering_provider_last_name", "VARCHAR"),  # 2310B NM1*82 NM103
+        ("rendering_provider_first_name", "VARCHAR"),  # 2310B NM1*82 NM104
     ],
     # ---- 837P / 837I: one row per LX ----
     "x837_claim_lines": [
@@ -205,6 +209,8 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("service_end_date", "DATE"),
         ("line_item_control_number", "VARCHAR"),  # REF*6R
         ("rendering_provider_npi", "VARCHAR"),  # 2420A NM1*82, else the claim's
+        ("rendering_provider_last_name", "VARCHAR"),  # NM103 of the NM1*82 the NPI came from
+        ("rendering_provider_first_name", "VARCHAR"),  # NM104 of that NM1*82
     ],
     # ---- 837: one row per diagnosis in HI, in order ----
     "x837_diagnoses": [

@@ -2,7 +2,7 @@
     Rule (835 claim balancing, revenue-cycle.md): CLP03 - sum(claim CAS) - sum(line CAS) = CLP04;
     when that holds and the claim has lines, also sum(SVC03) - sum(claim CAS) = CLP04 (the TR3's
     second form, which catches a wrong SVC02 hiding behind the first). Recomputed from the marts'
-    own lines and adjustments, the difference must equal balance_difference and is_balanced must
+    own lines and adjustments, the difference must equal balance_difference_amount and is_balanced must
     say whether it is zero. An unbalanced claim is allowed (a data-quality finding, flagged); a
     flag that disagrees with the numbers is not.
 -#}
@@ -38,7 +38,7 @@ forms as (
     select
         claims.remit_claim_id,
         claims.is_balanced,
-        claims.balance_difference,
+        claims.balance_difference_amount,
         lines.line_count,
         claims.billed_amount - coalesce(adjustments.all_adjustments, 0) - claims.paid_amount
             as first_form,
@@ -65,5 +65,5 @@ recomputed as (
 )
 
 select * from recomputed
-where recomputed_difference <> coalesce(balance_difference, 0)
+where recomputed_difference <> coalesce(balance_difference_amount, 0)
     or is_balanced <> (recomputed_difference = 0)

@@ -24,7 +24,7 @@ recomputed as (
     select
         lines.remit_line_id,
         lines.is_balanced,
-        lines.balance_difference,
+        lines.balance_difference_amount,
         lines.billed_amount - coalesce(adjustments.adjustment_amount, 0) - lines.paid_amount
             as recomputed_difference
     from lines
@@ -34,5 +34,5 @@ recomputed as (
 )
 
 select * from recomputed
-where recomputed_difference <> coalesce(balance_difference, 0)
+where recomputed_difference <> coalesce(balance_difference_amount, 0)
     or is_balanced <> (recomputed_difference = 0)

@@ -32,7 +32,7 @@ recomputed as (
     select
         payments.payment_id,
         payments.is_balanced,
-        payments.balance_difference,
+        payments.balance_difference_amount,
         case when payments.credit_debit_flag = 'D' then -payments.payment_amount
             else payments.payment_amount end
             - (coalesce(claims.paid_amount, 0) - coalesce(provider_adjustments.provider_adjustment_amount, 0))
@@ -46,5 +46,5 @@ recomputed as (
 )
 
 select * from recomputed
-where recomputed_difference <> coalesce(balance_difference, 0)
+where recomputed_difference <> coalesce(balance_difference_amount, 0)
     or is_balanced <> (recomputed_difference = 0)

@@ -52,8 +52,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Initial denial rate (dollars)",
         "Dollars denied on the first adjudication (partial denials included) divided by the "
         "billed dollars adjudicated (CLP03 of the first adjudications in the month).",
-        "rpt_kpis_monthly.initial_denial_rate_dollars = initially_denied_amount / "
-        "billed_amount_adjudicated",
+        "rpt_kpis_monthly.initial_denial_rate_dollars = initial_denied_amount / "
+        "adjudicated_billed_amount",
     ),
     Definition(
         "Final denial rate",
@@ -124,7 +124,7 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "Billed dollars adjudicated",
         "Total charge (CLP03) of the claims' first adjudications in the month.",
-        "rpt_kpis_monthly.billed_amount_adjudicated",
+        "rpt_kpis_monthly.adjudicated_billed_amount",
     ),
     Definition(
         "Paid / PLB cash / contractual adjustment / patient responsibility",
@@ -165,7 +165,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Lines whose coded service failed a pre-submission coding check (quality suite "
         "coding_quality) and the denied dollars on them; the share is those dollars (or lines) "
         "divided by all denied dollars (lines) in the row. It ties coding quality to money lost.",
-        "rpt_denials.lines_failed_coding_check, denied_amount_failed_coding_check",
+        "rpt_denials.lines_failed_coding_check, failed_coding_check_denied_amount",
     ),
     Definition(
         "Remark codes (RARC)",

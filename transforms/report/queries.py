@@ -139,8 +139,8 @@ DENIAL_TREND_COLUMNS = (
     Column("lines_adjudicated", "Lines adjudicated", "int"),
     Column("lines_initially_denied", "Lines initially denied", "int"),
     Column("initial_line_denial_rate", "Initial denial rate (lines)", "rate"),
-    Column("billed_amount_adjudicated", "Billed $ adjudicated (CLP03)", "money"),
-    Column("initially_denied_amount", "Initially denied $", "money"),
+    Column("adjudicated_billed_amount", "Billed $ adjudicated (CLP03)", "money"),
+    Column("initial_denied_amount", "Initially denied $", "money"),
     Column("initial_denial_rate_dollars", "Initial denial rate ($)", "rate"),
     Column("billed_amount", "Billed $ (837)", "money"),
     Column("final_denied_amount", "Still denied $", "money"),
@@ -181,8 +181,8 @@ DENIAL_SUMS = """
         cast(sum(denied_amount) / nullif(sum(sum(denied_amount)) over (), 0) as decimal(9, 6))
             as share_of_denied_amount,
         sum(still_denied_amount) as still_denied_amount,
-        sum(denied_amount_failed_coding_check) as denied_amount_failed_coding_check,
-        cast(sum(denied_amount_failed_coding_check) / nullif(sum(denied_amount), 0)
+        sum(failed_coding_check_denied_amount) as failed_coding_check_denied_amount,
+        cast(sum(failed_coding_check_denied_amount) / nullif(sum(denied_amount), 0)
             as decimal(9, 6)) as share_amount_failed_coding_check,
         cast(sum(lines_failed_coding_check) / nullif(sum(denied_lines), 0) as decimal(9, 6))
             as share_lines_failed_coding_check"""
@@ -192,7 +192,7 @@ DENIAL_SUM_COLUMNS = (
     Column("share_of_denied_amount", "Share of denied $", "rate"),
     Column("still_denied_amount", "Still denied $", "money"),
     Column(
-        "denied_amount_failed_coding_check", "Denied $ on lines failing a coding check", "money"
+        "failed_coding_check_denied_amount", "Denied $ on lines failing a coding check", "money"
     ),
     Column("share_amount_failed_coding_check", "Share of $ failing a coding check", "rate"),
     Column("share_lines_failed_coding_check", "Share of lines failing a coding check", "rate"),
@@ -503,7 +503,7 @@ def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
             all_causes.denial_root_cause, all_causes.root_cause_label, all_causes.fixed_by,
             coalesce(summed.denied_lines, 0), coalesce(summed.denied_amount, 0),
             summed.share_of_denied_amount, coalesce(summed.still_denied_amount, 0),
-            coalesce(summed.denied_amount_failed_coding_check, 0),
+            coalesce(summed.failed_coding_check_denied_amount, 0),
             summed.share_amount_failed_coding_check, summed.share_lines_failed_coding_check
         from all_causes
         left join summed on all_causes.denial_root_cause = summed.denial_root_cause
@@ -644,7 +644,7 @@ def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window, limit: int 
             sum(remarks.initial_denied_amount) as denied_amount,
             sum(remarks.final_denied_amount) as still_denied_amount,
             sum(case when remarks.has_coding_check_failure then remarks.initial_denied_amount
-                else 0 end) as denied_amount_failed_coding_check,
+                else 0 end) as failed_coding_check_denied_amount,
             cast(sum(case when remarks.has_coding_check_failure then remarks.initial_denied_amount
                 else 0 end) / nullif(sum(remarks.initial_denied_amount), 0) as decimal(9, 6))
                 as share_amount_failed_coding_check,

@@ -70,11 +70,14 @@ def is_dental_guide(*guides: str) -> bool:
 class _Party:
     """An NM1 entity with the demographics that may follow it (DMG)."""
 
-    __slots__ = ("birth_date", "id", "name", "sex")
+    __slots__ = ("birth_date", "first_name", "id", "name", "sex")
 
-    def __init__(self, party_id: str | None = None, name: str | None = None) -> None:
+    def __init__(
+        self, party_id: str | None = None, name: str | None = None, first_name: str | None = None
+    ) -> None:
         self.id = party_id
-        self.name = name
+        self.name = name  # NM103: organisation or last name
+        self.first_name = first_name  # NM104
         self.birth_date: dt.date | None = None
         self.sex: str | None = None
 
@@ -93,6 +96,7 @@ class _Claim:
         "line_count",
         "place_of_service",
         "position",
+        "rendering_name",
         "rendering_npi",
         "service_segments",
         "statement_end",
@@ -121,6 +125,7 @@ class _Claim:
         self.statement_start: dt.date | None = None
         self.statement_end: dt.date | None = None
         self.rendering_npi: str | None = None
+        self.rendering_name: tuple[str | None, str | None] = (None, None)
         self.line_count = 0
         self.line_billed = ZERO
         self.diagnoses = 0
@@ -137,6 +142,7 @@ class _Line:
         "id",
         "number",
         "position",
+        "rendering_name",
         "rendering_npi",
         "service",
         "service_segment",
@@ -156,6 +162,7 @@ class _Line:
         self.end: dt.date | None = None
         self.control_number: str | None = None
         self.rendering_npi: str | None = None
+        self.rendering_name: tuple[str | None, str | None] = (None, None)
         self.adjudication = False  # inside loop 2430 (SVD) of this line
 
 
@@ -222,7 +229,9 @@ class X837Flattener(Flattener):
         claim, line = self._claim, self._line
         if claim is None:
             if entity == "85":
-                self._billing = _Party(nonempty(element(seg, 9)), nonempty(element(seg, 3)))
+                self._billing = _Party(
+                    nonempty(element(seg, 9)), nonempty(element(seg, 3)), nonempty(element(seg, 4))
+                )
             elif entity == "IL":
                 self._subscriber = _Party(nonempty(element(seg, 9)))
             elif entity == "PR":
@@ -233,8 +242,10 @@ class X837Flattener(Flattener):
             if line is not None:
                 if not line.adjudication:
                     line.rendering_npi = nonempty(element(seg, 9))
+                    line.rendering_name = (nonempty(element(seg, 3)), nonempty(element(seg, 4)))
             elif not claim.in_other_subscriber:
                 claim.rendering_npi = nonempty(element(seg, 9))
+                claim.rendering_name = (nonempty(element(seg, 3)), nonempty(element(seg, 4)))
 
     def _ref(self, seg: list[str]) -> None:
         qualifier = element(seg, 1)
@@ -439,6 +450,9 @@ class X837Flattener(Flattener):
                     line.control_number,  # line_item_control_number (REF*6R)
                     line.rendering_npi
                     or claim.rendering_npi,  # rendering_provider_npi (2420A, else 2310B)
+                    *(
+                        line.rendering_name if line.rendering_npi else claim.rendering_name
+                    ),  # rendering_provider_last_name, _first_name (NM103, NM104)
                 ),
             )
         )
@@ -486,6 +500,9 @@ class X837Flattener(Flattener):
                     claim.rendering_npi,  # rendering_provider_npi (2310B NM1*82)
                     claim.line_count,  # line_count
                     claim.line_billed,  # line_billed_total
+                    self._billing.name,  # billing_provider_last_name (NM1*85 NM103)
+                    self._billing.first_name,  # billing_provider_first_name (NM104)
+                    *claim.rendering_name,  # rendering_provider_last_name, _first_name (2310B)
                 ),
             )
         )

@@ -48,7 +48,59 @@ provider_roles as (
 
 ),
 
-final as (
+provider_names as (
+
+    select
+        billing_provider_npi as provider_npi,
+        billing_provider_last_name as last_name,
+        billing_provider_first_name as first_name,
+        submission_date as seen_date,
+        claim_submission_id as source_id,
+        1 as source_rank
+    from submitted_claims
+    union all
+    select
+        rendering_provider_npi,
+        rendering_provider_last_name,
+        rendering_provider_first_name,
+        submission_date,
+        claim_submission_id,
+        1
+    from submitted_claims
+    union all
+    select
+        claim_lines.rendering_provider_npi,
+        claim_lines.rendering_provider_last_name,
+        claim_lines.rendering_provider_first_name,
+        submitted_claims.submission_date,
+        claim_lines.claim_line_id,
+        1
+    from claim_lines
+    inner join submitted_claims
+        on claim_lines.claim_submission_id = submitted_claims.claim_submission_id
+    union all
+    select payee_id, payee_name, null, payment_date, payment_id, 2
+    from payments
+    where payee_id_qualifier = 'XX'
+
+),
+
+latest_names as (
+
+    select
+        provider_npi,
+        last_name,
+        first_name,
+        row_number() over (
+            partition by provider_npi
+            order by source_rank, seen_date desc, source_id desc
+        ) as name_rank
+    from provider_names
+    where provider_npi is not null and last_name is not null
+
+),
+
+roles as (
 
     select
         provider_npi,
@@ -59,6 +111,27 @@ final as (
     from provider_roles
     where provider_npi is not null
     group by provider_npi
+
+),
+
+final as (
+
+    select
+        roles.provider_npi,
+        case
+            when latest_names.first_name is null then latest_names.last_name
+            else latest_names.last_name || ', ' || latest_names.first_name
+        end as provider_name,
+        latest_names.last_name as provider_last_name,
+        latest_names.first_name as provider_first_name,
+        roles.is_rendering_provider,
+        roles.is_billing_provider,
+        roles.is_payee,
+        roles.is_valid_npi
+    from roles
+    left join latest_names
+        on roles.provider_npi = latest_names.provider_npi
+        and latest_names.name_rank = 1
 
 )
 

@@ -16,7 +16,7 @@ final as (
         file_name,
         adjustment_level,
         group_code,
-        reason_code,
+        reason_code as carc_code,
         adjustment_amount,
         adjustment_quantity,
         root_cause,

@@ -53,11 +53,11 @@ aggregated as (
         {{ sum_money('initial_denied_amount') }} as denied_amount,
         sum(case when has_coding_check_failure then 1 else 0 end) as lines_failed_coding_check,
         {{ sum_money('case when has_coding_check_failure then initial_denied_amount else 0 end') }}
-            as denied_amount_failed_coding_check,
+            as failed_coding_check_denied_amount,
         sum(case when denial_attributed_check is not null then 1 else 0 end)
             as lines_attributed_to_failed_check,
         {{ sum_money('case when denial_attributed_check is not null then initial_denied_amount else 0 end') }}
-            as denied_amount_attributed_to_failed_check,
+            as failed_check_attributed_denied_amount,
         sum(case when is_finally_denied then 0 else 1 end) as lines_overturned,
         {{ sum_money('final_denied_amount') }} as still_denied_amount
     from denied_lines
@@ -91,9 +91,9 @@ final as (
         aggregated.denied_lines,
         aggregated.denied_amount,
         aggregated.lines_failed_coding_check,
-        aggregated.denied_amount_failed_coding_check,
+        aggregated.failed_coding_check_denied_amount,
         aggregated.lines_attributed_to_failed_check,
-        aggregated.denied_amount_attributed_to_failed_check,
+        aggregated.failed_check_attributed_denied_amount,
         aggregated.lines_overturned,
         aggregated.still_denied_amount
     from aggregated

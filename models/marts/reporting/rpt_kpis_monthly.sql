@@ -162,9 +162,9 @@ adjudicated as (
         sum(case when initial_denial_scope = 'full' then 1 else 0 end) as claims_initially_denied_full,
         sum(case when initial_denial_scope = 'partial' then 1 else 0 end)
             as claims_initially_denied_partial,
-        {{ sum_money('adjudicated_billed_amount') }} as billed_amount_adjudicated,
+        {{ sum_money('adjudicated_billed_amount') }} as adjudicated_billed_amount,
         {{ sum_money('billed_amount') }} as billed_amount,
-        {{ sum_money('initial_denied_amount') }} as initially_denied_amount,
+        {{ sum_money('initial_denied_amount') }} as initial_denied_amount,
         {{ sum_money('final_denied_amount') }} as final_denied_amount,
         sum(case when is_overturned then 1 else 0 end) as claims_overturned,
         sum(case when overturn_scope = 'full' then 1 else 0 end) as claims_overturned_full,
@@ -258,9 +258,9 @@ joined as (
         coalesce(adjudicated.claims_initially_denied_partial, 0) as claims_initially_denied_partial,
         coalesce(lines.lines_adjudicated, 0) as lines_adjudicated,
         coalesce(lines.lines_initially_denied, 0) as lines_initially_denied,
-        coalesce(adjudicated.billed_amount_adjudicated, 0) as billed_amount_adjudicated,
+        coalesce(adjudicated.adjudicated_billed_amount, 0) as adjudicated_billed_amount,
         coalesce(adjudicated.billed_amount, 0) as billed_amount,
-        coalesce(adjudicated.initially_denied_amount, 0) as initially_denied_amount,
+        coalesce(adjudicated.initial_denied_amount, 0) as initial_denied_amount,
         coalesce(adjudicated.final_denied_amount, 0) as final_denied_amount,
         coalesce(adjudicated.claims_overturned, 0) as claims_overturned,
         coalesce(adjudicated.claims_overturned_full, 0) as claims_overturned_full,
@@ -321,11 +321,11 @@ final as (
         lines_adjudicated,
         lines_initially_denied,
         {{ safe_rate('lines_initially_denied', 'lines_adjudicated') }} as initial_line_denial_rate,
-        {{ safe_rate('initially_denied_amount', 'billed_amount_adjudicated') }}
+        {{ safe_rate('initial_denied_amount', 'adjudicated_billed_amount') }}
             as initial_denial_rate_dollars,
-        billed_amount_adjudicated,
+        adjudicated_billed_amount,
         billed_amount,
-        initially_denied_amount,
+        initial_denied_amount,
         final_denied_amount,
         {{ safe_rate('final_denied_amount', 'billed_amount') }} as final_denial_rate,
         {{ safe_rate('final_denied_amount', 'billed_amount - contractual_adjustment_amount') }}

@@ -36,7 +36,9 @@ renamed as (
         cast(service_date as date) as service_date,
         cast(service_end_date as date) as service_end_date,
         line_item_control_number,
-        rendering_provider_npi
+        rendering_provider_npi,
+        rendering_provider_last_name,
+        rendering_provider_first_name
 
     from source
 

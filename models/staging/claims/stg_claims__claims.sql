@@ -37,7 +37,11 @@ renamed as (
         cast(statement_end_date as date) as statement_end_date,
         rendering_provider_npi,
         line_count,
-        {{ money('line_billed_total') }} as line_billed_total
+        {{ money('line_billed_total') }} as line_billed_total,
+        billing_provider_last_name,
+        billing_provider_first_name,
+        rendering_provider_last_name,
+        rendering_provider_first_name
 
     from source
 

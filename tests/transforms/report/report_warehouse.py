@@ -46,8 +46,8 @@ DDL = {
         "initial_denial_rate_full decimal(9,6), initial_denial_rate_partial decimal(9,6), "
         "lines_adjudicated bigint, lines_initially_denied hugeint, "
         "initial_line_denial_rate decimal(9,6), initial_denial_rate_dollars decimal(9,6), "
-        "billed_amount_adjudicated decimal(18,2), billed_amount decimal(18,2), "
-        "initially_denied_amount decimal(18,2), final_denied_amount decimal(18,2), "
+        "adjudicated_billed_amount decimal(18,2), billed_amount decimal(18,2), "
+        "initial_denied_amount decimal(18,2), final_denied_amount decimal(18,2), "
         "final_denial_rate decimal(9,6), final_denial_rate_net_revenue decimal(9,6), "
         "claims_overturned hugeint, claims_overturned_full hugeint, "
         "claims_overturned_partial hugeint, overturned_amount decimal(18,2), "
@@ -66,7 +66,7 @@ DDL = {
         "denial_root_cause varchar, carc_code varchar, procedure_code varchar, "
         "rendering_provider_npi varchar, coder_id varchar, denied_claims bigint, "
         "denied_lines bigint, denied_amount decimal(18,2), lines_failed_coding_check hugeint, "
-        "denied_amount_failed_coding_check decimal(18,2), lines_overturned hugeint, "
+        "failed_coding_check_denied_amount decimal(18,2), lines_overturned hugeint, "
         "still_denied_amount decimal(18,2)"
     ),
     "marts.rpt_ar_aging": (
@@ -175,9 +175,9 @@ def kpi_row(
         "lines_initially_denied": lines_denied,
         "initial_line_denial_rate": _rate(lines_denied, lines),
         "initial_denial_rate_dollars": _rate(Decimal(denied_amount), billed_d),
-        "billed_amount_adjudicated": billed_d,
+        "adjudicated_billed_amount": billed_d,
         "billed_amount": billed_d,
-        "initially_denied_amount": Decimal(denied_amount),
+        "initial_denied_amount": Decimal(denied_amount),
         "final_denied_amount": Decimal(final_amount),
         "final_denial_rate": _rate(Decimal(final_amount), billed_d),
         "final_denial_rate_net_revenue": _rate(Decimal(final_amount), billed_d - contractual_d),
@@ -483,7 +483,7 @@ DENIAL_FIELDS = (
     "denied_lines",
     "denied_amount",
     "lines_failed_coding_check",
-    "denied_amount_failed_coding_check",
+    "failed_coding_check_denied_amount",
     "lines_overturned",
     "still_denied_amount",
 )
@@ -625,7 +625,7 @@ def denial_rows() -> list[dict[str, Any]]:
     rows = []
     for values in raw:
         row = dict(zip(DENIAL_FIELDS, values, strict=True))
-        for money in ("denied_amount", "denied_amount_failed_coding_check", "still_denied_amount"):
+        for money in ("denied_amount", "failed_coding_check_denied_amount", "still_denied_amount"):
             row[money] = Decimal(row[money])
         row["payer_name"] = PAYERS[row["payer_id"]]
         row["denial_group_key"] = "|".join(str(values[i]) for i in range(7))

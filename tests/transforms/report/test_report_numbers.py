@@ -20,7 +20,7 @@ MONEY_COLUMNS = (
     "denied_lines",
     "denied_amount",
     "still_denied_amount",
-    "denied_amount_failed_coding_check",
+    "failed_coding_check_denied_amount",
 )
 
 
@@ -137,7 +137,7 @@ def test_root_cause_summary_sums_the_denials_mart_and_keeps_every_main_cause(rep
         lines, amount, still, failed, failed_lines = report.query(
             "select coalesce(sum(denied_lines), 0), coalesce(sum(denied_amount), 0), "
             "coalesce(sum(still_denied_amount), 0), "
-            "coalesce(sum(denied_amount_failed_coding_check), 0), "
+            "coalesce(sum(failed_coding_check_denied_amount), 0), "
             "coalesce(sum(lines_failed_coding_check), 0) from marts.rpt_denials "
             "where denial_root_cause = ? and month_start_date between ? and ?",
             [row["denial_root_cause"], FIRST, LAST],
@@ -145,7 +145,7 @@ def test_root_cause_summary_sums_the_denials_mart_and_keeps_every_main_cause(rep
         assert row["denied_lines"] == text(lines)
         assert Decimal(row["denied_amount"]) == amount
         assert Decimal(row["still_denied_amount"]) == still
-        assert Decimal(row["denied_amount_failed_coding_check"]) == failed
+        assert Decimal(row["failed_coding_check_denied_amount"]) == failed
         assert row["share_of_denied_amount"] == (ratio(amount, total) if amount else "")
         assert row["share_amount_failed_coding_check"] == ratio(failed, amount)
         assert row["share_lines_failed_coding_check"] == ratio(failed_lines, lines)
@@ -192,7 +192,7 @@ def test_top_denial_tables_equal_mart_sums_by_their_key(report, slug: str, key: 
     rows = report.csv_rows(slug)
     expected = report.query(
         f"select {key}, sum(denied_lines), sum(denied_amount), sum(still_denied_amount), "
-        "sum(denied_amount_failed_coding_check), sum(lines_failed_coding_check) "
+        "sum(failed_coding_check_denied_amount), sum(lines_failed_coding_check) "
         "from marts.rpt_denials where month_start_date between ? and ? "
         f"group by {key} order by sum(denied_amount) desc, {key}",
         [FIRST, LAST],
@@ -229,7 +229,7 @@ def test_top_rarcs_count_each_remark_code_of_initially_denied_lines(report) -> N
             r["denied_lines"],
             r["denied_amount"],
             r["still_denied_amount"],
-            r["denied_amount_failed_coding_check"],
+            r["failed_coding_check_denied_amount"],
             r["share_amount_failed_coding_check"],
             r["share_lines_failed_coding_check"],
         )
