@@ -32,6 +32,7 @@ MARTS = [
     "fct_provider_adjustments",
     "fct_claims",
     "fct_claim_lines",
+    "fct_claim_events",
     "dim_payers",
     "dim_providers",
     "dim_procedure_codes",
