@@ -18,11 +18,10 @@ DEMO_SEED ?= 7
 
 export GX_ANALYTICS_ENABLED := False
 export PYTHONDONTWRITEBYTECODE := 1
-AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/.airflow \
-	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
-	AIRFLOW__CORE__LOAD_EXAMPLES=False \
-	AIRFLOW__LOGGING__BASE_LOG_FOLDER=$(CURDIR)/.airflow/logs \
-	RCM_DATA_DIR=$(DEMO_DATA)
+# Every Airflow command runs in the environment of scripts/airflow-env (PATH with .venv/bin,
+# AIRFLOW_HOME=.airflow, DAG folder, 127.0.0.1, workers sized for 2 cores, DAGs unpaused); the
+# standalone test (tests/dags/test_airflow_standalone.py) starts Airflow through the same script.
+AIRFLOW_ENV := RCM_DATA_DIR=$(DEMO_DATA) scripts/airflow-env
 
 .PHONY: help setup browser test test-reliability demo lint airflow-init airflow-standalone docs clean
 
@@ -62,21 +61,22 @@ lint: setup ## ruff (lint and format check) on Python
 
 airflow-init: setup ## migrate the project-local Airflow metadata DB (SQLite) and create the writer pool
 	@mkdir -p .airflow
-	@$(AIRFLOW_ENV) $(BIN)/airflow db migrate > .airflow/db-migrate.log 2>&1 || (cat .airflow/db-migrate.log; exit 1)
-	@$(AIRFLOW_ENV) $(BIN)/airflow pools set rcm_warehouse_writer 1 "one writer for build.duckdb" > /dev/null
+	@$(AIRFLOW_ENV) airflow db migrate > .airflow/db-migrate.log 2>&1 || (cat .airflow/db-migrate.log; exit 1)
+	@$(AIRFLOW_ENV) airflow pools set rcm_warehouse_writer 1 "one writer for build.duckdb" > /dev/null
 
 demo: setup airflow-init ## generate demo data and run the nightly DAG end to end with `airflow dags test`
 	@echo "==> generating $(DEMO_CLAIMS) synthetic claims under $(DEMO_DATA)/landing"
 	@$(BIN)/rcm generate --out $(DEMO_DATA) --claims $(DEMO_CLAIMS) --start $(DEMO_START) \
 		--days $(DEMO_DAYS) --seed $(DEMO_SEED) > /dev/null
 	@echo "==> running DAG billing_nightly for $(DEMO_AS_OF) (airflow dags test)"
-	@$(AIRFLOW_ENV) $(BIN)/airflow dags test billing_nightly $(DEMO_AS_OF) > .airflow/demo-run.log 2>&1 \
+	@$(AIRFLOW_ENV) airflow dags test billing_nightly $(DEMO_AS_OF) > .airflow/demo-run.log 2>&1 \
 		|| (tail -n 60 .airflow/demo-run.log; echo "demo run FAILED; full log: .airflow/demo-run.log"; exit 1)
 	@$(BIN)/python -m transforms.demo_summary --data-dir $(DEMO_DATA) --as-of $(DEMO_AS_OF) \
 		--airflow-log .airflow/demo-run.log
 
-airflow-standalone: airflow-init ## the scheduler + UI on http://localhost:8080 (password in .airflow/)
-	@$(AIRFLOW_ENV) $(BIN)/airflow standalone
+airflow-standalone: airflow-init ## scheduler + UI on http://127.0.0.1:8080, DAGs unpaused (password in .airflow/)
+	@echo "==> Airflow on http://127.0.0.1:$${RCM_AIRFLOW_PORT:-8080}; user admin, password in $${RCM_AIRFLOW_HOME:-.airflow}/simple_auth_manager_passwords.json.generated; Ctrl+C stops it"
+	@$(AIRFLOW_ENV) airflow standalone
 
 docs: setup ## dbt docs for analysts (offline), written to data/dbt/target
 	@$(BIN)/python -c "from transforms.warehouse import docs; from transforms.settings import data_dir; print(docs(data_dir()))"

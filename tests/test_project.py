@@ -39,6 +39,7 @@ def test_every_cli_command_has_help():
     assert top.exit_code == 0
     commands = [
         "generate",
+        "init",
         "ingest",
         "codesets",
         "build",

@@ -7,6 +7,7 @@ Heavy modules (dbt, Great Expectations, Airflow) are imported inside commands, n
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import errno
 import json
@@ -18,7 +19,47 @@ from pathlib import Path
 import click
 
 from transforms import log, settings
-from transforms.errors import RcmError
+from transforms.errors import EXIT_HELD_BACK, DataDirMissing, RcmError
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(text: str) -> dt.date:
+    """A YYYY-MM-DD date, or ValueError saying precisely what is wrong with `text`."""
+    found = _ISO_DATE.fullmatch(text.strip())
+    if not found:
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD (e.g. 2026-06-30)")
+    year, month, day = (int(part) for part in found.groups())
+    if year < dt.MINYEAR:
+        raise ValueError(f"{text} is not a date: there is no year 0")
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text} is not a date: there is no month {month} (months are 01-12)")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ValueError(
+            f"{text} is not a date: {calendar.month_name[month]} {year} has {last} days"
+        )
+    return dt.date(year, month, day)
+
+
+class DateParam(click.ParamType):
+    """A YYYY-MM-DD option (also from its environment variable) that names the impossible part:
+    `2026-02-30 is not a date: February 2026 has 28 days`. Exit code 2, as for any bad option."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateParam()
 
 DATA_DIR_OPTION = click.option(
     "--data-dir",
@@ -31,7 +72,7 @@ DATA_DIR_OPTION = click.option(
 )
 AS_OF_OPTION = click.option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     envvar=settings.ENV_AS_OF,
     default=None,
     show_envvar=True,
@@ -39,8 +80,21 @@ AS_OF_OPTION = click.option(
 )
 
 
-def _as_date(value: dt.datetime | None) -> dt.date:
-    return value.date() if value else dt.date.today()
+def _as_date(value: dt.date | None) -> dt.date:
+    return value or dt.date.today()
+
+
+def _data_dir(value: Path | None) -> Path:
+    """The data directory a command reads, which must exist: a mistyped path must not build and
+    publish an empty warehouse. `rcm init` creates one; `rcm generate` fills one with demo data."""
+    root = settings.data_dir(value)
+    if not root.is_dir():
+        what = "is not a directory" if root.exists() else "does not exist"
+        raise DataDirMissing(
+            f"data directory {root} {what}; create it with `rcm init --data-dir {root}` "
+            f"(or write demo data into it with `rcm generate --out {root}`)"
+        )
+    return root
 
 
 def _echo_json(payload: object) -> None:
@@ -139,7 +193,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 )
 @click.option(
     "--start",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     default="2026-01-01",
     show_default=True,
     help="First date of service.",
@@ -162,15 +216,35 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Share of claims with an injected coding defect.",
 )
 def generate(
-    out: Path, claims: int, start: dt.datetime, days: int, seed: int, defect_rate: float
+    out: Path, claims: int, start: dt.date, days: int, seed: int, defect_rate: float
 ) -> None:
     """Write a synthetic practice's nightly files: encounters CSV, 837P claims, 835 remittances."""
     from transforms.generate import generate as run_generate
 
     summary = run_generate(
-        out=out, claims=claims, start=start.date(), days=days, seed=seed, defect_rate=defect_rate
+        out=out, claims=claims, start=start, days=days, seed=seed, defect_rate=defect_rate
     )
     _echo_json(summary)
+
+
+@main.command()
+@DATA_DIR_OPTION
+def init(data_dir: Path) -> None:
+    """Create an empty data directory: landing/ (with encounters/, patient_payments/, claims/,
+    remits/), raw/, quarantine/, warehouse/ and reports/. Says what it created; an existing
+    folder is left as it is."""
+    root = settings.data_dir(data_dir)  # a file in the way is refused by the option itself
+    created = settings.Paths(root).init()
+    if created:
+        click.echo(f"created {len(created)} folder(s) under {root}:")
+        for folder in created:
+            click.echo(f"  {folder.relative_to(root.parent)}/")
+    else:
+        click.echo(f"{root} already has every folder; nothing created")
+    click.echo(
+        f"next: drop files into {settings.Paths(root).landing}/ (or `rcm generate --out {root}` "
+        f"for demo data), then `rcm run --data-dir {root}`"
+    )
 
 
 @main.command()
@@ -179,7 +253,7 @@ def ingest(data_dir: Path) -> None:
     """Load every new file under DATA_DIR/landing/ into the raw Parquet layer (once only)."""
     from transforms.pipeline import stage_ingest
 
-    _echo_json(stage_ingest(settings.data_dir(data_dir)))
+    _echo_json(stage_ingest(_data_dir(data_dir)))
 
 
 @main.command()
@@ -188,7 +262,7 @@ def codesets(data_dir: Path) -> None:
     """Build the reference code sets (ICD-10-CM from its package, CARC, POS...) under DATA_DIR/ref/."""
     from transforms.codesets import build_codesets
 
-    _echo_json(build_codesets(settings.data_dir(data_dir)))
+    _echo_json(build_codesets(_data_dir(data_dir)))
 
 
 @main.command()
@@ -200,12 +274,12 @@ def codesets(data_dir: Path) -> None:
     help="Rebuild every model from the raw layer instead of recomputing only the claims "
     "touched since the last build.",
 )
-def build(data_dir: Path, as_of: dt.datetime | None, full_refresh: bool) -> None:
+def build(data_dir: Path, as_of: dt.date | None, full_refresh: bool) -> None:
     """Run `dbt build` into the private build database (DATA_DIR/warehouse/build.duckdb)."""
     from transforms.locking import run_lock
     from transforms.warehouse import build as run_build
 
-    root, day = settings.data_dir(data_dir), _as_date(as_of)
+    root, day = _data_dir(data_dir), _as_date(as_of)
     with run_lock(root, as_of=day, command="build"):
         _echo_json(run_build(root, day, full_refresh=full_refresh))
 
@@ -221,7 +295,7 @@ def build(data_dir: Path, as_of: dt.datetime | None, full_refresh: bool) -> None
     "'publish' on the built marts.",
 )
 @click.option("--run-id", default=None, help="Run id to record results under (default: generated).")
-def validate(data_dir: Path, as_of: dt.datetime | None, gate: str, run_id: str | None) -> None:
+def validate(data_dir: Path, as_of: dt.date | None, gate: str, run_id: str | None) -> None:
     """Run a Great Expectations gate; exit 1 when a blocking critical expectation fails.
 
     The ingestion gate checks every loaded batch no ingestion gate has passed yet (the same ledger
@@ -231,7 +305,7 @@ def validate(data_dir: Path, as_of: dt.datetime | None, gate: str, run_id: str |
     """
     from transforms.pipeline import stage_gate
 
-    _echo_json(stage_gate(gate, settings.data_dir(data_dir), _as_date(as_of), run_id))
+    _echo_json(stage_gate(gate, _data_dir(data_dir), _as_date(as_of), run_id))
 
 
 PUBLISH_BACKFILL_OPTION = click.option(
@@ -251,7 +325,7 @@ def publish(data_dir: Path, publish_backfill: bool) -> None:
     --publish-backfill."""
     from transforms.pipeline import stage_publish
 
-    _echo_json(stage_publish(settings.data_dir(data_dir), replace_newer=publish_backfill))
+    _echo_json(stage_publish(_data_dir(data_dir), replace_newer=publish_backfill))
 
 
 @main.command()
@@ -263,13 +337,13 @@ def publish(data_dir: Path, publish_backfill: bool) -> None:
     help="Report an as-of date earlier than the published warehouse's from that date's backfill "
     "(warehouse/backfill/, written by `rcm run --backfill`).",
 )
-def report(data_dir: Path, as_of: dt.datetime | None, backfill: bool) -> None:
+def report(data_dir: Path, as_of: dt.date | None, backfill: bool) -> None:
     """Write the denial report (HTML, XLSX, CSVs) to DATA_DIR/reports/<as-of>/.
 
     An as-of earlier than the published warehouse's is refused (code 2) without --backfill."""
     from transforms.pipeline import stage_report
 
-    _echo_json(stage_report(settings.data_dir(data_dir), _as_date(as_of), backfill=backfill))
+    _echo_json(stage_report(_data_dir(data_dir), _as_date(as_of), backfill=backfill))
 
 
 @main.command()
@@ -282,22 +356,78 @@ def report(data_dir: Path, as_of: dt.datetime | None, backfill: bool) -> None:
     "it, published to warehouse/backfill/ (the current warehouse is kept).",
 )
 @PUBLISH_BACKFILL_OPTION
-def run(data_dir: Path, as_of: dt.datetime | None, backfill: bool, publish_backfill: bool) -> None:
+def run(data_dir: Path, as_of: dt.date | None, backfill: bool, publish_backfill: bool) -> None:
     """Run the whole nightly pipeline without Airflow: ingest, gates, build, publish, report.
 
-    One run at a time per data directory: a second one exits at once (code 75) naming the
-    holder. An as-of earlier than the published warehouse's is refused (code 2) without
-    --backfill."""
-    from transforms.pipeline import run_pipeline
+    Prints the run summary (JSON) on stdout and what it means on stderr. Exit codes: 0 published
+    (also when nothing new landed); 3 published, but some input was held back (files or rows
+    quarantined, files still being written, files held back by the ingestion gate); 1 failed,
+    nothing published; 2 refused before starting (missing DATA_DIR, an as-of earlier than the
+    published warehouse's without --backfill); 75 another run holds DATA_DIR."""
+    from transforms.pipeline import held_back_input, nothing_landed, run_pipeline
 
-    _echo_json(
-        run_pipeline(
-            settings.data_dir(data_dir),
-            _as_date(as_of),
-            backfill=backfill or publish_backfill,
-            publish_backfill=publish_backfill,
-        )
+    root, day = _data_dir(data_dir), _as_date(as_of)
+    summary = run_pipeline(
+        root, day, backfill=backfill or publish_backfill, publish_backfill=publish_backfill
     )
+    _echo_json(summary)
+    paths = settings.Paths(root)
+    if nothing_landed(summary):
+        click.echo(
+            f"nothing landed in {paths.landing}: no new file since the last run; the warehouse "
+            f"as of {day} was rebuilt from what was already loaded and published",
+            err=True,
+        )
+    left_out = held_back_input(summary)
+    if left_out["any"]:
+        _explain_held_back(left_out, paths, summary)
+        sys.exit(EXIT_HELD_BACK)
+
+
+def _explain_held_back(left_out: dict, paths: settings.Paths, summary: dict) -> None:
+    """What a published night left out, and where to look (file names only, never values)."""
+    parts = []
+    if left_out["files_quarantined"]:
+        parts.append(f"{len(left_out['files_quarantined'])} file(s) quarantined whole")
+    if left_out["files_partially_quarantined"]:
+        parts.append(
+            f"{left_out['units_quarantined']} row(s) or transaction set(s) quarantined in "
+            f"{len(left_out['files_partially_quarantined'])} file(s)"
+        )
+    if left_out["files_deferred"]:
+        parts.append(
+            f"{len(left_out['files_deferred'])} file(s) still being written, deferred to the "
+            "next run"
+        )
+    if left_out["files_held"]:
+        parts.append(f"{len(left_out['files_held'])} file(s) held back by the ingestion gate")
+    published = (summary.get("publish") or {}).get("published") or str(paths.analytics_db)
+    click.echo(
+        f"published, but some input was held back (exit {EXIT_HELD_BACK}): " + "; ".join(parts),
+        err=True,
+    )
+    listed = [
+        *(f"  quarantined: {name}" for name in left_out["files_quarantined"]),
+        *(f"  partly quarantined: {name}" for name in left_out["files_partially_quarantined"]),
+        *(f"  deferred: {name}" for name in left_out["files_deferred"]),
+        *(f"  held back: {name}" for name in left_out["files_held"]),
+    ]
+    for line in listed[:20]:
+        click.echo(line, err=True)
+    if len(listed) > 20:
+        click.echo(f"  ... and {len(listed) - 20} more", err=True)
+    if left_out["files_quarantined"] or left_out["files_partially_quarantined"]:
+        click.echo(
+            f"  reasons: {paths.quarantine}/<sha256>/ (JSON per file); query "
+            f"audit.quarantine in {published}",
+            err=True,
+        )
+    if left_out["files_held"]:
+        click.echo(
+            f"  holds: query audit.file_holds in {published}; a held file is checked again "
+            "every night and released once it passes",
+            err=True,
+        )
 
 
 @main.command()
@@ -317,14 +447,14 @@ def run(data_dir: Path, as_of: dt.datetime | None, backfill: bool, publish_backf
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     default="2026-10-15",
     show_default=True,
     help="Logical date of the measured runs.",
 )
 @click.option(
     "--start",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     default="2026-03-01",
     show_default=True,
     help="First service date of the generated claims.",
@@ -352,8 +482,8 @@ def run(data_dir: Path, as_of: dt.datetime | None, backfill: bool, publish_backf
 def bench(
     sizes: str,
     work_dir: Path,
-    as_of: dt.datetime,
-    start: dt.datetime,
+    as_of: dt.date,
+    start: dt.date,
     days: int,
     peers: bool,
     increment: bool,
@@ -364,8 +494,8 @@ def bench(
     result = run_bench(
         [int(s) for s in sizes.split(",") if s],
         work_dir,
-        as_of.date(),
-        start.date(),
+        as_of,
+        start,
         days,
         peers,
         increment,
@@ -386,7 +516,7 @@ def quarantine_release(data_dir: Path, key: str) -> None:
     or its name under landing/. Put the corrected bytes in landing/ first when they changed."""
     from transforms.ingest.release import release
 
-    _echo_json(release(settings.data_dir(data_dir), key))
+    _echo_json(release(_data_dir(data_dir), key))
 
 
 @main.group()

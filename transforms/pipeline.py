@@ -336,5 +336,37 @@ def run_pipeline(
         return stage_summary(data_dir, as_of, run_id, results)
 
 
+def held_back_input(summary: dict) -> dict:
+    """What a finished run left out of the warehouse it published, from its summary: files
+    quarantined whole, units (rows, transaction sets) quarantined in files that otherwise loaded,
+    files deferred because they were still being written, and files the ingestion gate holds back
+    (held tonight or still held from an earlier night). `any` is False when nothing was left out."""
+    ingest = summary.get("ingest") or {}
+    files = ingest.get("files") or []
+    whole = [f["file_name"] for f in files if f.get("status") == "quarantined"]
+    partial = [
+        (f["file_name"], f.get("units_quarantined", 0))
+        for f in files
+        if f.get("status") == "partially_quarantined"
+    ]
+    deferred = list(ingest.get("deferred") or [])
+    gate = summary.get("ingestion_gate") or {}
+    held = [h["file_name"] for h in gate.get("held_files") or []]
+    return {
+        "any": bool(whole or partial or deferred or held),
+        "files_quarantined": whole,
+        "files_partially_quarantined": [name for name, _ in partial],
+        "units_quarantined": sum(units for _, units in partial),
+        "files_deferred": deferred,
+        "files_held": held,
+    }
+
+
+def nothing_landed(summary: dict) -> bool:
+    """Whether the run found no new file under landing/ (nothing read, nothing deferred)."""
+    totals = (summary.get("ingest") or {}).get("totals") or {}
+    return not totals.get("files_in") and not totals.get("files_deferred")
+
+
 def data_dir_from_env() -> Path:
     return settings.data_dir(None)

@@ -140,6 +140,29 @@ class Paths:
             folder.chmod(0o700)
         return self
 
+    def init(self) -> list[Path]:
+        """Create the data directory (`rcm init`): the tree of `ensure` plus the landing folders
+        the feeds use. Returns the folders that did not exist before, parents first."""
+        wanted = [
+            self.root,
+            self.landing,
+            *(self.landing / name for name in LANDING_FOLDERS),
+            self.raw,
+            self.quarantine,
+            self.warehouse,
+            self.reports,
+        ]
+        missing = [folder for folder in wanted if not folder.is_dir()]
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.ensure()
+        for folder in wanted:
+            folder.mkdir(parents=True, exist_ok=True)
+        return missing
+
+
+# Where `rcm generate` writes each feed; ingestion recognises files by content, under any name.
+LANDING_FOLDERS = ("encounters", "patient_payments", "claims", "remits")
+
 
 def paths(value: str | os.PathLike[str] | None = None) -> Paths:
     return Paths(data_dir(value))

@@ -101,7 +101,8 @@ def hostile_night(feed, tmp_path_factory) -> Path:
     land(feed, (*feed.night1, *feed.night2), tree)
     _inject(tree / "landing")
     done = run_child(rcm("run", "--data-dir", tree, "--as-of", AS_OF_2), workdir=work / "run")
-    assert done.returncode == 0, done.stderr[-4000:]
+    # published; 3 when the hostile values got files or rows held back or quarantined
+    assert done.returncode in (0, 3), done.stderr[-4000:]
     return tree
 
 
