@@ -75,7 +75,7 @@ demo: setup airflow-init ## generate demo data and run the nightly DAG end to en
 		--airflow-log .airflow/demo-run.log
 
 airflow-standalone: airflow-init ## scheduler + UI on http://127.0.0.1:8080, DAGs unpaused (password in .airflow/)
-	@echo "==> Airflow on http://127.0.0.1:$${RCM_AIRFLOW_PORT:-8080}; user admin, password in $${RCM_AIRFLOW_HOME:-.airflow}/simple_auth_manager_passwords.json.generated; Ctrl+C stops it"
+	@echo "==> Airflow on http://127.0.0.1:$${RCM_AIRFLOW_PORT:-8080}; user admin, password in $${RCM_AIRFLOW_HOME:-.airflow}/simple_auth_manager_passwords.json.generated; Ctrl+C stops it once a running task ends"
 	@$(AIRFLOW_ENV) airflow standalone
 
 docs: setup ## dbt docs for analysts (offline), written to data/dbt/target
