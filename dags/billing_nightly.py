@@ -170,7 +170,7 @@ def billing_nightly():
             "publish",
             "report",
         ]
-        return stage_summary(data_dir, as_of, run_id, dict(zip(names, results)))
+        return stage_summary(data_dir, as_of, run_id, dict(zip(names, results, strict=True)))
 
     checked = check_as_of()
     found = discover_landed_files()

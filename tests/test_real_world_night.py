@@ -186,7 +186,7 @@ def test_every_kpi_rate_stays_in_bounds(night):
         low, high = con.execute(
             f'select min("{column}"), max("{column}") from marts.rpt_kpis_monthly'
         ).fetchone()
-        assert low is None or (0 <= low and high <= 1), column
+        assert low is None or (low >= 0 and high <= 1), column
 
 
 def test_the_report_shows_findings_and_the_unmatched_bucket(night):

@@ -13,7 +13,7 @@ import fcntl
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from transforms.errors import RcmError
@@ -34,10 +34,8 @@ def _owner_only(warehouse_dir: Path) -> None:
     for path in warehouse_dir.iterdir():
         if path.name == PUBLISHED_NAME:
             continue
-        try:
+        with suppress(FileNotFoundError):
             path.chmod(0o700 if path.is_dir() else 0o600)
-        except FileNotFoundError:
-            pass
 
 
 @contextmanager

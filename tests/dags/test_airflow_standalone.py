@@ -10,6 +10,7 @@ unpaused with no import errors, the LocalExecutor runs 2 workers, and stopping i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -205,9 +206,7 @@ def test_make_airflow_standalone_serves_both_dags_unpaused_on_localhost(tmp_path
         for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
             if _stop(proc.pid, sig, wait):
                 break
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
     # THEN nothing it started is left behind
     assert not _session(proc.pid), [p.cmdline() for p in _session(proc.pid)]

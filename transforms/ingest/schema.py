@@ -54,5 +54,7 @@ def rows_to_batch(table: str, rows: Sequence[Sequence[object]]) -> pa.RecordBatc
     columns = list(zip(*rows, strict=True))
     if len(columns) != len(schema):
         raise ValueError(f"{table}: rows have {len(columns)} values, the contract {len(schema)}")
-    arrays = [pa.array(values, type=field.type) for values, field in zip(columns, schema)]
+    arrays = [
+        pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)
+    ]
     return pa.RecordBatch.from_arrays(arrays, schema=schema)

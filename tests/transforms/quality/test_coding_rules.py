@@ -26,7 +26,9 @@ def _rule_columns(data_dir, lines: list[dict]) -> dict[str, dict]:
 
 
 def _line(n: int, encounter: str, code: str, *modifiers: str, **overrides) -> dict:
-    mods = dict(zip(("modifier_1", "modifier_2", "modifier_3", "modifier_4"), modifiers))
+    mods = dict(
+        zip(("modifier_1", "modifier_2", "modifier_3", "modifier_4"), modifiers, strict=False)
+    )
     mods = {f"modifier_{i}": None for i in range(1, 5)} | mods
     return encounter_line(n, encounter_id=encounter, procedure_code=code, **mods, **overrides)
 

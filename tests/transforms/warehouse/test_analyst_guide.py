@@ -55,7 +55,7 @@ def _run(con, name: str) -> list[dict]:
     ), f"{name} reads outside the marts"
     cursor = con.execute(sql)
     names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_COLUMNS))

@@ -691,11 +691,11 @@ def write_scenario(data_dir: Path) -> None:
             if rows:
                 write_raw(raw, table, rows, remit.file_sha)
     for table, rows in claims_837().items():
-        for file_name, file_sha in (FILE_837, FILE_837_OLD):
+        for _file_name, file_sha in (FILE_837, FILE_837_OLD):
             part = [r for r in rows if r["file_sha256"] == file_sha]
             if part:
                 write_raw(raw, table, part, file_sha)
-    for file_name, file_sha in ENCOUNTER_FILES.values():
+    for _file_name, file_sha in ENCOUNTER_FILES.values():
         write_raw(
             raw,
             "encounter_lines",
