@@ -10,10 +10,11 @@ Matplotlib's object API is used (no pyplot), so nothing global is touched.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 
-from transforms.report.model import Table
+from transforms.report.model import Table, Target
 
 PALETTE = (
     "#2f5d8a",
@@ -126,10 +127,11 @@ def _month_labels(values: Sequence) -> list[str]:
 
 
 def _immature_flags(table: Table) -> list[bool]:
-    """Which rows are immature months (the table's month_status column), all False without it."""
+    """Which rows are immature months (the table's month_status column: 'immature' or
+    'immature: <why>'), all False without it."""
     if "month_status" not in [c.name for c in table.columns]:
         return [False] * len(table.rows)
-    return [status == "immature" for status in table.column("month_status")]
+    return [str(status or "").startswith("immature") for status in table.column("month_status")]
 
 
 def _mark_immature(labels: list[str], flags: Sequence[bool]) -> list[str]:
@@ -137,18 +139,75 @@ def _mark_immature(labels: list[str], flags: Sequence[bool]) -> list[str]:
     return [f"{label}*" if flag else label for label, flag in zip(labels, flags, strict=True)]
 
 
-def _shade_immature(ax, flags: Sequence[bool]) -> None:
-    for index, flag in enumerate(flags):
-        if flag:
-            ax.axvspan(index - 0.5, index + 0.5, color="#eef0f3", zorder=0, linewidth=0)
+IMMATURE_HATCH = "////"
+
+
+def _shade_immature(ax, flags: Sequence[bool], label: bool = True) -> None:
+    """Hatch the immature months' columns and write "immature" over them, so a reader sees
+    which points will still move without reading the caption."""
+    spans = [index for index, flag in enumerate(flags) if flag]
+    for index in spans:
+        ax.axvspan(
+            index - 0.5,
+            index + 0.5,
+            facecolor="#f6f7f9",
+            edgecolor="#c3c9d1",
+            hatch=IMMATURE_HATCH,
+            linewidth=0,
+            zorder=0,
+        )
+    if spans and label:
+        ax.text(
+            (spans[0] + spans[-1]) / 2,
+            0.98,
+            "immature",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="top",
+            fontsize=8,
+            color="#6b4b00",
+            bbox={"facecolor": "#fdf0c4", "edgecolor": "none", "pad": 1.5},
+        )
+
+
+def _target_line(ax, target: Target | None, label: str, color: str = "#1e7b45") -> None:
+    """The target as a dashed horizontal line (with its value in the legend) and, when the
+    source publishes a benchmark range, that range as a pale band."""
+    if target is None:
+        return
+    if target.benchmark_low is not None and target.benchmark_high is not None:
+        low, high = float(target.benchmark_low), float(target.benchmark_high)
+        if high > low:
+            ax.axhspan(
+                low,
+                high,
+                color="#e07b39",
+                alpha=0.10,
+                linewidth=0,
+                zorder=0,
+                label=f"{label}: benchmark {low * 100:.0f}\u2013{high * 100:.0f}%",
+            )
+    ax.axhline(
+        float(target.threshold),
+        color=color,
+        linestyle=(0, (5, 3)),
+        linewidth=1.2,
+        zorder=1,
+        label=f"{label}: target {target.comparator} {float(target.threshold) * 100:.0f}%",
+    )
+
+
+def _real(value: float) -> bool:
+    return not math.isnan(value)
 
 
 def _floats(values: Sequence) -> list[float]:
     return [float("nan") if v is None else float(v) for v in values]
 
 
-def denial_trend(table: Table) -> str:
-    """Initial (claims, dollars) and final denial rates by month, all payers."""
+def denial_trend(table: Table, target: Target | None = None) -> str:
+    """Initial (claims, dollars) and final denial rates by month, all payers, with the initial
+    denial rate's target and benchmark range."""
     slug, title = "chart-denial-trend", "Denial rates by month, all payers"
     if not table.rows:
         return _empty(slug, title)
@@ -176,9 +235,67 @@ def denial_trend(table: Table) -> str:
                 linestyle=style,
                 label=label,
             )
+        _target_line(ax, target, "Initial denial rate")
         _style(ax, percent=True)
         ax.set_ylim(bottom=0)
-        fig.legend(frameon=False, loc="outside upper left", ncols=3)
+        fig.legend(frameon=False, loc="outside upper left", ncols=3, fontsize=8)
+        return to_svg(fig, slug, title)
+
+
+def operations_trend(table: Table, targets: dict[str, Target]) -> str:
+    """Clean-claim, first-pass resolution and net collection rates by month with their targets."""
+    slug, title = "chart-operations-trend", "Clean claims, first-pass resolution, collection"
+    if not table.rows:
+        return _empty(slug, title)
+    import matplotlib
+
+    names = [c.name for c in table.columns]
+    ncr = "net_collection_rate"
+    if ncr not in names or all(v is None for v in table.column(ncr)):
+        ncr = "payer_net_collection_rate"
+    series = (
+        ("clean_claim_rate", "Clean-claim rate", PALETTE[0]),
+        ("first_pass_resolution_rate", "First-pass resolution", PALETTE[2]),
+        (ncr, "Net collection rate" if ncr == "net_collection_rate" else "Payer NCR", PALETTE[4]),
+    )
+    with matplotlib.rc_context(_RC):
+        fig = _figure()
+        ax = fig.subplots()
+        flags = _immature_flags(table)
+        months = _mark_immature(_month_labels(table.column("month_start_date")), flags)
+        _shade_immature(ax, flags)
+        for column, label, color in series:
+            if column not in names:
+                continue
+            ax.plot(
+                months,
+                _floats(table.column(column)),
+                marker="o",
+                markersize=3.5,
+                linewidth=1.8,
+                color=color,
+                label=label,
+            )
+        shown = set()
+        for column, label, color in series:
+            target = targets.get(column)
+            key = None if target is None else (target.comparator, target.threshold)
+            if target is None or key in shown:
+                continue
+            shown.add(key)
+            same = [
+                lbl
+                for col, lbl, _ in series
+                if targets.get(col) and (targets[col].comparator, targets[col].threshold) == key
+            ]
+            _target_line(ax, target, " and ".join(same), color=color)
+        _style(ax, percent=True)
+        low = min(
+            [v for c, _, _ in series if c in names for v in _floats(table.column(c)) if _real(v)]
+            + [0.8]
+        )
+        ax.set_ylim(bottom=max(0.0, low - 0.05), top=1.02)
+        fig.legend(frameon=False, loc="outside upper left", ncols=3, fontsize=8)
         return to_svg(fig, slug, title)
 
 
@@ -300,3 +417,77 @@ def days_to_payment(table: Table) -> str:
         ax.set_ylabel("Claims")
         ax.set_ylim(top=max(counts) * 1.15)
         return to_svg(fig, slug, title)
+
+
+def payer_small_multiples(
+    table: Table, all_payers: Table | None = None, target: Target | None = None
+) -> str:
+    """Initial denial rate by month, one small panel per payer (same scales), each with all
+    payers' rate in grey and the target, immature months hatched: no tangle of lines."""
+    slug, title = "chart-payer-panels", "Initial denial rate by payer and month"
+    month_columns = [c for c in table.columns if c.name.startswith("m_")]
+    if not table.rows or not month_columns:
+        return _empty(slug, title)
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    labels = [c.label.replace(" (immature)", "*") for c in month_columns]
+    flags = [c.label.endswith("(immature)") for c in month_columns]
+    overall: list[float] = []
+    if all_payers is not None and all_payers.rows:
+        by_month = dict(
+            zip(
+                all_payers.column("month_start_date"),
+                all_payers.column("initial_denial_rate"),
+                strict=True,
+            )
+        )
+        overall = _floats([by_month.get(_month_of(c.name)) for c in month_columns])
+    records = table.records()
+    cols = 3
+    rows = math.ceil(len(records) / cols)
+    values = [v for r in records for c in month_columns for v in _floats([r[c.name]]) if _real(v)]
+    top = max(values + overall + [float(target.threshold) if target else 0.0] + [0.05]) * 1.15
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(FIGSIZE[0], 1.85 * rows + 0.5), layout="constrained")
+        axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+        for index, ax in enumerate(axes.flat):
+            if index >= len(records):
+                ax.set_axis_off()
+                continue
+            record = records[index]
+            _shade_immature(ax, flags, label=False)
+            if overall:
+                ax.plot(labels, overall, color="#9aa3ad", linewidth=1.2, label="All payers")
+            ax.plot(
+                labels,
+                _floats([record[c.name] for c in month_columns]),
+                marker="o",
+                markersize=2.5,
+                linewidth=1.7,
+                color=PALETTE[0],
+                label="This payer",
+            )
+            if target is not None:
+                ax.axhline(
+                    float(target.threshold),
+                    color="#1e7b45",
+                    linestyle=(0, (5, 3)),
+                    linewidth=1.0,
+                    label=f"Target {target.comparator} {float(target.threshold) * 100:.0f}%",
+                )
+            ax.set_title(str(record["payer_name"] or record["payer_id"])[:30], fontsize=8.5)
+            _style(ax, percent=True)
+            ax.set_ylim(0, top)
+            ax.tick_params(axis="x", labelsize=7, rotation=45)
+            ax.tick_params(axis="y", labelsize=7)
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, names, frameon=False, loc="outside upper left", ncols=3, fontsize=8)
+        return to_svg(fig, slug, title)
+
+
+def _month_of(column_name: str):  # 'm_2026-03' -> date(2026, 3, 1)
+    import datetime as dt
+
+    year, month = column_name[2:].split("-")
+    return dt.date(int(year), int(month), 1)
