@@ -186,13 +186,14 @@ class QualityStatus:
         else:
             return "Published: every check passed"
         if self.flagged_rows_present:
-            runs = ", ".join(self.flagged_in_runs[:3]) + (
-                "…" if len(self.flagged_in_runs) > 3 else ""
-            )
             text += (
-                f"; {self.flagged_rows_present:,} row(s) flagged by warning checks are still in "
-                f"the warehouse (flagged in run {runs})"
+                f"; {self.flagged_rows_present:,} row(s) flagged by warning checks are in the "
+                "warehouse"
             )
+            earlier = [r for r in self.flagged_in_runs if r != self.run_id]
+            if earlier:
+                text += f" (flagged by earlier run {', '.join(earlier[:2])}"
+                text += ", \u2026)" if len(earlier) > 2 else ")"
         return text
 
     @property
