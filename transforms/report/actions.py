@@ -103,9 +103,7 @@ def maturity_text(is_mature: bool, days: Any, share: Any) -> str:
         return "mature"
     parts = []
     if days is not None:
-        parts.append(
-            f"{int(days)} days since month end" if int(days) > 0 else "month not over yet"
-        )
+        parts.append(f"{int(days)} days since month end" if int(days) > 0 else "month not over yet")
     if share is not None:
         parts.append(f"{Decimal(share) * 100:.0f}% adjudicated")
     return "immature" + (": " + ", ".join(parts) if parts else "")

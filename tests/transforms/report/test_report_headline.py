@@ -88,7 +88,9 @@ def test_verdicts_are_words_on_the_tiles(report) -> None:
     assert page.count("meets target</span>") == 2
     # the target text and its source come from ref.kpi_targets (seeds/kpi_targets.csv)
     assert "Target &lt; 5 % (goal); benchmark ~10-15 % of claims: " in page
-    assert "Source: Revenue-cycle primer: published benchmarks ~10-15 % of claims (HFMA 2021" in page
+    assert (
+        "Source: Revenue-cycle primer: published benchmarks ~10-15 % of claims (HFMA 2021" in page
+    )
     assert "Source: Industry convention for HFMA MAP Key A/R &gt; 90 days" in page
 
 
