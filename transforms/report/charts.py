@@ -156,7 +156,13 @@ def _shade_immature(ax, flags: Sequence[bool], label: bool = True) -> None:
             linewidth=0,
             zorder=0,
         )
-    if spans and label:
+    if label:
+        _label_immature(ax, flags)
+
+
+def _label_immature(ax, flags: Sequence[bool]) -> None:
+    spans = [index for index, flag in enumerate(flags) if flag]
+    if spans:
         ax.text(
             (spans[0] + spans[-1]) / 2,
             0.98,
@@ -346,7 +352,7 @@ def root_cause_trend(table: Table) -> str:
             if column.name in ("total", "month_status"):
                 continue
             values = [float(v or 0) for v in table.column(column.name)]
-            ax.bar(
+            bars = ax.bar(
                 months,
                 values,
                 bottom=bottom,
@@ -357,9 +363,15 @@ def root_cause_trend(table: Table) -> str:
                     for flag in flags
                 ],
             )
+            for patch, flag in zip(bars.patches, flags, strict=True):
+                if flag:  # immature: lighter and hatched
+                    patch.set_hatch(IMMATURE_HATCH)
+                    patch.set_edgecolor("#ffffff")
+                    patch.set_linewidth(0)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        _label_immature(ax, flags)
         _style(ax, money=True)
-        fig.legend(frameon=False, loc="outside upper left", ncols=5)
+        fig.legend(frameon=False, loc="outside upper left", ncols=6)
         return to_svg(fig, slug, title)
 
 
@@ -419,11 +431,19 @@ def days_to_payment(table: Table) -> str:
         return to_svg(fig, slug, title)
 
 
+MIN_PANEL_CLAIMS = 20
+
+
 def payer_small_multiples(
-    table: Table, all_payers: Table | None = None, target: Target | None = None
+    table: Table,
+    all_payers: Table | None = None,
+    target: Target | None = None,
+    claims: Table | None = None,
 ) -> str:
     """Initial denial rate by month, one small panel per payer (same scales), each with all
-    payers' rate in grey and the target, immature months hatched: no tangle of lines."""
+    payers' rate in grey and the target, immature months hatched: no tangle of lines. A month
+    in which the payer had fewer than MIN_PANEL_CLAIMS claims adjudicated (`claims`, the same
+    pivot of claims_adjudicated) is left out: 0 % of 3 claims is no trend."""
     slug, title = "chart-payer-panels", "Initial denial rate by payer and month"
     month_columns = [c for c in table.columns if c.name.startswith("m_")]
     if not table.rows or not month_columns:
@@ -444,6 +464,21 @@ def payer_small_multiples(
         )
         overall = _floats([by_month.get(_month_of(c.name)) for c in month_columns])
     records = table.records()
+    counts = {r["payer_id"]: r for r in claims.records()} if claims is not None else {}
+
+    def enough(payer_id: str, column: str) -> bool:
+        if not counts:
+            return True
+        count = counts.get(payer_id, {}).get(column)
+        return count is not None and count >= MIN_PANEL_CLAIMS
+
+    records = [
+        {
+            **r,
+            **{c.name: r[c.name] if enough(r["payer_id"], c.name) else None for c in month_columns},
+        }
+        for r in records
+    ]
     cols = 3
     rows = math.ceil(len(records) / cols)
     values = [v for r in records for c in month_columns for v in _floats([r[c.name]]) if _real(v)]

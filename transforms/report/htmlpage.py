@@ -54,6 +54,7 @@ header.masthead .meta b { color: #fff; font-weight: 600; }
 .tile .source { font-size: 10.5px; color: var(--muted); margin-top: 2px; }
 p.callout { font-size: 14px; font-weight: 600; margin: 6px 0 8px; }
 p.rest { font-size: 12.5px; font-weight: 600; margin: 2px 0 8px; }
+td.status-col { min-width: 17em; }
 tr.hot td { background: #fff4e5 !important; }
 tr.hot td:nth-child(2) { color: var(--bad); font-weight: 700; }
 ul.sources { font-size: 11.5px; color: var(--muted); margin: 0 0 10px; padding-left: 18px; }
@@ -164,6 +165,8 @@ def render_table(
         for i, value in enumerate(row):
             kind = table.cell_kind(r, i)
             css = "num" if is_numeric(kind) else ("date" if kind in DATE_KINDS else "txt")
+            if table.columns[i].name == "month_status":
+                css += " status-col"
             cells.append(f'<td class="{css}">{escape(html_text(value, kind))}</td>')
         total = total_row_key is not None and bool(row) and row[0] == total_row_key
         hot = (
@@ -459,9 +462,12 @@ def render_html(data: ReportData) -> str:
                         t["payer_denial_rate"],
                         t["denial_rate_trend"],
                         data.targets.get("initial_denial_rate"),
+                        t["payer_claims_adjudicated"],
                     ),
                     "Source: rpt_kpis_monthly. Blue: the payer; grey: all payers; dashed green: "
-                    "target. Months marked * (hatched) are immature.",
+                    f"target. A month with fewer than {charts.MIN_PANEL_CLAIMS} claims "
+                    "adjudicated for the payer is left out (its rate is in the table below). "
+                    "Months marked * (hatched) are immature.",
                 ),
                 render_table(t["payer_root_cause"]),
                 render_table(t["payer_denial_rate"]),
@@ -482,7 +488,7 @@ def render_html(data: ReportData) -> str:
                 _figure(
                     charts.root_cause_trend(t["root_cause_trend_amount"]),
                     "Source: rpt_denials, denied dollars by month of first adjudication. "
-                    "Months marked * (pale bars) are immature.",
+                    "Months marked * (pale, hatched bars) are immature.",
                 ),
                 render_table(t["root_cause_trend_amount"]),
                 render_table(t["root_cause_trend_lines"]),

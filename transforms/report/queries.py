@@ -421,7 +421,8 @@ def headline_table(items: Sequence[Headline], month: dt.date | None, is_mature: 
         columns,
         rows,
         note=f"Values are the rpt_kpis_monthly rows for all payers of {current} ({maturity}); "
-        "change = month minus the month before (rates in percentage points). A/R > 90 days is "
+        "change = month minus the month before (rates in percentage points), shown only when "
+        "both months are mature. A/R > 90 days is "
         "HFMA's billed A/R older than 90 days divided by all billed A/R, as of the warehouse "
         "date. Targets: revenue-cycle primer (HFMA, MGMA); the verdict is in words.",
         row_kinds=[item.kind for item in items],
@@ -947,7 +948,9 @@ def quality_runs(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
             con,
             """
             select gate, suite,
-                case when success then 'passed'
+                case when coalesce(evaluated_expectations, 0) = 0
+                        and coalesce(rows_validated, 0) = 0 then 'nothing new to check'
+                    when success then 'passed'
                     when coalesce(critical_failures, 0) > 0 then 'failed'
                     else 'passed with warnings' end,
                 critical_failures, warning_failures, evaluated_expectations, rows_validated,

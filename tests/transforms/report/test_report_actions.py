@@ -246,7 +246,12 @@ def _rerun_sql() -> tuple[str, ...]:
         f"'{RERUN_ID}', 'publish', '2026-10-15', 'publish_checks', "
         "'2026-10-15 09:02', '2026-10-15 09:05', true, 0, 0, 12, 200)"
     )
-    return (insert,)
+    nothing_new = (
+        "insert into quality.validation_runs values ("
+        f"'{RERUN_ID}', 'ingestion', '2026-10-15', 'coding_quality', "
+        "'2026-10-15 09:00', '2026-10-15 09:01', true, 0, 0, 0, 0)"
+    )
+    return (insert, nothing_new)
 
 
 def test_after_a_rerun_the_status_says_flagged_rows_remain(tmp_path: Path) -> None:
@@ -260,6 +265,8 @@ def test_after_a_rerun_the_status_says_flagged_rows_remain(tmp_path: Path) -> No
     page = _page(result)
     assert '<span class="status warn">' in page
     assert "every check passed" not in page
+    gates = [(r["gate"], r["outcome"]) for r in _csv(result, "quality_gates")]
+    assert gates == [("ingestion", "nothing new to check"), ("publish", "passed")]
     flagged = _csv(result, "quality_flagged_rows_present")
     assert [(r["check_name"], r["flagged_rows"], r["flagged_in_runs"]) for r in flagged] == [
         ("coding_quality.diagnosis_code_1_billable", "3", RUN_ID)
