@@ -112,6 +112,11 @@ footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--line);
   .tile .label { font-size: 8.5px; }
   .tile .value { font-size: 17px; }
   .tile .delta, .tiles-caption, p.lead, p.note, figcaption { font-size: 9px; }
+  .tile .target { font-size: 9px; }
+  .tile .source { font-size: 7.5px; }
+  p.callout { font-size: 11px; }
+  p.rest, ul.sources { font-size: 9px; }
+  tr.hot td { background: #fff4e5 !important; }
   h2 { font-size: 14px; }
   h3, caption { font-size: 11px; }
   figure svg.chart { max-width: 620px; }
