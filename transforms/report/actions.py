@@ -35,8 +35,11 @@ WORK_QUEUE_COLUMNS = (
     Column("rarc_code", "RARC"),
     Column("rarc_description", "RARC in words"),
     Column("denial_date", "Denied on", "date"),
+    Column("next_action", "Next step"),
+    Column("next_deadline_date", "Next step due", "date"),
+    Column("days_to_next_deadline", "Days to next step", "int"),
     Column("appeal_deadline_date", "Appeal deadline", "date"),
-    Column("days_left", "Days left", "int"),
+    Column("days_left", "Days left to appeal", "int"),
     Column("timely_filing_deadline_date", "Corrected claim by", "date"),
     Column("deadline_source", "Deadline source"),
 )
@@ -45,8 +48,10 @@ WORK_QUEUE_NOTE = (
     "overturned and whose appeal deadline has not passed, ranked by the dollars that can be "
     "recovered. Appeal deadline = date of the remittance that denied + the payer's appeal window "
     "(seed payer_settings; the source column says whether it is a rule or an assumption). "
-    "Corrected claim by = first date of service + the payer's timely-filing days. P1 = deadline "
-    "within 14 days, P2 = within 30. Team = owner of the failed pre-submission check the denial "
+    "Corrected claim by = first date of service + the payer's timely-filing days. Next step: a "
+    "corrected claim when the denial is a coding, billing or front-end one and that deadline "
+    "comes first and has not passed, else an appeal. P1 = next step due within 14 days, P2 = "
+    "within 30. Team = owner of the failed pre-submission check the denial "
     "is attributed to, else the team of its root cause."
 )
 
@@ -176,9 +181,16 @@ def work_queue(con: duckdb.DuckDBPyConnection) -> Table:
     rows: list[tuple] = []
     note = WORK_QUEUE_NOTE
     if _exists(con, "marts", "rpt_denial_work_queue"):
+        present = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = 'rpt_denial_work_queue'"
+            ).fetchall()
+        }
+        select = ", ".join(c.name if c.name in present else "null" for c in WORK_QUEUE_COLUMNS)
         rows = con.execute(
-            f"select {', '.join(c.name for c in WORK_QUEUE_COLUMNS)} "
-            "from marts.rpt_denial_work_queue order by work_queue_rank"
+            f"select {select} from marts.rpt_denial_work_queue order by work_queue_rank"
         ).fetchall()
     else:
         note = "The published warehouse has no marts.rpt_denial_work_queue yet (rebuild it)."
@@ -214,8 +226,12 @@ def work_queue_display(top: Table) -> tuple[Table, list[tuple[str, str]]]:
                 carc or None,
                 rarc or None,
                 r["denial_date"],
+                r["next_action"] or "appeal",
+                r["next_deadline_date"] or r["appeal_deadline_date"],
+                r["days_to_next_deadline"]
+                if r["days_to_next_deadline"] is not None
+                else r["days_left"],
                 r["appeal_deadline_date"],
-                r["days_left"],
                 r["timely_filing_deadline_date"],
             )
         )
@@ -233,8 +249,10 @@ def work_queue_display(top: Table) -> tuple[Table, list[tuple[str, str]]]:
             Column("carc", "Denial reason (CARC)"),
             Column("rarc", "Remark (RARC)"),
             Column("denial_date", "Denied on", "date"),
+            Column("next_action", "Next step"),
+            Column("next_deadline_date", "Due", "date"),
+            Column("days_to_next_deadline", "Days left", "int"),
             Column("appeal_deadline_date", "Appeal by", "date"),
-            Column("days_left", "Days left", "int"),
             Column("timely_filing_deadline_date", "Corrected claim by", "date"),
         ),
         rows,

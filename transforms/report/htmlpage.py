@@ -322,13 +322,14 @@ def render_work_queue(data: ReportData) -> str:
     top, rest_count, rest_amount = actions.work_queue_top(queue)
     records = queue.records()
     total = sum((r["recoverable_amount"] or 0 for r in records), 0)
-    urgent = [r for r in records if (r["days_left"] if r["days_left"] is not None else 99) <= 14]
+    urgent = [r for r in records if str(r["priority_label"] or "").startswith("P1")]
     urgent_amount = sum((r["recoverable_amount"] or 0 for r in urgent), 0)
     if records:
         lead = (
             f"{len(records):,} denied claim(s) can still be appealed or corrected: "
             f"{html_text(total, 'money')} recoverable. {len(urgent):,} of them "
-            f"({html_text(urgent_amount, 'money')}) reach their appeal deadline within 14 days."
+            f"({html_text(urgent_amount, 'money')}) are due within 14 days (P1: appeal or "
+            "corrected claim)."
         )
     else:
         lead = "No denied claim is waiting to be worked."

@@ -11,7 +11,10 @@
     payer without one). The owning team is the owner of the pre-submission check the denial is
     attributed to (fct_claim_lines.denial_attributed_check_owner) when there is one, else the team
     of the denial's root cause (ref_carc_codes.root_cause; unclassified -> billing, who read the
-    remark codes). Priority: 1 = deadline within 14 days, 2 = within 30, 3 = later.
+    remark codes). Next action: a corrected claim when the denial is fixable by one (coding,
+    billing, front end) and its timely-filing deadline (first service date + payer_settings
+    timely_filing_days) comes before the appeal deadline and has not passed; else an appeal.
+    Priority from the days to that next deadline: 1 = within 14 days, 2 = within 30, 3 = later.
 -#}
 with
 
@@ -121,14 +124,39 @@ counted as (
 
     select
         *,
-        {{ days_between(as_of_date(), 'appeal_deadline_date') }} as days_left
+        {{ days_between(as_of_date(), 'appeal_deadline_date') }} as days_left,
+        {{ days_between(as_of_date(), 'timely_filing_deadline_date') }} as days_left_to_correct
     from dated
+
+),
+
+next_steps as (
+
+    {#- A coding, billing or front-end denial is fixed by a corrected claim, which must reach the
+        payer within timely filing: when that deadline comes first (and has not passed), it is
+        the one to meet; otherwise, and for clinical and unclassified denials, the appeal. -#}
+    select
+        *,
+        case
+            when denial_root_cause in ('coding', 'billing', 'front_end')
+                and days_left_to_correct >= 0
+                and timely_filing_deadline_date < appeal_deadline_date
+                then 'corrected claim'
+            else 'appeal'
+        end as next_action
+    from counted
 
 ),
 
 appealable as (
 
-    select * from counted
+    select
+        *,
+        case when next_action = 'corrected claim' then timely_filing_deadline_date
+            else appeal_deadline_date end as next_deadline_date,
+        case when next_action = 'corrected claim' then days_left_to_correct
+            else days_left end as days_to_next_deadline
+    from next_steps
     where days_left >= 0
 
 ),
@@ -142,13 +170,13 @@ final as (
                 appealable.patient_control_number, appealable.claim_id
         ) as work_queue_rank,
         case
-            when appealable.days_left <= 14 then 1
-            when appealable.days_left <= 30 then 2
+            when appealable.days_to_next_deadline <= 14 then 1
+            when appealable.days_to_next_deadline <= 30 then 2
             else 3
         end as priority,
         case
-            when appealable.days_left <= 14 then 'P1: deadline within 14 days'
-            when appealable.days_left <= 30 then 'P2: deadline within 30 days'
+            when appealable.days_to_next_deadline <= 14 then 'P1: deadline within 14 days'
+            when appealable.days_to_next_deadline <= 30 then 'P2: deadline within 30 days'
             else 'P3: deadline later'
         end as priority_label,
         appealable.claim_id,
@@ -177,6 +205,10 @@ final as (
         appealable.first_service_date,
         appealable.timely_filing_days,
         appealable.timely_filing_deadline_date,
+        appealable.days_left_to_correct,
+        appealable.next_action,
+        appealable.next_deadline_date,
+        appealable.days_to_next_deadline,
         appealable.deadline_source,
         appealable.uses_default_deadline
     from appealable

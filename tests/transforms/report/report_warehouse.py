@@ -112,7 +112,8 @@ DDL = {
         "owning_team varchar, denial_attributed_check varchar, denial_date date, "
         "appeal_window_days integer, appeal_deadline_date date, days_left bigint, "
         "first_service_date date, timely_filing_days integer, "
-        "timely_filing_deadline_date date, deadline_source varchar, "
+        "timely_filing_deadline_date date, days_left_to_correct bigint, next_action varchar, "
+        "next_deadline_date date, days_to_next_deadline bigint, deadline_source varchar, "
         "uses_default_deadline boolean"
     ),
     "audit.file_manifest": (
@@ -920,6 +921,10 @@ def work_queue_rows() -> list[dict[str, Any]]:
                 "first_service_date": dt.date(2026, 8, 1),
                 "timely_filing_days": 365,
                 "timely_filing_deadline_date": dt.date(2027, 8, 1),
+                "days_left_to_correct": 290,
+                "next_action": "appeal",
+                "next_deadline_date": AS_OF + dt.timedelta(days=days),
+                "days_to_next_deadline": days,
                 "deadline_source": "CMS rule" if i % 2 else "Assumption: contract not loaded",
                 "uses_default_deadline": False,
             }

@@ -55,6 +55,7 @@ def test_work_queue_csv_and_sheet_hold_every_row_in_rank_order(report) -> None:
     assert rows[0]["recoverable_amount"] == "970.00"  # 1000 - 30 x 1
     assert rows[2]["priority_label"] == "P1: deadline within 14 days"
     assert (rows[2]["appeal_deadline_date"], rows[2]["days_left"]) == ("2026-10-20", "5")
+    assert (rows[2]["next_action"], rows[2]["days_to_next_deadline"]) == ("appeal", "5")
     assert rows[0]["carc_description"] == "Diagnosis does not fit the procedure"
     assert "claim_id" not in rows[0]  # the fct_claims key is not exported
     sheet = load_workbook(report.result["xlsx"])["denial_work_queue"]
@@ -71,7 +72,7 @@ def test_the_page_shows_the_top_25_and_counts_the_rest(report) -> None:
     # the lead: sum of 1000 - 30 i over 27 rows = 27000 - 30 x 378 = 15,660.00; 1 due (910.00)
     assert (
         "27 denied claim(s) can still be appealed or corrected: $15,660.00 recoverable. 1 of "
-        "them ($910.00) reach their appeal deadline within 14 days." in section
+        "them ($910.00) are due within 14 days (P1: appeal or corrected claim)." in section
     )
     # the P1 row is highlighted, its source named under the table
     assert section.count('<tr class="hot">') == 1
