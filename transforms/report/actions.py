@@ -210,7 +210,8 @@ def work_queue_top(queue: Table, top_n: int = WORK_QUEUE_TOP_N) -> tuple[Table, 
 
 def work_queue_display(top: Table) -> tuple[Table, list[tuple[str, str]]]:
     """The page's compact view of the top rows: priority as P1/P2/P3, each code beside its words,
-    the deadline's source named once per payer under the table (the CSV keeps every column)."""
+    the next step and its due date, the deadline's source named once per payer under the table
+    (the CSV keeps every column, the timely-filing date included)."""
     rows, sources = [], {}
     for r in top.records():
         carc = " – ".join(x for x in (r["carc_code"], r["carc_description"]) if x)
@@ -232,7 +233,6 @@ def work_queue_display(top: Table) -> tuple[Table, list[tuple[str, str]]]:
                 if r["days_to_next_deadline"] is not None
                 else r["days_left"],
                 r["appeal_deadline_date"],
-                r["timely_filing_deadline_date"],
             )
         )
         sources.setdefault(r["payer_name"] or "(unknown payer)", r["deadline_source"] or "")
@@ -253,7 +253,6 @@ def work_queue_display(top: Table) -> tuple[Table, list[tuple[str, str]]]:
             Column("next_deadline_date", "Due", "date"),
             Column("days_to_next_deadline", "Days left", "int"),
             Column("appeal_deadline_date", "Appeal by", "date"),
-            Column("timely_filing_deadline_date", "Corrected claim by", "date"),
         ),
         rows,
         top.note,
