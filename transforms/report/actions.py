@@ -269,11 +269,8 @@ def work_queue_summary(queue: Table) -> Table:
         entry = groups.setdefault(key, [0, Decimal("0.00"), None])
         entry[0] += 1
         entry[1] += Decimal(r["recoverable_amount"] or 0)
-        entry[2] = (
-            r["appeal_deadline_date"]
-            if entry[2] is None
-            else min(entry[2], r["appeal_deadline_date"])
-        )
+        due = r["next_deadline_date"] or r["appeal_deadline_date"]
+        entry[2] = due if entry[2] is None else min(entry[2], due)
     rows = [
         (team, prio, n, amount, first)
         for (team, prio), (n, amount, first) in sorted(groups.items())
@@ -286,7 +283,7 @@ def work_queue_summary(queue: Table) -> Table:
             Column("priority_label", "Priority"),
             Column("claims", "Claims", "int"),
             Column("recoverable_amount", "Recoverable $", "money"),
-            Column("first_deadline_date", "Earliest deadline", "date"),
+            Column("first_deadline_date", "Earliest next-step deadline", "date"),
         ),
         rows,
         note="Counts and sums of the work queue rows above (every row, not only the top ones).",

@@ -134,15 +134,43 @@ def _immature_flags(table: Table) -> list[bool]:
     return [str(status or "").startswith("immature") for status in table.column("month_status")]
 
 
-def _mark_immature(labels: list[str], flags: Sequence[bool]) -> list[str]:
-    """An immature month's tick label gets a '*' (the caption explains it)."""
-    return [f"{label}*" if flag else label for label, flag in zip(labels, flags, strict=True)]
+def _mark_immature(
+    labels: list[str], flags: Sequence[bool], statuses: Sequence[str] = ()
+) -> list[str]:
+    """An immature month's tick label gets a '*' and, on a second line, why in short
+    ('45 d, 95% adj.') from its month_status text (the caption says it in full)."""
+    out = []
+    for index, (label, flag) in enumerate(zip(labels, flags, strict=True)):
+        if not flag:
+            out.append(label)
+            continue
+        status = statuses[index] if index < len(statuses) else ""
+        days = re.search(r"(\d+) days since month end", status)
+        share = re.search(r"(\d+)% adjudicated", status)
+        why = ", ".join(
+            part
+            for part in (
+                f"{days.group(1)} d" if days else ("open" if status else ""),
+                f"{share.group(1)}% adj." if share else "",
+            )
+            if part
+        )
+        out.append(f"{label}*\n{why}" if why else f"{label}*")
+    return out
 
 
 IMMATURE_HATCH = "////"
 
 
-def _shade_immature(ax, flags: Sequence[bool], label: bool = True) -> None:
+def _statuses(table: Table) -> list[str]:
+    if "month_status" not in [c.name for c in table.columns]:
+        return []
+    return [str(v or "") for v in table.column("month_status")]
+
+
+def _shade_immature(
+    ax, flags: Sequence[bool], label: bool = True, statuses: Sequence[str] = ()
+) -> None:
     """Hatch the immature months' columns and write "immature" over them, so a reader sees
     which points will still move without reading the caption."""
     spans = [index for index, flag in enumerate(flags) if flag]
@@ -157,23 +185,25 @@ def _shade_immature(ax, flags: Sequence[bool], label: bool = True) -> None:
             zorder=0,
         )
     if label:
-        _label_immature(ax, flags)
+        _label_immature(ax, flags, statuses)
 
 
-def _label_immature(ax, flags: Sequence[bool]) -> None:
+def _label_immature(ax, flags: Sequence[bool], statuses: Sequence[str] = ()) -> None:
+    """'immature' over the immature months (each tick says why: `_mark_immature`)."""
     spans = [index for index, flag in enumerate(flags) if flag]
-    if spans:
-        ax.text(
-            (spans[0] + spans[-1]) / 2,
-            0.98,
-            "immature",
-            transform=ax.get_xaxis_transform(),
-            ha="center",
-            va="top",
-            fontsize=8,
-            color="#6b4b00",
-            bbox={"facecolor": "#fdf0c4", "edgecolor": "none", "pad": 1.5},
-        )
+    if not spans:
+        return
+    ax.text(
+        (spans[0] + spans[-1]) / 2,
+        0.98,
+        "immature",
+        transform=ax.get_xaxis_transform(),
+        ha="center",
+        va="top",
+        fontsize=8,
+        color="#6b4b00",
+        bbox={"facecolor": "#fdf0c4", "edgecolor": "none", "pad": 1.5},
+    )
 
 
 def _target_line(ax, target: Target | None, label: str, color: str = "#1e7b45") -> None:
@@ -223,8 +253,10 @@ def denial_trend(table: Table, target: Target | None = None) -> str:
         fig = _figure()
         ax = fig.subplots()
         flags = _immature_flags(table)
-        months = _mark_immature(_month_labels(table.column("month_start_date")), flags)
-        _shade_immature(ax, flags)
+        months = _mark_immature(
+            _month_labels(table.column("month_start_date")), flags, _statuses(table)
+        )
+        _shade_immature(ax, flags, statuses=_statuses(table))
         series = (
             ("initial_denial_rate", "Initial denial rate (claims)", PALETTE[0], "-"),
             ("initial_denial_rate_dollars", "Initial denial rate ($)", PALETTE[1], "-"),
@@ -268,8 +300,10 @@ def operations_trend(table: Table, targets: dict[str, Target]) -> str:
         fig = _figure()
         ax = fig.subplots()
         flags = _immature_flags(table)
-        months = _mark_immature(_month_labels(table.column("month_start_date")), flags)
-        _shade_immature(ax, flags)
+        months = _mark_immature(
+            _month_labels(table.column("month_start_date")), flags, _statuses(table)
+        )
+        _shade_immature(ax, flags, statuses=_statuses(table))
         for column, label, color in series:
             if column not in names:
                 continue
@@ -346,7 +380,9 @@ def root_cause_trend(table: Table) -> str:
         fig = _figure()
         ax = fig.subplots()
         flags = _immature_flags(table)
-        months = _mark_immature(_month_labels(table.column("month_start_date")), flags)
+        months = _mark_immature(
+            _month_labels(table.column("month_start_date")), flags, _statuses(table)
+        )
         bottom = [0.0] * len(months)
         for column in table.columns[1:]:
             if column.name in ("total", "month_status"):
@@ -369,7 +405,7 @@ def root_cause_trend(table: Table) -> str:
                     patch.set_edgecolor("#ffffff")
                     patch.set_linewidth(0)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        _label_immature(ax, flags)
+        _label_immature(ax, flags, _statuses(table))
         _style(ax, money=True)
         fig.legend(frameon=False, loc="outside upper left", ncols=6)
         return to_svg(fig, slug, title)

@@ -89,8 +89,9 @@ def test_work_queue_by_team_adds_up_the_rows(report) -> None:
     # coding = ranks 4, 8, ..., 24: 6 claims, 6 x 1000 - 30 x 84 = 3,480.00
     coding = rows[("coding", "P3: deadline later")]
     assert (coding["claims"], coding["recoverable_amount"]) == ("6", "3480.00")
-    # rank 3 (clinical) is the only P1 row
-    assert rows[("clinical", "P1: deadline within 14 days")]["claims"] == "1"
+    # rank 3 (clinical) is the only P1 row; its next step is due on 2026-10-20
+    p1 = rows[("clinical", "P1: deadline within 14 days")]
+    assert (p1["claims"], p1["first_deadline_date"]) == ("1", "2026-10-20")
     assert sum(int(r["claims"]) for r in rows.values()) == WORK_QUEUE_ROWS
 
 
@@ -171,6 +172,8 @@ def test_immature_months_are_hatched_and_labelled_in_the_charts(report) -> None:
     assert trend and 'id="chart-denial-trend-h' in trend.group(0)  # a hatch pattern
     assert ">immature<" in trend.group(0)
     assert "Aug 2026 immature: 45 days since month end, 48% adjudicated" in page
+    # each immature tick says why in short, under the month
+    assert "45 d, 48% adj." in trend.group(0) and "open, 50% adj." in trend.group(0)
 
 
 def test_the_window_starts_at_the_first_month_with_data(tmp_path: Path) -> None:
