@@ -339,35 +339,6 @@ def operations_trend(table: Table, targets: dict[str, Target]) -> str:
         return to_svg(fig, slug, title)
 
 
-def payer_trend(table: Table) -> str:
-    """Initial denial rate (claims) by payer and month, one line per payer."""
-    slug, title = "chart-payer-trend", "Initial denial rate by payer and month"
-    month_columns = [c for c in table.columns if c.name.startswith("m_")]
-    if not table.rows or not month_columns:
-        return _empty(slug, title)
-    import matplotlib
-
-    with matplotlib.rc_context(_RC):
-        fig = _figure()
-        ax = fig.subplots()
-        labels = [c.label.replace(" (immature)", "*") for c in month_columns]
-        for index, record in enumerate(table.records()):
-            name = record["payer_name"] or record["payer_id"]
-            ax.plot(
-                labels,
-                _floats([record[c.name] for c in month_columns]),
-                marker="o",
-                markersize=3,
-                linewidth=1.5,
-                color=PALETTE[index % len(PALETTE)],
-                label=str(name)[:28],
-            )
-        _style(ax, percent=True)
-        ax.set_ylim(bottom=0)
-        fig.legend(frameon=False, loc="outside right center", fontsize=8)
-        return to_svg(fig, slug, title)
-
-
 def root_cause_trend(table: Table) -> str:
     """Denied dollars by month, stacked by root cause (coding, billing, front end, clinical)."""
     slug, title = "chart-root-cause", "Denied dollars by root cause and month"
