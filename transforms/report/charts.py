@@ -10,10 +10,11 @@ Matplotlib's object API is used (no pyplot), so nothing global is touched.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 
-from transforms.report.model import Table
+from transforms.report.model import Table, Target
 
 PALETTE = (
     "#2f5d8a",
@@ -126,29 +127,123 @@ def _month_labels(values: Sequence) -> list[str]:
 
 
 def _immature_flags(table: Table) -> list[bool]:
-    """Which rows are immature months (the table's month_status column), all False without it."""
+    """Which rows are immature months (the table's month_status column: 'immature' or
+    'immature: <why>'), all False without it."""
     if "month_status" not in [c.name for c in table.columns]:
         return [False] * len(table.rows)
-    return [status == "immature" for status in table.column("month_status")]
+    return [str(status or "").startswith("immature") for status in table.column("month_status")]
 
 
-def _mark_immature(labels: list[str], flags: Sequence[bool]) -> list[str]:
-    """An immature month's tick label gets a '*' (the caption explains it)."""
-    return [f"{label}*" if flag else label for label, flag in zip(labels, flags, strict=True)]
+def _mark_immature(
+    labels: list[str], flags: Sequence[bool], statuses: Sequence[str] = ()
+) -> list[str]:
+    """An immature month's tick label gets a '*' and, on a second line, why in short
+    ('45 d, 95% adj.') from its month_status text (the caption says it in full)."""
+    out = []
+    for index, (label, flag) in enumerate(zip(labels, flags, strict=True)):
+        if not flag:
+            out.append(label)
+            continue
+        status = statuses[index] if index < len(statuses) else ""
+        days = re.search(r"(\d+) days since month end", status)
+        share = re.search(r"(\d+)% adjudicated", status)
+        why = ", ".join(
+            part
+            for part in (
+                f"{days.group(1)} d" if days else ("open" if status else ""),
+                f"{share.group(1)}% adj." if share else "",
+            )
+            if part
+        )
+        out.append(f"{label}*\n{why}" if why else f"{label}*")
+    return out
 
 
-def _shade_immature(ax, flags: Sequence[bool]) -> None:
-    for index, flag in enumerate(flags):
-        if flag:
-            ax.axvspan(index - 0.5, index + 0.5, color="#eef0f3", zorder=0, linewidth=0)
+IMMATURE_HATCH = "////"
+
+
+def _statuses(table: Table) -> list[str]:
+    if "month_status" not in [c.name for c in table.columns]:
+        return []
+    return [str(v or "") for v in table.column("month_status")]
+
+
+def _shade_immature(
+    ax, flags: Sequence[bool], label: bool = True, statuses: Sequence[str] = ()
+) -> None:
+    """Hatch the immature months' columns and write "immature" over them, so a reader sees
+    which points will still move without reading the caption."""
+    spans = [index for index, flag in enumerate(flags) if flag]
+    for index in spans:
+        ax.axvspan(
+            index - 0.5,
+            index + 0.5,
+            facecolor="#f6f7f9",
+            edgecolor="#c3c9d1",
+            hatch=IMMATURE_HATCH,
+            linewidth=0,
+            zorder=0,
+        )
+    if label:
+        _label_immature(ax, flags, statuses)
+
+
+def _label_immature(ax, flags: Sequence[bool], statuses: Sequence[str] = ()) -> None:
+    """'immature' over the immature months (each tick says why: `_mark_immature`)."""
+    spans = [index for index, flag in enumerate(flags) if flag]
+    if not spans:
+        return
+    ax.text(
+        (spans[0] + spans[-1]) / 2,
+        0.98,
+        "immature",
+        transform=ax.get_xaxis_transform(),
+        ha="center",
+        va="top",
+        fontsize=8,
+        color="#6b4b00",
+        bbox={"facecolor": "#fdf0c4", "edgecolor": "none", "pad": 1.5},
+    )
+
+
+def _target_line(ax, target: Target | None, label: str, color: str = "#1e7b45") -> None:
+    """The target as a dashed horizontal line (with its value in the legend) and, when the
+    source publishes a benchmark range, that range as a pale band."""
+    if target is None:
+        return
+    if target.benchmark_low is not None and target.benchmark_high is not None:
+        low, high = float(target.benchmark_low), float(target.benchmark_high)
+        if high > low:
+            ax.axhspan(
+                low,
+                high,
+                color="#e07b39",
+                alpha=0.10,
+                linewidth=0,
+                zorder=0,
+                label=f"{label}: benchmark {low * 100:.0f}\u2013{high * 100:.0f}%",
+            )
+    ax.axhline(
+        float(target.threshold),
+        color=color,
+        linestyle=(0, (5, 3)),
+        linewidth=1.2,
+        zorder=1,
+        label=f"{label}: target {target.comparator} {float(target.threshold) * 100:.0f}%",
+    )
+
+
+def _real(value: float) -> bool:
+    return not math.isnan(value)
 
 
 def _floats(values: Sequence) -> list[float]:
     return [float("nan") if v is None else float(v) for v in values]
 
 
-def denial_trend(table: Table) -> str:
-    """Initial (claims, dollars) and final denial rates by month, all payers."""
+def denial_trend(table: Table, target: Target | None = None) -> str:
+    """Initial (claims, dollars) and final denial rates by month, all payers, with the initial
+    denial rate's target and benchmark range."""
     slug, title = "chart-denial-trend", "Denial rates by month, all payers"
     if not table.rows:
         return _empty(slug, title)
@@ -158,8 +253,10 @@ def denial_trend(table: Table) -> str:
         fig = _figure()
         ax = fig.subplots()
         flags = _immature_flags(table)
-        months = _mark_immature(_month_labels(table.column("month_start_date")), flags)
-        _shade_immature(ax, flags)
+        months = _mark_immature(
+            _month_labels(table.column("month_start_date")), flags, _statuses(table)
+        )
+        _shade_immature(ax, flags, statuses=_statuses(table))
         series = (
             ("initial_denial_rate", "Initial denial rate (claims)", PALETTE[0], "-"),
             ("initial_denial_rate_dollars", "Initial denial rate ($)", PALETTE[1], "-"),
@@ -176,38 +273,69 @@ def denial_trend(table: Table) -> str:
                 linestyle=style,
                 label=label,
             )
+        _target_line(ax, target, "Initial denial rate")
         _style(ax, percent=True)
         ax.set_ylim(bottom=0)
-        fig.legend(frameon=False, loc="outside upper left", ncols=3)
+        fig.legend(frameon=False, loc="outside upper left", ncols=3, fontsize=8)
         return to_svg(fig, slug, title)
 
 
-def payer_trend(table: Table) -> str:
-    """Initial denial rate (claims) by payer and month, one line per payer."""
-    slug, title = "chart-payer-trend", "Initial denial rate by payer and month"
-    month_columns = [c for c in table.columns if c.name.startswith("m_")]
-    if not table.rows or not month_columns:
+def operations_trend(table: Table, targets: dict[str, Target]) -> str:
+    """Clean-claim, first-pass resolution and net collection rates by month with their targets."""
+    slug, title = "chart-operations-trend", "Clean claims, first-pass resolution, collection"
+    if not table.rows:
         return _empty(slug, title)
     import matplotlib
 
+    names = [c.name for c in table.columns]
+    ncr = "net_collection_rate"
+    if ncr not in names or all(v is None for v in table.column(ncr)):
+        ncr = "payer_net_collection_rate"
+    series = (
+        ("clean_claim_rate", "Clean-claim rate", PALETTE[0]),
+        ("first_pass_resolution_rate", "First-pass resolution", PALETTE[2]),
+        (ncr, "Net collection rate" if ncr == "net_collection_rate" else "Payer NCR", PALETTE[4]),
+    )
     with matplotlib.rc_context(_RC):
         fig = _figure()
         ax = fig.subplots()
-        labels = [c.label.replace(" (immature)", "*") for c in month_columns]
-        for index, record in enumerate(table.records()):
-            name = record["payer_name"] or record["payer_id"]
+        flags = _immature_flags(table)
+        months = _mark_immature(
+            _month_labels(table.column("month_start_date")), flags, _statuses(table)
+        )
+        _shade_immature(ax, flags, statuses=_statuses(table))
+        for column, label, color in series:
+            if column not in names:
+                continue
             ax.plot(
-                labels,
-                _floats([record[c.name] for c in month_columns]),
+                months,
+                _floats(table.column(column)),
                 marker="o",
-                markersize=3,
-                linewidth=1.5,
-                color=PALETTE[index % len(PALETTE)],
-                label=str(name)[:28],
+                markersize=3.5,
+                linewidth=1.8,
+                color=color,
+                label=label,
             )
+        shown = set()
+        for column, label, color in series:
+            target = targets.get(column)
+            key = None if target is None else (target.comparator, target.threshold)
+            if target is None or key in shown:
+                continue
+            shown.add(key)
+            same = [
+                lbl
+                for col, lbl, _ in series
+                if targets.get(col) and (targets[col].comparator, targets[col].threshold) == key
+            ]
+            _target_line(ax, target, " and ".join(same), color=color)
         _style(ax, percent=True)
-        ax.set_ylim(bottom=0)
-        fig.legend(frameon=False, loc="outside right center", fontsize=8)
+        low = min(
+            [v for c, _, _ in series if c in names for v in _floats(table.column(c)) if _real(v)]
+            + [0.8]
+        )
+        ax.set_ylim(bottom=max(0.0, low - 0.05), top=1.02)
+        fig.legend(frameon=False, loc="outside upper left", ncols=3, fontsize=8)
         return to_svg(fig, slug, title)
 
 
@@ -223,13 +351,15 @@ def root_cause_trend(table: Table) -> str:
         fig = _figure()
         ax = fig.subplots()
         flags = _immature_flags(table)
-        months = _mark_immature(_month_labels(table.column("month_start_date")), flags)
+        months = _mark_immature(
+            _month_labels(table.column("month_start_date")), flags, _statuses(table)
+        )
         bottom = [0.0] * len(months)
         for column in table.columns[1:]:
             if column.name in ("total", "month_status"):
                 continue
             values = [float(v or 0) for v in table.column(column.name)]
-            ax.bar(
+            bars = ax.bar(
                 months,
                 values,
                 bottom=bottom,
@@ -240,9 +370,15 @@ def root_cause_trend(table: Table) -> str:
                     for flag in flags
                 ],
             )
+            for patch, flag in zip(bars.patches, flags, strict=True):
+                if flag:  # immature: lighter and hatched
+                    patch.set_hatch(IMMATURE_HATCH)
+                    patch.set_edgecolor("#ffffff")
+                    patch.set_linewidth(0)
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        _label_immature(ax, flags, _statuses(table))
         _style(ax, money=True)
-        fig.legend(frameon=False, loc="outside upper left", ncols=5)
+        fig.legend(frameon=False, loc="outside upper left", ncols=6)
         return to_svg(fig, slug, title)
 
 
@@ -300,3 +436,100 @@ def days_to_payment(table: Table) -> str:
         ax.set_ylabel("Claims")
         ax.set_ylim(top=max(counts) * 1.15)
         return to_svg(fig, slug, title)
+
+
+MIN_PANEL_CLAIMS = 20
+
+
+def payer_small_multiples(
+    table: Table,
+    all_payers: Table | None = None,
+    target: Target | None = None,
+    claims: Table | None = None,
+) -> str:
+    """Initial denial rate by month, one small panel per payer (same scales), each with all
+    payers' rate in grey and the target, immature months hatched: no tangle of lines. A month
+    in which the payer had fewer than MIN_PANEL_CLAIMS claims adjudicated (`claims`, the same
+    pivot of claims_adjudicated) is left out: 0 % of 3 claims is no trend."""
+    slug, title = "chart-payer-panels", "Initial denial rate by payer and month"
+    month_columns = [c for c in table.columns if c.name.startswith("m_")]
+    if not table.rows or not month_columns:
+        return _empty(slug, title)
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    labels = [c.label.replace(" (immature)", "*") for c in month_columns]
+    flags = [c.label.endswith("(immature)") for c in month_columns]
+    overall: list[float] = []
+    if all_payers is not None and all_payers.rows:
+        by_month = dict(
+            zip(
+                all_payers.column("month_start_date"),
+                all_payers.column("initial_denial_rate"),
+                strict=True,
+            )
+        )
+        overall = _floats([by_month.get(_month_of(c.name)) for c in month_columns])
+    records = table.records()
+    counts = {r["payer_id"]: r for r in claims.records()} if claims is not None else {}
+
+    def enough(payer_id: str, column: str) -> bool:
+        if not counts:
+            return True
+        count = counts.get(payer_id, {}).get(column)
+        return count is not None and count >= MIN_PANEL_CLAIMS
+
+    records = [
+        {
+            **r,
+            **{c.name: r[c.name] if enough(r["payer_id"], c.name) else None for c in month_columns},
+        }
+        for r in records
+    ]
+    cols = 3
+    rows = math.ceil(len(records) / cols)
+    values = [v for r in records for c in month_columns for v in _floats([r[c.name]]) if _real(v)]
+    top = max(values + overall + [float(target.threshold) if target else 0.0] + [0.05]) * 1.15
+    with matplotlib.rc_context(_RC):
+        fig = Figure(figsize=(FIGSIZE[0], 1.85 * rows + 0.5), layout="constrained")
+        axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+        for index, ax in enumerate(axes.flat):
+            if index >= len(records):
+                ax.set_axis_off()
+                continue
+            record = records[index]
+            _shade_immature(ax, flags, label=False)
+            if overall:
+                ax.plot(labels, overall, color="#9aa3ad", linewidth=1.2, label="All payers")
+            ax.plot(
+                labels,
+                _floats([record[c.name] for c in month_columns]),
+                marker="o",
+                markersize=2.5,
+                linewidth=1.7,
+                color=PALETTE[0],
+                label="This payer",
+            )
+            if target is not None:
+                ax.axhline(
+                    float(target.threshold),
+                    color="#1e7b45",
+                    linestyle=(0, (5, 3)),
+                    linewidth=1.0,
+                    label=f"Target {target.comparator} {float(target.threshold) * 100:.0f}%",
+                )
+            ax.set_title(str(record["payer_name"] or record["payer_id"])[:30], fontsize=8.5)
+            _style(ax, percent=True)
+            ax.set_ylim(0, top)
+            ax.tick_params(axis="x", labelsize=7, rotation=45)
+            ax.tick_params(axis="y", labelsize=7)
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, names, frameon=False, loc="outside upper left", ncols=3, fontsize=8)
+        return to_svg(fig, slug, title)
+
+
+def _month_of(column_name: str):  # 'm_2026-03' -> date(2026, 3, 1)
+    import datetime as dt
+
+    year, month = column_name[2:].split("-")
+    return dt.date(int(year), int(month), 1)

@@ -20,6 +20,27 @@ class Definition:
 
 DEFINITIONS: tuple[Definition, ...] = (
     Definition(
+        "Denial work queue",
+        "Billed claims whose denial still stands, is not written off (within 120 days of the "
+        "latest remittance), was not overturned and whose appeal deadline has not passed, ranked "
+        "by recoverable dollars (the denied balance still in A/R). Appeal deadline = date of the "
+        "latest remittance + the payer's appeal window; corrected claim by = first date of "
+        "service + the payer's timely-filing days (seed payer_settings, with the source of each "
+        "number; a DEFAULT row for payers without one). P1: deadline within 14 days, P2: within "
+        "30. Team: owner of the failed pre-submission check the denial is attributed to, else the "
+        "team of the denial's root cause (unclassified: billing).",
+        "rpt_denial_work_queue (recoverable_amount, appeal_deadline_date, days_left, priority, "
+        "owning_team)",
+    ),
+    Definition(
+        "Targets and benchmarks",
+        "Each target and published benchmark range, with its source, is one row of seed "
+        "kpi_targets: initial denial rate < 5 % (benchmarks 10-15 %), clean claims >= 95 %, "
+        "first-pass resolution >= 90 %, net collection >= 95 %, A/R > 90 days < 20 % (industry "
+        "convention 15-20 %). Days to payment has no published target in the primer.",
+        "ref.kpi_targets",
+    ),
+    Definition(
         "Mature month (headline month)",
         "A month is mature once 60 days (dbt var mature_after_days) have passed since its last "
         "day and at least 90% (mature_adjudicated_share) of the claims first submitted in it have "

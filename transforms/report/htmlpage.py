@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Iterable
 from html import escape
 
-from transforms.report import charts
+from transforms.report import actions, charts
 from transforms.report.formatting import MISSING, html_text, is_numeric
-from transforms.report.model import CHANGE_KINDS, Headline, ReportData, Table
+from transforms.report.model import CHANGE_KINDS, Headline, ReportData, Table, add_months
 
 CSS = """
 :root { --ink:#1f2a44; --muted:#5f6b7a; --line:#d9dee5; --band:#f4f6f9; --accent:#2f5d8a;
@@ -51,6 +51,13 @@ header.masthead .meta b { color: #fff; font-weight: 600; }
 .tile .target .met { color: var(--good); font-weight: 650; }
 .tile .target .missed { color: var(--bad); font-weight: 650; }
 .tile.immature { border-style: dashed; }
+.tile .source { font-size: 10.5px; color: var(--muted); margin-top: 2px; }
+p.callout { font-size: 14px; font-weight: 600; margin: 6px 0 8px; }
+p.rest { font-size: 12.5px; font-weight: 600; margin: 2px 0 8px; }
+td.status-col { min-width: 17em; }
+tr.hot td { background: #fff4e5 !important; }
+tr.hot td:nth-child(2) { color: var(--bad); font-weight: 700; }
+ul.sources { font-size: 11.5px; color: var(--muted); margin: 0 0 10px; padding-left: 18px; }
 .immature-flag { display: inline-block; padding: 1px 8px; border-radius: 10px; background: #fdf0c4;
                  color: #6b4b00; font-weight: 650; }
 .tiles-caption { font-size: 12.5px; color: var(--muted); margin: 0 0 6px; }
@@ -105,6 +112,11 @@ footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--line);
   .tile .label { font-size: 8.5px; }
   .tile .value { font-size: 17px; }
   .tile .delta, .tiles-caption, p.lead, p.note, figcaption { font-size: 9px; }
+  .tile .target { font-size: 9px; }
+  .tile .source { font-size: 7.5px; }
+  p.callout { font-size: 11px; }
+  p.rest, ul.sources { font-size: 9px; }
+  tr.hot td { background: #fff4e5 !important; }
   h2 { font-size: 14px; }
   h3, caption { font-size: 11px; }
   figure svg.chart { max-width: 620px; }
@@ -123,6 +135,7 @@ footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--line);
 DATE_KINDS = frozenset({"date", "month", "timestamp"})
 ROOT_CAUSE_CODES = ("coding", "billing", "front_end", "clinical", "unclassified")
 SECTIONS = (
+    ("work-queue", "Work queue"),
     ("trend", "Denial-rate trend"),
     ("payers", "By payer"),
     ("root-cause", "Root cause: coding vs billing"),
@@ -131,6 +144,7 @@ SECTIONS = (
     ("ar", "A/R aging"),
     ("days", "Days to payment"),
     ("quality", "Data quality"),
+    ("health", "Data health"),
     ("definitions", "Definitions"),
     ("about", "About"),
 )
@@ -139,7 +153,9 @@ SECTIONS = (
 # ---- pieces ------------------------------------------------------------------------------------
 
 
-def render_table(table: Table, total_row_key: str | None = None) -> str:
+def render_table(
+    table: Table, total_row_key: str | None = None, highlight: tuple[str, str] | None = None
+) -> str:
     """A <table> with a caption, numeric columns right-aligned, then its note and file names."""
     head = "".join(
         f'<th scope="col" class="{"num" if is_numeric(table.cell_kind(0, i)) else "txt"}">'
@@ -154,9 +170,15 @@ def render_table(table: Table, total_row_key: str | None = None) -> str:
         for i, value in enumerate(row):
             kind = table.cell_kind(r, i)
             css = "num" if is_numeric(kind) else ("date" if kind in DATE_KINDS else "txt")
+            if table.columns[i].name == "month_status":
+                css += " status-col"
             cells.append(f'<td class="{css}">{escape(html_text(value, kind))}</td>')
         total = total_row_key is not None and bool(row) and row[0] == total_row_key
-        row_class = ' class="total"' if total else ""
+        hot = (
+            highlight is not None
+            and row[[c.name for c in table.columns].index(highlight[0])] == (highlight[1])
+        )
+        row_class = ' class="total"' if total else (' class="hot"' if hot else "")
         body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     if not body:
         body.append(f'<tr><td class="empty" colspan="{len(table.columns)}">No rows</td></tr>')
@@ -172,10 +194,12 @@ def render_table(table: Table, total_row_key: str | None = None) -> str:
     )
 
 
-def _delta(item: Headline, previous_label: str) -> str:
+def _delta(item: Headline, previous_label: str, no_change_reason: str = "") -> str:
     change = item.change
     if item.column == "ar_balance_amount":
         return f'<div class="delta">{escape(item.period)}</div>'
+    if no_change_reason:
+        return f'<div class="delta">{escape(no_change_reason)}</div>'
     if item.previous is None:
         return f'<div class="delta">{escape(previous_label)}: {MISSING}</div>'
     previous = escape(html_text(item.previous, item.kind))
@@ -199,9 +223,14 @@ def _target(item: Headline) -> str:
     met = item.target.is_met(item.value)
     css = "" if met is None else (' class="met"' if met else ' class="missed"')
     mark = "" if met is None else ("\u2713 " if met else "\u2717 ")
+    source = (
+        f'<div class="source">Source: {escape(item.target.source)}</div>'
+        if item.target.source
+        else ""
+    )
     return (
         f'<div class="target">Target {escape(item.target.text)}: '
-        f"<span{css}>{mark}{escape(item.verdict or '')}</span></div>"
+        f"<span{css}>{mark}{escape(item.verdict or '')}</span></div>{source}"
     )
 
 
@@ -232,12 +261,13 @@ def render_tiles(data: ReportData) -> str:
         )
         flag = '<span class="immature-flag">immature</span> '
     previous_label = data.previous_month.strftime("%b %Y") if data.previous_month else "previous"
+    no_change = _no_change_reason(data)
     tile_css = "tile" if data.reporting_month_is_mature else "tile immature"
     tiles = "".join(
         f'<div class="{tile_css if item.column != "ar_balance_amount" else "tile"}">'
         f'<div class="label">{escape(item.label)}</div>'
         f'<div class="value">{escape(html_text(item.value, item.kind))}</div>'
-        f"{_delta(item, previous_label)}{_target(item)}</div>"
+        f"{_delta(item, previous_label, no_change)}{_target(item)}</div>"
         for item in data.headlines
     )
     return (
@@ -245,6 +275,20 @@ def render_tiles(data: ReportData) -> str:
         f"({escape(maturity)}), all payers, compared with {escape(previous_label)}.</p>"
         f'<div class="tiles">{tiles}</div>'
     )
+
+
+def _no_change_reason(data: ReportData) -> str:
+    """Why the tiles show no month-over-month change: the headline month or the month before it
+    is immature (a change from or against it would move with late adjudications)."""
+    month = data.reporting_month
+    if month is None:
+        return ""
+    previous = add_months(month, -1)
+    for which in (month, previous):
+        if which in data.immature_months:
+            why = data.maturity.get(which, "immature")
+            return f"no change shown: {which.strftime('%b %Y')} is {why}"
+    return ""
 
 
 def _days_in_month(month: dt.date) -> int:
@@ -272,6 +316,49 @@ def render_split(table: Table) -> str:
     return f'<div class="split">{"".join(cards)}</div>'
 
 
+def render_work_queue(data: ReportData) -> str:
+    """The first rows of the work queue, a count and total of the rest, and the team summary."""
+    queue = data.tables[actions.WORK_QUEUE_SLUG]
+    top, rest_count, rest_amount = actions.work_queue_top(queue)
+    records = queue.records()
+    total = sum((r["recoverable_amount"] or 0 for r in records), 0)
+    urgent = [r for r in records if str(r["priority_label"] or "").startswith("P1")]
+    urgent_amount = sum((r["recoverable_amount"] or 0 for r in urgent), 0)
+    if records:
+        lead = (
+            f"{len(records):,} denied claim(s) can still be appealed or corrected: "
+            f"{html_text(total, 'money')} recoverable. {len(urgent):,} of them "
+            f"({html_text(urgent_amount, 'money')}) are due within 14 days (P1: appeal or "
+            "corrected claim)."
+        )
+    else:
+        lead = "No denied claim is waiting to be worked."
+    rest = (
+        f'<p class="rest">And {rest_count:,} more claim(s) with '
+        f"{escape(html_text(rest_amount, 'money'))} recoverable: every row is in "
+        f"{escape(queue.slug)}.csv and sheet &ldquo;{escape(queue.slug)}&rdquo; of "
+        "denial_report.xlsx.</p>"
+        if rest_count
+        else ""
+    )
+    shown, sources = actions.work_queue_display(top)
+    source_list = "".join(
+        f"<li><b>{escape(payer)}</b>: {escape(source)}</li>" for payer, source in sources
+    )
+    source_html = (
+        f'<p class="note">Deadline sources (seed payer_settings):</p><ul class="sources">'
+        f"{source_list}</ul>"
+        if source_list
+        else ""
+    )
+    table_html = render_table(shown, highlight=("priority", "P1"))
+    return (
+        f'<p class="callout">{escape(lead)}</p>'
+        + table_html.replace('<p class="files">', rest + source_html + '<p class="files">', 1)
+        + render_table(data.tables["denial_work_queue_by_team"])
+    )
+
+
 def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
 
@@ -284,6 +371,15 @@ def _section(
     return (
         f'<section id="{anchor}"{css}><h2>{escape(title)}</h2>{lead_html}{"".join(parts)}</section>'
     )
+
+
+def _immature_caption(data: ReportData) -> str:
+    months = sorted(
+        m for m in data.immature_months if data.window.first_month <= m <= data.window.last_month
+    )
+    if not months:
+        return "none in this window"
+    return "; ".join(f"{m.strftime('%b %Y')} {data.maturity.get(m, 'immature')}" for m in months)
 
 
 def _ar_lead(data: ReportData) -> str:
@@ -328,16 +424,34 @@ def render_html(data: ReportData) -> str:
     toc = "\n".join(f'<a href="#{a}">{escape(title)}</a>' for a, title in SECTIONS)
     sections = [
         _section(
+            "work-queue",
+            "Work queue: what to do tomorrow",
+            "Open denials that can still be recovered, largest first, with the team that fixes "
+            "each one and the payer's deadline. Work P1 rows first: their deadline is within "
+            "14 days.",
+            [render_work_queue(data)],
+        ),
+        _section(
             "trend",
             "Denial-rate trend",
             "Initial denial rate by claims and by dollars, and the final (never recovered) "
             "denial rate, by month of first adjudication, all payers.",
             [
                 _figure(
-                    charts.denial_trend(t["denial_rate_trend"]),
-                    "Source: rpt_kpis_monthly, payer ALL. Months marked * (shaded) are immature.",
+                    charts.denial_trend(
+                        t["denial_rate_trend"], data.targets.get("initial_denial_rate")
+                    ),
+                    "Source: rpt_kpis_monthly, payer ALL. Dashed green: target; orange band: "
+                    "published benchmark range (ref.kpi_targets). Months marked * (hatched) are "
+                    "immature: " + _immature_caption(data) + ".",
+                ),
+                _figure(
+                    charts.operations_trend(t["operations_trend"], data.targets),
+                    "Source: rpt_kpis_monthly, payer ALL; dashed lines: targets "
+                    "(ref.kpi_targets). Months marked * (hatched) are immature.",
                 ),
                 render_table(t["headline_kpis"]),
+                render_table(t["kpi_targets"]),
                 render_table(t["denial_rate_trend"]),
                 render_table(t["operations_trend"]),
             ],
@@ -345,13 +459,23 @@ def render_html(data: ReportData) -> str:
         _section(
             "payers",
             "By payer",
-            "Initial denial rate by payer and month; read the rates with the claim counts "
-            "below them.",
+            "Initial denial rate by payer and month, one panel per payer on the same scale; "
+            "read the rates with the claim counts below them. Then where each payer's denied "
+            "dollars come from.",
             [
                 _figure(
-                    charts.payer_trend(t["payer_denial_rate"]),
-                    "Source: rpt_kpis_monthly, one line per payer. Months marked * are immature.",
+                    charts.payer_small_multiples(
+                        t["payer_denial_rate"],
+                        t["denial_rate_trend"],
+                        data.targets.get("initial_denial_rate"),
+                        t["payer_claims_adjudicated"],
+                    ),
+                    "Source: rpt_kpis_monthly. Blue: the payer; grey: all payers; dashed green: "
+                    f"target. A month with fewer than {charts.MIN_PANEL_CLAIMS} claims "
+                    "adjudicated for the payer is left out (its rate is in the table below). "
+                    "Months marked * (hatched) are immature.",
                 ),
+                render_table(t["payer_root_cause"]),
                 render_table(t["payer_denial_rate"]),
                 render_table(t["payer_denial_rate_dollars"]),
                 render_table(t["payer_claims_adjudicated"]),
@@ -370,7 +494,7 @@ def render_html(data: ReportData) -> str:
                 _figure(
                     charts.root_cause_trend(t["root_cause_trend_amount"]),
                     "Source: rpt_denials, denied dollars by month of first adjudication. "
-                    "Months marked * (pale bars) are immature.",
+                    "Months marked * (pale, hatched bars) are immature.",
                 ),
                 render_table(t["root_cause_trend_amount"]),
                 render_table(t["root_cause_trend_lines"]),
@@ -428,11 +552,22 @@ def render_html(data: ReportData) -> str:
                 render_table(t["quality_gates"]),
                 render_table(t["quality_failing_checks"]),
                 render_table(t["quality_row_failures"]),
+                render_table(t["quality_flagged_rows_present"]),
+            ],
+            page_break=True,
+        ),
+        _section(
+            "health",
+            "Data health",
+            "What the nightly load took in and what it left out: files loaded, held back by "
+            "the ingestion gate, quarantined, and remittances for claims we did not bill.",
+            [
+                render_table(t["data_health"]),
                 render_table(t["quality_file_holds"]),
+                render_table(t["quarantine_reasons"]),
                 render_table(t["ingestion_findings"]),
                 render_table(t["unmatched_remittances"]),
             ],
-            page_break=True,
         ),
         _section("definitions", "Definitions", "", [render_definitions(t["definitions"])]),
         _section("about", "About this report", "", [render_table(t["report_info"])]),
@@ -449,7 +584,7 @@ def render_html(data: ReportData) -> str:
 <header class="masthead"><div class="page">
 <h1>Denial report</h1>
 <p class="meta">As of <b>{window.as_of.isoformat()}</b> &middot; window <b>{escape(window_text)}</b>
-(12 months) &middot; run <b>{escape(run)}</b></p>
+({len(window.months)} month{"s" if len(window.months) != 1 else ""}) &middot; run <b>{escape(run)}</b></p>
 <span class="status {data.quality.level}">{escape(data.quality.label)}</span>
 </div></header>
 <div class="page">

@@ -5,8 +5,9 @@ its `kind` (text, int, money, rate, date, month, days, timestamp) decides the HT
 XLSX cell type and number format, and the CSV text. Every output is rendered from the same `Table`
 objects, so the three files cannot disagree with each other, and tests compare them with the marts.
 
-`Window` is the report's time frame: the as-of date and the twelve calendar months ending with the
-as-of month (trailing 12 months). Pure code, no I/O.
+`Window` is the report's time frame: the as-of date and the calendar months ending with the as-of
+month, at most twelve, starting at the first month the warehouse has data for (`data_window`).
+Pure code, no I/O.
 """
 
 from __future__ import annotations
@@ -138,15 +139,32 @@ def report_window(as_of: dt.date, months: int = WINDOW_MONTHS) -> Window:
     return Window(as_of=as_of, first_month=add_months(last, -(months - 1)), last_month=last)
 
 
+def data_window(as_of: dt.date, first_data_month: dt.date | None) -> Window:
+    """The trailing twelve months, started later when the data starts later: a practice whose
+    first claim is from March shows "Mar 2026 – Oct 2026", never empty months before it."""
+    window = report_window(as_of)
+    if first_data_month is None:
+        return window
+    first = max(window.first_month, month_start(first_data_month))
+    return Window(
+        as_of=as_of, first_month=min(first, window.last_month), last_month=window.last_month
+    )
+
+
 @dataclass(frozen=True)
 class QualityStatus:
-    """What the gates said about the run the published warehouse came from."""
+    """What the gates said about the run that produced the published warehouse (`run_id`), and
+    what earlier runs left in it: rows flagged by warning checks stay in the warehouse (a warning
+    is published with the data) until their file is corrected, whatever later runs say."""
 
     run_id: str | None
     publish_gate_recorded: bool
     critical_failures: int
     warning_failures: int
     files_held: int = 0  # files the ingestion gate holds back (audit.file_holds)
+    flagged_rows_present: int = 0  # distinct rows flagged by warning checks, any run, not held
+    flagged_in_runs: tuple[str, ...] = ()  # the runs that flagged them
+    ingestion_gate_recorded: bool = True  # False: this run's ingestion gate had nothing new
 
     @property
     def label(self) -> str:
@@ -155,15 +173,28 @@ class QualityStatus:
         if not self.publish_gate_recorded:
             return "No publish-gate result for this run"
         if self.files_held:
-            return (
+            text = (
                 f"Published; {self.files_held} file(s) held back by critical checks, "
                 f"{self.warning_failures} warning(s)"
             )
-        if self.critical_failures:
-            return f"Critical checks failed ({self.critical_failures})"
-        if self.warning_failures:
-            return f"Published with warnings ({self.warning_failures} check(s))"
-        return "Published: every check passed"
+        elif self.critical_failures:
+            text = f"Critical checks failed ({self.critical_failures})"
+        elif self.warning_failures:
+            text = f"Published with warnings ({self.warning_failures} check(s))"
+        elif self.flagged_rows_present:
+            text = "Published: this run's checks passed"
+        else:
+            return "Published: every check passed"
+        if self.flagged_rows_present:
+            text += (
+                f"; {self.flagged_rows_present:,} row(s) flagged by warning checks are in the "
+                "warehouse"
+            )
+            earlier = [r for r in self.flagged_in_runs if r != self.run_id]
+            if earlier:
+                text += f" (flagged by earlier run {', '.join(earlier[:2])}"
+                text += ", \u2026)" if len(earlier) > 2 else ")"
+        return text
 
     @property
     def level(self) -> Literal["ok", "warn", "bad", "none"]:
@@ -173,7 +204,7 @@ class QualityStatus:
             return "warn"
         if self.critical_failures:
             return "bad"
-        return "warn" if self.warning_failures else "ok"
+        return "warn" if self.warning_failures or self.flagged_rows_present else "ok"
 
 
 @dataclass(frozen=True)
@@ -187,6 +218,9 @@ class Target:
     comparator: Literal["<", ">="]
     threshold: Decimal
     text: str
+    source: str = ""
+    benchmark_low: Decimal | None = None
+    benchmark_high: Decimal | None = None
 
     def is_met(self, value: Any) -> bool | None:
         if value is None:
@@ -239,6 +273,8 @@ class ReportData:
     warehouse_as_of: dt.date | None
     reporting_month_is_mature: bool = False
     immature_months: frozenset[dt.date] = frozenset()
+    targets: dict[str, Target] = field(default_factory=dict)
+    maturity: dict[dt.date, str] = field(default_factory=dict)  # month -> 'mature' / why not
     tables: dict[str, Table] = field(default_factory=dict)
 
     def add(self, table: Table) -> None:

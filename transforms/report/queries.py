@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from transforms.report import actions, health
 from transforms.report.definitions import DEFINITIONS
 from transforms.report.errors import ReportError
 from transforms.report.model import (
@@ -31,6 +32,7 @@ from transforms.report.model import (
     Target,
     Window,
     add_months,
+    data_window,
     make_table,
 )
 
@@ -68,29 +70,6 @@ DAYS_BUCKETS = (
     ("91-120", 91, 120),
     ("> 120", 121, None),
 )
-
-# Targets from the revenue-cycle primer (docs: revenue-cycle.md, "Measures analysts expect").
-NCR_TARGET = Target(">=", Decimal("0.95"), "\u2265 95% (MGMA/HFMA net collection rate)")
-TARGETS: dict[str, Target] = {
-    "initial_denial_rate": Target(
-        "<",
-        Decimal("0.05"),
-        "< 5% (goal); published benchmarks put initial denials at ~10\u201315% of claims",
-    ),
-    "clean_claim_rate": Target(">=", Decimal("0.95"), "\u2265 95%"),
-    "first_pass_resolution_rate": Target(">=", Decimal("0.90"), "\u2265 90%"),
-    "net_collection_rate": NCR_TARGET,
-    "payer_net_collection_rate": Target(
-        ">=",
-        Decimal("0.95"),
-        "\u2265 95% (set for the full NCR; the payer NCR leaves the patients' share out)",
-    ),
-    "ar_over_90_share": Target(
-        "<",
-        Decimal("0.20"),
-        "< 20% (a common industry benchmark for HFMA's A/R > 90 days, not an HFMA standard)",
-    ),
-}
 
 # (label, mart column, kind, lower is better); the net collection rate row is chosen per month
 # (`collection_rate_choice`): the full NCR when the mart has it, else the payer NCR, so labelled.
@@ -282,8 +261,28 @@ def kpi_trend(
         order by month_start_date""",
         _month_bounds(window),
     )
+    rows = _label_maturity(con, columns, rows)
     note = f"{note} {IMMATURE_NOTE}".strip()
     return make_table(slug, title, columns, rows, note)
+
+
+def _label_maturity(
+    con: duckdb.DuckDBPyConnection, columns: Sequence[Column], rows: list[tuple]
+) -> list[tuple]:
+    """Replace 'immature' in the month_status column by why: 'immature: 15 days since month
+    end, 60% adjudicated' (rpt_kpis_monthly.days_since_month_end, adjudicated_share)."""
+    names = [c.name for c in columns]
+    if MONTH_STATUS.name not in names or "month_start_date" not in names:
+        return rows
+    labels = actions.maturity_labels(con)
+    status, month = names.index(MONTH_STATUS.name), names.index("month_start_date")
+    out = []
+    for row in rows:
+        row = list(row)
+        if row[status] == IMMATURE:
+            row[status] = labels.get(row[month], IMMATURE)
+        out.append(tuple(row))
+    return out
 
 
 def kpi_all_payers(con: duckdb.DuckDBPyConnection, window: Window) -> dict[dt.date, dict]:
@@ -336,9 +335,16 @@ def headlines(
     month: dt.date | None,
     ar_over_90: Decimal | None = None,
     ar_as_of: dt.date | None = None,
+    targets: dict[str, Target] | None = None,
 ) -> list[Headline]:
+    """The tiles: the headline month's values, the previous month's for the change, the target.
+    No change is computed from or against an immature month: when either month is immature the
+    previous value is left out (the tile says why)."""
+    targets = targets or {}
     current = by_month.get(month, {}) if month else {}
     previous = by_month.get(add_months(month, -1), {}) if month else {}
+    if not (current.get("is_mature") and previous.get("is_mature")):
+        previous = {}
     period = month_label(month) if month else ""
     items = []
     for label, column, kind, lower in HEADLINE_MEASURES:
@@ -352,7 +358,7 @@ def headlines(
                 current.get(column),
                 previous.get(column),
                 lower,
-                TARGETS.get(column),
+                targets.get(column),
                 period,
             )
         )
@@ -363,7 +369,7 @@ def headlines(
         ar_over_90,
         None,
         True,
-        TARGETS["ar_over_90_share"],
+        targets.get("ar_over_90_share"),
         f"as of {ar_as_of.isoformat()}" if ar_as_of else "as of the warehouse date",
     )
     # after the collection rate: the money measures together, days to payment last
@@ -415,7 +421,8 @@ def headline_table(items: Sequence[Headline], month: dt.date | None, is_mature: 
         columns,
         rows,
         note=f"Values are the rpt_kpis_monthly rows for all payers of {current} ({maturity}); "
-        "change = month minus the month before (rates in percentage points). A/R > 90 days is "
+        "change = month minus the month before (rates in percentage points), shown only when "
+        "both months are mature. A/R > 90 days is "
         "HFMA's billed A/R older than 90 days divided by all billed A/R, as of the warehouse "
         "date. Targets: revenue-cycle primer (HFMA, MGMA); the verdict is in words.",
         row_kinds=[item.kind for item in items],
@@ -565,7 +572,7 @@ def root_cause_trend(
     columns = [Column("month_start_date", "Month", "month"), MONTH_STATUS]
     columns += [Column(code, label, kind) for code, label, _ in ROOT_CAUSES]
     columns += [Column("other", "Other", kind), Column("total", "Total", kind)]
-    return make_table(slug, title, columns, rows, IMMATURE_NOTE)
+    return make_table(slug, title, columns, _label_maturity(con, columns, rows), IMMATURE_NOTE)
 
 
 def _ref_join(
@@ -816,39 +823,12 @@ def days_to_payment_distribution(con: duckdb.DuckDBPyConnection, window: Window)
 
 
 def select_run_id(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:
-    """The latest gate run for the as-of date (a run that reached the publish gate first)."""
-    if not table_exists(con, "quality", "validation_runs"):
-        return None
-    row = con.execute(
-        """
-        select run_id
-        from quality.validation_runs
-        where as_of_date <= ?
-        group by run_id
-        order by max(case when gate = 'publish' then 1 else 0 end) desc,
-            max(as_of_date) desc, max(finished_at) desc nulls last, run_id desc
-        limit 1""",
-        [as_of],
-    ).fetchone()
-    return row[0] if row else None
+    """The run that produced the published file (`health.publishing_run_id`)."""
+    return health.publishing_run_id(con, as_of)
 
 
 def quality_status(con: duckdb.DuckDBPyConnection, run_id: str | None) -> QualityStatus:
-    if run_id is None or not table_exists(con, "quality", "validation_runs"):
-        return QualityStatus(None, False, 0, 0)
-    row = con.execute(
-        """
-        select count(*) filter (where gate = 'publish'),
-            coalesce(sum(critical_failures), 0), coalesce(sum(warning_failures), 0)
-        from quality.validation_runs where run_id = ?""",
-        [run_id],
-    ).fetchone()
-    held = 0
-    if table_exists(con, "audit", "file_holds"):
-        held = con.execute(
-            "select count(*) from audit.file_holds where hold_status = 'held'"
-        ).fetchone()[0]
-    return QualityStatus(run_id, bool(row[0]), int(row[1]), int(row[2]), int(held))
+    return health.quality_status(con, run_id)
 
 
 def quality_file_holds(con: duckdb.DuckDBPyConnection) -> Table:
@@ -968,7 +948,9 @@ def quality_runs(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
             con,
             """
             select gate, suite,
-                case when success then 'passed'
+                case when coalesce(evaluated_expectations, 0) = 0
+                        and coalesce(rows_validated, 0) = 0 then 'nothing new to check'
+                    when success then 'passed'
                     when coalesce(critical_failures, 0) > 0 then 'failed'
                     else 'passed with warnings' end,
                 critical_failures, warning_failures, evaluated_expectations, rows_validated,
@@ -1116,12 +1098,14 @@ def load_report(
 ) -> ReportData:
     """Read every table of the report, in display order."""
     check_required_marts(con, database)
+    window = data_window(window.as_of, actions.first_data_month(con, window.as_of))
     run_id = run_id or select_run_id(con, window.as_of)
     by_month = kpi_all_payers(con, window)
     month = pick_reporting_month(by_month, window)
     is_mature = bool(month and by_month[month].get("is_mature"))
     built_as_of = warehouse_as_of(con, run_id)
-    items = headlines(by_month, month, ar_over_90(con), built_as_of)
+    targets = actions.kpi_targets(con)
+    items = headlines(by_month, month, ar_over_90(con), built_as_of, targets)
     immature = immature_months(by_month)
     data = ReportData(
         window=window,
@@ -1132,8 +1116,14 @@ def load_report(
         warehouse_as_of=built_as_of,
         reporting_month_is_mature=is_mature,
         immature_months=immature,
+        targets=targets,
+        maturity=actions.maturity_labels(con),
     )
+    queue = actions.work_queue(con)
+    data.add(queue)
+    data.add(actions.work_queue_summary(queue))
     data.add(headline_table(items, month, is_mature))
+    data.add(actions.targets_table(targets))
     data.add(
         kpi_trend(
             con,
@@ -1191,6 +1181,7 @@ def load_report(
             immature=immature,
         )
     )
+    data.add(actions.payer_root_cause(con, window.first_month, window.last_month))
     data.add(root_cause_summary(con, window))
     data.add(
         root_cause_trend(
@@ -1254,6 +1245,9 @@ def load_report(
     data.add(quality_runs(con, run_id))
     data.add(quality_failing_checks(con, run_id))
     data.add(quality_row_failures(con, run_id))
+    data.add(health.flagged_rows_table(con, run_id))
+    data.add(health.data_health_summary(con))
+    data.add(health.quarantine_reasons(con))
     data.add(quality_file_holds(con))
     data.add(ingestion_findings(con))
     data.add(unmatched_remittances(con))

@@ -99,6 +99,40 @@ DDL = {
     "ref.ref_carc_codes": "carc_code varchar, description varchar, root_cause varchar, "
     "is_denial boolean",
     "ref.ref_rarc_codes": "rarc_code varchar, description varchar",
+    "ref.kpi_targets": (
+        "measure varchar, comparator varchar, target_value decimal(9,6), "
+        "benchmark_low decimal(9,6), benchmark_high decimal(9,6), target_text varchar, "
+        "source varchar"
+    ),
+    "marts.rpt_denial_work_queue": (
+        "as_of_date date, work_queue_rank bigint, priority integer, priority_label varchar, "
+        "claim_id varchar, patient_control_number varchar, payer_id varchar, payer_name varchar, "
+        "recoverable_amount decimal(18,2), denial_root_cause varchar, carc_code varchar, "
+        "carc_description varchar, rarc_code varchar, rarc_description varchar, "
+        "owning_team varchar, denial_attributed_check varchar, denial_date date, "
+        "appeal_window_days integer, appeal_deadline_date date, days_left bigint, "
+        "first_service_date date, timely_filing_days integer, "
+        "timely_filing_deadline_date date, days_left_to_correct bigint, next_action varchar, "
+        "next_deadline_date date, days_to_next_deadline bigint, deadline_source varchar, "
+        "uses_default_deadline boolean"
+    ),
+    "audit.file_manifest": (
+        "file_name varchar, file_sha256 varchar, status varchar, units_in bigint, "
+        "units_loaded bigint, units_quarantined bigint"
+    ),
+    "audit.file_holds": (
+        "file_sha256 varchar, file_name varchar, hold_status varchar, held_since_as_of date, "
+        "check_names varchar, flagged_rows bigint, released_as_of date"
+    ),
+    "audit.quarantine": (
+        "file_name varchar, file_sha256 varchar, quarantine_unit varchar, rule_id varchar, "
+        "recorded_at timestamp"
+    ),
+    "audit.unmatched_remittances": (
+        "file_name varchar, payer_id varchar, payee_provider_key varchar, "
+        "unmatched_reason varchar, remittance_claims bigint, paid_amount decimal(18,2)"
+    ),
+    "audit.build_watermarks": "built_at timestamp, as_of_date date",
     "staging.stg_encounters__coded_lines": (
         "encounter_id varchar, patient_name varchar, patient_birth_date date, member_id varchar"
     ),
@@ -850,6 +884,142 @@ def quality_rows() -> dict[str, list[dict[str, Any]]]:
     }
 
 
+WORK_QUEUE_TEAMS = ("coding", "billing", "front end", "clinical")
+WORK_QUEUE_ROWS = 27  # the page shows 25: 2 more, 220.00 + 190.00 = 410.00
+
+
+def work_queue_rows() -> list[dict[str, Any]]:
+    """27 queue rows: rank i recovers 1000 - 30 i dollars; rank 3 is due in 5 days (P1), the
+    others in 60 (P3); team = WORK_QUEUE_TEAMS[i % 4]. Patient control numbers WQ-0001.. are
+    the claim keys the work queue may show."""
+    rows = []
+    for i in range(1, WORK_QUEUE_ROWS + 1):
+        days = 5 if i == 3 else 60
+        rows.append(
+            {
+                "as_of_date": AS_OF,
+                "work_queue_rank": i,
+                "priority": 1 if days <= 14 else 3,
+                "priority_label": "P1: deadline within 14 days"
+                if days <= 14
+                else "P3: deadline later",
+                "claim_id": f"NPI:1234567893|WQ-{i:04d}",
+                "patient_control_number": f"WQ-{i:04d}",
+                "payer_id": "P1" if i % 2 else "P2",
+                "payer_name": PAYERS["P1" if i % 2 else "P2"],
+                "recoverable_amount": Decimal(1000 - 30 * i).quantize(Decimal("0.01")),
+                "denial_root_cause": "coding",
+                "carc_code": "11",
+                "carc_description": "Diagnosis does not fit the procedure",
+                "rarc_code": "M76" if i == 1 else None,
+                "rarc_description": "Diagnosis missing, incomplete or invalid" if i == 1 else None,
+                "owning_team": WORK_QUEUE_TEAMS[i % 4],
+                "denial_date": AS_OF - dt.timedelta(days=120 - days),
+                "appeal_window_days": 120,
+                "appeal_deadline_date": AS_OF + dt.timedelta(days=days),
+                "days_left": days,
+                "first_service_date": dt.date(2026, 8, 1),
+                "timely_filing_days": 365,
+                "timely_filing_deadline_date": dt.date(2027, 8, 1),
+                "days_left_to_correct": 290,
+                "next_action": "appeal",
+                "next_deadline_date": AS_OF + dt.timedelta(days=days),
+                "days_to_next_deadline": days,
+                "deadline_source": "CMS rule" if i % 2 else "Assumption: contract not loaded",
+                "uses_default_deadline": False,
+            }
+        )
+    return rows
+
+
+def kpi_target_rows() -> list[dict[str, Any]]:
+    """The targets exactly as the seed holds them (seeds/kpi_targets.csv): one source."""
+    import csv
+
+    from transforms.settings import PROJECT_ROOT
+
+    with (PROJECT_ROOT / "seeds" / "kpi_targets.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        for key in ("target_value", "benchmark_low", "benchmark_high"):
+            row[key] = Decimal(row[key]) if row[key] else None
+    return rows
+
+
+def audit_rows() -> dict[str, list[dict[str, Any]]]:
+    """Two loaded 837s, one duplicate, one partly quarantined 835, a released hold and one
+    unmatched remittance group (2 claims, 125.50 paid)."""
+    return {
+        "audit.file_manifest": [
+            {
+                "file_name": "claims/a.837",
+                "file_sha256": "a" * 64,
+                "status": "loaded",
+                "units_in": 3,
+                "units_loaded": 3,
+                "units_quarantined": 0,
+            },
+            {
+                "file_name": "claims/b.837",
+                "file_sha256": "b" * 64,
+                "status": "loaded",
+                "units_in": 2,
+                "units_loaded": 2,
+                "units_quarantined": 0,
+            },
+            {
+                "file_name": "claims/a-again.837",
+                "file_sha256": "a" * 64,
+                "status": "duplicate",
+                "units_in": 3,
+                "units_loaded": 0,
+                "units_quarantined": 0,
+            },
+            {
+                "file_name": "remits/c.835",
+                "file_sha256": "c" * 64,
+                "status": "partially_quarantined",
+                "units_in": 4,
+                "units_loaded": 3,
+                "units_quarantined": 1,
+            },
+        ],
+        "audit.file_holds": [
+            {
+                "file_sha256": "d" * 64,
+                "file_name": "encounters/d.csv",
+                "hold_status": "released",
+                "held_since_as_of": dt.date(2026, 10, 13),
+                "check_names": "coding_quality.x",
+                "flagged_rows": 4,
+                "released_as_of": dt.date(2026, 10, 14),
+            },
+        ],
+        "audit.quarantine": [
+            {
+                "file_name": "remits/c.835",
+                "file_sha256": "c" * 64,
+                "quarantine_unit": "transaction_set",
+                "rule_id": "x12.se01_count",
+                "recorded_at": dt.datetime(2026, 10, 15, 2, 1),
+            },
+        ],
+        "audit.unmatched_remittances": [
+            {
+                "file_name": "remits/c.835",
+                "payer_id": "P1",
+                "payee_provider_key": "NPI:999",
+                "unmatched_reason": "not_billed",
+                "remittance_claims": 2,
+                "paid_amount": Decimal("125.50"),
+            },
+        ],
+        "audit.build_watermarks": [
+            {"built_at": dt.datetime(2026, 10, 15, 2, 30), "as_of_date": AS_OF},
+        ],
+    }
+
+
 def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
@@ -867,7 +1037,7 @@ def build_warehouse(data_dir: Path, *, empty: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     try:
-        for schema in ("marts", "ref", "staging", "quality"):
+        for schema in ("marts", "ref", "staging", "quality", "audit"):
             con.execute(f"create schema if not exists {schema}")
         for table, columns in DDL.items():
             con.execute(f"create table {table} ({columns})")
@@ -918,6 +1088,10 @@ def build_warehouse(data_dir: Path, *, empty: bool = False) -> Path:
                 ],
             )
             for table, rows in quality_rows().items():
+                insert(con, table, rows)
+            insert(con, "ref.kpi_targets", kpi_target_rows())
+            insert(con, "marts.rpt_denial_work_queue", work_queue_rows())
+            for table, rows in audit_rows().items():
                 insert(con, table, rows)
         con.execute("checkpoint")
     finally:

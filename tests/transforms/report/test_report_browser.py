@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHARTS = 5
+CHARTS = 6
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,7 +17,7 @@ from transforms.report import ReportError, write_report
 from transforms.report.definitions import DEFINITIONS
 from transforms.settings import PROJECT_ROOT
 
-CHARTS = 5
+CHARTS = 6
 
 
 class _Links(HTMLParser):
@@ -70,6 +70,8 @@ def test_html_has_every_chart_and_every_section(report) -> None:
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "element ids must be unique across the inline charts"
     for anchor in (
+        "work-queue",
+        "health",
         "trend",
         "payers",
         "root-cause",
@@ -165,7 +167,9 @@ def test_an_empty_warehouse_still_gives_a_complete_report(tmp_path: Path) -> Non
     page = Path(result["html"]).read_text(encoding="utf-8")
     # THEN every chart is still there, saying there is nothing to show
     assert len(re.findall(r'<svg class="chart"', page)) == CHARTS
-    assert page.count("No data in the report window") == 3
+    # denial trend, operations trend, payer panels, root-cause trend
+    assert page.count("No data in the report window") == 4
+    assert "No denied claim is waiting to be worked." in page
     assert "no headline measures to show" in page
     assert "No gate results recorded" in page
     assert result["headline_month"] is None and result["run_id"] is None
