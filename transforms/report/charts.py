@@ -317,7 +317,7 @@ def operations_trend(table: Table, targets: dict[str, Target]) -> str:
                 label=label,
             )
         shown = set()
-        for column, label, color in series:
+        for column, _label, color in series:
             target = targets.get(column)
             key = None if target is None else (target.comparator, target.threshold)
             if target is None or key in shown:

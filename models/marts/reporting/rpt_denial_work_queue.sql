@@ -100,7 +100,7 @@ with_settings as (
         coalesce(payer_settings.timely_filing_days, defaults.timely_filing_days)
             as timely_filing_days,
         coalesce(payer_settings.source, defaults.source) as deadline_source,
-        payer_settings.payer_id is null as uses_default_deadline
+        payer_settings.payer_id is null as is_default_deadline
     from coded
     left join payer_settings
         on coded.payer_id = payer_settings.payer_id
@@ -210,7 +210,7 @@ final as (
         appealable.next_deadline_date,
         appealable.days_to_next_deadline,
         appealable.deadline_source,
-        appealable.uses_default_deadline
+        appealable.is_default_deadline
     from appealable
     left join carc_codes
         on appealable.carc_code = carc_codes.carc_code

@@ -114,7 +114,7 @@ DDL = {
         "first_service_date date, timely_filing_days integer, "
         "timely_filing_deadline_date date, days_left_to_correct bigint, next_action varchar, "
         "next_deadline_date date, days_to_next_deadline bigint, deadline_source varchar, "
-        "uses_default_deadline boolean"
+        "is_default_deadline boolean"
     ),
     "audit.file_manifest": (
         "file_name varchar, file_sha256 varchar, status varchar, units_in bigint, "
@@ -926,7 +926,7 @@ def work_queue_rows() -> list[dict[str, Any]]:
                 "next_deadline_date": AS_OF + dt.timedelta(days=days),
                 "days_to_next_deadline": days,
                 "deadline_source": "CMS rule" if i % 2 else "Assumption: contract not loaded",
-                "uses_default_deadline": False,
+                "is_default_deadline": False,
             }
         )
     return rows
