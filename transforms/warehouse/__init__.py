@@ -231,12 +231,14 @@ def build(
     project_dir: Path | None = None,
     full_refresh: bool = False,
     engine: str = "duckdb",
+    tests: bool = True,
 ) -> dict[str, Any]:
     """Run `dbt build` (seeds, models, tests) into <data_dir>/warehouse/build.duckdb as of `as_of`.
 
     The claim-level models are incremental: a build recomputes only the claims touched since the
     previous one (see models/intermediate/scope). `full_refresh` rebuilds every model from raw.
-    `engine="spark"` builds on Apache Spark instead (always in full; transforms/warehouse/spark.py).
+    `engine="spark"` builds on Apache Spark instead (always in full; transforms/warehouse/spark.py);
+    `tests=False` skips dbt's tests there (the DuckDB build always runs them).
 
     Returns a summary (node counts by status, failed and warned nodes, elapsed seconds). Raises
     WarehouseBuildFailed naming the failing nodes when a model, seed or error-severity test fails.
@@ -246,7 +248,7 @@ def build(
     if engine == "spark":
         from transforms.warehouse import spark
 
-        return spark.build(data_dir, as_of, project_dir=project_dir)
+        return spark.build(data_dir, as_of, project_dir=project_dir, tests=tests)
     data_dir = Path(data_dir).resolve()
     project_dir = Path(project_dir or settings.PROJECT_ROOT).resolve()
     paths = Paths(data_dir)

@@ -117,9 +117,16 @@ def export_row_failures(data_dir: Path) -> int:
 
 
 def build(
-    data_dir: Path, as_of: dt.date, *, project_dir: Path | None = None, timeout: float = 3600.0
+    data_dir: Path,
+    as_of: dt.date,
+    *,
+    project_dir: Path | None = None,
+    tests: bool = True,
+    timeout: float = 3600.0,
 ) -> dict[str, Any]:
     """`dbt build --full-refresh --target spark` as of `as_of`, in a child process.
+
+    `tests=False` builds seeds and models only (`--exclude-resource-type test unit_test`).
 
     Empties <data_dir>/warehouse/spark first and holds the warehouse writer lock throughout (the
     row failures are read from the DuckDB build database). Returns the same summary as the DuckDB
@@ -138,7 +145,9 @@ def build(
         root.mkdir(parents=True)
         root.chmod(0o700)  # the staging and intermediate tables hold patient identifiers
         exported = export_row_failures(data_dir)
-        LOG.info("spark build as of %s into %s (%d row failures from the gates)", as_of, root, exported)
+        LOG.info(
+            "spark build as of %s into %s (%d row failures from the gates)", as_of, root, exported
+        )
         command = [
             sys.executable,
             "-m",
@@ -149,6 +158,7 @@ def build(
             as_of.isoformat(),
             "--project-dir",
             str(project_dir),
+            *([] if tests else ["--no-tests"]),
         ]
         env = {**os.environ, "SPARK_CONF_DIR": str(SPARK_CONF_DIR)}
         started = time.monotonic()
@@ -157,7 +167,9 @@ def build(
                 command, stdout=subprocess.PIPE, text=True, timeout=timeout, check=False, env=env
             )
         except subprocess.TimeoutExpired as exc:
-            raise WarehouseBuildFailed(f"the Spark build did not finish in {timeout:.0f} s") from exc
+            raise WarehouseBuildFailed(
+                f"the Spark build did not finish in {timeout:.0f} s"
+            ) from exc
     lines = done.stdout.strip().splitlines()
     try:
         summary = json.loads(lines[-1])
@@ -186,16 +198,19 @@ def build(
     return summary
 
 
-def _build_in_process(data_dir: Path, as_of: dt.date, project_dir: Path) -> dict[str, Any]:
+def _build_in_process(
+    data_dir: Path, as_of: dt.date, project_dir: Path, tests: bool = True
+) -> dict[str, Any]:
     """The child's side: dbt build on the `spark` target (this process owns the JVM)."""
     from transforms.warehouse import _invoke, summarize
 
     os.environ[ENV_SPARK_DIR] = str(spark_dir(data_dir))
     # pyspark logs every failed statement with its JVM stack trace; dbt.log has the statement
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
-    outcome, elapsed = _invoke(
-        ["build", "--full-refresh"], data_dir, as_of, project_dir, engine="spark"
-    )
+    command = ["build", "--full-refresh"]
+    if not tests:
+        command += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+    outcome, elapsed = _invoke(command, data_dir, as_of, project_dir, engine="spark")
     summary = summarize(list(outcome.result or []), elapsed)
     summary.update(
         {
@@ -203,6 +218,7 @@ def _build_in_process(data_dir: Path, as_of: dt.date, project_dir: Path) -> dict
             "engine": "spark",
             "tables_dir": str(spark_dir(data_dir) / "tables"),
             "full_refresh": True,
+            "tests": tests,
         }
     )
     if not outcome.success and not summary["failed"]:
@@ -215,9 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", required=True, type=Path)
     parser.add_argument("--as-of", required=True, type=dt.date.fromisoformat)
     parser.add_argument("--project-dir", required=True, type=Path)
+    parser.add_argument("--no-tests", action="store_true", help="seeds and models only")
     args = parser.parse_args(argv)
     try:
-        summary = _build_in_process(args.data_dir.resolve(), args.as_of, args.project_dir)
+        summary = _build_in_process(
+            args.data_dir.resolve(), args.as_of, args.project_dir, tests=not args.no_tests
+        )
     except RcmError as exc:
         print(json.dumps({"error": str(exc)}), flush=True)
         return 1
