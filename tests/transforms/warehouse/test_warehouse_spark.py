@@ -41,7 +41,9 @@ def _java_17() -> bool:
     return any(f'version "{v}' in out.stderr for v in range(17, 40))
 
 
-pytestmark = pytest.mark.skipif(not _java_17(), reason="the Spark target needs Java 17+ (make java)")
+pytestmark = pytest.mark.skipif(
+    not _java_17(), reason="the Spark target needs Java 17+ (make java)"
+)
 
 
 def _practice(root: Path, claims: int, days: int) -> Path:
