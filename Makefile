@@ -23,7 +23,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # standalone test (tests/dags/test_airflow_standalone.py) starts Airflow through the same script.
 AIRFLOW_ENV := RCM_DATA_DIR=$(DEMO_DATA) scripts/airflow-env
 
-.PHONY: help setup browser test test-reliability demo lint airflow-init airflow-standalone docs clean
+.PHONY: help setup java browser test test-reliability demo lint airflow-init airflow-standalone docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -36,11 +36,21 @@ $(UV):
 # PYTHONDONTWRITEBYTECODE set (here and on many CI machines) nothing would ever cache their
 # bytecode, and each process would compile them again (`time .venv/bin/python -c 'import
 # great_expectations'` shows the difference).
+# --extra spark: dbt-spark + pyspark, the second dbt target (`rcm build --engine spark`, `rcm parity`).
 $(STAMP): pyproject.toml uv.lock Makefile | $(UV)
-	@UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode
+	@UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode --extra spark
 	@touch $(STAMP)
 
-setup: $(STAMP) ## create .venv from uv.lock (idempotent; fast when nothing changed)
+setup: $(STAMP) java ## create .venv from uv.lock (idempotent; fast when nothing changed)
+
+# pyspark 4 needs Java 17+; it comes from the OS packages (Debian's openjdk-17-jre-headless).
+java: ## Java 17+ for the Spark target (installs Debian's openjdk-17-jre-headless when missing; needs root)
+	@if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then \
+		echo "==> installing Debian's openjdk-17-jre-headless (Spark target)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	fi
 
 browser: ## Debian's chromium for the report's browser test (installs it when missing; needs root)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -18,6 +18,10 @@ warehouse (`analytics.duckdb`) with an atomic rename, then writes the denial rep
   so a stage started by hand meanwhile is refused (and a task that meets one retries).
 * **One writer**: tasks that write `build.duckdb` share the pool `rcm_warehouse_writer` (one slot)
   and a file lock in `transforms.locking`.
+* **Engine**: `RCM_ENGINE` (default `duckdb`) chooses where `dbt_build` runs. With `spark` it builds
+  the same dbt project on Spark (local pyspark; a full rebuild) and writes the marts as Parquet under
+  `warehouse/spark/tables/marts.db/`; `publish_gate`, `publish` and `denial_report` read DuckDB and
+  return `skipped` (nothing stale is published).
 * **Safety**: a gate failure that makes the whole warehouse untrustworthy (marts that do not
   reconcile, bad keys, a failed build) fails the run before `publish`; the published file stays as
   it was. A critical finding on specific files only holds back those files (`audit.file_holds`);

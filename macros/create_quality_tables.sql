@@ -4,6 +4,14 @@
     transforms/quality). Columns match what the gate writes.
 -#}
 {% macro create_quality_tables() -%}
+    {{- return(adapter.dispatch('create_quality_tables')()) -}}
+{%- endmacro %}
+
+{#- Spark: the gates write to the DuckDB build database only; a Spark build reads their row failures
+    as the source quality.row_failures, exported to Parquet before it (transforms/warehouse/spark.py). -#}
+{% macro spark__create_quality_tables() -%}{%- endmacro %}
+
+{% macro default__create_quality_tables() -%}
     create schema if not exists quality;
     create table if not exists quality.row_failures (
         run_id varchar,
@@ -18,3 +26,15 @@
     );
     alter table quality.row_failures add column if not exists file_sha256 varchar;
 {%- endmacro %}
+
+{#- on-run-start: int_claim_lines_outcomes was a view before it became ephemeral: no stale copy in
+    the warehouse. A Spark build starts from an empty catalog: nothing to drop. -#}
+{% macro drop_stale_relations() -%}
+    {{- return(adapter.dispatch('drop_stale_relations')()) -}}
+{%- endmacro %}
+
+{% macro default__drop_stale_relations() -%}
+    drop view if exists intermediate.int_claim_lines_outcomes
+{%- endmacro %}
+
+{% macro spark__drop_stale_relations() -%}{%- endmacro %}

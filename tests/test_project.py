@@ -43,6 +43,7 @@ def test_every_cli_command_has_help():
         "ingest",
         "codesets",
         "build",
+        "parity",
         "validate",
         "publish",
         "report",

@@ -274,14 +274,63 @@ def codesets(data_dir: Path) -> None:
     help="Rebuild every model from the raw layer instead of recomputing only the claims "
     "touched since the last build.",
 )
-def build(data_dir: Path, as_of: dt.date | None, full_refresh: bool) -> None:
-    """Run `dbt build` into the private build database (DATA_DIR/warehouse/build.duckdb)."""
+@click.option(
+    "--engine",
+    type=click.Choice(settings.ENGINES),
+    envvar=settings.ENV_ENGINE,
+    default=settings.DEFAULT_ENGINE,
+    show_envvar=True,
+    show_default=True,
+    help="duckdb: the build database (incremental). spark: dbt-spark on a local pyspark session, "
+    "always a full rebuild, every model as Parquet under DATA_DIR/warehouse/spark/tables/.",
+)
+def build(data_dir: Path, as_of: dt.date | None, full_refresh: bool, engine: str) -> None:
+    """Run `dbt build` into the private build database (DATA_DIR/warehouse/build.duckdb), or on
+    Spark with --engine spark."""
     from transforms.locking import run_lock
     from transforms.warehouse import build as run_build
 
     root, day = _data_dir(data_dir), _as_date(as_of)
     with run_lock(root, as_of=day, command="build"):
-        _echo_json(run_build(root, day, full_refresh=full_refresh))
+        _echo_json(run_build(root, day, full_refresh=full_refresh, engine=engine))
+
+
+@main.command()
+@DATA_DIR_OPTION
+@AS_OF_OPTION
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    default=("marts",),
+    show_default=True,
+    help="Schema whose every table is compared (repeat for several).",
+)
+@click.option(
+    "--spark-tests/--no-spark-tests",
+    default=False,
+    show_default=True,
+    help="Also run dbt's data and unit tests in the Spark build (the DuckDB build always does).",
+)
+def parity(
+    data_dir: Path, as_of: dt.date | None, schemas: tuple[str, ...], spark_tests: bool
+) -> None:
+    """Build DATA_DIR's raw layer on DuckDB and on Spark and compare every mart row for row.
+
+    Per table it logs rows on each side, rows only in DuckDB, rows only in Spark and the columns
+    that differ; money and rates must be equal to the last digit. The last line printed is one
+    JSON summary. Exit code 0 only when every table is equal, 1 when any differs.
+    """
+    from transforms.locking import run_lock
+    from transforms.warehouse.parity import parity as run_parity
+
+    root, day = _data_dir(data_dir), _as_date(as_of)
+    with run_lock(root, as_of=day, command="parity"):
+        result = run_parity(root, day, schemas=schemas, spark_tests=spark_tests)
+    for name, table in result.pop("tables").items():
+        click.echo(f"{name}: {json.dumps(table)}", err=True)
+    click.echo(json.dumps(result))
+    sys.exit(0 if result["equal"] else 1)
 
 
 @main.command()

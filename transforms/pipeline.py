@@ -11,6 +11,11 @@ check, an unreadable batch) stops the run before `publish`, so the analysts' war
 as it was. A critical finding tied to specific files only holds back those files (see
 `transforms.quality.holds`): the rest of the night builds and publishes.
 
+The engine of the dbt build is a setting (`RCM_ENGINE`, default duckdb). With `spark` the build
+stage runs the same dbt project on Spark (transforms/warehouse/spark.py) and writes the marts as
+Parquet under warehouse/spark/tables/; the publish gate, publish and report read the DuckDB build
+database and are skipped (each returns `{"skipped": ...}`), so nothing stale is ever published.
+
 An as-of date earlier than the published warehouse's is refused before anything runs, unless the
 run is a backfill (`rcm run --backfill`, an Airflow backfill); a backfill publishes beside the
 current warehouse (`backfill_target`) and reports from there, never over it unless asked.
@@ -134,6 +139,18 @@ def _record_gated(data_dir: Path, run_ids: list[str]) -> None:
     os.replace(tmp, ledger)
 
 
+def _skipped_on_spark(stage: str) -> dict | None:
+    """The marker a DuckDB-only stage returns when the warehouse engine is Spark, else None."""
+    if settings.engine() != "spark":
+        return None
+    reason = (
+        f"{settings.ENV_ENGINE}=spark: the marts are the Spark build's Parquet tables; {stage} "
+        "reads the DuckDB build database and is not run"
+    )
+    LOG.warning(reason)
+    return {"skipped": reason}
+
+
 @exclusive
 def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = None) -> dict:
     """Run a Great Expectations gate.
@@ -148,6 +165,9 @@ def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = N
     from transforms.quality import run_gate
 
     if gate != "ingestion":
+        skipped = _skipped_on_spark(f"the {gate} gate")
+        if skipped is not None:
+            return skipped
         return run_gate(gate, data_dir, as_of, run_id=run_id)
     # tonight's batch is among the pending runs when it loaded anything: ingest writes its
     # manifest before it returns
@@ -160,9 +180,10 @@ def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = N
 
 @exclusive
 def stage_build(data_dir: Path, as_of: dt.date) -> dict:
+    """dbt build on the engine `RCM_ENGINE` names (duckdb: incremental; spark: a full rebuild)."""
     from transforms.warehouse import build
 
-    return build(data_dir, as_of)
+    return build(data_dir, as_of, engine=settings.engine())
 
 
 @exclusive
@@ -181,6 +202,9 @@ def stage_publish(
     is kept, as `rcm run --backfill` does."""
     from transforms.publish import publish
 
+    skipped = _skipped_on_spark("publish")
+    if skipped is not None:
+        return skipped
     side = backfill_side(data_dir, as_of, backfill=backfill) if as_of is not None else None
     if side is not None:
         return publish(data_dir, target=side, replace_newer=True)
@@ -233,6 +257,9 @@ def stage_report(
     from transforms.errors import RcmError
     from transforms.report import write_report
 
+    skipped = _skipped_on_spark("the report") if database is None else None
+    if skipped is not None:
+        return skipped
     if database is None:
         database = backfill_side(data_dir, as_of, backfill=backfill)
         if database is not None and not database.exists():

@@ -23,6 +23,10 @@ ENV_MATCH_RATE_MIN = "RCM_MATCH_RATE_MIN"
 ENV_TIMELY_FILING_DAYS = "RCM_TIMELY_FILING_DAYS"
 ENV_SETTLE_SECONDS = "RCM_SETTLE_SECONDS"
 ENV_MAX_FILE_BYTES = "RCM_MAX_FILE_BYTES"
+# The dbt engine of `rcm build` and of the DAG's dbt_build task: duckdb (default) or spark.
+ENV_ENGINE = "RCM_ENGINE"
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
 
 DEFAULT_SETTLE_SECONDS = 10.0
 DEFAULT_MAX_FILE_BYTES = 2 << 30  # 2 GiB
@@ -76,6 +80,14 @@ def settle_seconds() -> float:
 def max_file_bytes() -> int:
     """Largest landing file ingested (RCM_MAX_FILE_BYTES); bigger ones are refused, not copied."""
     return int(_number(ENV_MAX_FILE_BYTES, DEFAULT_MAX_FILE_BYTES, int))
+
+
+def engine(value: str | None = None) -> str:
+    """The warehouse engine (RCM_ENGINE): `duckdb` or `spark` (dbt-spark on a local pyspark)."""
+    chosen = (value or os.environ.get(ENV_ENGINE) or DEFAULT_ENGINE).strip().lower()
+    if chosen not in ENGINES:
+        raise RcmError(f"{ENV_ENGINE}={chosen!r} is not an engine: use one of {', '.join(ENGINES)}")
+    return chosen
 
 
 def data_dir(value: str | os.PathLike[str] | None = None) -> Path:

@@ -15,20 +15,20 @@ per_file as (
 
     select
         file_sha256,
-        arg_max(file_name, snapshot_id) as file_name,
-        arg_max(ingest_run_id, snapshot_id) as ingest_run_id,
+        {{ arg_max('file_name', 'snapshot_id') }} as file_name,
+        {{ arg_max('ingest_run_id', 'snapshot_id') }} as ingest_run_id,
         bool_or(is_current and hold_status = 'held') as is_held,
-        arg_max(held_since_as_of, snapshot_id) filter (where hold_status = 'held')
+        {{ arg_max('held_since_as_of', 'snapshot_id') }} filter (where hold_status = 'held')
             as held_since_as_of,
-        arg_max(held_since_run_id, snapshot_id) filter (where hold_status = 'held')
+        {{ arg_max('held_since_run_id', 'snapshot_id') }} filter (where hold_status = 'held')
             as held_since_run_id,
-        arg_max(gate_run_id, snapshot_id) filter (where hold_status = 'held')
+        {{ arg_max('gate_run_id', 'snapshot_id') }} filter (where hold_status = 'held')
             as last_held_by_run_id,
-        arg_max(check_names, snapshot_id) filter (where hold_status = 'held') as check_names,
-        arg_max(flagged_rows, snapshot_id) filter (where hold_status = 'held') as flagged_rows,
-        arg_max(gate_run_id, snapshot_id) filter (where hold_status = 'released')
+        {{ arg_max('check_names', 'snapshot_id') }} filter (where hold_status = 'held') as check_names,
+        {{ arg_max('flagged_rows', 'snapshot_id') }} filter (where hold_status = 'held') as flagged_rows,
+        {{ arg_max('gate_run_id', 'snapshot_id') }} filter (where hold_status = 'released')
             as released_by_run_id,
-        arg_max(as_of_date, snapshot_id) filter (where hold_status = 'released')
+        {{ arg_max('as_of_date', 'snapshot_id') }} filter (where hold_status = 'released')
             as released_as_of
     from snapshots
     group by file_sha256

@@ -8,7 +8,9 @@ environment variables the profile and the sources read:
     RCM_RAW_DIR   <data_dir>/raw                       Parquet sources, <table>/*.parquet
     RCM_REF_DIR   <data_dir>/ref                       code sets built by `rcm codesets`
 
-dbt's target and log folders live inside the data directory too, so parallel runs on different
+`engine="spark"` builds the same project on Apache Spark instead (transforms/warehouse/spark.py:
+dbt-spark's local session, a full rebuild each time, marts as Parquet under
+<data_dir>/warehouse/spark/tables/). dbt's target and log folders live inside the data directory too, so parallel runs on different
 data directories (tests, the demo, the nightly job) never share state. The run's logical date goes
 in as the dbt var `as_of_date`; no model reads the clock.
 """
@@ -38,6 +40,8 @@ ENV_RAW_DIR = "RCM_RAW_DIR"
 ENV_REF_DIR = "RCM_REF_DIR"
 ICD10CM_FILE = "icd10cm_codes.parquet"
 
+ENGINES = ("duckdb", "spark")
+
 # dbt node statuses that mean the run did not do what it should.
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 
@@ -46,9 +50,12 @@ class WarehouseBuildFailed(RcmError):
     """`dbt build` finished with failing nodes (models, tests or seeds)."""
 
 
-def dbt_dirs(data_dir: Path) -> tuple[Path, Path]:
-    """dbt's target and log folders for one data directory."""
+def dbt_dirs(data_dir: Path, engine: str = "duckdb") -> tuple[Path, Path]:
+    """dbt's target and log folders for one data directory (the Spark build has its own: its
+    partial-parse state and run results never mix with the DuckDB build's)."""
     root = Path(data_dir)
+    if engine == "spark":
+        return root / "dbt" / "target-spark", root / "logs" / "dbt-spark"
     return root / "dbt" / "target", root / "logs" / "dbt"
 
 
@@ -64,10 +71,14 @@ def dbt_env(data_dir: Path) -> dict[str, str]:
     }
 
 
-def dbt_args(command: list[str], data_dir: Path, as_of: dt.date, project_dir: Path) -> list[str]:
+def dbt_args(
+    command: list[str], data_dir: Path, as_of: dt.date, project_dir: Path, engine: str = "duckdb"
+) -> list[str]:
     """Arguments for dbtRunner: quiet console (progress goes to our log), project, profile,
-    target/log paths and the as-of var. dbt's full log is written to <data_dir>/logs/dbt/dbt.log."""
-    target_dir, log_dir = dbt_dirs(Path(data_dir).resolve())
+    target/log paths and the as-of var. dbt's full log is written to <data_dir>/logs/dbt/dbt.log.
+    `engine="spark"` selects the profile's `spark` output."""
+    target_dir, log_dir = dbt_dirs(Path(data_dir).resolve(), engine)
+    target = ["--target", "spark"] if engine == "spark" else []
     return [
         *command,
         "--quiet",
@@ -81,6 +92,7 @@ def dbt_args(command: list[str], data_dir: Path, as_of: dt.date, project_dir: Pa
         str(log_dir),
         "--vars",
         json.dumps({"as_of_date": as_of.isoformat()}),
+        *target,
     ]
 
 
@@ -195,11 +207,11 @@ def log_node_result(event: Any) -> None:
 
 
 def _invoke(
-    command: list[str], data_dir: Path, as_of: dt.date, project_dir: Path
+    command: list[str], data_dir: Path, as_of: dt.date, project_dir: Path, engine: str = "duckdb"
 ) -> tuple[Any, float]:
     from dbt.cli.main import dbtRunner
 
-    args = dbt_args(command, data_dir, as_of, project_dir)
+    args = dbt_args(command, data_dir, as_of, project_dir, engine)
     started = time.monotonic()
     with _environment(dbt_env(data_dir)):
         try:
@@ -213,16 +225,30 @@ def _invoke(
 
 
 def build(
-    data_dir: Path, as_of: dt.date, *, project_dir: Path | None = None, full_refresh: bool = False
+    data_dir: Path,
+    as_of: dt.date,
+    *,
+    project_dir: Path | None = None,
+    full_refresh: bool = False,
+    engine: str = "duckdb",
+    tests: bool = True,
 ) -> dict[str, Any]:
     """Run `dbt build` (seeds, models, tests) into <data_dir>/warehouse/build.duckdb as of `as_of`.
 
     The claim-level models are incremental: a build recomputes only the claims touched since the
     previous one (see models/intermediate/scope). `full_refresh` rebuilds every model from raw.
+    `engine="spark"` builds on Apache Spark instead (always in full; transforms/warehouse/spark.py);
+    `tests=False` skips dbt's tests there (the DuckDB build always runs them).
 
     Returns a summary (node counts by status, failed and warned nodes, elapsed seconds). Raises
     WarehouseBuildFailed naming the failing nodes when a model, seed or error-severity test fails.
     """
+    if engine not in ENGINES:
+        raise RcmError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    if engine == "spark":
+        from transforms.warehouse import spark
+
+        return spark.build(data_dir, as_of, project_dir=project_dir, tests=tests)
     data_dir = Path(data_dir).resolve()
     project_dir = Path(project_dir or settings.PROJECT_ROOT).resolve()
     paths = Paths(data_dir)
@@ -233,7 +259,12 @@ def build(
         outcome, elapsed = _invoke(command, data_dir, as_of, project_dir)
     summary = summarize(list(outcome.result or []), elapsed)
     summary.update(
-        {"as_of": as_of.isoformat(), "database": str(paths.build_db), "full_refresh": full_refresh}
+        {
+            "as_of": as_of.isoformat(),
+            "engine": "duckdb",
+            "database": str(paths.build_db),
+            "full_refresh": full_refresh,
+        }
     )
     if summary["failed"] or not outcome.success:
         raise WarehouseBuildFailed(

@@ -22,7 +22,7 @@ previous as (
         manifest_watermark as previous_watermark,
         project_fingerprint as previous_fingerprint,
         {{ 'holds_snapshot' if 'holds_snapshot' in previous_columns
-           else 'cast(null as varchar)' }} as previous_holds_snapshot
+           else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as previous_holds_snapshot
     from {{ previous_log }}
     order by built_at desc
     limit 1
@@ -34,8 +34,8 @@ previous as (
     select
         cast(null as date) as previous_as_of_date,
         cast(null as timestamp) as previous_watermark,
-        cast(null as varchar) as previous_fingerprint,
-        cast(null as varchar) as previous_holds_snapshot
+        cast(null as {{ dbt.type_string() }}) as previous_fingerprint,
+        cast(null as {{ dbt.type_string() }}) as previous_holds_snapshot
 
 ),
 {% endif %}
