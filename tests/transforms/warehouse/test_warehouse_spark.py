@@ -27,9 +27,10 @@ FIXTURES = ROOT / "tests" / "fixtures" / "x12"
 AS_OF = dt.date(2026, 6, 30)
 MARTS = {
     "dim_diagnosis_codes", "dim_payers", "dim_procedure_codes", "dim_providers",
-    "fct_claim_lines", "fct_claims", "fct_patient_payments", "fct_provider_adjustments",
+    "fct_claim_events", "fct_claim_lines", "fct_claims", "fct_patient_payments", "fct_provider_adjustments",
     "fct_remittance_adjustments", "fct_remittance_claims", "fct_remittance_payments",
-    "fct_remittance_service_lines", "rpt_ar_aging", "rpt_denials", "rpt_kpis_monthly",
+    "fct_remittance_service_lines", "rpt_ar_aging", "rpt_denial_work_queue", "rpt_denials",
+    "rpt_kpis_monthly",
 }  # fmt: skip
 
 
