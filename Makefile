@@ -65,9 +65,12 @@ test: setup browser ## run the whole test suite (long reliability runs excluded:
 test-reliability: setup ## long reliability runs (crash trials, fuzzing with more examples)
 	@RCM_RELIABILITY=1 $(BIN)/pytest -q -m slow
 
-lint: setup ## ruff (lint and format check) on Python
+lint: setup ## ruff (lint and format check) on Python, sqlfluff (dbt templater) on the models
 	@$(BIN)/ruff check transforms dags tests
 	@$(BIN)/ruff format --check transforms dags tests
+	@tmp=$$(mktemp -d); RCM_BUILD_DB=$$tmp/lint.duckdb DBT_TARGET_PATH=$$tmp/target \
+		$(BIN)/sqlfluff lint models 2>&1 | grep -v '^WARNING'; status=$${PIPESTATUS[0]}; \
+		rm -rf $$tmp; exit $$status
 
 airflow-init: setup ## migrate the project-local Airflow metadata DB (SQLite) and create the writer pool
 	@mkdir -p .airflow

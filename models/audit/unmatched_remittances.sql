@@ -13,7 +13,8 @@ with
 remit_claims as (
 
     select * from {{ ref('fct_remittance_claims') }}
-    where is_counted
+    where
+        is_counted
         and claim_match_status = 'unmatched'
 
 ),

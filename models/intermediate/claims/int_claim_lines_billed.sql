@@ -51,14 +51,22 @@ pointed_diagnoses as (
 
     select
         current_lines.claim_line_id,
-        max(case when diagnoses.diagnosis_sequence = current_lines.diagnosis_pointer_1
-            then diagnoses.diagnosis_code end) as diagnosis_code_1,
-        max(case when diagnoses.diagnosis_sequence = current_lines.diagnosis_pointer_2
-            then diagnoses.diagnosis_code end) as diagnosis_code_2,
-        max(case when diagnoses.diagnosis_sequence = current_lines.diagnosis_pointer_3
-            then diagnoses.diagnosis_code end) as diagnosis_code_3,
-        max(case when diagnoses.diagnosis_sequence = current_lines.diagnosis_pointer_4
-            then diagnoses.diagnosis_code end) as diagnosis_code_4
+        max(case
+            when diagnoses.diagnosis_sequence = current_lines.diagnosis_pointer_1
+                then diagnoses.diagnosis_code
+        end) as diagnosis_code_1,
+        max(case
+            when diagnoses.diagnosis_sequence = current_lines.diagnosis_pointer_2
+                then diagnoses.diagnosis_code
+        end) as diagnosis_code_2,
+        max(case
+            when diagnoses.diagnosis_sequence = current_lines.diagnosis_pointer_3
+                then diagnoses.diagnosis_code
+        end) as diagnosis_code_3,
+        max(case
+            when diagnoses.diagnosis_sequence = current_lines.diagnosis_pointer_4
+                then diagnoses.diagnosis_code
+        end) as diagnosis_code_4
     from current_lines
     inner join diagnoses
         on current_lines.claim_submission_id = diagnoses.claim_submission_id

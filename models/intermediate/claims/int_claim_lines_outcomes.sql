@@ -42,7 +42,8 @@ coded_matches as (
 remit_line_matches as (
 
     select * from {{ ref('int_remittance_lines_matched') }}
-    where claim_line_id is not null
+    where
+        claim_line_id is not null
         and {{ scope }}
 
 ),
@@ -57,7 +58,8 @@ remit_lines as (
 remit_claims as (
 
     select * from {{ ref('int_remittance_claims_adjudicated') }}
-    where is_counted
+    where
+        is_counted
         and {{ scope }}
 
 ),
@@ -72,7 +74,8 @@ claims as (
 failures as (
 
     select * from {{ ref('int_presubmission_failures_by_row') }}
-    where is_coding_check
+    where
+        is_coding_check
         and {{ scope }}
 
 ),
@@ -180,10 +183,14 @@ line_money as (
             as contractual_adjustment_amount,
         {{ sum_money('counted_remit_lines.patient_responsibility_adjustment_amount') }}
             as patient_responsibility_amount,
-        max(case when counted_remit_lines.remit_claim_id = claims.initial_remit_claim_id
-            then counted_remit_lines.remit_line_id end) as initial_remit_line_id,
-        max(case when counted_remit_lines.remit_claim_id = claims.final_remit_claim_id
-            then counted_remit_lines.remit_line_id end) as final_remit_line_id
+        max(case
+            when counted_remit_lines.remit_claim_id = claims.initial_remit_claim_id
+                then counted_remit_lines.remit_line_id
+        end) as initial_remit_line_id,
+        max(case
+            when counted_remit_lines.remit_claim_id = claims.final_remit_claim_id
+                then counted_remit_lines.remit_line_id
+        end) as final_remit_line_id
     from counted_remit_lines
     inner join claims
         on counted_remit_lines.claim_id = claims.claim_id
@@ -232,8 +239,9 @@ joined as (
 
     from lines
     left join claims
-        on lines.claim_id = claims.claim_id
-        and lines.is_billed
+        on
+            lines.claim_id = claims.claim_id
+            and lines.is_billed
     left join line_money
         on lines.claim_line_id = line_money.claim_line_id
     left join remit_lines as initial_lines
@@ -282,12 +290,18 @@ classified as (
             when final_line_outcome <> 'denied' then 0
             else coalesce(final_remit_line_denied_amount, billed_amount)
         end") }} as final_denied_amount,
-        case when is_claim_level_denial then claim_initial_denial_carc_codes
-            else initial_line_denial_carc_codes end as initial_denial_carc_codes,
-        case when is_claim_level_denial then claim_initial_primary_denial_carc_code
-            else initial_line_primary_denial_carc_code end as initial_primary_denial_carc_code,
-        case when is_claim_level_denial then claim_initial_denial_root_cause
-            else initial_line_denial_root_cause end as initial_denial_root_cause,
+        case
+            when is_claim_level_denial then claim_initial_denial_carc_codes
+            else initial_line_denial_carc_codes
+        end as initial_denial_carc_codes,
+        case
+            when is_claim_level_denial then claim_initial_primary_denial_carc_code
+            else initial_line_primary_denial_carc_code
+        end as initial_primary_denial_carc_code,
+        case
+            when is_claim_level_denial then claim_initial_denial_root_cause
+            else initial_line_denial_root_cause
+        end as initial_denial_root_cause,
         coalesce(initial_line_remark_codes, claim_initial_remark_codes) as initial_remark_codes
     from outcomes
 
@@ -300,13 +314,18 @@ explaining_checks as (
         min(failed_checks.check_name) as denial_attributed_check
     from classified
     inner join failed_checks
-        on (failed_checks.table_name = 'encounter_lines'
-            and failed_checks.row_key = classified.encounter_line_id)
-        or (failed_checks.table_name <> 'encounter_lines'
-            and failed_checks.claim_id = classified.claim_id)
+        on (
+            failed_checks.table_name = 'encounter_lines'
+            and classified.encounter_line_id = failed_checks.row_key
+        )
+        or (
+            failed_checks.table_name <> 'encounter_lines'
+            and classified.claim_id = failed_checks.claim_id
+        )
     inner join check_denial_carcs
-        on failed_checks.check_name = check_denial_carcs.check_name
-        and classified.initial_primary_denial_carc_code = check_denial_carcs.carc_code
+        on
+            failed_checks.check_name = check_denial_carcs.check_name
+            and classified.initial_primary_denial_carc_code = check_denial_carcs.carc_code
     where classified.is_initially_denied
     group by classified.claim_line_key
 

@@ -1,3 +1,5 @@
+-- noqa: disable=LT02,LT05,LT09,LT14
+-- (layout not yet in the house style: sqlfluff cannot fix it through the templated macros; #18)
 {#-
     One row per claim (claim_id: provider key + patient control number, macros/claim_keys.sql) as
     of the run date: every counted remittance (payment date <= as-of, duplicate deliveries

@@ -18,7 +18,8 @@ with
 submissions as (
 
     select * from {{ ref('stg_claims__claims') }}
-    where submission_date <= {{ as_of_date() }}
+    where
+        submission_date <= {{ as_of_date() }}
         and {{ claims_scope() }}
 
 ),
@@ -64,13 +65,15 @@ ranked as (
 
 first_submissions as (
 
-    select * from ranked where first_rank = 1
+    select * from ranked
+    where first_rank = 1
 
 ),
 
 latest_submissions as (
 
-    select * from ranked where latest_rank = 1
+    select * from ranked
+    where latest_rank = 1
 
 ),
 

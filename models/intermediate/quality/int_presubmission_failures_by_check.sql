@@ -18,7 +18,8 @@ with
 row_failures as (
 
     select * from {{ ref('stg_quality__row_failures') }}
-    where as_of_date <= {{ as_of_date() }}
+    where
+        as_of_date <= {{ as_of_date() }}
         and table_name in ('encounter_lines', 'x837_claims', 'x837_claim_lines', 'x837_diagnoses')
         and row_key is not null
 
@@ -104,11 +105,13 @@ located as (
     left join check_owners
         on distinct_checks.check_name = check_owners.check_name
     left join encounter_rows
-        on distinct_checks.table_name = 'encounter_lines'
-        and distinct_checks.row_key = encounter_rows.row_key
+        on
+            distinct_checks.table_name = 'encounter_lines'
+            and distinct_checks.row_key = encounter_rows.row_key
     left join claim_rows
-        on distinct_checks.table_name <> 'encounter_lines'
-        and distinct_checks.row_key = claim_rows.row_key
+        on
+            distinct_checks.table_name <> 'encounter_lines'
+            and distinct_checks.row_key = claim_rows.row_key
 
 )
 

@@ -52,8 +52,8 @@ bucketed as (
         *,
         group_code in ('CO', 'OA', 'PI') and is_denial_carc as is_denial_adjustment,
         group_code = 'CO'
-            and not is_denial_carc
-            and root_cause not in ('pending', 'duplicate') as is_contractual_adjustment,
+        and not is_denial_carc
+        and root_cause not in ('pending', 'duplicate') as is_contractual_adjustment,
         group_code = 'PR' as is_patient_responsibility_adjustment,
         group_code in ('CO', 'OA', 'PI') and root_cause = 'pending' as is_pending_adjustment
     from classified

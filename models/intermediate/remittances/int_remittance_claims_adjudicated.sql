@@ -148,13 +148,13 @@ flagged as (
         *,
         coalesce(claim_status_code = '22', false) as is_reversal,
         coalesce(claim_status_code, '') <> '22'
-            and (
-                claim_status_code = '4'
-                or (
-                    paid_amount = 0
-                    and (denied_line_count > 0 or claim_denial_adjustment_amount > 0)
-                )
-            ) as is_denied
+        and (
+            claim_status_code = '4'
+            or (
+                paid_amount = 0
+                and (denied_line_count > 0 or claim_denial_adjustment_amount > 0)
+            )
+        ) as is_denied
     from summed
 
 ),
@@ -171,13 +171,15 @@ bucketed_adjustments as (
             when adjustments.root_cause in ('prior_payer', 'duplicate', 'pending')
                 then adjustments.root_cause
             when adjustments.is_contractual_adjustment then 'contractual'
-            when adjustments.is_denial_adjustment
+            when
+                adjustments.is_denial_adjustment
                 and (
                     (adjustments.adjustment_level = 'claim' and flagged.is_denied)
                     or (adjustments.adjustment_level = 'line' and lines.is_denied)
                 ) then 'denied'
             -- a reversal mirrors the denial it takes back (its lines are never "denied")
-            when adjustments.is_denial_adjustment and flagged.is_reversal
+            when
+                adjustments.is_denial_adjustment and flagged.is_reversal
                 and (
                     (adjustments.adjustment_level = 'claim' and flagged.paid_amount = 0)
                     or (adjustments.adjustment_level = 'line' and lines.paid_amount = 0)
@@ -243,14 +245,16 @@ with_outcome as (
             when is_denied then 'denied'
             when paid_amount > 0 and denied_line_count > 0 then 'partially_paid'
             when paid_amount = 0 and pending_adjustment_amount > 0 then 'pending'
-            when paid_amount = 0
+            when
+                paid_amount = 0
                 and (patient_responsibility_amount > 0 or patient_responsibility_adjustment_amount > 0)
                 then 'patient_responsibility'
             else 'paid'
         end as remit_outcome,
         case
             when not is_denied and denied_line_count = 0 then null
-            when claim_status_code = '4' or service_line_count = 0
+            when
+                claim_status_code = '4' or service_line_count = 0
                 or denied_line_count = service_line_count then 'full'
             else 'partial'
         end as denial_scope,
@@ -278,7 +282,8 @@ denial_reasons as (
         on adjustments.remit_claim_id = with_outcome.remit_claim_id
     left join lines
         on adjustments.remit_line_id = lines.remit_line_id
-    where adjustments.is_denial_adjustment
+    where
+        adjustments.is_denial_adjustment
         and (
             (adjustments.adjustment_level = 'claim' and with_outcome.is_denied)
             or (adjustments.adjustment_level = 'line' and lines.is_denied)
@@ -330,8 +335,9 @@ final as (
     left join claim_matches
         on with_outcome.remit_claim_id = claim_matches.remit_claim_id
     left join submitted_claims
-        on claim_matches.claim_id = submitted_claims.claim_id
-        and claim_matches.is_matched
+        on
+            claim_matches.claim_id = submitted_claims.claim_id
+            and claim_matches.is_matched
 
 )
 

@@ -70,7 +70,8 @@ candidates as (
         submitted_claims.billing_provider_key,
         case
             when payees.payee_npi = submitted_claims.billing_provider_npi then 1
-            when payees.payee_tax_id = submitted_claims.billing_provider_tax_id
+            when
+                payees.payee_tax_id = submitted_claims.billing_provider_tax_id
                 and payees.payee_provider_key = submitted_claims.billing_provider_key then 2
             when payees.payee_tax_id = submitted_claims.billing_provider_tax_id then 3
             when payees.payee_npi is null and payees.payee_tax_id is null then 4
@@ -83,7 +84,9 @@ candidates as (
 
 billed_counts as (
 
-    select remit_claim_id, count(*) as billed_claim_count
+    select
+        remit_claim_id,
+        count(*) as billed_claim_count
     from candidates
     group by remit_claim_id
 
@@ -91,7 +94,9 @@ billed_counts as (
 
 best_ranks as (
 
-    select remit_claim_id, min(match_rank) as best_rank
+    select
+        remit_claim_id,
+        min(match_rank) as best_rank
     from candidates
     where match_rank is not null
     group by remit_claim_id
@@ -108,8 +113,9 @@ best_candidates as (
         count(*) as candidate_count
     from candidates
     inner join best_ranks
-        on candidates.remit_claim_id = best_ranks.remit_claim_id
-        and candidates.match_rank = best_ranks.best_rank
+        on
+            candidates.remit_claim_id = best_ranks.remit_claim_id
+            and candidates.match_rank = best_ranks.best_rank
     group by candidates.remit_claim_id, candidates.match_rank
 
 ),
@@ -145,8 +151,10 @@ final as (
         is_matched,
         case when is_matched then matched_provider_key else payee_provider_key end
             as billing_provider_key,
-        case when is_matched then matched_claim_id
-            else {{ claim_key('payee_provider_key', 'patient_control_number') }} end as claim_id,
+        case
+            when is_matched then matched_claim_id
+            else {{ claim_key('payee_provider_key', 'patient_control_number') }}
+        end as claim_id,
         case
             when is_matched and match_rank = 1 then 'payee_npi'
             when is_matched and match_rank in (2, 3) then 'payee_tin'

@@ -39,7 +39,8 @@ remit_claims as (
 adjustments as (
 
     select * from {{ ref('int_remittance_adjustments_classified') }}
-    where adjustment_level = 'line'
+    where
+        adjustment_level = 'line'
         and {{ remit_claims_scope() }}
 
 ),
@@ -47,7 +48,8 @@ adjustments as (
 remarks as (
 
     select * from {{ ref('stg_remittances__remarks') }}
-    where remark_level = 'line'
+    where
+        remark_level = 'line'
         and {{ remit_claims_scope() }}
 
 ),
@@ -127,8 +129,8 @@ classified as (
     select
         *,
         coalesce(claim_status_code, '') <> '22'
-            and (paid_amount = 0 or claim_status_code = '4')
-            and denial_adjustment_amount > 0 as is_denied
+        and (paid_amount = 0 or claim_status_code = '4')
+        and denial_adjustment_amount > 0 as is_denied
     from joined
 
 ),
@@ -138,9 +140,9 @@ flagged_pending as (
     select
         *,
         coalesce(claim_status_code, '') <> '22'
-            and not is_denied
-            and paid_amount = 0
-            and pending_adjustment_amount > 0 as is_pending
+        and not is_denied
+        and paid_amount = 0
+        and pending_adjustment_amount > 0 as is_pending
     from classified
 
 ),

@@ -68,8 +68,8 @@ final as (
         delivery_rank > 1 as is_duplicate_delivery,
         case when delivery_rank > 1 then first_delivery_payment_id end as duplicate_of_payment_id,
         delivery_rank = 1
-            and adjudication_date is not null
-            and adjudication_date <= {{ as_of_date() }} as is_counted
+        and adjudication_date is not null
+        and adjudication_date <= {{ as_of_date() }} as is_counted
     from ranked
 
 )

@@ -29,15 +29,15 @@ previous as (
 
 ),
 {% else %}
-previous as (
+    previous as (
 
-    select
-        cast(null as date) as previous_as_of_date,
-        cast(null as timestamp) as previous_watermark,
-        cast(null as {{ dbt.type_string() }}) as previous_fingerprint,
-        cast(null as {{ dbt.type_string() }}) as previous_holds_snapshot
+        select
+            cast(null as date) as previous_as_of_date,
+            cast(null as timestamp) as previous_watermark,
+            cast(null as {{ dbt.type_string() }}) as previous_fingerprint,
+            cast(null as {{ dbt.type_string() }}) as previous_holds_snapshot
 
-),
+    ),
 {% endif %}
 
 manifest as (

@@ -25,14 +25,17 @@ new_files as (
     select distinct manifest.file_sha256
     from {{ ref('stg_ingestion__file_manifest') }} as manifest
     cross join scope
-    where manifest.status in ('loaded', 'partially_quarantined')
+    where
+        manifest.status in ('loaded', 'partially_quarantined')
         and coalesce(manifest.loaded_at > scope.previous_watermark, true)
 
 ),
 
 held_files as (
 
-    select holds.snapshot_id, holds.file_sha256
+    select
+        holds.snapshot_id,
+        holds.file_sha256
     from {{ source('holds', 'file_holds') }} as holds
     where holds.hold_status = 'held'
 
@@ -56,9 +59,17 @@ held_before as (
 
 hold_changes as (
 
-    (select file_sha256 from held_now except select file_sha256 from held_before)
+    (
+        select file_sha256 from held_now
+        except
+        select file_sha256 from held_before
+    )
     union
-    (select file_sha256 from held_before except select file_sha256 from held_now)
+    (
+        select file_sha256 from held_before
+        except
+        select file_sha256 from held_now
+    )
 
 ),
 
@@ -93,14 +104,19 @@ encounter_rows as (
 
 touched_encounter_lines as (
 
-    select distinct encounter_rows.encounter_id, encounter_rows.line_number
+    select distinct
+        encounter_rows.encounter_id,
+        encounter_rows.line_number
     from encounter_rows
     cross join scope
-    where scope.is_full_scope
+    where
+        scope.is_full_scope
         or encounter_rows.file_sha256 in (select file_sha256 from new_files)
         or encounter_rows.file_sha256 in (select file_sha256 from hold_changes)
-        or (encounter_rows.coded_date > scope.window_start
-            and encounter_rows.coded_date <= scope.window_end)
+        or (
+            encounter_rows.coded_date > scope.window_start
+            and encounter_rows.coded_date <= scope.window_end
+        )
 
 ),
 
@@ -109,8 +125,9 @@ encounter_claims as (
     select coalesce(encounter_rows.claim_id, '') as claim_key
     from encounter_rows
     inner join touched_encounter_lines
-        on encounter_rows.encounter_id = touched_encounter_lines.encounter_id
-        and encounter_rows.line_number = touched_encounter_lines.line_number
+        on
+            encounter_rows.encounter_id = touched_encounter_lines.encounter_id
+            and encounter_rows.line_number = touched_encounter_lines.line_number
 
 ),
 
@@ -119,10 +136,13 @@ submission_claims as (
     select coalesce(submissions.patient_control_number, '') as claim_key
     from {{ ref('stg_claims__claims') }} as submissions
     cross join scope
-    where scope.is_full_scope
+    where
+        scope.is_full_scope
         or submissions.file_sha256 in (select file_sha256 from new_files)
-        or (submissions.submission_date > scope.window_start
-            and submissions.submission_date <= scope.window_end)
+        or (
+            submissions.submission_date > scope.window_start
+            and submissions.submission_date <= scope.window_end
+        )
 
 ),
 
@@ -131,7 +151,8 @@ window_payments as (
     select payments.payment_id
     from {{ ref('stg_remittances__payments') }} as payments
     cross join scope
-    where coalesce(payments.payment_date, payments.production_date) > scope.window_start
+    where
+        coalesce(payments.payment_date, payments.production_date) > scope.window_start
         and coalesce(payments.payment_date, payments.production_date) <= scope.window_end
 
 ),
@@ -141,7 +162,8 @@ remittance_claims as (
     select coalesce(remit_claims.patient_control_number, '') as claim_key
     from {{ ref('stg_remittances__claims') }} as remit_claims
     cross join scope
-    where scope.is_full_scope
+    where
+        scope.is_full_scope
         or remit_claims.file_sha256 in (select file_sha256 from new_files)
         or remit_claims.payment_id in (select payment_id from window_payments)
 
@@ -152,35 +174,47 @@ patient_payment_claims as (
     select coalesce(patient_payments.claim_id, '') as claim_key
     from {{ source('patient_payments', 'patient_payments') }} as patient_payments
     cross join scope
-    where scope.is_full_scope
+    where
+        scope.is_full_scope
         or patient_payments.file_sha256 in (select file_sha256 from new_files)
-        or (patient_payments.payment_date > scope.window_start
-            and patient_payments.payment_date <= scope.window_end)
+        or (
+            patient_payments.payment_date > scope.window_start
+            and patient_payments.payment_date <= scope.window_end
+        )
 
 ),
 
 window_findings as (
 
-    select findings.table_name, findings.row_key, findings.patient_control_number
+    select
+        findings.table_name,
+        findings.row_key,
+        findings.patient_control_number
     from {{ ref('stg_quality__row_failures') }} as findings
     cross join scope
-    where findings.as_of_date >= scope.window_start
+    where
+        findings.as_of_date >= scope.window_start
         and findings.as_of_date <= scope.window_end
 
 ),
 
 finding_claims as (
 
-    select coalesce(window_findings.patient_control_number, encounter_rows.claim_id,
-                    claim_rows.patient_control_number, '') as claim_key
+    select
+        coalesce(
+            window_findings.patient_control_number, encounter_rows.claim_id,
+            claim_rows.patient_control_number, ''
+        ) as claim_key
     from window_findings
     left join encounter_rows
-        on window_findings.table_name = 'encounter_lines'
-        and window_findings.row_key = encounter_rows.encounter_line_id
+        on
+            window_findings.table_name = 'encounter_lines'
+            and window_findings.row_key = encounter_rows.encounter_line_id
     left join ({{ x837_rows_by_key() }}) as claim_rows
-        on window_findings.table_name <> 'encounter_lines'
-        and window_findings.patient_control_number is null
-        and window_findings.row_key = claim_rows.row_key
+        on
+            window_findings.table_name <> 'encounter_lines'
+            and window_findings.patient_control_number is null
+            and window_findings.row_key = claim_rows.row_key
 
 ),
 

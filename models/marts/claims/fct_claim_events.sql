@@ -57,8 +57,11 @@ coded as (
         max(coded_lines.payer_id) as payer_id,
         cast(null as {{ dbt.type_string() }}) as claim_status_code,
         cast(null as {{ dbt.type_string() }}) as claim_frequency_code,
-        case when max(case when coded_lines.is_recoded then 1 else 0 end) = 1
-            then 'recoded' else 'coded' end as event_outcome,
+        case
+            when max(case when coded_lines.is_recoded then 1 else 0 end) = 1
+                then 'recoded'
+            else 'coded'
+        end as event_outcome,
         {{ money('sum(coded_lines.billed_amount)') }} as billed_amount,
         {{ money('0') }} as paid_amount,
         {{ money('0') }} as patient_responsibility_amount,
@@ -73,7 +76,8 @@ coded as (
     from coded_lines
     inner join coded_matches
         on coded_lines.coded_line_id = coded_matches.coded_line_id
-    where coded_matches.claim_id is not null
+    where
+        coded_matches.claim_id is not null
         and cast(coded_lines.coded_at as date) <= {{ as_of_date() }}
     group by coded_matches.claim_id, cast(coded_lines.coded_at as date)
 
@@ -190,8 +194,10 @@ written_off as (
     select
         claim_id,
         patient_control_number,
-        cast({{ dbt.dateadd('day', var('denial_write_off_days') + 1, 'last_adjudication_date') }}
-            as date) as event_date,
+        cast(
+            {{ dbt.dateadd('day', var('denial_write_off_days') + 1, 'last_adjudication_date') }}
+            as date
+        ) as event_date,
         'denial_written_off' as event_type,
         5 as event_type_order,
         payer_id,

@@ -41,7 +41,8 @@ billing_failures as (
         max(case when owner_team = 'billing' then 1 else 0 end) = 1 as has_billing_failure,
         max(case when owner_team = 'front_end' then 1 else 0 end) = 1 as has_front_end_failure
     from failures
-    where not is_coding_check
+    where
+        not is_coding_check
         and claim_id is not null
     group by claim_id
 
@@ -125,8 +126,8 @@ claims as (
         coalesce(billing_failures.has_billing_failure, false) as has_billing_check_failure,
         coalesce(billing_failures.has_front_end_failure, false) as has_front_end_check_failure,
         lifecycle.has_submission
-            and coalesce(line_summary.lines_failed_coding_check, 0) = 0
-            and billing_failures.claim_id is null as is_clean_claim
+        and coalesce(line_summary.lines_failed_coding_check, 0) = 0
+        and billing_failures.claim_id is null as is_clean_claim
 
     from lifecycle
     left join submitted_claims

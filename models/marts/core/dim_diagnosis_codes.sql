@@ -36,7 +36,8 @@ all_codes as (
 
     select icd10cm_code as diagnosis_code from code_set
     union
-    select diagnosis_code from used_codes where diagnosis_code is not null
+    select diagnosis_code from used_codes
+    where diagnosis_code is not null
 
 ),
 

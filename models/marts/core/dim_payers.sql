@@ -26,13 +26,25 @@ filing_indicators as (
 
 payer_mentions as (
 
-    select payer_id, payer_name, claim_filing_indicator_code, 1 as source_priority
+    select
+        payer_id,
+        payer_name,
+        claim_filing_indicator_code,
+        1 as source_priority
     from submitted_claims
     union all
-    select payer_id, payer_name, cast(null as {{ dbt.type_string() }}), 2
+    select
+        payer_id,
+        payer_name,
+        cast(null as {{ dbt.type_string() }}),
+        2
     from payments
     union all
-    select payer_id, payer_name, claim_filing_indicator_code, 3
+    select
+        payer_id,
+        payer_name,
+        claim_filing_indicator_code,
+        3
     from coded_lines
 
 ),
@@ -41,7 +53,11 @@ distinct_mentions as (
 
     {#- A handful of payers over millions of rows: rank the distinct mentions, not every row
         (the windows below partition by payer, so each partition would hold a payer's rows). -#}
-    select payer_id, payer_name, claim_filing_indicator_code, source_priority
+    select
+        payer_id,
+        payer_name,
+        claim_filing_indicator_code,
+        source_priority
     from payer_mentions
     where payer_id is not null
     group by payer_id, payer_name, claim_filing_indicator_code, source_priority
@@ -60,7 +76,8 @@ ranked_names as (
         ) as name_rank,
         row_number() over (
             partition by payer_id
-            order by case when claim_filing_indicator_code is null then 1 else 0 end,
+            order by
+                case when claim_filing_indicator_code is null then 1 else 0 end,
                 source_priority, claim_filing_indicator_code
         ) as indicator_rank,
         max(case when source_priority = 1 then 1 else 0 end) over (partition by payer_id)
@@ -82,10 +99,12 @@ final as (
         names.on_remittances = 1 as is_on_remittances
     from ranked_names as names
     inner join ranked_names as indicators
-        on names.payer_id = indicators.payer_id
-        and indicators.indicator_rank = 1
+        on
+            names.payer_id = indicators.payer_id
+            and indicators.indicator_rank = 1
     left join filing_indicators
-        on indicators.claim_filing_indicator_code
+        on
+            indicators.claim_filing_indicator_code
             = cast(filing_indicators.claim_filing_indicator_code as {{ dbt.type_string() }})
     where names.name_rank = 1
 

@@ -21,12 +21,24 @@ remit_lines as (
 
 code_uses as (
 
-    select procedure_code, service_date, 'coded' as used_on from coded_lines
+    select
+        procedure_code,
+        service_date,
+        'coded' as used_on
+    from coded_lines
     union all
-    select procedure_code, service_date, 'billed' from claim_lines
+    select
+        procedure_code,
+        service_date,
+        'billed'
+    from claim_lines
     where coalesce(procedure_qualifier, 'HC') <> 'NU'
     union all
-    select procedure_code, service_date, 'remitted' from remit_lines
+    select
+        procedure_code,
+        service_date,
+        'remitted'
+    from remit_lines
     where coalesce(procedure_qualifier, 'HC') <> 'NU'
 
 ),

@@ -32,19 +32,41 @@ payments as (
 
 provider_roles as (
 
-    select rendering_provider_npi as provider_npi, 'rendering' as provider_role from coded_lines
+    select
+        rendering_provider_npi as provider_npi,
+        'rendering' as provider_role
+    from coded_lines
     union all
-    select billing_provider_npi, 'billing' from coded_lines
+    select
+        billing_provider_npi,
+        'billing'
+    from coded_lines
     union all
-    select billing_provider_npi, 'billing' from submitted_claims
+    select
+        billing_provider_npi,
+        'billing'
+    from submitted_claims
     union all
-    select rendering_provider_npi, 'rendering' from submitted_claims
+    select
+        rendering_provider_npi,
+        'rendering'
+    from submitted_claims
     union all
-    select rendering_provider_npi, 'rendering' from claim_lines
+    select
+        rendering_provider_npi,
+        'rendering'
+    from claim_lines
     union all
-    select rendering_provider_npi, 'rendering' from remit_claims
+    select
+        rendering_provider_npi,
+        'rendering'
+    from remit_claims
     union all
-    select payee_id, 'payee' from payments where payee_id_qualifier = 'XX'
+    select
+        payee_id,
+        'payee'
+    from payments
+    where payee_id_qualifier = 'XX'
 
 ),
 
@@ -79,7 +101,13 @@ provider_names as (
     inner join submitted_claims
         on claim_lines.claim_submission_id = submitted_claims.claim_submission_id
     union all
-    select payee_id, payee_name, null, payment_date, payment_id, 2
+    select
+        payee_id,
+        payee_name,
+        null,
+        payment_date,
+        payment_id,
+        2
     from payments
     where payee_id_qualifier = 'XX'
 
@@ -130,8 +158,9 @@ final as (
         roles.is_valid_npi
     from roles
     left join latest_names
-        on roles.provider_npi = latest_names.provider_npi
-        and latest_names.name_rank = 1
+        on
+            roles.provider_npi = latest_names.provider_npi
+            and latest_names.name_rank = 1
 
 )
 

@@ -38,7 +38,8 @@ final as (
     inner join payments
         on provider_adjustments.payment_id = payments.payment_id
     left join reason_codes
-        on provider_adjustments.provider_adjustment_reason_code
+        on
+            provider_adjustments.provider_adjustment_reason_code
             = cast(reason_codes.plb_reason_code as {{ dbt.type_string() }})
 
 )

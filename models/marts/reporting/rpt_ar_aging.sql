@@ -28,11 +28,35 @@ payers as (
 
 buckets as (
 
-    select 1 as bucket_order, '0-30' as age_bucket, 0 as min_days, 30 as max_days
-    union all select 2, '31-60', 31, 60
-    union all select 3, '61-90', 61, 90
-    union all select 4, '91-120', 91, 120
-    union all select 5, '>120', 121, 2147483647
+    select
+        1 as bucket_order,
+        '0-30' as age_bucket,
+        0 as min_days,
+        30 as max_days
+    union all
+    select
+        2,
+        '31-60',
+        31,
+        60
+    union all
+    select
+        3,
+        '61-90',
+        61,
+        90
+    union all
+    select
+        4,
+        '91-120',
+        91,
+        120
+    union all
+    select
+        5,
+        '>120',
+        121,
+        2147483647
 
 ),
 
@@ -51,7 +75,9 @@ aged as (
 
 payer_buckets as (
 
-    select distinct aged.payer_id, buckets.*
+    select distinct
+        aged.payer_id,
+        buckets.*
     from aged
     cross join buckets
 
@@ -73,8 +99,9 @@ final as (
         {{ sum_money('aged.ar_balance_amount') }} as ar_balance_amount
     from payer_buckets
     left join aged
-        on payer_buckets.payer_id = aged.payer_id
-        and aged.age_days between payer_buckets.min_days and payer_buckets.max_days
+        on
+            payer_buckets.payer_id = aged.payer_id
+            and aged.age_days between payer_buckets.min_days and payer_buckets.max_days
     left join payers
         on payer_buckets.payer_id = payers.payer_id
     group by

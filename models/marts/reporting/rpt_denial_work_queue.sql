@@ -21,7 +21,8 @@ with
 claims as (
 
     select * from {{ ref('fct_claims') }}
-    where has_submission
+    where
+        has_submission
         and denied_balance_amount > 0
         and not coalesce(is_overturned, false)
 
@@ -104,7 +105,10 @@ with_settings as (
     from coded
     left join payer_settings
         on coded.payer_id = payer_settings.payer_id
-    cross join (select * from payer_settings where payer_id = 'DEFAULT') as defaults
+    cross join (
+        select * from payer_settings
+        where payer_id = 'DEFAULT'
+    ) as defaults
 
 ),
 
@@ -124,8 +128,8 @@ counted as (
 
     select
         *,
-        {{ days_between(as_of_date(), 'appeal_deadline_date') }} as days_left,
-        {{ days_between(as_of_date(), 'timely_filing_deadline_date') }} as days_left_to_correct
+        {{ days_between(as_of_date(), 'appeal_deadline_date') }} as days_left,  -- noqa: LT05
+        {{ days_between(as_of_date(), 'timely_filing_deadline_date') }} as days_left_to_correct  -- noqa: LT05
     from dated
 
 ),
@@ -138,7 +142,8 @@ next_steps as (
     select
         *,
         case
-            when denial_root_cause in ('coding', 'billing', 'front_end')
+            when
+                denial_root_cause in ('coding', 'billing', 'front_end')
                 and days_left_to_correct >= 0
                 and timely_filing_deadline_date < appeal_deadline_date
                 then 'corrected claim'
@@ -152,10 +157,14 @@ appealable as (
 
     select
         *,
-        case when next_action = 'corrected claim' then timely_filing_deadline_date
-            else appeal_deadline_date end as next_deadline_date,
-        case when next_action = 'corrected claim' then days_left_to_correct
-            else days_left end as days_to_next_deadline
+        case
+            when next_action = 'corrected claim' then timely_filing_deadline_date
+            else appeal_deadline_date
+        end as next_deadline_date,
+        case
+            when next_action = 'corrected claim' then days_left_to_correct
+            else days_left
+        end as days_to_next_deadline
     from next_steps
     where days_left >= 0
 
@@ -166,7 +175,8 @@ final as (
     select
         {{ as_of_date() }} as as_of_date,
         row_number() over (
-            order by appealable.recoverable_amount desc, appealable.days_left,
+            order by
+                appealable.recoverable_amount desc, appealable.days_left,
                 appealable.patient_control_number, appealable.claim_id
         ) as work_queue_rank,
         case

@@ -118,11 +118,25 @@ both_scopes as (
     union all
     select
         'ALL' as payer_id,
-        adjudication_month, submission_month, is_adjudicated, is_clean_claim,
-        is_initially_denied, initial_denial_scope, is_overturned, overturn_scope,
-        is_first_pass_resolved, billed_amount, adjudicated_billed_amount, initial_denied_amount,
-        overturned_amount, final_denied_amount, paid_amount, secondary_paid_amount,
-        patient_responsibility_amount, patient_paid_amount, contractual_adjustment_amount,
+        adjudication_month,
+        submission_month,
+        is_adjudicated,
+        is_clean_claim,
+        is_initially_denied,
+        initial_denial_scope,
+        is_overturned,
+        overturn_scope,
+        is_first_pass_resolved,
+        billed_amount,
+        adjudicated_billed_amount,
+        initial_denied_amount,
+        overturned_amount,
+        final_denied_amount,
+        paid_amount,
+        secondary_paid_amount,
+        patient_responsibility_amount,
+        patient_paid_amount,
+        contractual_adjustment_amount,
         days_to_payment
     from claim_facts
 
@@ -132,7 +146,11 @@ lines_both_scopes as (
 
     select * from line_facts
     union all
-    select 'ALL' as payer_id, adjudication_month, is_initially_denied from line_facts
+    select
+        'ALL' as payer_id,
+        adjudication_month,
+        is_initially_denied
+    from line_facts
 
 ),
 
@@ -140,7 +158,11 @@ cash_both_scopes as (
 
     select * from cash_facts
     union all
-    select 'ALL' as payer_id, payment_month, provider_adjustment_cash_amount from cash_facts
+    select
+        'ALL' as payer_id,
+        payment_month,
+        provider_adjustment_cash_amount
+    from cash_facts
 
 ),
 
@@ -148,7 +170,11 @@ unmatched_both_scopes as (
 
     select * from unmatched_facts
     union all
-    select 'ALL' as payer_id, adjudication_month, paid_amount from unmatched_facts
+    select
+        'ALL' as payer_id,
+        adjudication_month,
+        paid_amount
+    from unmatched_facts
 
 ),
 
@@ -236,13 +262,25 @@ unmatched as (
 
 months as (
 
-    select month_start_date, payer_id from adjudicated
+    select
+        month_start_date,
+        payer_id
+    from adjudicated
     union
-    select month_start_date, payer_id from submitted
+    select
+        month_start_date,
+        payer_id
+    from submitted
     union
-    select month_start_date, payer_id from unmatched
+    select
+        month_start_date,
+        payer_id
+    from unmatched
     union
-    select month_start_date, payer_id from cash
+    select
+        month_start_date,
+        payer_id
+    from cash
 
 ),
 
@@ -284,20 +322,25 @@ joined as (
             as days_since_month_end
     from months
     left join adjudicated
-        on months.month_start_date = adjudicated.month_start_date
-        and months.payer_id = adjudicated.payer_id
+        on
+            months.month_start_date = adjudicated.month_start_date
+            and months.payer_id = adjudicated.payer_id
     left join lines
-        on months.month_start_date = lines.month_start_date
-        and months.payer_id = lines.payer_id
+        on
+            months.month_start_date = lines.month_start_date
+            and months.payer_id = lines.payer_id
     left join submitted
-        on months.month_start_date = submitted.month_start_date
-        and months.payer_id = submitted.payer_id
+        on
+            months.month_start_date = submitted.month_start_date
+            and months.payer_id = submitted.payer_id
     left join cash
-        on months.month_start_date = cash.month_start_date
-        and months.payer_id = cash.payer_id
+        on
+            months.month_start_date = cash.month_start_date
+            and months.payer_id = cash.payer_id
     left join unmatched
-        on months.month_start_date = unmatched.month_start_date
-        and months.payer_id = unmatched.payer_id
+        on
+            months.month_start_date = unmatched.month_start_date
+            and months.payer_id = unmatched.payer_id
     left join payers
         on months.payer_id = payers.payer_id
 
@@ -351,7 +394,8 @@ final as (
                      'billed_amount - contractual_adjustment_amount - patient_responsibility_amount') }}
             as payer_net_collection_rate,
         (select has_patient_payments from patient_payment_feed) as has_patient_payments,
-        case when (select has_patient_payments from patient_payment_feed) then
+        case
+            when (select has_patient_payments from patient_payment_feed) then
             {{ safe_rate('paid_amount + provider_adjustment_cash_amount + patient_paid_amount',
                          'billed_amount - contractual_adjustment_amount') }}
         end as net_collection_rate,
@@ -363,9 +407,9 @@ final as (
         {{ safe_rate('claims_submitted_adjudicated', 'claims_submitted') }} as adjudicated_share,
         days_since_month_end,
         days_since_month_end >= {{ var('mature_after_days') }}
-            and coalesce(
-                {{ safe_rate('claims_submitted_adjudicated', 'claims_submitted') }}, 1
-            ) >= {{ var('mature_adjudicated_share') }} as is_mature
+        and coalesce(
+            {{ safe_rate('claims_submitted_adjudicated', 'claims_submitted') }}, 1
+        ) >= {{ var('mature_adjudicated_share') }} as is_mature
     from joined
 
 )

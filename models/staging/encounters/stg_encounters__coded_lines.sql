@@ -75,7 +75,8 @@ signed as (
 
     select
         *,
-        concat_ws('|', procedure_code, modifier_1, modifier_2, modifier_3, modifier_4,
+        concat_ws(
+            '|', procedure_code, modifier_1, modifier_2, modifier_3, modifier_4,
             diagnosis_code_1, diagnosis_code_2, diagnosis_code_3, diagnosis_code_4)
             as coding_signature
 
@@ -93,7 +94,7 @@ ranked as (
         ) as coding_version_rank,
         count(*) over (partition by encounter_id, line_number) as coding_version_count,
         min(coding_signature) over (partition by encounter_id, line_number)
-            <> max(coding_signature) over (partition by encounter_id, line_number) as is_recoded,
+        <> max(coding_signature) over (partition by encounter_id, line_number) as is_recoded,
         lead(coding_signature) over (
             partition by encounter_id, line_number
             order by coded_at desc, file_name desc, source_line_number desc
@@ -117,10 +118,14 @@ final as (
     select
         {{ composite_key(['encounter_id', 'line_number']) }} as coded_line_id,
         *,
-        case when previous_coding_signature <> coding_signature
-            then previous_procedure_code end as recoded_from_procedure_code,
-        case when previous_coding_signature <> coding_signature
-            then nullif(previous_modifiers, '') end as recoded_from_modifiers
+        case
+            when previous_coding_signature <> coding_signature
+                then previous_procedure_code
+        end as recoded_from_procedure_code,
+        case
+            when previous_coding_signature <> coding_signature
+                then nullif(previous_modifiers, '')
+        end as recoded_from_modifiers
     from ranked
     where coding_version_rank = 1
 
