@@ -48,33 +48,41 @@ def _check_facts() -> tuple[dict[str, str], dict[str, set[str]]]:
     return owners, carcs
 
 
+def _billed_line_ids(data_dir: Path) -> set[str]:
+    """The raw ids of each encounter line's latest coding version (later coded_at, then later file
+    name and source line wins), the lines stg_encounters__coded_lines bills."""
+    files = str(data_dir / "raw" / "encounter_lines" / "*.parquet")
+    lines = (
+        duckdb.read_parquet(files, union_by_name=True)
+        .project(
+            "encounter_line_id, encounter_id, line_number, coded_at, file_name, source_line_number"
+        )
+        .df()
+    )
+    latest = lines.sort_values(
+        ["coded_at", "file_name", "source_line_number"], ascending=False, na_position="last"
+    ).drop_duplicates(["encounter_id", "line_number"])
+    return set(latest["encounter_line_id"].dropna())
+
+
 def flagged_checks(data_dir: Path) -> dict[str, set[str]]:
     """Patient control number -> the checks its billed coding or its 837 rows failed."""
-    con = duckdb.connect()
+    con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
     try:
-        con.execute(f"attach '{data_dir / 'warehouse' / 'build.duckdb'}' as build (read_only)")
-        encounter_files = str(data_dir / "raw" / "encounter_lines" / "*.parquet")
-        rows = con.execute(
-            f"""
-            with billed_versions as (
-                select encounter_line_id
-                from read_parquet('{encounter_files}')
-                qualify row_number() over (
-                    partition by encounter_id, line_number
-                    order by coded_at desc, file_name desc, source_line_number desc) = 1
-            )
-            select distinct claim_id, check_name
-            from build.quality.row_failures
-            where claim_id is not null
-              and table_name in {PRE_SUBMISSION_TABLES}
-              and (table_name <> 'encounter_lines'
-                   or row_key in (select encounter_line_id from billed_versions))
-            """
-        ).fetchall()
+        failures = (
+            con.table("quality.row_failures")
+            .project("claim_id, check_name, table_name, row_key")
+            .fetchall()
+        )
     finally:
         con.close()
+    billed = _billed_line_ids(data_dir)
     flagged: dict[str, set[str]] = {}
-    for claim_id, check_name in rows:
+    for claim_id, check_name, table_name, row_key in failures:
+        if claim_id is None or table_name not in PRE_SUBMISSION_TABLES:
+            continue
+        if table_name == "encounter_lines" and row_key not in billed:
+            continue
         flagged.setdefault(claim_id, set()).add(check_name)
     return flagged
 

@@ -72,7 +72,7 @@ def _suite_result(
 
 
 def _forget_run(context: Any, data_dir: Path, gx_suites: Collection[str], run_id: str) -> None:
-    """Drop stored results and rendered pages of an earlier attempt of the same run id.
+    """Forget the stored results and rendered pages of an earlier attempt of the same run id.
 
     The results store is listed once for all suites (listing parses every stored key, so its cost
     grows with the history: once per gate, not once per suite)."""

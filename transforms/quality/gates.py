@@ -5,9 +5,11 @@
                       and billing_quality.
     publish gate   -- the marts in warehouse/build.duckdb: publish_checks.
 
-For each frame (see `frames`): build it with DuckDB, validate it chunk by chunk with its GX suite
-(result format COMPLETE, indexed by the row key), fold the chunk results (see `results`), then write
-`quality.*` in the build database (see `store`), render Data Docs (see `docs`) and decide:
+For each frame (see `frames`): read its dbt model (`models/quality/`, built by `inputs`: the
+ingestion gate rebuilds its models over the batch's files first), validate it chunk by chunk with
+its GX suite (result format COMPLETE, indexed by the row key), fold the chunk results (see
+`results`), then write `quality.*` in the build database (see `store`), render Data Docs (see
+`docs`) and decide:
 
 - a failing critical check whose every flagged row names its raw file (ingestion row checks) holds
   back those files (`holds`): they stay out of the build until a later gate finds them clean;
@@ -28,16 +30,14 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from transforms import log, raw_schema
-from transforms.codesets import procedure_rules
 from transforms.errors import GateFailed, RcmError
 from transforms.ingest.manifest import STATUS_LOADED, STATUS_PARTIAL
 from transforms.locking import writer_lock
 from transforms.quality import frames as frames_mod
 from transforms.quality import holds as holds_mod
-from transforms.quality import refdata, results, store
+from transforms.quality import inputs, refdata, results, store
 from transforms.quality.frames import Frame
 from transforms.settings import Paths
 
@@ -59,8 +59,12 @@ class Batch:
     files: dict[str, list[Path]] = field(default_factory=dict)
 
     @property
+    def file_shas(self) -> list[str]:
+        return sorted({p.stem for paths in self.files.values() for p in paths})
+
+    @property
     def file_count(self) -> int:
-        return len({p.stem for paths in self.files.values() for p in paths})
+        return len(self.file_shas)
 
 
 @dataclass
@@ -128,43 +132,6 @@ def latest_batch(
         paths = [raw / table / f"{sha}.parquet" for sha in shas]
         batch.files[table] = [p for p in paths if p.is_file()]
     return batch
-
-
-def _empty_table_sql(table: str) -> str:
-    """A zero-row select with the raw table's columns and types (from the contract constants)."""
-    columns = ", ".join(
-        f"cast(null as {sql_type}) as {name}" for name, sql_type in raw_schema.RAW_TABLES[table]
-    )
-    return f"select {columns} where false"
-
-
-def register_raw(con: duckdb.DuckDBPyConnection, name: str, table: str, files: list[Path]) -> None:
-    """Register `name` as the raw table over `files` (file names never enter SQL text); zero
-    files give an empty relation with the contract's columns. Works on read-only connections."""
-    if files:
-        relation = con.read_parquet([str(p) for p in files], union_by_name=True)
-    else:
-        relation = con.sql(_empty_table_sql(table))
-    con.register(name, relation)
-
-
-def raw_views(con: duckdb.DuckDBPyConnection, data_dir: Path, batch: Batch) -> None:
-    """Views named after the raw tables over the batch's files, plus every raw 837 claim and the
-    project's procedure tables the coding rules read (`ref_*`, transforms.codesets.procedure_rules)."""
-    procedure_rules.register(con)
-    for table, files in batch.files.items():
-        register_raw(con, table, table, files)
-    all_claims = sorted(p for p in (Paths(data_dir).raw / "x837_claims").glob("*.parquet"))
-    register_raw(con, "all_x837_claims", "x837_claims", all_claims)
-
-
-def publish_views(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
-    """What publish frames read besides the marts: every raw 835 payment, and the sha256 of the
-    files the ingestion gate holds back (their payments are explained, not missing)."""
-    raw_files = sorted((Paths(data_dir).raw / "x835_payments").glob("*.parquet"))
-    register_raw(con, "raw_x835_payments", "x835_payments", raw_files)
-    held = sorted(holds_mod.current(data_dir))
-    con.register("held_files", pa.table({"file_sha256": pa.array(held, pa.string())}))
 
 
 # ---- running GX over a frame -------------------------------------------------------------------
@@ -256,37 +223,33 @@ def _summary_values(chunk: pd.DataFrame, kwargs: dict[str, Any]) -> list[Any]:
 def _ingestion_runs(
     context: Any,
     data_dir: Path,
+    as_of: dt.date,
     batch: Batch,
     params: dict[str, Any],
     failures: list[dict[str, Any]],
     chunk_rows: int,
 ) -> list[FrameRun]:
-    runs: list[FrameRun] = []
-    warehouse = Paths(data_dir).warehouse
-    warehouse.mkdir(parents=True, exist_ok=True)
-    scratch = tempfile.TemporaryDirectory(prefix=".quality-", dir=warehouse)
-    con = duckdb.connect(config=_duckdb_config(scratch.name))
+    frames = [f for f in frames_mod.INGESTION_FRAMES if batch.files.get(f.source or "")]
+    if not frames:
+        return []
     try:
-        raw_views(con, data_dir, batch)
-        for frame in frames_mod.INGESTION_FRAMES:
-            if not batch.files.get(frame.source or ""):
-                continue
+        broken = inputs.build(data_dir, as_of, "ingestion", batch.file_shas)
+    except inputs.InputsNotBuilt as exc:
+        broken = {frame.model: str(exc) for frame in frames}
+    runs: list[FrameRun] = []
+    scratch = tempfile.TemporaryDirectory(prefix=".quality-", dir=Paths(data_dir).warehouse)
+    con = _read_only(data_dir, _duckdb_config(scratch.name))
+    try:
+        for frame in frames:
             try:
-                reader = con.sql(frame.sql, params=frames_mod.bind(frame.sql, params) or None)
+                if frame.model in broken:
+                    raise duckdb.Error(broken[frame.model])
+                reader = con.sql(inputs.select_model(frame.model)).to_arrow_reader(chunk_rows)
                 run = _validate_frame(
-                    context,
-                    frame,
-                    frames_mod.chunks(reader.to_arrow_reader(chunk_rows), chunk_rows),
-                    params,
-                    failures,
+                    context, frame, frames_mod.chunks(reader, chunk_rows), params, failures
                 )
             except duckdb.Error as exc:
-                run = _failed_run(
-                    frame,
-                    f"{frame.asset}_readable",
-                    f"frame_query({frame.asset})",
-                    f"cannot read {frame.table_name}: {exc}".splitlines()[0],
-                )
+                run = _unreadable(frame, exc)
             LOG.info(
                 "%s: %s rows, %d check(s) failed",
                 frame.gx_suite,
@@ -300,11 +263,20 @@ def _ingestion_runs(
     return runs
 
 
-def _marts_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+def _read_only(data_dir: Path, config: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(Paths(data_dir).build_db), read_only=True, config=config or {})
+
+
+def _relations(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
     rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts'"
+        "select table_name from information_schema.tables where table_schema = ?", [schema]
     ).fetchall()
     return {r[0] for r in rows}
+
+
+def _unreadable(frame: Frame, exc: Exception) -> FrameRun:
+    message = f"cannot read {frame.table_name}: {exc}".splitlines()[0]
+    return _failed_run(frame, f"{frame.asset}_readable", f"frame_query({frame.asset})", message)
 
 
 def _failed_run(frame: Frame, check: str, expectation: str, message: str) -> FrameRun:
@@ -314,6 +286,7 @@ def _failed_run(frame: Frame, check: str, expectation: str, message: str) -> Fra
 def _publish_runs(
     context: Any,
     data_dir: Path,
+    as_of: dt.date,
     params: dict[str, Any],
     failures: list[dict[str, Any]],
     chunk_rows: int,
@@ -328,41 +301,45 @@ def _publish_runs(
                 f"the build database does not exist ({paths.build_db}); run `rcm build`",
             )
         ]
-    tables: dict[Frame, Any] = {}
+    con = _read_only(data_dir)
+    try:
+        present, built = _relations(con, "marts"), _relations(con, inputs.SCHEMA)
+    finally:
+        con.close()
     runs: list[FrameRun] = []
     reported: set[str] = set()
-    con = duckdb.connect(str(paths.build_db), read_only=True)
-    try:
-        present = _marts_tables(con)
-        publish_views(con, data_dir)
-        for frame in frames_mod.PUBLISH_FRAMES:
-            missing = [t for t in frame.requires if t not in present]
-            for table in missing:
-                if table not in reported:
-                    reported.add(table)
-                    runs.append(
-                        _failed_run(
-                            frame,
-                            f"{table}_exists",
-                            f"table_exists(marts.{table})",
-                            f"marts.{table} missing from the build",
-                        )
-                    )
-            if missing:
-                continue
-            try:
-                tables[frame] = con.sql(
-                    frame.sql, params=frames_mod.bind(frame.sql, params) or None
-                ).to_arrow_table()
-            except duckdb.Error as exc:
-                runs.append(
-                    _failed_run(
-                        frame,
-                        f"{frame.asset}_readable",
-                        f"frame_query({frame.asset})",
-                        f"cannot read {frame.table_name}: {exc}".splitlines()[0],
-                    )
+    ready: list[Frame] = []
+    for frame in frames_mod.PUBLISH_FRAMES:
+        missing = [t for t in frame.requires if t not in present]
+        for table in sorted(set(missing) - reported):
+            reported.add(table)
+            runs.append(
+                _failed_run(
+                    frame,
+                    f"{table}_exists",
+                    f"table_exists(marts.{table})",
+                    f"marts.{table} missing from the build",
                 )
+            )
+        if not missing:
+            ready.append(frame)
+    broken: dict[str, str] = {}
+    if any(frame.model not in built for frame in ready):
+        # a build from before models/quality/publish existed, or hand-made marts: make the views
+        try:
+            broken = inputs.build(data_dir, as_of, "publish")
+        except inputs.InputsNotBuilt as exc:
+            broken = {frame.model: str(exc) for frame in ready}
+    tables: dict[Frame, Any] = {}
+    con = _read_only(data_dir)
+    try:
+        for frame in ready:
+            try:
+                if frame.model in broken:
+                    raise duckdb.Error(broken[frame.model])
+                tables[frame] = con.sql(inputs.select_model(frame.model)).to_arrow_table()
+            except duckdb.Error as exc:
+                runs.append(_unreadable(frame, exc))
     finally:
         con.close()
     for frame, table in tables.items():
@@ -441,9 +418,9 @@ def run_gate(
     if gate == "ingestion":
         previous_holds = holds_mod.current(data_dir)
         batch = latest_batch(data_dir, ingest_run_id, sorted(previous_holds))
-        runs = _ingestion_runs(context, data_dir, batch, params, failures, chunk_rows)
+        runs = _ingestion_runs(context, data_dir, as_of, batch, params, failures, chunk_rows)
     else:
-        runs = _publish_runs(context, data_dir, params, failures, chunk_rows)
+        runs = _publish_runs(context, data_dir, as_of, params, failures, chunk_rows)
     per_file, blocking = split_findings(runs, failures)
     decision = None
     if gate == "ingestion" and not blocking:
@@ -665,4 +642,4 @@ def _brief(tally: results.Tally) -> dict[str, Any]:
     }
 
 
-__all__ = ["Batch", "latest_batch", "raw_views", "run_gate"]
+__all__ = ["Batch", "latest_batch", "run_gate"]

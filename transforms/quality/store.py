@@ -11,6 +11,12 @@ Three tables (created when missing; `row_failures` has exactly the columns dbt's
 Re-running a run id replaces that run's rows for the suites being written (the ingestion and the
 publish gate of one run share the run id but not their suites). The writer holds the project's
 writer lock (`transforms.locking`) and keeps the DuckDB connection open only for the write.
+
+The columns and their types are written once, below (`TABLE_COLUMNS`, `_ARROW_TYPES`): a missing
+table is created from an empty Arrow table of them, a missing column (a database from before it
+existed) is added, and rows go in through DuckDB's relational API (`insert_into`), so no DDL or
+insert is spelled out twice. dbt's on-run-start hook (macros/create_quality_tables.sql) creates
+`row_failures`, with the same columns, for a build that never ran a gate.
 """
 
 from __future__ import annotations
@@ -25,53 +31,6 @@ import duckdb
 import pyarrow as pa
 
 SCHEMA = "quality"
-
-DDL = {
-    "validation_runs": """
-        create table if not exists quality.validation_runs (
-            run_id varchar not null,
-            gate varchar not null,
-            as_of_date date not null,
-            suite varchar not null,
-            started_at timestamp,
-            finished_at timestamp,
-            success boolean,
-            critical_failures integer,
-            warning_failures integer,
-            evaluated_expectations integer,
-            rows_validated bigint
-        )""",
-    "expectation_results": """
-        create table if not exists quality.expectation_results (
-            run_id varchar not null,
-            as_of_date date not null,
-            suite varchar not null,
-            expectation varchar not null,
-            severity varchar,
-            success boolean,
-            unexpected_count bigint,
-            unexpected_percent double,
-            observed_value varchar,
-            check_name varchar,
-            table_name varchar,
-            gx_suite varchar,
-            element_count bigint
-        )""",
-    "row_failures": """
-        create table if not exists quality.row_failures (
-            run_id varchar,
-            as_of_date date,
-            check_name varchar,
-            severity varchar,
-            table_name varchar,
-            row_key varchar,
-            claim_id varchar,
-            offending_value varchar,
-            file_sha256 varchar
-        )""",
-}
-# Columns added after the first release: created on databases that predate them.
-MIGRATIONS = ("alter table quality.row_failures add column if not exists file_sha256 varchar",)
 
 RUN_COLUMNS = (
     "run_id",
@@ -113,6 +72,12 @@ FAILURE_COLUMNS = (
     "file_sha256",
 )
 
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "validation_runs": RUN_COLUMNS,
+    "expectation_results": RESULT_COLUMNS,
+    "row_failures": FAILURE_COLUMNS,
+}
+
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "as_of_date": pa.date32(),
     "started_at": pa.timestamp("us"),
@@ -134,27 +99,35 @@ def _arrow(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pa.Table:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the quality tables, or the columns of them, that the database does not have yet."""
     con.execute(f"create schema if not exists {SCHEMA}")
-    for ddl in DDL.values():
-        con.execute(ddl)
-    for ddl in MIGRATIONS:
-        con.execute(ddl)
+    for table, columns in TABLE_COLUMNS.items():
+        wanted = con.from_arrow(_arrow([], columns))
+        try:
+            present = set(con.table(f"{SCHEMA}.{table}").columns)
+        except duckdb.CatalogException:
+            wanted.create(f"{SCHEMA}.{table}")
+            continue
+        for column, column_type in zip(wanted.columns, wanted.types, strict=True):
+            if column not in present:
+                con.execute(f"alter table {SCHEMA}.{table} add column {column} {column_type}")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
-    if data.num_rows == 0:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Append rows, their columns in the table's own order (a migrated table may differ)."""
+    if not rows:
         return
-    columns = ", ".join(data.column_names)
-    con.register("_quality_rows", data)
-    try:
-        con.execute(f"insert into {SCHEMA}.{table} ({columns}) select {columns} from _quality_rows")
-    except Exception:
-        # after a failed insert (disk full while spilling, a constraint) the transaction is
-        # aborted and unregister would raise "Current transaction is aborted": keep the first error
-        with contextlib.suppress(Exception):
-            con.unregister("_quality_rows")
-        raise
-    con.unregister("_quality_rows")
+    name = f"{SCHEMA}.{table}"
+    con.from_arrow(_arrow(rows, con.table(name).columns)).insert_into(name)
+
+
+# each table's rows of one run and suite: validation_runs and expectation_results by suite,
+# row_failures by the check name's '<suite>.' prefix
+_RUN_SUITE_ROWS = {
+    "validation_runs": "suite = $suite",
+    "expectation_results": "suite = $suite",
+    "row_failures": "starts_with(check_name, $suite || '.')",
+}
 
 
 def write_results(
@@ -173,32 +146,25 @@ def write_results(
     in_transaction = False
     try:
         ensure_tables(con)
-        con.execute("begin transaction")
+        con.begin()
         in_transaction = True
         for suite in suites:
-            con.execute(
-                "delete from quality.validation_runs where run_id = ? and suite = ?",
-                [run_id, suite],
-            )
-            con.execute(
-                "delete from quality.expectation_results where run_id = ? and suite = ?",
-                [run_id, suite],
-            )
-            con.execute(
-                "delete from quality.row_failures where run_id = ? and starts_with(check_name, ?)",
-                [run_id, f"{suite}."],
-            )
-        _insert(con, "validation_runs", _arrow(runs, RUN_COLUMNS))
-        _insert(con, "expectation_results", _arrow(results, RESULT_COLUMNS))
-        _insert(con, "row_failures", _arrow(failures, FAILURE_COLUMNS))
-        con.execute("commit")
+            for table, rows_of_suite in _RUN_SUITE_ROWS.items():
+                con.execute(
+                    f"delete from {SCHEMA}.{table} where run_id = $run_id and {rows_of_suite}",
+                    {"run_id": run_id, "suite": suite},
+                )
+        _insert(con, "validation_runs", runs)
+        _insert(con, "expectation_results", results)
+        _insert(con, "row_failures", failures)
+        con.commit()
         in_transaction = False
     except Exception:
         if in_transaction:
             # a failed commit (disk full, I/O error) has already ended the transaction: keep the
             # first error, not DuckDB's "cannot rollback - no transaction is active"
             with contextlib.suppress(Exception):
-                con.execute("rollback")
+                con.rollback()
         raise
     finally:
         con.close()

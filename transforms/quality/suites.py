@@ -13,10 +13,11 @@ Every expectation carries `meta = {"check": <name unique in its suite>, "severit
 "warning"}` (and GX's own `severity` field set to the same), plus a plain-language `description`
 that Data Docs shows. `critical` is for what would make the marts wrong: in the ingestion gate
 (null or duplicate row ids, unparseable money, a claim status or CAS group the models cannot
-classify) it holds back the files whose rows failed (see `holds`); in the publish gate (null or
-duplicate keys, reconciliation gaps, orphans) it stops the run. Coding and billing defects and
-business values outside their usual range (a KPI rate outside [0, 1], a low remittance match rate)
-are `warning`: findings to report, flagged row by row, not reasons to stop or hold.
+classify) it holds back the files whose rows failed (see `holds`). Coding and billing defects and
+business values outside their usual range (an implausible denial rate, a low remittance match
+rate) are `warning`: findings to report, flagged row by row, not reasons to stop or hold. Rules of
+structure and reconciliation (keys, orphans, money raw -> marts, rates in [0, 1]) are dbt tests,
+not checks here: each rule is checked in one system (docs/architecture.md).
 
 Values that change per run are GX suite parameters (`{"$PARAMETER": name}`), supplied by
 `transforms.quality.refdata.suite_parameters`: `as_of_date`, `max_units`, `timely_filing_days`,
@@ -57,9 +58,6 @@ SUITE_OWNERS = {"coding_quality": CODING, "billing_quality": BILLING, "publish_c
 
 SUITES = ("coding_quality", "billing_quality", "publish_checks")
 _ID_NAMESPACE = uuid.UUID("6f1d3d0e-5c55-4f0e-9a43-7d1b2f0c9e11")
-
-# Reconciliation states that explain a raw 835 payment (see frames.payment_reconciliation).
-EXPLAINED_PAYMENT_STATES = ["in_marts", "duplicate_delivery", "after_as_of", "held_file"]
 
 
 def param(name: str) -> dict[str, str]:
@@ -654,15 +652,14 @@ def billing_quality_remit_match_summary() -> list[Check]:
 
 
 # ---- publish_checks ----------------------------------------------------------------------------
+# Only what dbt does not check: a business value outside its usual range. The marts' structure
+# (keys unique and present, no orphan lines), their reconciliation to raw (per 835 file, to the
+# cent) and rates in [0, 1] are dbt tests beside the models (docs/architecture.md, "Where each rule
+# is checked"); a failing error-severity test fails `dbt build`, and nothing publishes.
 
 
 def publish_checks_rpt_kpis_monthly() -> list[Check]:
     return [
-        not_null("month_start_date", "kpi_month_present", CRITICAL, "Every KPI row has a month."),
-        not_null(
-            "payer_id", "kpi_payer_present", CRITICAL, "Every KPI row has a payer (or 'ALL')."
-        ),
-        unique_by_count("kpi_row_key", "kpi_row_unique", "One KPI row per month and payer."),
         between(
             "all_payers_initial_denial_rate",
             "initial_denial_rate_plausible",
@@ -670,78 +667,6 @@ def publish_checks_rpt_kpis_monthly() -> list[Check]:
             "The all-payer initial denial rate of each month is within 0-50%.",
             min_value=0,
             max_value=0.5,
-        ),
-    ]
-
-
-def publish_checks_rpt_kpis_monthly_rates() -> list[Check]:
-    return [
-        between(
-            "rate_value",
-            "kpi_rates_between_0_and_1",
-            WARNING,
-            "Every *_rate column of rpt_kpis_monthly is between 0 and 1 (or null); a rate outside "
-            "(one odd remittance or PLB interest can push a month's payer net collection past 1) "
-            "is flagged by month, "
-            "payer and rate, and published.",
-            min_value=0,
-            max_value=1,
-        ),
-    ]
-
-
-def publish_checks_payment_reconciliation() -> list[Check]:
-    return [
-        in_set(
-            "reconciliation_status",
-            EXPLAINED_PAYMENT_STATES,
-            "payment_reaches_marts",
-            CRITICAL,
-            "Every raw 835 payment is in marts.fct_remittance_payments, or is a "
-            "second delivery of one that is, or is dated after the as-of date, or is in a file "
-            "the ingestion gate holds back.",
-            offending_column="payment_amount",
-        ),
-    ]
-
-
-def publish_checks_payment_totals() -> list[Check]:
-    return [
-        between(
-            "unreconciled_payment_amount",
-            "payment_amount_reconciles",
-            CRITICAL,
-            "sum(payment_amount) in marts.fct_remittance_payments equals the raw 835 total "
-            "less explained differences (second deliveries, payments after as-of, held files).",
-            min_value=0,
-            max_value=0,
-        ),
-        between(
-            "marts_payments_not_in_raw",
-            "marts_payments_come_from_raw",
-            CRITICAL,
-            "Every payment in marts.fct_remittance_payments comes from a raw 835 file.",
-            min_value=0,
-            max_value=0,
-        ),
-    ]
-
-
-def publish_checks_fct_remittance_service_lines() -> list[Check]:
-    return [
-        not_null(
-            "remit_claim_id",
-            "remit_service_line_claim_key_present",
-            CRITICAL,
-            "Every remittance service line carries its remit_claim_id.",
-        ),
-        in_set(
-            "has_remit_claim",
-            [True],
-            "remit_service_line_not_orphan",
-            CRITICAL,
-            "Every fct_remittance_service_lines.remit_claim_id exists in fct_remittance_claims.",
-            offending_column="remit_claim_id",
         ),
     ]
 
@@ -758,10 +683,6 @@ SUITE_CHECKS: dict[str, Callable[[], list[Check]]] = {
     "billing_quality.remit_match_summary": billing_quality_remit_match_summary,
     "billing_quality.patient_payments": billing_quality_patient_payments,
     "publish_checks.rpt_kpis_monthly": publish_checks_rpt_kpis_monthly,
-    "publish_checks.rpt_kpis_monthly_rates": publish_checks_rpt_kpis_monthly_rates,
-    "publish_checks.payment_reconciliation": publish_checks_payment_reconciliation,
-    "publish_checks.payment_totals": publish_checks_payment_totals,
-    "publish_checks.fct_remittance_service_lines": publish_checks_fct_remittance_service_lines,
 }
 
 
@@ -825,7 +746,7 @@ def suite_json(gx_suite_name: str) -> str:
 
 
 def suite_path(context_root: Path, gx_suite_name: str) -> Path:
-    """Where GX's expectations store keeps a suite: `<suite>.<asset>` -> `<suite>/<asset>.json`."""
+    """The file GX's expectations store keeps a suite in: `<suite>.<asset>` -> `<suite>/<asset>.json`."""
     suite, asset = split_name(gx_suite_name)
     return context_root / "expectations" / suite / f"{asset}.json"
 

@@ -371,9 +371,3 @@ def build_marts(
             con.execute("insert into marts.fct_remittance_service_lines values (?, ?)", list(row))
     con.close()
     return db
-
-
-def raw_payments(data_dir: Path, label: str, rows: list[dict]) -> None:
-    sha = sha_of(label)
-    rows = [{**r, "file_name": label, "file_sha256": sha} for r in rows]
-    write_raw(data_dir, "x835_payments", sha, rows)

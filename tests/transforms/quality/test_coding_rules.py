@@ -1,28 +1,21 @@
 """Modifier and diagnosis-support rules of the encounter frame, one failing and one passing case each.
 
-GIVEN hand-made coded lines of one encounter coding (same file, encounter_id and coded_at)
-WHEN  frames.ENCOUNTER_LINES runs over them (with the project's procedure tables registered)
+GIVEN hand-made coded lines of encounter codings (same file, encounter_id and coded_at), every
+      case in one batch
+WHEN  the ingestion gate's model qi_encounter_lines is built over them (with the procedure seeds)
 THEN  each rule column is false on the line that breaks it, true on the line that keeps it, and
       null where the rule does not apply.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pytest
 from quality_builders import AS_OF, RawBatch, encounter_line
 
-from transforms.quality import frames, gates
-
-
-def _rule_columns(data_dir, lines: list[dict]) -> dict[str, dict]:
-    RawBatch(data_dir).add("encounters.csv", "encounter_lines", lines).write()
-    con = duckdb.connect()
-    gates.raw_views(con, data_dir, gates.latest_batch(data_dir))
-    sql = frames.ENCOUNTER_LINES.sql
-    table = con.sql(sql, params=frames.bind(sql, {"as_of_date": AS_OF}) or None).to_arrow_table()
-    con.close()
-    return {row["encounter_line_id"]: row for row in table.to_pylist()}
+from transforms.quality import frames, gates, inputs
 
 
 def _line(n: int, encounter: str, code: str, *modifiers: str, **overrides) -> dict:
@@ -48,82 +41,92 @@ CASES = {
 POS = {"telehealth_modifier_ok": "10", "component_modifier_ok": "22"}
 
 
-@pytest.mark.parametrize("rule", sorted(CASES))
-def test_modifier_rule_fails_without_and_holds_with_its_modifier(data_dir, rule):
-    failing, passing = CASES[rule]
+def _case_lines() -> tuple[list[dict], dict[str, dict[str, str]]]:
+    """Every rule's failing and passing encounter, as lines, and the line each case judges."""
     lines, n = [], 0
-    judged = {}
-    for label, specs in (("fail", failing), ("pass", passing)):
-        for spec in specs:
-            n += 1
-            lines.append(_line(n, f"E-{label}", *spec, place_of_service_code=POS.get(rule, "11")))
-        # the repeat-lab rule judges the repeat (last line); every other rule the first line
-        judged[label] = (
-            f"enc:{n}" if rule == "repeat_lab_modifier_ok" else f"enc:{n - len(specs) + 1}"
-        )
-    rows = _rule_columns(data_dir, lines)
-    assert rows[judged["fail"]][rule] is False
-    assert rows[judged["pass"]][rule] is True
+    judged: dict[str, dict[str, str]] = {}
+    for rule in sorted(CASES):
+        for label, specs in zip(("fail", "pass"), CASES[rule], strict=True):
+            for spec in specs:
+                n += 1
+                pos = POS.get(rule, "11")
+                lines.append(_line(n, f"E-{rule}-{label}", *spec, place_of_service_code=pos))
+            # the repeat-lab rule judges the repeat (last line); every other rule the first line
+            first = n - len(specs) + 1
+            judged.setdefault(rule, {})[label] = (
+                f"enc:{n}" if rule == "repeat_lab_modifier_ok" else f"enc:{first}"
+            )
+    return lines, judged
 
 
-def test_rules_do_not_apply_where_they_should_not(data_dir):
-    rows = _rule_columns(
-        data_dir,
-        [
-            # a preventive E/M with an immunisation administration needs no 25
-            _line(1, "E-well", "99391"),
-            _line(2, "E-well", "90460"),
-            _line(3, "E-well", "90700"),
-            # an E/M beside labs and an ECG needs no 25
-            _line(4, "E-office", "99214"),
-            _line(5, "E-office", "36415"),
-            _line(6, "E-office", "80053"),
-            _line(7, "E-office", "93000"),
-            # a diagnostic test with a PC/TC split in the office is the global service
-            _line(8, "E-echo", "93306"),
-        ],
-    )
-    assert rows["enc:1"]["separate_em_modifier_ok"] is True
-    assert rows["enc:4"]["separate_em_modifier_ok"] is True
-    assert rows["enc:6"]["repeat_lab_modifier_ok"] is None
-    assert rows["enc:8"]["component_modifier_ok"] is None
-    assert rows["enc:2"]["laterality_modifier_ok"] is None
-
-
-def test_a_recoded_encounter_is_judged_per_coding_version(data_dir):
-    # GIVEN the same encounter coded twice: first an E/M with an injection and no 25, then the
+OTHER_LINES = [
+    # a preventive E/M with an immunisation administration needs no 25
+    _line(101, "E-well", "99391"),
+    _line(102, "E-well", "90460"),
+    _line(103, "E-well", "90700"),
+    # an E/M beside labs and an ECG needs no 25
+    _line(104, "E-office", "99214"),
+    _line(105, "E-office", "36415"),
+    _line(106, "E-office", "80053"),
+    _line(107, "E-office", "93000"),
+    # a diagnostic test with a PC/TC split in the office is the global service
+    _line(108, "E-echo", "93306"),
+    # the same encounter coded twice: first an E/M with an injection and no 25, then the
     # injection removed; the versions are told apart by coded_at
-    import datetime as dt
+    _line(201, "E-recoded", "99213"),
+    _line(202, "E-recoded", "96372"),
+    _line(203, "E-recoded", "99213", coded_at=dt.datetime(2026, 3, 5, 9, 0)),
+    # an echocardiogram for a skin lesion: not supported
+    _line(301, "E-dx1", "93306", diagnosis_code_1="L57.0", diagnosis_code_2=None),
+    # for heart failure: supported
+    _line(302, "E-dx2", "93306", diagnosis_code_1="I50.9", diagnosis_code_2=None),
+    # any one pointed diagnosis is enough
+    _line(303, "E-dx3", "20610", "RT", diagnosis_code_1="I10", diagnosis_code_2="M17.11"),
+    # a procedure the crosswalk does not list is not judged
+    _line(304, "E-dx4", "99213", diagnosis_code_1="L57.0", diagnosis_code_2=None),
+]
 
-    later = dt.datetime(2026, 3, 5, 9, 0)
-    rows = _rule_columns(
-        data_dir,
-        [
-            _line(1, "E1", "99213"),
-            _line(2, "E1", "96372"),
-            _line(3, "E1", "99213", coded_at=later),
-        ],
-    )
-    assert rows["enc:1"]["separate_em_modifier_ok"] is False
-    assert rows["enc:3"]["separate_em_modifier_ok"] is True
+
+@pytest.fixture(scope="module")
+def judged(tmp_path_factory) -> tuple[dict[str, dict], dict[str, dict[str, str]]]:
+    data_dir = tmp_path_factory.mktemp("coding-rules")
+    lines, cases = _case_lines()
+    RawBatch(data_dir).add("encounters.csv", "encounter_lines", lines + OTHER_LINES).write()
+    assert inputs.build(data_dir, AS_OF, "ingestion", gates.latest_batch(data_dir).file_shas) == {}
+    con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
+    try:
+        table = con.sql(inputs.select_model(frames.ENCOUNTER_LINES.model)).to_arrow_table()
+    finally:
+        con.close()
+    return {row["encounter_line_id"]: row for row in table.to_pylist()}, cases
 
 
-def test_diagnosis_support_flags_a_diagnosis_that_cannot_justify_the_procedure(data_dir):
-    rows = _rule_columns(
-        data_dir,
-        [
-            # an echocardiogram for a skin lesion: not supported
-            _line(1, "E1", "93306", diagnosis_code_1="L57.0", diagnosis_code_2=None),
-            # for heart failure: supported
-            _line(2, "E2", "93306", diagnosis_code_1="I50.9", diagnosis_code_2=None),
-            # any one pointed diagnosis is enough
-            _line(3, "E3", "20610", "RT", diagnosis_code_1="I10", diagnosis_code_2="M17.11"),
-            # a procedure the crosswalk does not list is not judged
-            _line(4, "E4", "99213", diagnosis_code_1="L57.0", diagnosis_code_2=None),
-        ],
-    )
-    assert rows["enc:1"]["diagnosis_supports_procedure"] is False
-    assert rows["enc:1"]["procedure_diagnoses"] == "93306 <- L570"
-    assert rows["enc:2"]["diagnosis_supports_procedure"] is True
-    assert rows["enc:3"]["diagnosis_supports_procedure"] is True
-    assert rows["enc:4"]["diagnosis_supports_procedure"] is None
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_modifier_rule_fails_without_and_holds_with_its_modifier(judged, rule):
+    rows, cases = judged
+    assert rows[cases[rule]["fail"]][rule] is False
+    assert rows[cases[rule]["pass"]][rule] is True
+
+
+def test_rules_do_not_apply_where_they_should_not(judged):
+    rows, _ = judged
+    assert rows["enc:101"]["separate_em_modifier_ok"] is True
+    assert rows["enc:104"]["separate_em_modifier_ok"] is True
+    assert rows["enc:106"]["repeat_lab_modifier_ok"] is None
+    assert rows["enc:108"]["component_modifier_ok"] is None
+    assert rows["enc:102"]["laterality_modifier_ok"] is None
+
+
+def test_a_recoded_encounter_is_judged_per_coding_version(judged):
+    rows, _ = judged
+    assert rows["enc:201"]["separate_em_modifier_ok"] is False
+    assert rows["enc:203"]["separate_em_modifier_ok"] is True
+
+
+def test_diagnosis_support_flags_a_diagnosis_that_cannot_justify_the_procedure(judged):
+    rows, _ = judged
+    assert rows["enc:301"]["diagnosis_supports_procedure"] is False
+    assert rows["enc:301"]["procedure_diagnoses"] == "93306 <- L570"
+    assert rows["enc:302"]["diagnosis_supports_procedure"] is True
+    assert rows["enc:303"]["diagnosis_supports_procedure"] is True
+    assert rows["enc:304"]["diagnosis_supports_procedure"] is None

@@ -1,9 +1,10 @@
-"""The frames GX validates: right columns, no patient identifiers, batch-wide facts, chunking.
+"""The frames GX validates: dbt models with the right columns, no patient identifiers, batch facts.
 
 GIVEN raw tables (or marts) written by the builders
-WHEN  each frame's DuckDB query runs
-THEN  it outputs every column its suite checks, never a PHI column, and computes duplicates,
-      claim totals and matches over the whole batch; `chunks` splits Arrow streams exactly.
+WHEN  the gate's input models (models/quality/) are built and read
+THEN  each outputs every column its suite checks, never a PHI column, and computes duplicates,
+      claim totals and matches over the whole batch, reading only the batch's files; every model
+      has its frame; `chunks` splits Arrow streams exactly.
 """
 
 from __future__ import annotations
@@ -20,13 +21,12 @@ from quality_builders import (
     build_marts,
     clean_batch,
     encounter_line,
-    raw_payments,
-    x835_payment,
     x837_claim,
     x837_line,
 )
 
-from transforms.quality import frames, gates, suites
+from transforms import settings
+from transforms.quality import frames, gates, inputs, suites
 
 
 def _suite_columns(gx_suite: str) -> set[str]:
@@ -40,21 +40,17 @@ def _suite_columns(gx_suite: str) -> set[str]:
     return columns
 
 
-def _ingestion_con(data_dir) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    gates.raw_views(con, data_dir, gates.latest_batch(data_dir))
-    return con
+def _build(data_dir, gate: str = "ingestion") -> None:
+    shas = gates.latest_batch(data_dir).file_shas if gate == "ingestion" else []
+    assert inputs.build(data_dir, AS_OF, gate, shas) == {}
 
 
-def _publish_con(data_dir) -> duckdb.DuckDBPyConnection:
+def _run(data_dir, frame: frames.Frame) -> pa.Table:
     con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
-    gates.publish_views(con, data_dir)
-    return con
-
-
-def _run(con, frame: frames.Frame) -> pa.Table:
-    params = frames.bind(frame.sql, {"as_of_date": AS_OF})
-    return con.sql(frame.sql, params=params or None).to_arrow_table()
+    try:
+        return con.sql(inputs.select_model(frame.model)).to_arrow_table()
+    finally:
+        con.close()
 
 
 def test_every_frame_has_its_suite_and_every_suite_a_frame():
@@ -62,19 +58,32 @@ def test_every_frame_has_its_suite_and_every_suite_a_frame():
     assert names == set(suites.SUITE_CHECKS)
 
 
+def test_every_model_of_models_quality_is_a_frame():
+    models = {p.stem for p in (settings.PROJECT_ROOT / "models" / "quality").rglob("*.sql")}
+    for gate, frame_set in frames.FRAMES_BY_GATE.items():
+        folder = settings.PROJECT_ROOT / "models" / "quality" / gate
+        assert {f.model for f in frame_set} == {p.stem for p in folder.glob("*.sql")}, gate
+    assert {f.model for g in frames.FRAMES_BY_GATE.values() for f in g} == models
+
+
 def test_frames_output_what_suites_check_and_no_phi(data_dir):
     clean_batch(data_dir).write()
-    raw_payments(data_dir, "remit.835", [x835_payment()])
+    RawBatch(data_dir, "ingest-pp").add(
+        "pp.csv", "patient_payments", [{"patient_payment_row_id": "pp:1", "claim_id": "PCN001"}]
+    ).write()
     build_marts(data_dir)
-    for gate, connect in (("ingestion", _ingestion_con), ("publish", _publish_con)):
-        con = connect(data_dir)
-        for frame in frames.FRAMES_BY_GATE[gate]:
-            columns = set(_run(con, frame).column_names)
+    _build(data_dir, "publish")
+    batch = gates.latest_batch(data_dir, ["ingest-001", "ingest-pp"])
+    assert inputs.build(data_dir, AS_OF, "ingestion", batch.file_shas) == {}
+    for frame_set in frames.FRAMES_BY_GATE.values():
+        for frame in frame_set:
+            table = _run(data_dir, frame)
+            assert table.num_rows > 0, frame.gx_suite
+            columns = set(table.column_names)
             keys = {frame.row_key, frame.claim_key, frame.file_key} - {None}
             needed = _suite_columns(frame.gx_suite) | keys
             assert needed <= columns, (frame.gx_suite, needed - columns)
             assert not columns & frames.PHI_COLUMNS, frame.gx_suite
-        con.close()
 
 
 def test_duplicates_and_claim_facts_are_computed_over_the_whole_batch(data_dir):
@@ -98,8 +107,12 @@ def test_duplicates_and_claim_facts_are_computed_over_the_whole_batch(data_dir):
         ],
     )
     batch.write()
-    con = _ingestion_con(data_dir)
-    lines = _run(con, frames.ENCOUNTER_LINES).to_pylist()
+    # AND an older file no gate batch names (it must not be read)
+    RawBatch(data_dir, "ingest-000", dt.datetime(2026, 6, 1)).add(
+        "old.csv", "encounter_lines", [encounter_line(9, encounter_line_id="enc:1")]
+    ).write()
+    _build(data_dir)
+    lines = _run(data_dir, frames.ENCOUNTER_LINES).to_pylist()
     occurrences = sorted(
         (r["encounter_line_id"], r["encounter_line_id_occurrences"]) for r in lines
     )
@@ -107,14 +120,13 @@ def test_duplicates_and_claim_facts_are_computed_over_the_whole_batch(data_dir):
     assert {r["patient_age_days_at_service"] for r in lines} == {
         (encounter_line()["service_date"] - dt.date(1970, 5, 1)).days
     }
-    claims = {r["claim_submission_id"]: r for r in _run(con, frames.X837_CLAIMS).to_pylist()}
+    claims = {r["claim_submission_id"]: r for r in _run(data_dir, frames.X837_CLAIMS).to_pylist()}
     first = claims["c837:A"]
     assert first["line_charge_total"] == Decimal("250.00")
     assert first["first_service_date"] == dt.date(2026, 2, 28)
     assert first["days_service_to_submission"] == 5  # 2026-02-28 -> 2026-03-05
     assert first["claim_occurrences"] == 2 and claims["again"]["claim_occurrences"] == 2
     assert claims["again"]["line_charge_total"] is None  # no lines under that id
-    con.close()
 
 
 @pytest.mark.parametrize("sizes", [[250], [30, 30, 30, 160], [99, 1, 100, 50]])
@@ -136,9 +148,3 @@ def test_chunks_are_exact_and_keep_decimals(sizes):
     assert [len(c) for c in chunked] == [100, 100, 50]
     assert [n for c in chunked for n in c["n"]] == list(range(250))
     assert isinstance(chunked[0]["amount"].iloc[0], Decimal)
-
-
-def test_bind_passes_only_parameters_the_query_uses():
-    assert frames.bind("select $as_of_date", {"as_of_date": 1, "carc_codes": [2]}) == {
-        "as_of_date": 1
-    }

@@ -416,15 +416,15 @@ def test_held_file_stays_held_until_a_code_set_fix_releases_it(data_dir, seeds):
 
 
 def test_a_failure_no_file_can_be_blamed_for_raises_and_leaves_holds_alone(data_dir, seeds):
-    # GIVEN a file held by an earlier run, then a batch whose raw 835 claims cannot be read
-    # together (one file's CLP01 column has another type)
+    # GIVEN a file held by an earlier run, then a batch whose raw 835 claims cannot be read (the
+    # file is not Parquet any more)
     _bad_encounter_file(data_dir)
     run_gate("ingestion", data_dir, AS_OF, "run-1", seeds_dir=seeds, data_docs=False)
     snapshots_before = sorted((data_dir / "raw" / "file_holds").glob("*.parquet"))
     broken = RawBatch(data_dir, "ingest-002", dt.datetime(2026, 7, 1, 2, 0))
     broken.add("x.835", "x835_claims", [x835_claim("PCN001", "rc:x")]).write()
     path = data_dir / "raw" / "x835_claims" / f"{sha_of('x.835')}.parquet"
-    pq.write_table(pa.table({"remit_claim_id": ["rc:x"], "patient_control_number": [1]}), path)
+    path.write_bytes(b"not parquet")
     # WHEN the gate runs THEN it raises (nothing may publish), naming the check
     with pytest.raises(GateFailed, match="x835_claims_readable"):
         run_gate(
@@ -566,14 +566,25 @@ def test_service_date_used_for_icd_is_the_rows_own(data_dir, seeds):
     assert "coding_quality.diagnosis_code_1_billable" in out["successes"]
 
 
-def test_unreadable_raw_file_is_a_critical_failure_not_a_crash(data_dir, seeds):
-    # GIVEN a raw encounter file that lacks most contract columns
-    folder = data_dir / "raw" / "encounter_lines"
-    folder.mkdir(parents=True)
+def test_a_raw_file_lacking_contract_columns_is_read_and_blocks(data_dir, seeds):
+    # GIVEN a raw encounter file that lacks most contract columns, its lineage too (the gate's
+    # models read the raw folder by name, like dbt's staging: a missing column reads as null)
     batch = RawBatch(data_dir)
     batch.add("enc.csv", "encounter_lines", [encounter_line(1)]).write()
-    path = next(folder.glob("*.parquet"))
+    path = next((data_dir / "raw" / "encounter_lines").glob("*.parquet"))
     pq.write_table(pa.table({"encounter_line_id": ["x:1"]}), path)
+    # WHEN the gate runs THEN the file's row is validated (the batch is chosen by file name, not
+    # by the rows' own file_sha256), and, naming no file, its critical findings block the night
+    with pytest.raises(GateFailed, match="claim_id_present"):
+        run_gate("ingestion", data_dir, AS_OF, "run-thin", seeds_dir=seeds, data_docs=False)
+
+
+def test_unreadable_raw_file_is_a_critical_failure_not_a_crash(data_dir, seeds):
+    # GIVEN a raw encounter file that is not Parquet any more
+    batch = RawBatch(data_dir)
+    batch.add("enc.csv", "encounter_lines", [encounter_line(1)]).write()
+    path = next((data_dir / "raw" / "encounter_lines").glob("*.parquet"))
+    path.write_bytes(b"not parquet")
     # WHEN the gate runs THEN it records and raises a critical failure naming the table
     with pytest.raises(GateFailed, match="encounter_lines_readable"):
         run_gate("ingestion", data_dir, AS_OF, "run-bad-file", seeds_dir=seeds, data_docs=False)

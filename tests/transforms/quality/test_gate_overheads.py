@@ -97,7 +97,7 @@ def test_nothing_to_store_does_not_rerender_the_site(tmp_path: Path):
     index = tmp_path / "reports" / "quality" / "index.html"
     index.parent.mkdir(parents=True)
     index.write_text("<html></html>")
-    context = _Context(_Store([_Key("publish_checks.payment_totals", "night-1")]))
+    context = _Context(_Store([_Key("publish_checks.rpt_kpis_monthly", "night-1")]))
     # WHEN a gate with no validated suite publishes its docs
     out = docs_mod.publish_docs(
         context, tmp_path, run_id="tonight", run_time=dt.datetime(2026, 8, 28, 2), suites={}

@@ -9,11 +9,15 @@ THEN  counts add up, success is recomputed from the totals (honouring `mostly`),
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from types import SimpleNamespace
 
 from transforms.quality import results
-from transforms.quality.frames import ENCOUNTER_LINES, PAYMENT_TOTALS
+from transforms.quality.frames import ENCOUNTER_LINES, KPIS_MONTHLY
+
+# a one-row summary frame (no row key): its failures are the check's result, not rows
+SUMMARY = replace(KPIS_MONTHLY, row_key=None)
 
 
 def _config(type_: str, meta: dict, **kwargs) -> SimpleNamespace:
@@ -174,10 +178,10 @@ def test_summary_frames_flag_no_rows():
         {"check": "r", "severity": "critical"},
         column="unreconciled_payment_amount",
     )
-    tally = results.new_tally(PAYMENT_TOTALS, config)
+    tally = results.new_tally(SUMMARY, config)
     assert (
         results.row_failures(
-            PAYMENT_TOTALS,
+            SUMMARY,
             tally,
             _result(config, False, unexpected_index_list=[{"unreconciled_payment_amount": 5}]),
         )

@@ -1,0 +1,36 @@
+{#-
+    What the ingestion gate validates (models/quality/ingestion): the raw rows of one batch.
+
+    The gate (transforms/quality/inputs.py) runs those models with the var `gate_files`: the sha256
+    of the batch's files (the ingest runs no gate has passed yet, plus every file held back). Each
+    raw file is `<table>/<sha256>.parquet`, so the filter is on DuckDB's `filename` column (the
+    file itself, whatever its rows say; DuckDB prunes the other files). Without the var (the
+    nightly `dbt build`) the models select nothing.
+-#}
+{% macro gate_batch(source_name, table_name) -%}
+    {%- set files = var('gate_files', []) -%}
+    {%- for sha in files if not modules.re.fullmatch('[0-9a-f]{64}', sha | string) -%}
+        {{ exceptions.raise_compiler_error("gate_files: not a sha256: " ~ sha) }}
+    {%- endfor -%}
+    select * from {{ source(source_name, table_name) }}
+    where
+        {%- if files %} parse_filename(filename, true) in ('{{ files | join("', '") }}')
+        {%- else %} false
+        {%- endif %}
+{%- endmacro %}
+
+{#-
+    The key values seen more than once in `relation`, with how often (only those: a small hash
+    table, so the model's main scan still streams instead of materialising a window over the
+    batch). A gate model left-joins it and reads coalesce(occurrences, 1) as `<key>_occurrences`:
+    uniqueness over the whole batch, although GX sees the batch in chunks.
+-#}
+{% macro gate_repeated_keys(relation, columns) -%}
+    select
+        {% for column in columns %}{{ column }},
+        {% endfor %}count(*) as occurrences
+    from {{ relation }}
+    where {% for column in columns %}{{ column }} is not null{{ " and " if not loop.last }}{% endfor %}
+    group by {{ columns | join(', ') }}
+    having count(*) > 1
+{%- endmacro %}
