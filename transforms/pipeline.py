@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from transforms import log, settings
+from transforms.fsio import write_text
 from transforms.settings import Paths
 
 LOG = log.get_logger("pipeline")
@@ -134,9 +135,7 @@ def _record_gated(data_dir: Path, run_ids: list[str]) -> None:
     paths.warehouse.mkdir(parents=True, exist_ok=True)
     ledger = paths.warehouse / LEDGER_NAME
     passed = sorted(gated_ingest_runs(data_dir) | set(run_ids))
-    tmp = ledger.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps({"passed": passed}, indent=1))
-    os.replace(tmp, ledger)
+    write_text(ledger, json.dumps({"passed": passed}, indent=1))
 
 
 def _skipped_on_spark(stage: str) -> dict | None:
@@ -277,9 +276,7 @@ def stage_summary(data_dir: Path, as_of: dt.date, run_id: str, results: dict) ->
     out = paths.reports / as_of.isoformat()
     out.mkdir(parents=True, exist_ok=True)
     target = out / "run_summary.json"
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(summary, indent=2, default=str))
-    os.replace(tmp, target)
+    write_text(target, json.dumps(summary, indent=2, default=str))
     LOG.info("run %s for %s finished; summary at %s", run_id, as_of, target)
     return summary
 

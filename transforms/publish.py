@@ -30,6 +30,7 @@ from pathlib import Path
 
 from transforms import log
 from transforms.errors import AsOfRegression, RcmError
+from transforms.fsio import atomic_path
 from transforms.ingest.discover import HASH_CHUNK
 from transforms.locking import writer_lock
 from transforms.phi import is_identifier
@@ -37,14 +38,6 @@ from transforms.settings import Paths
 
 LOG = log.get_logger("publish")
 ENV_PUBLISHED_FILE_MODE = "RCM_PUBLISHED_FILE_MODE"
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _sha256_of(path: Path) -> tuple[str, int]:
@@ -257,7 +250,6 @@ def publish(data_dir: Path, *, target: Path | None = None, replace_newer: bool =
     if not build_db.exists():
         raise RcmError(f"nothing to publish: {build_db} does not exist (run `rcm build` first)")
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with writer_lock(paths.warehouse):
         new_as_of, current_as_of = built_as_of(build_db), built_as_of(target)
         if new_as_of and current_as_of and new_as_of < current_as_of and not replace_newer:
@@ -276,15 +268,10 @@ def publish(data_dir: Path, *, target: Path | None = None, replace_newer: bool =
         finally:
             con.close()
         mode = published_file_mode()
-        try:
+        # the mode is set whatever the umask, the copy flushed, renamed and its folder flushed
+        with atomic_path(target, mode=mode) as tmp:
             tables = write_published_copy(build_db, tmp)
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-            fd = os.open(tmp, os.O_RDONLY)
-            try:
-                os.fchmod(fd, mode)  # whatever the umask
-                os.fsync(fd)
-            finally:
-                os.close(fd)
             sha256, _ = _sha256_of(tmp)
             # Sanity-open the copy read-only before it becomes visible to analysts.
             check = duckdb.connect(str(tmp), read_only=True)
@@ -293,10 +280,5 @@ def publish(data_dir: Path, *, target: Path | None = None, replace_newer: bool =
             finally:
                 check.close()
             clear_published_wal(target)
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
     LOG.info("published %s (%d mart tables)", target, tables)
     return {"published": str(target), "mart_tables": tables, "sha256": sha256}

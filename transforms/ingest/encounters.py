@@ -43,7 +43,6 @@ reaches SQL only as a bound parameter; the SQL text is built from the contract a
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +64,7 @@ from transforms.contracts import (
     Column,
 )
 from transforms.errors import RcmError
+from transforms.fsio import atomic_path
 from transforms.raw_schema import RAW_TABLES
 
 TABLE = "encounter_lines"
@@ -915,15 +915,12 @@ def _check_and_write(
 def _write_parquet(batches: pa.RecordBatchReader, schema: pa.Schema, dest: Path) -> int:
     """Stream record batches into `dest` (a temporary file, then renamed); returns the rows."""
     rows = 0
-    tmp = dest.with_name(f".{dest.name}.tmp")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with pq.ParquetWriter(tmp, schema) as writer:
+        with atomic_path(dest) as tmp, pq.ParquetWriter(tmp, schema) as writer:
             for batch in batches:
                 writer.write_batch(batch.cast(schema))
                 rows += batch.num_rows
-        os.replace(tmp, dest)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise EncounterLoadError(f"cannot write {dest.name}: {exc.strerror}") from exc
     return rows

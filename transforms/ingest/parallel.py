@@ -36,7 +36,7 @@ from typing import Self
 
 from transforms import log
 from transforms.errors import RcmError
-from transforms.ingest.layout import sync_dirs
+from transforms.fsio import sync_dirs
 from transforms.ingest.x12_load import X12FileLoad, load_x12
 
 LOG = log.get_logger("ingest")

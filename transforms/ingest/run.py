@@ -45,6 +45,7 @@ from pathlib import Path
 
 from transforms import log, settings
 from transforms.errors import RcmError
+from transforms.fsio import sync_dirs, temp_path
 from transforms.ingest import quarantine
 from transforms.ingest.discover import (
     KIND_ENCOUNTERS,
@@ -62,8 +63,6 @@ from transforms.ingest.layout import (
     ensure_raw_layout,
     remove_stale_temporaries,
     secure_dir,
-    sync_dirs,
-    temp_path,
 )
 from transforms.ingest.manifest import (
     FINDINGS_TABLE,
