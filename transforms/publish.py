@@ -34,10 +34,9 @@ from transforms.fsio import atomic_path
 from transforms.ingest.discover import HASH_CHUNK
 from transforms.locking import writer_lock
 from transforms.phi import is_identifier
-from transforms.settings import Paths
+from transforms.settings import Paths, published_file_mode
 
 LOG = log.get_logger("publish")
-ENV_PUBLISHED_FILE_MODE = "RCM_PUBLISHED_FILE_MODE"
 
 
 def _sha256_of(path: Path) -> tuple[str, int]:
@@ -50,24 +49,6 @@ def _sha256_of(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
-
-
-def published_file_mode() -> int:
-    """Mode of the published file: read-only for the owner by default; `RCM_PUBLISHED_FILE_MODE=0640`
-    (or 0440) lets a group of analysts read it (give `warehouse/` that group with the setgid bit so
-    new files inherit it). Write bits are always dropped: nobody writes the published file."""
-    raw = os.environ.get(ENV_PUBLISHED_FILE_MODE, "0400")
-    try:
-        mode = int(raw, 8)
-    except ValueError:
-        raise RcmError(
-            f"{ENV_PUBLISHED_FILE_MODE}={raw!r} is not an octal file mode like 0640"
-        ) from None
-    if mode & 0o137:
-        raise RcmError(
-            f"{ENV_PUBLISHED_FILE_MODE}={raw}: only owner read/write and group read are allowed"
-        )
-    return mode & 0o440
 
 
 PUBLISHED_SCHEMAS = ("marts", "audit", "quality", "ref")

@@ -31,13 +31,10 @@ from transforms import log, settings
 from transforms.errors import RcmError
 from transforms.locking import writer_lock
 from transforms.raw_schema import RAW_TABLES
-from transforms.settings import Paths
+from transforms.settings import ENV_BUILD_DB, ENV_RAW_DIR, ENV_REF_DIR, Paths
 
 LOG = log.get_logger("warehouse")
 
-ENV_BUILD_DB = "RCM_BUILD_DB"
-ENV_RAW_DIR = "RCM_RAW_DIR"
-ENV_REF_DIR = "RCM_REF_DIR"
 ICD10CM_FILE = "icd10cm_codes.parquet"
 
 ENGINES = ("duckdb", "spark")
