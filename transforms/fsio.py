@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
+HASH_CHUNK = 1 << 20  # bytes read at a time when a file is hashed
 
 
 def temp_path(target: Path) -> Path:

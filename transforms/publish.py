@@ -30,10 +30,10 @@ from pathlib import Path
 
 from transforms import log
 from transforms.errors import AsOfRegression, RcmError
-from transforms.fsio import atomic_path
-from transforms.ingest.discover import HASH_CHUNK
+from transforms.fsio import HASH_CHUNK, atomic_path
 from transforms.locking import writer_lock
 from transforms.phi import is_identifier
+from transforms.raw import built_as_of
 from transforms.settings import Paths, published_file_mode
 
 LOG = log.get_logger("publish")
@@ -193,28 +193,6 @@ def _text(value: str) -> str:
 
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
-
-
-def built_as_of(database: Path) -> dt.date | None:
-    """The as-of date of the newest build recorded in a warehouse file (audit.build_watermarks),
-    read read-only; None when the file or the table does not exist."""
-    import duckdb
-
-    if not database.exists():
-        return None
-    try:
-        con = duckdb.connect(str(database), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        row = con.execute(
-            "select as_of_date from audit.build_watermarks order by built_at desc limit 1"
-        ).fetchone()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-    return row[0] if row else None
 
 
 def publish(data_dir: Path, *, target: Path | None = None, replace_newer: bool = False) -> dict:

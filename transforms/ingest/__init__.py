@@ -14,8 +14,8 @@ hashing, content sniffing), `x12_load` (one X12 file), `encounters` (one encount
 
 from __future__ import annotations
 
-from transforms.ingest.layout import ensure_raw_layout
 from transforms.ingest.run import IngestError, discover_new_files, ingest
-from transforms.ingest.schema import arrow_schema
+from transforms.raw.arrow import arrow_schema
+from transforms.raw.layout import ensure_raw_layout
 
 __all__ = ["IngestError", "arrow_schema", "discover_new_files", "ensure_raw_layout", "ingest"]

@@ -65,7 +65,7 @@ from transforms.contracts import (
 )
 from transforms.errors import RcmError
 from transforms.fsio import atomic_path
-from transforms.raw_schema import RAW_TABLES
+from transforms.raw.contract import RAW_TABLES
 
 TABLE = "encounter_lines"
 

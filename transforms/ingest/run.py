@@ -56,13 +56,17 @@ from transforms.ingest.discover import (
     sniff_kind,
     walk_landing,
 )
-from transforms.ingest.layout import (
+from transforms.ingest.parallel import Prefetcher
+from transforms.ingest.x12_load import UNIT_FILE, X12FileLoad, extract_transactions, load_x12
+from transforms.locking import exclusive_flock
+from transforms.raw.contract import RAW_TABLES
+from transforms.raw.layout import (
     commit,
     ensure_raw_layout,
     remove_stale_temporaries,
     secure_dir,
 )
-from transforms.ingest.manifest import (
+from transforms.raw.manifest import (
     FINDINGS_TABLE,
     MANIFEST_TABLE,
     QUARANTINE_TABLE,
@@ -74,10 +78,6 @@ from transforms.ingest.manifest import (
     remove_orphan_records,
     write_records,
 )
-from transforms.ingest.parallel import Prefetcher
-from transforms.ingest.x12_load import UNIT_FILE, X12FileLoad, extract_transactions, load_x12
-from transforms.locking import exclusive_flock
-from transforms.raw_schema import RAW_TABLES
 from transforms.settings import Paths
 
 LOG = log.get_logger("ingest")

@@ -30,15 +30,16 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from transforms import log, raw_schema
+from transforms import log
 from transforms.codesets import procedure_rules
 from transforms.errors import GateFailed, RcmError
-from transforms.ingest.manifest import STATUS_LOADED, STATUS_PARTIAL
 from transforms.locking import writer_lock
 from transforms.quality import frames as frames_mod
 from transforms.quality import holds as holds_mod
 from transforms.quality import refdata, results, store
 from transforms.quality.frames import Frame
+from transforms.raw import STATUS_LOADED, STATUS_PARTIAL
+from transforms.raw import contract as raw_schema
 from transforms.settings import Paths
 
 LOG = log.get_logger("quality")

@@ -21,8 +21,8 @@ import pyarrow.parquet as pq
 from transforms import fsio
 from transforms.errors import RcmError
 from transforms.fsio import TEMP_SUFFIX, temp_path
-from transforms.ingest.schema import arrow_schema, rows_to_batch
-from transforms.raw_schema import RAW_TABLES
+from transforms.raw.arrow import arrow_schema, rows_to_batch
+from transforms.raw.contract import RAW_TABLES
 from transforms.settings import Paths
 
 DIR_MODE = 0o700
