@@ -125,66 +125,81 @@ def _quoted(name: str) -> str:
 
 def write_published_copy(build_db: Path, tmp: Path) -> int:
     """Write the analysts' warehouse into the new file `tmp`: the published schemas of build.duckdb
-    as tables, without identifier columns. Returns the number of mart tables."""
+    as tables, without identifier columns, with the build's comments. Returns the number of mart
+    tables."""
     import duckdb
 
     con = duckdb.connect(str(tmp))
     try:
         con.execute(f"attach {_literal(build_db)} as build (read_only)")
-        relations = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where database_name = 'build' and list_contains(?, schema_name) "
-            "union all select schema_name, view_name from duckdb_views() "
-            "where database_name = 'build' and not internal and list_contains(?, schema_name) "
-            "order by 1, 2",
-            [list(PUBLISHED_SCHEMAS), list(PUBLISHED_SCHEMAS)],
-        ).fetchall()
-        columns: dict[tuple[str, str], list[str]] = {}
-        for schema, table, column in con.execute(
-            "select schema_name, table_name, column_name from duckdb_columns() "
-            "where database_name = 'build' and list_contains(?, schema_name) "
-            "order by schema_name, table_name, column_index",
-            [list(PUBLISHED_SCHEMAS)],
-        ).fetchall():
-            if is_identifier(column) and column.lower() not in KEPT_IDENTIFIERS:
-                continue
-            columns.setdefault((schema, table), []).append(column)
+        relations, columns = _published_catalog(con)
         for schema in PUBLISHED_SCHEMAS:
             con.execute(f"create schema if not exists {_quoted(schema)}")
-        for schema, table in relations:
-            selected = ", ".join(_quoted(c) for c in columns.get((schema, table), []))
-            if not selected:
+        for schema, table, _ in relations:
+            kept = columns.get((schema, table), [])
+            if not kept:
                 continue
-            name = f"{_quoted(schema)}.{_quoted(table)}"
-            con.execute(f"create table {name} as select {selected} from build.{name}")
-        _copy_comments(con, columns)
+            source = con.table(f"build.{_quoted(schema)}.{_quoted(table)}")
+            source.select(*(duckdb.ColumnExpression(c) for c, _ in kept)).create(
+                f"{_quoted(schema)}.{_quoted(table)}"
+            )
+        _copy_comments(con, relations, columns)
         con.execute("detach build")
         con.execute("checkpoint")
-        return sum(1 for schema, _ in relations if schema == "marts")
+        return sum(1 for schema, _, _ in relations if schema == "marts")
     finally:
         con.close()
 
 
-def _copy_comments(con, columns: dict[tuple[str, str], list[str]]) -> None:
+Catalog = tuple[
+    list[tuple[str, str, str | None]], dict[tuple[str, str], list[tuple[str, str | None]]]
+]
+
+
+def _published_catalog(con) -> Catalog:
+    """The build's tables and views in the published schemas, (schema, name, comment) sorted, and
+    their columns in order, (column, comment), without the identifier columns (introspection of
+    DuckDB's catalog functions)."""
+    in_build = "database_name = 'build' and schema_name in ({})".format(
+        ", ".join(_text(schema) for schema in PUBLISHED_SCHEMAS)
+    )
+    tables = con.table_function("duckdb_tables").filter(in_build)
+    views = con.table_function("duckdb_views").filter(in_build).filter("not internal")
+    relations = (
+        tables.select("schema_name, table_name, comment")
+        .union(views.select("schema_name, view_name, comment"))
+        .order("schema_name, table_name")
+        .fetchall()
+    )
+    columns: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+    for schema, table, column, comment in (
+        con.table_function("duckdb_columns")
+        .filter(in_build)
+        .order("schema_name, table_name, column_index")
+        .select("schema_name, table_name, column_name, comment")
+        .fetchall()
+    ):
+        if is_identifier(column) and column.lower() not in KEPT_IDENTIFIERS:
+            continue
+        columns.setdefault((schema, table), []).append((column, comment))
+    return relations, columns
+
+
+def _copy_comments(con, relations, columns) -> None:
     """Carry the build's table and column comments (dbt `persist_docs`: the models' YAML
-    descriptions) onto the published tables; `create table as` copies data, not comments."""
-    relation_comments = con.execute(
-        "select schema_name, table_name, comment from duckdb_tables() "
-        "where database_name = 'build' and comment is not null "
-        "union all select schema_name, view_name, comment from duckdb_views() "
-        "where database_name = 'build' and not internal and comment is not null"
-    ).fetchall()
-    for schema, table, comment in relation_comments:
-        if (schema, table) in columns:
-            name = f"{_quoted(schema)}.{_quoted(table)}"
+    descriptions) onto the published tables; a copied table carries data, not comments."""
+    for schema, table, comment in relations:
+        kept = columns.get((schema, table))
+        if not kept:
+            continue
+        name = f"{_quoted(schema)}.{_quoted(table)}"
+        if comment is not None:
             con.execute(f"comment on table {name} is {_text(comment)}")
-    for schema, table, column, comment in con.execute(
-        "select schema_name, table_name, column_name, comment from duckdb_columns() "
-        "where database_name = 'build' and comment is not null"
-    ).fetchall():
-        if column in columns.get((schema, table), ()):
-            name = f"{_quoted(schema)}.{_quoted(table)}.{_quoted(column)}"
-            con.execute(f"comment on column {name} is {_text(comment)}")
+        for column, column_comment in kept:
+            if column_comment is not None:
+                con.execute(
+                    f"comment on column {name}.{_quoted(column)} is {_text(column_comment)}"
+                )
 
 
 def _text(value: str) -> str:
@@ -235,7 +250,7 @@ def publish(data_dir: Path, *, target: Path | None = None, replace_newer: bool =
             # Sanity-open the copy read-only before it becomes visible to analysts.
             check = duckdb.connect(str(tmp), read_only=True)
             try:
-                check.execute("select count(*) from information_schema.tables").fetchone()
+                check.table("information_schema.tables").aggregate("count(*)").fetchall()
             finally:
                 check.close()
             clear_published_wal(target)

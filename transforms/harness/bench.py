@@ -118,7 +118,7 @@ def scan_raw(raw_dir: str | Path) -> int:
             continue
         relation = con.read_parquet(files, union_by_name=True)
         touch = ", ".join(f'sum(hash("{column}"))' for column in relation.columns)
-        rows += con.execute(f"select count(*), {touch} from relation").fetchone()[0]
+        rows += relation.aggregate(f"count(*), {touch}").fetchall()[0][0]
     con.close()
     print(rows)
     return rows
