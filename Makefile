@@ -84,7 +84,7 @@ demo: setup airflow-init ## generate demo data and run the nightly DAG end to en
 	@echo "==> running DAG billing_nightly for $(DEMO_AS_OF) (airflow dags test)"
 	@$(AIRFLOW_ENV) airflow dags test billing_nightly $(DEMO_AS_OF) > .airflow/demo-run.log 2>&1 \
 		|| (tail -n 60 .airflow/demo-run.log; echo "demo run FAILED; full log: .airflow/demo-run.log"; exit 1)
-	@$(BIN)/python -m transforms.demo_summary --data-dir $(DEMO_DATA) --as-of $(DEMO_AS_OF) \
+	@$(BIN)/python -m transforms.harness.demo_summary --data-dir $(DEMO_DATA) --as-of $(DEMO_AS_OF) \
 		--airflow-log .airflow/demo-run.log
 
 airflow-standalone: airflow-init ## scheduler + UI on http://127.0.0.1:8080, DAGs unpaused (password in .airflow/)

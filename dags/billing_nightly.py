@@ -44,12 +44,8 @@ from airflow.sdk import (
 )
 
 from transforms.locking import POOL_NAME
-from transforms.orchestration import (
-    LANDING_ASSET_NAME,
-    LANDING_ASSET_URI,
-    schedule_cron,
-    schedule_timezone,
-)
+from transforms.orchestration import LANDING_ASSET_NAME, LANDING_ASSET_URI
+from transforms.settings import schedule_cron, schedule_timezone
 
 LANDING_FILES = Asset(name=LANDING_ASSET_NAME, uri=LANDING_ASSET_URI)
 PUBLISHED_WAREHOUSE = Asset(

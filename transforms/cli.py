@@ -538,7 +538,7 @@ def bench(
     increment: bool,
 ) -> None:
     """Measure every stage (wall time, peak RSS) on generated data sets, with peers in the same run."""
-    from transforms.bench import run_bench
+    from transforms.harness.bench import run_bench
 
     result = run_bench(
         [int(s) for s in sizes.split(",") if s],

@@ -1,4 +1,9 @@
-"""One writer at a time for the build database.
+"""Locks: one writer at a time for the build database, one run at a time per data directory.
+
+Every lock of rcm is an exclusive `flock` taken by `exclusive_flock`, the one lock loop: try at
+once, then poll until a deadline (no deadline: refuse at once); the kernel drops the lock when the
+holder exits, however it dies. Three locks use it: `writer_lock` (below), `run_lock` (below) and
+ingest's `ingest_lock` (`raw/_manifest/ingest.lock`).
 
 DuckDB allows one writer process per database file. Every step that writes
 `warehouse/build.duckdb` (the gates' result writer, `dbt build`, publish's checkpoint) runs inside
@@ -12,7 +17,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -39,12 +44,18 @@ def _owner_only(warehouse_dir: Path) -> None:
 
 
 @contextmanager
-def writer_lock(warehouse_dir: Path, timeout: float = 3600.0, poll: float = 0.2) -> Iterator[None]:
-    """Hold the exclusive writer lock for the build database; wait up to `timeout` seconds."""
-    if not warehouse_dir.exists():
-        warehouse_dir.mkdir(parents=True, exist_ok=True)
-        warehouse_dir.chmod(0o700)  # the warehouse holds patient identifiers: owner-only
-    lock_path = warehouse_dir / ".writer.lock"
+def exclusive_flock(
+    lock_path: Path,
+    busy: Callable[[], Exception],
+    *,
+    timeout: float = 0.0,
+    poll: float = 0.2,
+) -> Iterator[int]:
+    """Hold an exclusive `flock` on `lock_path` (created 0o600) and yield its descriptor.
+
+    Waits up to `timeout` seconds (0: not at all), polling every `poll` seconds; then raises
+    `busy()`. The lock is released when the block ends (explicitly, so a forked child that
+    inherited the descriptor does not keep it)."""
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + timeout
     try:
@@ -54,20 +65,34 @@ def writer_lock(warehouse_dir: Path, timeout: float = 3600.0, poll: float = 0.2)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise WriterBusy(
-                        f"another run holds the warehouse writer lock {lock_path} "
-                        f"(waited {timeout:.0f}s)"
-                    ) from None
+                    raise busy() from None
                 time.sleep(poll)
+        try:
+            yield fd
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def writer_lock(warehouse_dir: Path, timeout: float = 3600.0, poll: float = 0.2) -> Iterator[None]:
+    """Hold the exclusive writer lock for the build database; wait up to `timeout` seconds."""
+    if not warehouse_dir.exists():
+        warehouse_dir.mkdir(parents=True, exist_ok=True)
+        warehouse_dir.chmod(0o700)  # the warehouse holds patient identifiers: owner-only
+    lock_path = warehouse_dir / ".writer.lock"
+
+    def busy() -> WriterBusy:
+        return WriterBusy(
+            f"another run holds the warehouse writer lock {lock_path} (waited {timeout:.0f}s)"
+        )
+
+    with exclusive_flock(lock_path, busy, timeout=timeout, poll=poll) as fd:
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         yield
         _owner_only(warehouse_dir)
-    finally:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
 
 
 RUN_LOCK_NAME = ".run.lock"
@@ -103,18 +128,16 @@ def run_lock(data_dir: Path, *, as_of: object = None, command: str = "run") -> I
         yield
         return
     data_dir.mkdir(parents=True, exist_ok=True)
-    lock_path = data_dir / RUN_LOCK_NAME
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = run_holder(data_dir)
-            raise RunBusy(
-                f"another run (pid {holder.get('pid', '?')}, {holder.get('command', 'run')}, "
-                f"started at {holder.get('started_at', '?')}, as-of {holder.get('as_of', '?')}) "
-                f"holds the data directory {data_dir}; try again when it has finished"
-            ) from None
+
+    def busy() -> RunBusy:
+        holder = run_holder(data_dir)
+        return RunBusy(
+            f"another run (pid {holder.get('pid', '?')}, {holder.get('command', 'run')}, "
+            f"started at {holder.get('started_at', '?')}, as-of {holder.get('as_of', '?')}) "
+            f"holds the data directory {data_dir}; try again when it has finished"
+        )
+
+    with exclusive_flock(data_dir / RUN_LOCK_NAME, busy) as fd:
         record = {
             "pid": os.getpid(),
             "command": command,
@@ -128,5 +151,3 @@ def run_lock(data_dir: Path, *, as_of: object = None, command: str = "run") -> I
             yield
         finally:
             _runs_held.discard(data_dir)
-    finally:
-        os.close(fd)  # closing the descriptor releases the flock

@@ -8,7 +8,6 @@ landing event (no logical date in Airflow 3) use the time the run was queued for
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,14 +20,6 @@ LANDING_ASSET_NAME = "rcm_landing_files"
 LANDING_ASSET_URI = "file:///rcm/landing"
 
 
-def schedule_timezone() -> str:
-    return os.environ.get(settings.ENV_TIMEZONE, settings.DEFAULT_TIMEZONE)
-
-
-def schedule_cron() -> str:
-    return os.environ.get(settings.ENV_SCHEDULE, settings.DEFAULT_SCHEDULE)
-
-
 def as_of_from_context(context: Mapping[str, Any]) -> dt.date:
     """The run's business date: logical date (or run_after) converted to the schedule's time zone."""
     import pendulum
@@ -39,7 +30,7 @@ def as_of_from_context(context: Mapping[str, Any]) -> dt.date:
         moment = getattr(dag_run, "run_after", None)
     if moment is None:
         raise ValueError("the Airflow context has neither a logical_date nor a dag_run.run_after")
-    return pendulum.instance(moment).in_timezone(schedule_timezone()).date()
+    return pendulum.instance(moment).in_timezone(settings.schedule_timezone()).date()
 
 
 def run_id_from_context(context: Mapping[str, Any]) -> str:

@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from transforms import log, settings
+from transforms.fsio import write_text
+from transforms.raw import built_as_of, pending_ingest_runs, record_gated
 from transforms.settings import Paths
 
 LOG = log.get_logger("pipeline")
@@ -90,55 +92,6 @@ def stage_ingest(data_dir: Path) -> dict:
     return result
 
 
-LEDGER_NAME = "ingestion_gate_ledger.json"
-
-
-def gated_ingest_runs(data_dir: Path) -> set[str]:
-    """Ingest runs whose batch has passed an ingestion gate (no blocking failure; files of the batch
-    that failed a critical row check are held back, and re-validated, on their own)."""
-    ledger = Paths(data_dir).warehouse / LEDGER_NAME
-    try:
-        return set(json.loads(ledger.read_text())["passed"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
-
-
-def pending_ingest_runs(data_dir: Path) -> list[str]:
-    """Every ingest run that loaded files and that no ingestion gate has passed yet.
-
-    A run killed between ingest and gate, or a batch that failed a blocking check, stays pending:
-    the next night validates it again instead of publishing it unchecked.
-    """
-    import duckdb
-
-    from transforms.quality.gates import LOADED_STATUSES
-
-    manifests = sorted((Paths(data_dir).raw / "file_manifest").glob("*.parquet"))
-    if not manifests:
-        return []
-    con = duckdb.connect()
-    try:
-        rows = con.execute(
-            "select distinct ingest_run_id from read_parquet(?, union_by_name = true) "
-            "where status in (?, ?) and ingest_run_id is not null order by 1",
-            [[str(p) for p in manifests], *LOADED_STATUSES],
-        ).fetchall()
-    finally:
-        con.close()
-    done = gated_ingest_runs(data_dir)
-    return [r[0] for r in rows if r[0] not in done]
-
-
-def _record_gated(data_dir: Path, run_ids: list[str]) -> None:
-    paths = Paths(data_dir)
-    paths.warehouse.mkdir(parents=True, exist_ok=True)
-    ledger = paths.warehouse / LEDGER_NAME
-    passed = sorted(gated_ingest_runs(data_dir) | set(run_ids))
-    tmp = ledger.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps({"passed": passed}, indent=1))
-    os.replace(tmp, ledger)
-
-
 def _skipped_on_spark(stage: str) -> dict | None:
     """The marker a DuckDB-only stage returns when the warehouse engine is Spark, else None."""
     if settings.engine() != "spark":
@@ -158,7 +111,8 @@ def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = N
     The ingestion gate checks every loaded batch that no gate has passed yet (normally just the one
     `ingest` loaded tonight; after a crash or a blocking failure, the earlier ones too) plus every
     file held back so far, and records the batches it passed in
-    `warehouse/ingestion_gate_ledger.json`. A batch passes when nothing blocked: its clean files
+    the raw layer's gate ledger (`raw/_manifest/ingestion_gate_ledger.json`,
+    `transforms.raw.ledger`). A batch passes when nothing blocked: its clean files
     build tonight, its files that failed a critical row check stay held (`raw/file_holds/`) and are
     validated again each night until they pass.
     """
@@ -173,7 +127,7 @@ def stage_gate(gate: str, data_dir: Path, as_of: dt.date, run_id: str | None = N
     # manifest before it returns
     pending = pending_ingest_runs(data_dir)
     result = run_gate(gate, data_dir, as_of, run_id=run_id, ingest_run_id=pending)
-    _record_gated(data_dir, pending)  # only reached when no blocking check failed
+    record_gated(data_dir, pending)  # only reached when no blocking check failed
     result["ingest_runs_validated"] = pending
     return result
 
@@ -277,9 +231,7 @@ def stage_summary(data_dir: Path, as_of: dt.date, run_id: str, results: dict) ->
     out = paths.reports / as_of.isoformat()
     out.mkdir(parents=True, exist_ok=True)
     target = out / "run_summary.json"
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(summary, indent=2, default=str))
-    os.replace(tmp, target)
+    write_text(target, json.dumps(summary, indent=2, default=str))
     LOG.info("run %s for %s finished; summary at %s", run_id, as_of, target)
     return summary
 
@@ -290,7 +242,6 @@ def check_as_of(data_dir: Path, as_of: dt.date, *, backfill: bool) -> dt.date | 
     An earlier as-of without `backfill` is refused: it would silently republish an older,
     smaller warehouse as the current one."""
     from transforms.errors import AsOfRegression
-    from transforms.publish import built_as_of
 
     published = built_as_of(Paths(data_dir).analytics_db)
     if published is None or as_of >= published:

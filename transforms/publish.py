@@ -30,21 +30,13 @@ from pathlib import Path
 
 from transforms import log
 from transforms.errors import AsOfRegression, RcmError
-from transforms.ingest.discover import HASH_CHUNK
+from transforms.fsio import HASH_CHUNK, atomic_path
 from transforms.locking import writer_lock
 from transforms.phi import is_identifier
-from transforms.settings import Paths
+from transforms.raw import built_as_of
+from transforms.settings import Paths, published_file_mode
 
 LOG = log.get_logger("publish")
-ENV_PUBLISHED_FILE_MODE = "RCM_PUBLISHED_FILE_MODE"
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _sha256_of(path: Path) -> tuple[str, int]:
@@ -57,24 +49,6 @@ def _sha256_of(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
-
-
-def published_file_mode() -> int:
-    """Mode of the published file: read-only for the owner by default; `RCM_PUBLISHED_FILE_MODE=0640`
-    (or 0440) lets a group of analysts read it (give `warehouse/` that group with the setgid bit so
-    new files inherit it). Write bits are always dropped: nobody writes the published file."""
-    raw = os.environ.get(ENV_PUBLISHED_FILE_MODE, "0400")
-    try:
-        mode = int(raw, 8)
-    except ValueError:
-        raise RcmError(
-            f"{ENV_PUBLISHED_FILE_MODE}={raw!r} is not an octal file mode like 0640"
-        ) from None
-    if mode & 0o137:
-        raise RcmError(
-            f"{ENV_PUBLISHED_FILE_MODE}={raw}: only owner read/write and group read are allowed"
-        )
-    return mode & 0o440
 
 
 PUBLISHED_SCHEMAS = ("marts", "audit", "quality", "ref")
@@ -151,66 +125,81 @@ def _quoted(name: str) -> str:
 
 def write_published_copy(build_db: Path, tmp: Path) -> int:
     """Write the analysts' warehouse into the new file `tmp`: the published schemas of build.duckdb
-    as tables, without identifier columns. Returns the number of mart tables."""
+    as tables, without identifier columns, with the build's comments. Returns the number of mart
+    tables."""
     import duckdb
 
     con = duckdb.connect(str(tmp))
     try:
         con.execute(f"attach {_literal(build_db)} as build (read_only)")
-        relations = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where database_name = 'build' and list_contains(?, schema_name) "
-            "union all select schema_name, view_name from duckdb_views() "
-            "where database_name = 'build' and not internal and list_contains(?, schema_name) "
-            "order by 1, 2",
-            [list(PUBLISHED_SCHEMAS), list(PUBLISHED_SCHEMAS)],
-        ).fetchall()
-        columns: dict[tuple[str, str], list[str]] = {}
-        for schema, table, column in con.execute(
-            "select schema_name, table_name, column_name from duckdb_columns() "
-            "where database_name = 'build' and list_contains(?, schema_name) "
-            "order by schema_name, table_name, column_index",
-            [list(PUBLISHED_SCHEMAS)],
-        ).fetchall():
-            if is_identifier(column) and column.lower() not in KEPT_IDENTIFIERS:
-                continue
-            columns.setdefault((schema, table), []).append(column)
+        relations, columns = _published_catalog(con)
         for schema in PUBLISHED_SCHEMAS:
             con.execute(f"create schema if not exists {_quoted(schema)}")
-        for schema, table in relations:
-            selected = ", ".join(_quoted(c) for c in columns.get((schema, table), []))
-            if not selected:
+        for schema, table, _ in relations:
+            kept = columns.get((schema, table), [])
+            if not kept:
                 continue
-            name = f"{_quoted(schema)}.{_quoted(table)}"
-            con.execute(f"create table {name} as select {selected} from build.{name}")
-        _copy_comments(con, columns)
+            source = con.table(f"build.{_quoted(schema)}.{_quoted(table)}")
+            source.select(*(duckdb.ColumnExpression(c) for c, _ in kept)).create(
+                f"{_quoted(schema)}.{_quoted(table)}"
+            )
+        _copy_comments(con, relations, columns)
         con.execute("detach build")
         con.execute("checkpoint")
-        return sum(1 for schema, _ in relations if schema == "marts")
+        return sum(1 for schema, _, _ in relations if schema == "marts")
     finally:
         con.close()
 
 
-def _copy_comments(con, columns: dict[tuple[str, str], list[str]]) -> None:
+Catalog = tuple[
+    list[tuple[str, str, str | None]], dict[tuple[str, str], list[tuple[str, str | None]]]
+]
+
+
+def _published_catalog(con) -> Catalog:
+    """The build's tables and views in the published schemas, (schema, name, comment) sorted, and
+    their columns in order, (column, comment), without the identifier columns (introspection of
+    DuckDB's catalog functions)."""
+    in_build = "database_name = 'build' and schema_name in ({})".format(
+        ", ".join(_text(schema) for schema in PUBLISHED_SCHEMAS)
+    )
+    tables = con.table_function("duckdb_tables").filter(in_build)
+    views = con.table_function("duckdb_views").filter(in_build).filter("not internal")
+    relations = (
+        tables.select("schema_name, table_name, comment")
+        .union(views.select("schema_name, view_name, comment"))
+        .order("schema_name, table_name")
+        .fetchall()
+    )
+    columns: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+    for schema, table, column, comment in (
+        con.table_function("duckdb_columns")
+        .filter(in_build)
+        .order("schema_name, table_name, column_index")
+        .select("schema_name, table_name, column_name, comment")
+        .fetchall()
+    ):
+        if is_identifier(column) and column.lower() not in KEPT_IDENTIFIERS:
+            continue
+        columns.setdefault((schema, table), []).append((column, comment))
+    return relations, columns
+
+
+def _copy_comments(con, relations, columns) -> None:
     """Carry the build's table and column comments (dbt `persist_docs`: the models' YAML
-    descriptions) onto the published tables; `create table as` copies data, not comments."""
-    relation_comments = con.execute(
-        "select schema_name, table_name, comment from duckdb_tables() "
-        "where database_name = 'build' and comment is not null "
-        "union all select schema_name, view_name, comment from duckdb_views() "
-        "where database_name = 'build' and not internal and comment is not null"
-    ).fetchall()
-    for schema, table, comment in relation_comments:
-        if (schema, table) in columns:
-            name = f"{_quoted(schema)}.{_quoted(table)}"
+    descriptions) onto the published tables; a copied table carries data, not comments."""
+    for schema, table, comment in relations:
+        kept = columns.get((schema, table))
+        if not kept:
+            continue
+        name = f"{_quoted(schema)}.{_quoted(table)}"
+        if comment is not None:
             con.execute(f"comment on table {name} is {_text(comment)}")
-    for schema, table, column, comment in con.execute(
-        "select schema_name, table_name, column_name, comment from duckdb_columns() "
-        "where database_name = 'build' and comment is not null"
-    ).fetchall():
-        if column in columns.get((schema, table), ()):
-            name = f"{_quoted(schema)}.{_quoted(table)}.{_quoted(column)}"
-            con.execute(f"comment on column {name} is {_text(comment)}")
+        for column, column_comment in kept:
+            if column_comment is not None:
+                con.execute(
+                    f"comment on column {name}.{_quoted(column)} is {_text(column_comment)}"
+                )
 
 
 def _text(value: str) -> str:
@@ -219,28 +208,6 @@ def _text(value: str) -> str:
 
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
-
-
-def built_as_of(database: Path) -> dt.date | None:
-    """The as-of date of the newest build recorded in a warehouse file (audit.build_watermarks),
-    read read-only; None when the file or the table does not exist."""
-    import duckdb
-
-    if not database.exists():
-        return None
-    try:
-        con = duckdb.connect(str(database), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        row = con.execute(
-            "select as_of_date from audit.build_watermarks order by built_at desc limit 1"
-        ).fetchone()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-    return row[0] if row else None
 
 
 def publish(data_dir: Path, *, target: Path | None = None, replace_newer: bool = False) -> dict:
@@ -257,7 +224,6 @@ def publish(data_dir: Path, *, target: Path | None = None, replace_newer: bool =
     if not build_db.exists():
         raise RcmError(f"nothing to publish: {build_db} does not exist (run `rcm build` first)")
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with writer_lock(paths.warehouse):
         new_as_of, current_as_of = built_as_of(build_db), built_as_of(target)
         if new_as_of and current_as_of and new_as_of < current_as_of and not replace_newer:
@@ -276,27 +242,17 @@ def publish(data_dir: Path, *, target: Path | None = None, replace_newer: bool =
         finally:
             con.close()
         mode = published_file_mode()
-        try:
+        # the mode is set whatever the umask, the copy flushed, renamed and its folder flushed
+        with atomic_path(target, mode=mode) as tmp:
             tables = write_published_copy(build_db, tmp)
             tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-            fd = os.open(tmp, os.O_RDONLY)
-            try:
-                os.fchmod(fd, mode)  # whatever the umask
-                os.fsync(fd)
-            finally:
-                os.close(fd)
             sha256, _ = _sha256_of(tmp)
             # Sanity-open the copy read-only before it becomes visible to analysts.
             check = duckdb.connect(str(tmp), read_only=True)
             try:
-                check.execute("select count(*) from information_schema.tables").fetchone()
+                check.table("information_schema.tables").aggregate("count(*)").fetchall()
             finally:
                 check.close()
             clear_published_wal(target)
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
     LOG.info("published %s (%d mart tables)", target, tables)
     return {"published": str(target), "mart_tables": tables, "sha256": sha256}

@@ -1,8 +1,11 @@
 """Every setting the pipeline reads, in one place.
 
-Each value has a command-line option in `rcm` and an environment-variable fallback; the README's
-configuration table is generated from the same names. Paths are derived from one data directory so a
-test, the demo and the nightly job can each run on their own tree.
+Every `RCM_*` environment variable the project reads or passes on is declared here, once, as an
+`ENV_*` name; the modules that need a value call the accessor below instead of reading the
+environment. The README's configuration table documents each name
+(`tests/transforms/test_settings.py` checks that the code, this module and the table agree). Paths
+are derived from one data directory so a test, the demo and the nightly job can each run on their
+own tree.
 """
 
 from __future__ import annotations
@@ -15,25 +18,60 @@ from transforms.errors import RcmError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# ---- read by rcm (the accessors below) --------------------------------------------------------
 ENV_DATA_DIR = "RCM_DATA_DIR"
-ENV_AS_OF = "RCM_AS_OF"
+ENV_AS_OF = "RCM_AS_OF"  # the CLI's --as-of fallback (transforms/cli.py)
 ENV_TIMEZONE = "RCM_TIMEZONE"
 ENV_SCHEDULE = "RCM_SCHEDULE"
 ENV_MATCH_RATE_MIN = "RCM_MATCH_RATE_MIN"
 ENV_TIMELY_FILING_DAYS = "RCM_TIMELY_FILING_DAYS"
+ENV_MAX_UNITS = "RCM_MAX_UNITS"
+ENV_SEEDS_DIR = "RCM_SEEDS_DIR"
 ENV_SETTLE_SECONDS = "RCM_SETTLE_SECONDS"
 ENV_MAX_FILE_BYTES = "RCM_MAX_FILE_BYTES"
+ENV_PUBLISHED_FILE_MODE = "RCM_PUBLISHED_FILE_MODE"
+ENV_INGEST_WORKERS = "RCM_INGEST_WORKERS"
 # The dbt engine of `rcm build` and of the DAG's dbt_build task: duckdb (default) or spark.
 ENV_ENGINE = "RCM_ENGINE"
 ENGINES = ("duckdb", "spark")
 DEFAULT_ENGINE = "duckdb"
 
+# ---- passed on: rcm sets these for the tools it runs, which read them --------------------------
+# dbt's profile and sources (profiles.yml, models/staging/**/_*__sources.yml)
+ENV_BUILD_DB = "RCM_BUILD_DB"
+ENV_RAW_DIR = "RCM_RAW_DIR"
+ENV_REF_DIR = "RCM_REF_DIR"
+ENV_DUCKDB_MEMORY_LIMIT = "RCM_DUCKDB_MEMORY_LIMIT"
+ENV_SPARK_DIR = "RCM_SPARK_DIR"
+ENV_SPARK_MASTER = "RCM_SPARK_MASTER"
+ENV_SPARK_DRIVER_MEMORY = "RCM_SPARK_DRIVER_MEMORY"
+ENV_SPARK_SHUFFLE_PARTITIONS = "RCM_SPARK_SHUFFLE_PARTITIONS"
+# Great Expectations' project YAML (expectations/great_expectations.yml)
+ENV_QUALITY_DOCS_DIR = "RCM_QUALITY_DOCS_DIR"
+ENV_QUALITY_RESULTS_DIR = "RCM_QUALITY_RESULTS_DIR"
+
+# ---- read by the shell side: scripts/airflow-env and the Makefile ------------------------------
+ENV_AIRFLOW_HOME = "RCM_AIRFLOW_HOME"
+ENV_AIRFLOW_PORT = "RCM_AIRFLOW_PORT"
+ENV_RELIABILITY = "RCM_RELIABILITY"  # `make test-reliability`: the long runs of tests/reliability
+
 DEFAULT_SETTLE_SECONDS = 10.0
 DEFAULT_MAX_FILE_BYTES = 2 << 30  # 2 GiB
+DEFAULT_PUBLISHED_FILE_MODE = "0400"
+DEFAULT_TIMELY_FILING_DAYS = 365
+DEFAULT_MATCH_RATE_MIN = 0.9
+DEFAULT_MAX_UNITS = 999
+MAX_DEFAULT_INGEST_WORKERS = 4
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_SCHEDULE = "0 2 * * *"
 DEFAULT_TIMEZONE = "UTC"
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """The raw value of one declared setting (None or `default` when unset)."""
+    return os.environ.get(name, default)
+
 
 # Money is DECIMAL(18,2) everywhere: in Parquet, in DuckDB and in the marts.
 MONEY_PRECISION = 18
@@ -56,11 +94,71 @@ def _number(name: str, default: float, kind: type) -> float:
 def group_readable() -> bool:
     """Whether files are shared with the data directory's group: the one setting for it is
     RCM_PUBLISHED_FILE_MODE granting group read (0640/0440); owner-only otherwise."""
-    raw = os.environ.get("RCM_PUBLISHED_FILE_MODE", "0400")
+    raw = os.environ.get(ENV_PUBLISHED_FILE_MODE, DEFAULT_PUBLISHED_FILE_MODE)
     try:
         return bool(int(raw, 8) & 0o040)
     except ValueError:
         return False
+
+
+def published_file_mode() -> int:
+    """Mode of the published file: read-only for the owner by default; `RCM_PUBLISHED_FILE_MODE=0640`
+    (or 0440) lets a group of analysts read it (give `warehouse/` that group with the setgid bit so
+    new files inherit it). Write bits are always dropped: nobody writes the published file."""
+    raw = os.environ.get(ENV_PUBLISHED_FILE_MODE, DEFAULT_PUBLISHED_FILE_MODE)
+    try:
+        mode = int(raw, 8)
+    except ValueError:
+        raise RcmError(
+            f"{ENV_PUBLISHED_FILE_MODE}={raw!r} is not an octal file mode like 0640"
+        ) from None
+    if mode & 0o137:
+        raise RcmError(
+            f"{ENV_PUBLISHED_FILE_MODE}={raw}: only owner read/write and group read are allowed"
+        )
+    return mode & 0o440
+
+
+def schedule_timezone() -> str:
+    """Time zone of the nightly schedule and of the as-of date (RCM_TIMEZONE)."""
+    return os.environ.get(ENV_TIMEZONE, DEFAULT_TIMEZONE)
+
+
+def schedule_cron() -> str:
+    """Cron expression of `billing_nightly` (RCM_SCHEDULE)."""
+    return os.environ.get(ENV_SCHEDULE, DEFAULT_SCHEDULE)
+
+
+def ingest_workers() -> int | None:
+    """Processes that read a batch's X12 files (RCM_INGEST_WORKERS, at least 1); None when unset
+    (the caller picks from the usable cores). A value that is not a number means 1."""
+    raw = (os.environ.get(ENV_INGEST_WORKERS) or "").strip()
+    if not raw:
+        return None
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        return 1
+
+
+def seeds_dir() -> Path:
+    """Where the gates read the code-set seeds (RCM_SEEDS_DIR, default `<repo>/seeds`)."""
+    return Path(os.environ.get(ENV_SEEDS_DIR) or PROJECT_ROOT / "seeds")
+
+
+def timely_filing_days() -> int:
+    """Timely-filing window of the billing-quality check (RCM_TIMELY_FILING_DAYS)."""
+    return int(_number(ENV_TIMELY_FILING_DAYS, DEFAULT_TIMELY_FILING_DAYS, int))
+
+
+def match_rate_min() -> float:
+    """Remittance-to-claim match rate below which a file and payer are flagged (RCM_MATCH_RATE_MIN)."""
+    return float(_number(ENV_MATCH_RATE_MIN, DEFAULT_MATCH_RATE_MIN, float))
+
+
+def max_units() -> int:
+    """Largest plausible units on a coded line (RCM_MAX_UNITS)."""
+    return int(_number(ENV_MAX_UNITS, DEFAULT_MAX_UNITS, int))
 
 
 def apply_umask() -> int:

@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from transforms.publish import built_as_of, publish
+from transforms.publish import publish
+from transforms.raw import built_as_of
 from transforms.settings import Paths
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"

@@ -481,7 +481,7 @@ def raw_duplicate_problems(data_dir: Path) -> list[str]:
     """No row twice in raw/ (row ids unique per table across files), no file loaded twice in the
     manifest, no raw file without a manifest entry, no quarantine records without a manifest, and
     every manifest row reconciling (units in = loaded + quarantined, or a duplicate)."""
-    from transforms.raw_schema import RAW_TABLES, RECORD_TABLES
+    from transforms.raw.contract import RAW_TABLES, RECORD_TABLES
 
     raw = data_dir / "raw"
     con = duckdb.connect()

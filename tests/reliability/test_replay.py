@@ -33,7 +33,7 @@ from reliability_support import (
 )
 
 from transforms.ingest import ingest
-from transforms.raw_schema import RAW_TABLES, RECORD_TABLES
+from transforms.raw.contract import RAW_TABLES, RECORD_TABLES
 from transforms.settings import Paths
 
 DATA_TABLES = [t for t in RAW_TABLES if t not in RECORD_TABLES]

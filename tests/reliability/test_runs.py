@@ -25,7 +25,7 @@ from reliability_support import AS_OF_1, child_env, copy_tree, rcm
 
 from transforms import cli
 from transforms.pipeline import make_run_id
-from transforms.publish import built_as_of
+from transforms.raw import built_as_of
 from transforms.settings import Paths
 
 

@@ -49,3 +49,23 @@ def test_second_writer_times_out_with_clear_error(tmp_path):
             pass
     finally:
         p.join(30)
+
+
+def test_the_one_lock_loop_waits_then_names_the_busy_lock(tmp_path):
+    # GIVEN a lock held through one descriptor
+    from transforms.locking import exclusive_flock
+
+    lock = tmp_path / "x.lock"
+    with exclusive_flock(lock, lambda: RuntimeError("held")):
+        # WHEN a second open of the same file asks for it, waiting 0.3 s
+        started = time.monotonic()
+        with (
+            pytest.raises(RuntimeError, match="held"),
+            exclusive_flock(lock, lambda: RuntimeError("held"), timeout=0.3, poll=0.05),
+        ):
+            pass
+        # THEN it waited its timeout and raised the caller's error
+        assert time.monotonic() - started >= 0.3
+    # AND once released, the lock is free at once
+    with exclusive_flock(lock, lambda: RuntimeError("held")):
+        pass

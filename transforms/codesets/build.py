@@ -13,7 +13,6 @@ it is not rebuilt, and a code set whose source, version and row count are unchan
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,6 +21,7 @@ import pyarrow.parquet as pq
 from transforms import log
 from transforms.codesets import icd10cm
 from transforms.codesets.seeds import SEEDS_DIR, read_seed, seed_infos
+from transforms.fsio import atomic_path
 from transforms.settings import Paths
 
 ICD10CM_FILE = "icd10cm_codes.parquet"
@@ -55,9 +55,8 @@ _log = log.get_logger("codesets")
 
 
 def _write_atomically(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def _read_versions(path: Path) -> dict[str, dict[str, object]]:

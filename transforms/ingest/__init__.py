@@ -7,15 +7,18 @@ Public entry points:
 - `ensure_raw_layout(data_dir) -> dict`: every raw table folder with its zero-row `_schema.parquet`;
 - `arrow_schema(table) -> pyarrow.Schema`: the raw contract in Arrow types (the one mapping).
 
-Modules: `schema` (types), `layout` (folders, permissions, atomic writes), `discover` (landing walk,
-hashing, content sniffing), `x12_load` (one X12 file), `encounters` (one encounter extract),
-`quarantine` (rejected bytes and reasons), `manifest` (run records), `run` (the orchestration).
+Modules: `discover` (landing walk, hashing, content sniffing), `x12_load` (one X12 file),
+`encounters` (one encounter extract), `quarantine` (rejected bytes and reasons), `parallel` (X12
+files read in worker processes), `release` (`rcm quarantine release`), `run` (the orchestration).
+What ingestion shares with the rest of the pipeline -- the contract, its Arrow types, the folder
+layout, the manifest and its statuses -- lives in `transforms.raw`; `schema` re-exports its Arrow
+types for old imports.
 """
 
 from __future__ import annotations
 
-from transforms.ingest.layout import ensure_raw_layout
 from transforms.ingest.run import IngestError, discover_new_files, ingest
-from transforms.ingest.schema import arrow_schema
+from transforms.raw.arrow import arrow_schema
+from transforms.raw.layout import ensure_raw_layout
 
 __all__ = ["IngestError", "arrow_schema", "discover_new_files", "ensure_raw_layout", "ingest"]

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transforms import log
-from transforms.ingest.layout import write_bytes_atomic
+from transforms.fsio import HASH_CHUNK
+from transforms.raw.layout import write_bytes_atomic
 from transforms.x12.constants import ISA, SNIFF_BYTES, ST, SUPPORTED_TRANSACTIONS, Rule
 from transforms.x12.errors import X12Error, X12SyntaxError
 from transforms.x12.tokenizer import (
@@ -54,7 +55,6 @@ EXTRACT_FOLDERS: dict[str, str] = {
     ENCOUNTER_FOLDER: KIND_ENCOUNTERS,
     PATIENT_PAYMENTS_FOLDER: KIND_PATIENT_PAYMENTS,
 }
-HASH_CHUNK = 1 << 20
 LOG = log.get_logger("ingest.discover")
 
 

@@ -43,7 +43,6 @@ reaches SQL only as a bound parameter; the SQL text is built from the contract a
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +64,8 @@ from transforms.contracts import (
     Column,
 )
 from transforms.errors import RcmError
-from transforms.raw_schema import RAW_TABLES
+from transforms.fsio import atomic_path
+from transforms.raw.contract import RAW_TABLES
 
 TABLE = "encounter_lines"
 
@@ -195,10 +195,16 @@ _INTEGER_PATTERN = r"[+-]?\d{1,10}"
 _PARQUET_MAGIC = b"PAR1"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _CHUNK_BYTES = 1 << 26
-_CSV_OPTIONS = (
-    "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-    "encoding = 'utf-8', strict_mode = true, store_rejects = true"
-)
+_CSV_OPTIONS = {
+    "header": True,
+    "auto_detect": False,
+    "delimiter": ",",
+    "quotechar": '"',
+    "escapechar": '"',
+    "encoding": "utf-8",
+    "strict_mode": True,
+    "store_rejects": True,
+}
 
 _log = log.get_logger("ingest.encounters")
 
@@ -603,8 +609,10 @@ def _checks(spec: ExtractSpec = ENCOUNTERS) -> list[tuple[str, str, str]]:
     return checks
 
 
-def problems_sql(table: str = "raw", spec: ExtractSpec = ENCOUNTERS) -> str:
-    """SQL: one row (ord = the table's rowid, column_name, rule) per broken rule.
+def problems(
+    con: duckdb.DuckDBPyConnection, table: str = "raw", spec: ExtractSpec = ENCOUNTERS
+) -> duckdb.DuckDBPyRelation:
+    """One row (ord = the table's rowid, column_name, rule) per broken rule.
 
     One pass over the table keeps the rows breaking any rule, then unnests their failed checks.
     """
@@ -612,34 +620,50 @@ def problems_sql(table: str = "raw", spec: ExtractSpec = ENCOUNTERS) -> str:
     hits = ", ".join(
         f"CASE WHEN {cond} THEN '{column}|{rule}' END" for column, rule, cond in checks
     )
-    any_bad = "\n   OR ".join(cond for _, _, cond in checks)
+    any_bad = " OR ".join(cond for _, _, cond in checks)
+    flagged = (
+        con.table(table)
+        .select("rowid AS ord, *")
+        .filter(any_bad)
+        .select(f"ord, list_value({hits}) AS hits")
+    )
     return (
-        f"WITH flagged AS (SELECT rowid AS ord, list_value({hits}) AS hits FROM {table}\n"
-        f"  WHERE {any_bad})\n"
-        "SELECT ord, split_part(hit, '|', 1) AS column_name, split_part(hit, '|', 2) AS rule\n"
-        "FROM flagged, unnest(hits) AS u(hit) WHERE hit IS NOT NULL"
+        flagged.select("ord, unnest(hits) AS hit")
+        .filter("hit IS NOT NULL")
+        .select("ord, split_part(hit, '|', 1) AS column_name, split_part(hit, '|', 2) AS rule")
     )
 
 
 def _cast_expression(column: Column) -> str:
-    source, name = "r." + _ident(column.name), _ident(column.name)
+    source, name = _ident(column.name), _ident(column.name)
     if column.sql_type == "VARCHAR":
         return f"NULLIF({source}, '') AS {name}"
     # DuckDB reads the ISO 'T' separator of a timestamp itself.
     return f"CAST(NULLIF(trim({source}), '') AS {column.sql_type}) AS {name}"
 
 
-def good_rows_sql(table: str = "raw", spec: ExtractSpec = ENCOUNTERS) -> str:
-    """SQL: the typed rows without problems, raw-layer column order, file order; each row's line
-    comes from `line_map(ord, line)`. Parameters: $1 row-id prefix, $2 file name, $3 sha256."""
-    casts = ",\n  ".join(_cast_expression(column) for column in spec.columns)
-    return (
-        f"SELECT $1 || ':' || CAST(m.line AS VARCHAR) AS {_ident(spec.id_column)},\n  "
-        f"{casts},\n  $2 AS file_name, $3 AS file_sha256,\n"
-        "  CAST(m.line AS BIGINT) AS source_line_number\n"
-        f"FROM {table} r JOIN line_map m ON r.rowid = m.ord\n"
-        "WHERE r.rowid NOT IN (SELECT ord FROM problems)\nORDER BY m.line"
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def good_rows(
+    con: duckdb.DuckDBPyConnection,
+    file_name: str,
+    file_sha256: str,
+    table: str = "raw",
+    spec: ExtractSpec = ENCOUNTERS,
+) -> duckdb.DuckDBPyRelation:
+    """The typed rows of `table` not in table `problems`, raw-layer column order, file order; each
+    row's line comes from `line_map(ord, line)`, its id is `<sha256 prefix>:<line>`."""
+    casts = ", ".join(_cast_expression(column) for column in spec.columns)
+    rows = con.table(table).select("rowid AS ord, *")
+    kept = rows.join(con.table("problems").select("ord"), "ord", how="anti")
+    typed = kept.join(con.table("line_map"), "ord").select(
+        f"{_literal(file_sha256[:16] + ':')} || CAST(line AS VARCHAR) AS {_ident(spec.id_column)}, "
+        f"{casts}, {_literal(file_name)} AS file_name, {_literal(file_sha256)} AS file_sha256, "
+        "CAST(line AS BIGINT) AS source_line_number"
     )
+    return typed.order("source_line_number")
 
 
 def _arrow_type(sql_type: str) -> pa.DataType:
@@ -719,13 +743,9 @@ def _load_csv(
     con = _connect()
     try:
         # names are contract column names here (checked above), in the file's order
-        columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in names) + "}"
+        columns = dict.fromkeys(names, "VARCHAR")
         try:
-            con.execute(
-                "CREATE TABLE raw AS SELECT * FROM "
-                f"read_csv($1, {_CSV_OPTIONS}, columns = {columns})",
-                [str(source)],
-            )
+            con.read_csv(str(source), **_CSV_OPTIONS, columns=columns).create("raw")
         except duckdb.Error as exc:
             hint = (
                 ": it mixes line endings (CRLF and LF) outside quoted fields"
@@ -742,11 +762,13 @@ def _load_csv(
                     )
                 ],
             )
-        rejects = con.execute(
-            "SELECT line, line_byte_position, column_name, error_type, error_message "
-            "FROM reject_errors ORDER BY line, column_idx"
-        ).fetchall()
-        good_count = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+        rejects = (
+            con.table("reject_errors")
+            .order("line, column_idx")
+            .select("line, line_byte_position, column_name, error_type, error_message")
+            .fetchall()
+        )
+        good_count = con.table("raw").aggregate("count(*)").fetchall()[0][0]
         duckdb_lines = np.asarray([r[0] for r in rejects], dtype=np.int64)
         byte_positions = np.asarray([r[1] for r in rejects], dtype=np.int64)
         placed = _place_rows(source, layout, duckdb_lines, byte_positions, good_count)
@@ -847,9 +869,7 @@ def _load_parquet(
             f"CAST({_ident(name)} AS VARCHAR) AS {_ident(name)}" for name in spec.column_names
         )
         try:
-            con.execute(
-                f"CREATE TABLE raw AS SELECT {as_text} FROM read_parquet($1)", [str(source)]
-            )
+            con.read_parquet(str(source)).select(as_text).create("raw")
         except duckdb.Error as exc:
             return _rejected(
                 rows_in,
@@ -876,9 +896,9 @@ def _check_and_write(
     con.register(
         "line_map", pa.table({"ord": np.arange(lines.size, dtype=np.int64), "line": lines})
     )
-    con.execute(f"CREATE TABLE problems AS {problems_sql('raw', spec)}")
+    problems(con, "raw", spec).create("problems")
     value_records = []
-    for ord_, column, rule in con.execute("SELECT ord, column_name, rule FROM problems").fetchall():
+    for ord_, column, rule in con.table("problems").fetchall():
         line = int(lines[ord_])
         value_records.append(
             _record(
@@ -891,7 +911,7 @@ def _check_and_write(
                 ),
             )
         )
-    good = con.sql(good_rows_sql("raw", spec), params=[file_sha256[:16], file_name, file_sha256])
+    good = good_rows(con, file_name, file_sha256, "raw", spec)
     loaded = _write_parquet(good.to_arrow_reader(), raw_arrow_schema(spec), dest)
     order = {name: index for index, name in enumerate(spec.column_names)}
     records = sorted(
@@ -915,15 +935,12 @@ def _check_and_write(
 def _write_parquet(batches: pa.RecordBatchReader, schema: pa.Schema, dest: Path) -> int:
     """Stream record batches into `dest` (a temporary file, then renamed); returns the rows."""
     rows = 0
-    tmp = dest.with_name(f".{dest.name}.tmp")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with pq.ParquetWriter(tmp, schema) as writer:
+        with atomic_path(dest) as tmp, pq.ParquetWriter(tmp, schema) as writer:
             for batch in batches:
                 writer.write_batch(batch.cast(schema))
                 rows += batch.num_rows
-        os.replace(tmp, dest)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise EncounterLoadError(f"cannot write {dest.name}: {exc.strerror}") from exc
     return rows

@@ -34,14 +34,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Self
 
-from transforms import log
+from transforms import log, settings
 from transforms.errors import RcmError
-from transforms.ingest.layout import sync_dirs
+from transforms.fsio import sync_dirs
 from transforms.ingest.x12_load import X12FileLoad, load_x12
 
 LOG = log.get_logger("ingest")
-WORKERS_ENV = "RCM_INGEST_WORKERS"
-MAX_DEFAULT_WORKERS = 4
+WORKERS_ENV = settings.ENV_INGEST_WORKERS
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 _PR_SET_PDEATHSIG = 1
 
@@ -52,18 +51,14 @@ class WorkerLost(RcmError):
 
 def worker_count() -> int:
     """Worker processes to use: `RCM_INGEST_WORKERS`, else the usable cores (at most 4)."""
-    raw = os.environ.get(WORKERS_ENV, "").strip()
-    if raw:
-        try:
-            return max(1, int(raw))
-        except ValueError:
-            LOG.warning("ingest: %s=%r is not a number; using 1 worker", WORKERS_ENV, raw)
-            return 1
+    chosen = settings.ingest_workers()
+    if chosen is not None:
+        return chosen
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_DEFAULT_WORKERS))
+    return max(1, min(cores, settings.MAX_DEFAULT_INGEST_WORKERS))
 
 
 def _can_fork() -> bool:

@@ -20,7 +20,7 @@ import json
 import re
 from pathlib import Path
 
-from transforms.ingest.layout import copy_atomic, secure_dir, write_bytes_atomic
+from transforms.raw.layout import copy_atomic, secure_dir, write_bytes_atomic
 from transforms.settings import Paths
 from transforms.x12.errors import X12Error
 

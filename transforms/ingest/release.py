@@ -17,7 +17,8 @@ import re
 from pathlib import Path
 
 from transforms.errors import RcmError
-from transforms.ingest.manifest import (
+from transforms.ingest.run import ingest_lock
+from transforms.raw.manifest import (
     STATUS_DUPLICATE,
     STATUS_QUARANTINED,
     is_released,
@@ -25,7 +26,6 @@ from transforms.ingest.manifest import (
     manifest_rows,
     save_releases,
 )
-from transforms.ingest.run import ingest_lock
 from transforms.settings import Paths
 
 _HEX_PREFIX = re.compile(r"[0-9a-f]{8,64}")

@@ -30,10 +30,8 @@ ever marked quarantined for what their content is. Logs carry file names and cou
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import importlib
 import json
-import os
 import secrets
 import shutil
 import time
@@ -45,6 +43,7 @@ from pathlib import Path
 
 from transforms import log, settings
 from transforms.errors import RcmError
+from transforms.fsio import sync_dirs, temp_path
 from transforms.ingest import quarantine
 from transforms.ingest.discover import (
     KIND_ENCOUNTERS,
@@ -57,15 +56,17 @@ from transforms.ingest.discover import (
     sniff_kind,
     walk_landing,
 )
-from transforms.ingest.layout import (
+from transforms.ingest.parallel import Prefetcher
+from transforms.ingest.x12_load import UNIT_FILE, X12FileLoad, extract_transactions, load_x12
+from transforms.locking import exclusive_flock
+from transforms.raw.contract import RAW_TABLES
+from transforms.raw.layout import (
     commit,
     ensure_raw_layout,
     remove_stale_temporaries,
     secure_dir,
-    sync_dirs,
-    temp_path,
 )
-from transforms.ingest.manifest import (
+from transforms.raw.manifest import (
     FINDINGS_TABLE,
     MANIFEST_TABLE,
     QUARANTINE_TABLE,
@@ -77,9 +78,6 @@ from transforms.ingest.manifest import (
     remove_orphan_records,
     write_records,
 )
-from transforms.ingest.parallel import Prefetcher
-from transforms.ingest.x12_load import UNIT_FILE, X12FileLoad, extract_transactions, load_x12
-from transforms.raw_schema import RAW_TABLES
 from transforms.settings import Paths
 
 LOG = log.get_logger("ingest")
@@ -287,24 +285,11 @@ def new_run_id(now: dt.datetime) -> str:
 @contextmanager
 def ingest_lock(paths: Paths, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     """One ingest at a time per data directory (exclusive flock, waits up to `timeout`)."""
-    folder = secure_dir(paths.manifest)
-    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IngestError(f"another ingest holds {folder / LOCK_FILE}") from None
-                time.sleep(0.2)
+    lock_path = secure_dir(paths.manifest) / LOCK_FILE
+    with exclusive_flock(
+        lock_path, lambda: IngestError(f"another ingest holds {lock_path}"), timeout=timeout
+    ):
         yield
-    finally:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
 
 
 # ---- loaders per kind ---------------------------------------------------------------------------

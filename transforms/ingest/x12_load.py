@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from transforms.ingest.layout import ParquetSink, commit, secure_dir, temp_path
+from transforms.fsio import temp_path
+from transforms.raw.layout import ParquetSink, commit, secure_dir
 from transforms.x12.constants import SUPPORTED_TRANSACTIONS
 from transforms.x12.errors import X12Error, X12Finding
 from transforms.x12.reader import EnvelopeFailure, TransactionRows, X12Reader, paused_gc

@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+from transforms.fsio import write_text
 
 CSP = (
     "default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
@@ -258,9 +259,7 @@ def is_sanitised(path: Path) -> bool:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, text)
 
 
 def sanitise_site(site: Path) -> int:

@@ -31,14 +31,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from transforms import log, raw_schema
+from transforms import log
 from transforms.errors import GateFailed, RcmError
-from transforms.ingest.manifest import STATUS_LOADED, STATUS_PARTIAL
 from transforms.locking import writer_lock
 from transforms.quality import frames as frames_mod
 from transforms.quality import holds as holds_mod
 from transforms.quality import inputs, refdata, results, store
 from transforms.quality.frames import Frame
+from transforms.raw import STATUS_LOADED, STATUS_PARTIAL
+from transforms.raw import contract as raw_schema
 from transforms.settings import Paths
 
 LOG = log.get_logger("quality")

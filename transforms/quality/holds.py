@@ -69,7 +69,7 @@ def folder(data_dir: Path) -> Path:
 
 def ensure_layout(data_dir: Path) -> Path:
     """The folder and its zero-row `_schema.parquet` (so dbt's `*.parquet` glob always matches)."""
-    from transforms.ingest.layout import secure_dir, write_table_atomic
+    from transforms.raw import secure_dir, write_table_atomic
 
     target = secure_dir(folder(data_dir)) / SCHEMA_FILE
     if not target.exists():
@@ -133,7 +133,7 @@ def write_snapshot(
     """Write the state after one gate run (nothing when nothing is held or released)."""
     if not held and not released:
         return None
-    from transforms.ingest.layout import write_table_atomic
+    from transforms.raw import write_table_atomic
 
     ensure_layout(data_dir)
     snapshot_id = f"{recorded_at:%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}"

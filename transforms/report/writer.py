@@ -12,11 +12,11 @@ spreadsheet reads it as a formula (`transforms.report.formatting.neutralised`).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from transforms import log
+from transforms.fsio import atomic_path
 from transforms.report.errors import ReportError
 from transforms.report.formatting import csv_field
 from transforms.report.model import ReportData, Table, report_window
@@ -79,13 +79,8 @@ def csv_bytes(table: Table) -> bytes:
 
 def _replace_into(target: Path, write: Callable[[Path], None]) -> Path:
     """Write to a temporary file beside `target` with `write`, then rename it over `target`."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(target) as tmp:
         write(tmp)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return target
 
 

@@ -30,14 +30,11 @@ from typing import Any
 from transforms import log, settings
 from transforms.errors import RcmError
 from transforms.locking import writer_lock
-from transforms.raw_schema import RAW_TABLES
-from transforms.settings import Paths
+from transforms.raw import RAW_TABLES
+from transforms.settings import ENV_BUILD_DB, ENV_RAW_DIR, ENV_REF_DIR, Paths
 
 LOG = log.get_logger("warehouse")
 
-ENV_BUILD_DB = "RCM_BUILD_DB"
-ENV_RAW_DIR = "RCM_RAW_DIR"
-ENV_REF_DIR = "RCM_REF_DIR"
 ICD10CM_FILE = "icd10cm_codes.parquet"
 
 ENGINES = ("duckdb", "spark")
@@ -150,8 +147,8 @@ def _ensure_inputs(data_dir: Path) -> None:
     match), build the code sets
     when they are missing (offline, from their packages), then check the inputs."""
     from transforms.codesets import build_codesets
-    from transforms.ingest import ensure_raw_layout
     from transforms.quality.holds import ensure_layout as ensure_holds_layout
+    from transforms.raw import ensure_raw_layout
 
     ensure_raw_layout(data_dir)
     ensure_holds_layout(data_dir)

@@ -44,7 +44,7 @@ from transforms.settings import Paths
 
 LOG = log.get_logger("warehouse.spark")
 
-ENV_SPARK_DIR = "RCM_SPARK_DIR"
+ENV_SPARK_DIR = settings.ENV_SPARK_DIR
 # log4j2.properties for the JVM: errors only (Spark's warnings would drown the build's own log)
 SPARK_CONF_DIR = Path(__file__).with_name("spark_conf")
 ROW_FAILURES_COLUMNS = (

@@ -18,7 +18,7 @@ import pytest
 
 from transforms.codesets.seeds import read_seed
 from transforms.generate import adjudicate, catalog
-from transforms.raw_schema import columns
+from transforms.raw.contract import columns
 from transforms.x12.reader import TransactionResult, read_file
 
 DENIAL_CAUSES = {"coding", "billing", "front_end", "clinical", "unclassified"}

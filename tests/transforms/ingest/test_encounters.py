@@ -25,7 +25,7 @@ from transforms.ingest.encounters import (
     load_encounters,
     raw_arrow_schema,
 )
-from transforms.raw_schema import RAW_TABLES
+from transforms.raw.contract import RAW_TABLES
 
 SHA = "0123456789abcdef" * 4
 GOOD = {

@@ -12,9 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from transforms.ingest import arrow_schema, ensure_raw_layout
-from transforms.ingest.layout import ParquetSink, RawLayoutError, remove_stale_temporaries
-from transforms.ingest.schema import arrow_type, rows_to_batch
-from transforms.raw_schema import RAW_TABLES, columns
+from transforms.raw.arrow import arrow_type, rows_to_batch
+from transforms.raw.contract import RAW_TABLES, columns
+from transforms.raw.layout import ParquetSink, RawLayoutError, remove_stale_temporaries
 
 
 def mode(path: Path) -> int:

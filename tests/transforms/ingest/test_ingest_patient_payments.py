@@ -17,7 +17,7 @@ import pytest
 
 from transforms.contracts import PATIENT_PAYMENT_COLUMN_NAMES
 from transforms.ingest import arrow_schema, ingest
-from transforms.raw_schema import RAW_TABLES
+from transforms.raw.contract import RAW_TABLES
 
 HEADER = ",".join(PATIENT_PAYMENT_COLUMN_NAMES) + "\n"
 GOOD = (

@@ -1,8 +1,8 @@
 """The raw layer on disk: folders, owner-only permissions, and writes that are all-or-nothing.
 
-Every file under `raw/` and `quarantine/` is written under a temporary name in its final folder
-(`.<name>.<random>.tmp`, which no `*.parquet` glob matches), flushed and fsync'd, then `os.replace`d
-into place, and the folder is fsync'd: a reader sees the whole file or no file. Files get mode 0o600
+Every file under `raw/` and `quarantine/` is written with `transforms.fsio` (a temporary name in
+its final folder, flushed, renamed into place, the folder flushed): a reader sees the whole file or
+no file. Files are created owner-only and end up 0o600
 and folders 0o700. `ensure_raw_layout` gives every raw table a zero-row `_schema.parquet` with the
 exact Arrow schema, so dbt's `raw/<table>/*.parquet` globs always match something.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -19,15 +18,16 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from transforms import fsio
 from transforms.errors import RcmError
-from transforms.ingest.schema import arrow_schema, rows_to_batch
-from transforms.raw_schema import RAW_TABLES
+from transforms.fsio import TEMP_SUFFIX, temp_path
+from transforms.raw.arrow import arrow_schema, rows_to_batch
+from transforms.raw.contract import RAW_TABLES
 from transforms.settings import Paths
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 SCHEMA_FILE = "_schema.parquet"
-TEMP_SUFFIX = ".tmp"
 PARQUET_COMPRESSION = "zstd"
 
 
@@ -42,19 +42,6 @@ def secure_dir(path: Path) -> Path:
     return path
 
 
-def temp_path(target: Path) -> Path:
-    """A fresh temporary name beside `target` that no `*.parquet`/`*.json` glob matches."""
-    return target.with_name(f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _open_private(path: Path) -> BinaryIO:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     os.fchmod(fd, FILE_MODE)
@@ -62,31 +49,9 @@ def _open_private(path: Path) -> BinaryIO:
 
 
 def commit(temp: Path, target: Path, *, pending_dirs: set[Path] | None = None) -> Path:
-    """fsync `temp`, rename it over `target`, fsync the folder; the file ends up 0o600.
-
-    With `pending_dirs`, the folder is added to that set instead of being fsync'd now: a caller
-    committing many files calls `sync_dirs` once before it records them (ingest does, before
-    writing its manifest), which saves one fsync per file.
-    """
-    fd = os.open(temp, os.O_RDONLY)
-    try:
-        os.fdatasync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(temp, FILE_MODE)
-    os.replace(temp, target)
-    if pending_dirs is None:
-        _fsync_dir(target.parent)
-    else:
-        pending_dirs.add(target.parent)
-    return target
-
-
-def sync_dirs(folders: set[Path]) -> None:
-    """fsync each folder once (the renames into them become durable), then forget them."""
-    for folder in sorted(folders):
-        _fsync_dir(folder)
-    folders.clear()
+    """`fsio.commit` with the raw layer's file mode (0o600); see there for `pending_dirs` (ingest
+    flushes the folders once, before writing its manifest)."""
+    return fsio.commit(temp, target, mode=FILE_MODE, pending_dirs=pending_dirs)
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> Path:

@@ -1,4 +1,4 @@
-"""`transforms.bench` helpers: the raw-layer scan that gives the warehouse's scale."""
+"""`transforms.harness.bench` helpers: the raw-layer scan that gives the warehouse's scale."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transforms.bench import file_date, scan_raw
+from transforms.harness.bench import file_date, scan_raw
 
 
 def test_scan_raw_reads_every_row_of_every_table(tmp_path: Path, capsys):

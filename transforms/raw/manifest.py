@@ -2,7 +2,7 @@
 
 Each ingest run writes `raw/file_manifest/<ingest_run_id>.parquet` (one row per file it handled) and
 `raw/quarantine_records/<ingest_run_id>.parquet` (one row per rejected unit), columns per
-`raw_schema`. `ManifestHistory` reads all past manifests: which (name, SHA-256) pairs were handled
+`transforms.raw.contract`. `ManifestHistory` reads all past manifests: which (name, SHA-256) pairs were handled
 (skipped silently next time), and which SHA-256 was first delivered under which name (a later
 delivery of the same bytes, under any name, is a duplicate of it). `remove_orphan_records` drops the
 quarantine records of a run that was killed before its manifest (the commit record) was written.
@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transforms.ingest.layout import SCHEMA_FILE, write_bytes_atomic, write_table_atomic
-from transforms.ingest.schema import arrow_schema
+from transforms.raw.arrow import arrow_schema
+from transforms.raw.layout import SCHEMA_FILE, write_bytes_atomic, write_table_atomic
 
 MANIFEST_TABLE = "file_manifest"
 QUARANTINE_TABLE = "quarantine_records"
@@ -34,6 +35,8 @@ STATUS_LOADED = "loaded"
 STATUS_DUPLICATE = "duplicate"
 STATUS_QUARANTINED = "quarantined"
 STATUS_PARTIAL = "partially_quarantined"
+# a file whose rows (all, or all but the quarantined ones) are in raw: what the gates validate
+LOADED_STATUSES = (STATUS_LOADED, STATUS_PARTIAL)
 MANIFEST_FOLDER = "_manifest"
 RELEASES_FILE = "quarantine_releases.json"
 
@@ -104,6 +107,24 @@ def manifest_rows(raw_dir: Path) -> list[dict]:
     rows = pa.concat_tables(tables).to_pylist()
     rows.sort(key=lambda row: (row["loaded_at"] is None, row["loaded_at"]))
     return rows
+
+
+def loaded_ingest_runs(raw_dir: Path) -> list[str]:
+    """Ingest runs that loaded at least one file (status in `LOADED_STATUSES`), sorted."""
+    folder = raw_dir / MANIFEST_TABLE
+    tables = [
+        pq.read_table(path, columns=["status", "ingest_run_id"])
+        for path in sorted(folder.glob("*.parquet"))
+        if path.name != SCHEMA_FILE
+    ]
+    if not tables:
+        return []
+    rows = pa.concat_tables(tables)
+    loaded = pc.and_(
+        pc.is_in(rows["status"], value_set=pa.array(LOADED_STATUSES)),
+        pc.is_valid(rows["ingest_run_id"]),
+    )
+    return sorted(set(rows.filter(loaded)["ingest_run_id"].to_pylist()))
 
 
 def load_releases(raw_dir: Path) -> dict[str, dt.datetime]:

@@ -35,15 +35,18 @@ def summarize(data_dir: Path, as_of: str) -> tuple[list[str], bool]:
     if paths.analytics_db.exists():
         con = duckdb.connect(str(paths.analytics_db), read_only=True)
         try:
-            rows = con.execute(
-                "select schema_name, table_name, estimated_size from duckdb_tables() "
-                "where schema_name in ('marts', 'audit', 'quality') order by 1, 2"
-            ).fetchall()
+            rows = (
+                con.table_function("duckdb_tables")
+                .filter("schema_name in ('marts', 'audit', 'quality')")
+                .order("schema_name, table_name")
+                .select("schema_name, table_name, estimated_size")
+                .fetchall()
+            )
             kpi = (
-                con.execute(
-                    "select sum(claims_adjudicated), sum(claims_initially_denied) "
-                    "from marts.rpt_kpis_monthly where payer_id = 'ALL'"
-                ).fetchone()
+                con.table("marts.rpt_kpis_monthly")
+                .filter("payer_id = 'ALL'")
+                .aggregate("sum(claims_adjudicated), sum(claims_initially_denied)")
+                .fetchall()[0]
                 if any(r[1] == "rpt_kpis_monthly" for r in rows)
                 else None
             )
