@@ -79,7 +79,7 @@ def test_readme_documents_every_encounter_column():
 
 # Issue 18's goal is at most 60 lines of SQL in Python strings (dbt is the home of SQL). The
 # ceiling only ever goes down: lower it with each change that moves SQL into models/.
-SQL_IN_PYTHON_CEILING = 663
+SQL_IN_PYTHON_CEILING = 413
 
 
 def test_sql_in_python_strings_does_not_grow():
