@@ -62,7 +62,7 @@
 {#- The shares of those sums: of the window's denied dollars, and failing a coding check. -#}
 {% macro denial_shares(partition) -%}
         {{ safe_rate('denied_amount', 'sum(denied_amount) over (partition by ' ~ partition ~ ')') }}
-            as share_of_denied_amount,
+            as denied_amount_share,
         {{ safe_rate('failed_coding_check_denied_amount', 'denied_amount') }}
             as share_amount_failed_coding_check,
         {{ safe_rate('lines_failed_coding_check', 'denied_lines') }}
@@ -115,16 +115,23 @@
 {%- endmacro %}
 
 {#- One column per root cause (and 'other', then the total) of an additive measure:
-    `<cause>_<suffix>` = sum of `measure` over the rows of that cause. -#}
-{% macro sums_by_root_cause(measure, suffix) -%}
+    `<cause>_<suffix>` = sum of `measure` over the rows of that cause (`as_money`: DECIMAL(18,2)). -#}
+{% macro sums_by_root_cause(measure, suffix, as_money=false) -%}
+    {%- set total = sum_money if as_money else sum_plain -%}
     {%- set codes = [] -%}
     {%- for code, label, who in root_causes() %}
         {%- do codes.append("'" ~ code ~ "'") %}
-        sum(case when denial_root_cause = '{{ code }}' then {{ measure }} else 0 end) as {{ code }}_{{ suffix }},
+        {{ total("case when denial_root_cause = '" ~ code ~ "' then " ~ measure ~ " else 0 end") }}
+            as {{ code }}_{{ suffix }},
     {%- endfor %}
-        sum(case when denial_root_cause not in ({{ codes | join(', ') }}) then {{ measure }} else 0 end)
+        {{ total("case when denial_root_cause not in (" ~ codes | join(', ') ~ ") then " ~ measure ~ " else 0 end") }}
             as other_{{ suffix }},
-        sum({{ measure }}) as total_{{ suffix }}
+        {{ total(measure) }} as total_{{ suffix }}
+{%- endmacro %}
+
+{#- sum(expression), as a macro to pass where sum_money could go. -#}
+{% macro sum_plain(expression) -%}
+    sum({{ expression }})
 {%- endmacro %}
 
 {#- `sum_money(column) as column` for each column, comma-separated. -#}

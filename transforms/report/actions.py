@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import duckdb
 
@@ -149,13 +150,16 @@ def work_queue(con: duckdb.DuckDBPyConnection) -> Table:
     )
 
 
-def work_queue_top(queue: Table, top_n: int = WORK_QUEUE_TOP_N) -> tuple[Table, int, Decimal]:
-    """The first `top_n` rows of the queue, and the count and recoverable dollars of the rest."""
-    rest = queue.rows[top_n:]
-    amount_index = [c.name for c in queue.columns].index("recoverable_amount")
-    rest_amount = sum((Decimal(r[amount_index] or 0) for r in rest), Decimal("0.00"))
-    top = make_table(queue.slug, queue.title, queue.columns, queue.rows[:top_n], queue.note)
-    return top, len(rest), rest_amount
+def work_queue_totals(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The queue in one line (rpt_denial_work_queue_totals): claims and dollars, of P1, and after
+    the ranks the page lists (`top_rows`)."""
+    rows = read(con, "marts.rpt_denial_work_queue_totals", "claims")
+    return rows[0] if rows else {}
+
+
+def work_queue_top(queue: Table, top_n: int = WORK_QUEUE_TOP_N) -> Table:
+    """The first `top_n` rows of the queue (the page lists them)."""
+    return make_table(queue.slug, queue.title, queue.columns, queue.rows[:top_n], queue.note)
 
 
 def work_queue_display(top: Table) -> tuple[Table, list[tuple[str, str]]]:

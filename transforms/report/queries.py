@@ -52,6 +52,7 @@ REQUIRED_MARTS = (
     "rpt_ar_aging_by_payer",
     "rpt_ar_aging_by_bucket",
     "rpt_days_to_payment",
+    "rpt_denial_work_queue_totals",
 )
 ROOT_CAUSES = (
     ("coding", "Coding", "Coders"),
@@ -175,6 +176,14 @@ def check_required_marts(con: duckdb.DuckDBPyConnection, database: str) -> None:
             f"{database}: missing table(s) {names} that the report reads "
             "(rule report.required_marts); rebuild and publish the warehouse"
         )
+
+
+# Report columns named otherwise in the marts (a mart column ending in _amount is money).
+MART_NAMES = {"share_of_denied_amount": "denied_amount_share"}
+
+
+def mart_names(columns: Sequence[Column]) -> list[str]:
+    return [MART_NAMES.get(c.name, c.name) for c in columns]
 
 
 def in_window(rows: list[dict], first: dt.date, last: dt.date) -> list[dict]:
@@ -427,7 +436,7 @@ def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
         "denials_by_root_cause",
         "Denials by root cause (window total)",
         columns,
-        cells(rows, [c.name for c in columns]),
+        cells(rows, mart_names(columns)),
         note="Initial denials of billed lines whose first adjudication falls in the window, each "
         "line under its dominant denial CARC (rpt_denials). " + UNCLASSIFIED_NOTE,
     )
@@ -483,7 +492,7 @@ def top_denials_by(
     if describe:
         columns.insert(1, Column("description", "Description"))
     columns += list(DENIAL_SUM_COLUMNS)
-    return make_table(slug, title, columns, cells(rows, [c.name for c in columns]), note)
+    return make_table(slug, title, columns, cells(rows, mart_names(columns)), note)
 
 
 def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
@@ -859,6 +868,7 @@ def load_report(
         immature_months=immature,
         targets=targets,
         maturity=actions.maturity_labels(con),
+        work_queue_totals=actions.work_queue_totals(con),
     )
     queue = actions.work_queue(con)
     data.add(queue)

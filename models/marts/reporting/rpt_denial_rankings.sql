@@ -2,7 +2,7 @@
     The top denial groups of each report window by denied dollars (rpt_denials, additive), one
     ranking per dimension: `carc` (dominant denial CARC with its root cause and description),
     `procedure`, `rendering_provider` and `coder`. Only the top ranks are kept (top_n below); ties
-    in dollars are broken by the keys. share_of_denied_amount is of all the window's denied
+    in dollars are broken by the keys. denied_amount_share is of all the window's denied
     dollars, not of the ranks kept.
 -#}
 {%- set top_n = 15 -%}
@@ -47,7 +47,7 @@ final as (
         case when ranked.ranking = 'carc' then carc_codes.description end as description,
         ranked.denied_lines,
         ranked.denied_amount,
-        ranked.share_of_denied_amount,
+        ranked.denied_amount_share,
         ranked.still_denied_amount,
         ranked.failed_coding_check_denied_amount,
         ranked.share_amount_failed_coding_check,

@@ -78,7 +78,7 @@ final as (
         all_causes.fixed_by,
         coalesce(shared.denied_lines, 0) as denied_lines,
         coalesce(shared.denied_amount, 0) as denied_amount,
-        shared.share_of_denied_amount,
+        shared.denied_amount_share,
         coalesce(shared.still_denied_amount, 0) as still_denied_amount,
         coalesce(shared.failed_coding_check_denied_amount, 0) as failed_coding_check_denied_amount,
         shared.share_amount_failed_coding_check,

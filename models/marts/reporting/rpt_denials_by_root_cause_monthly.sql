@@ -22,7 +22,7 @@ by_month as (
 
     select
         month_start_date,
-        {{ sums_by_root_cause('denied_amount', 'denied_amount') }},
+        {{ sums_by_root_cause('denied_amount', 'denied_amount', as_money=true) }},
         {{ sums_by_root_cause('denied_lines', 'denied_lines') }}
     from denials
     group by month_start_date

@@ -1055,6 +1055,7 @@ REPORT_MODELS = (
     "rpt_ar_aging_by_bucket",
     "rpt_days_to_payment",
     "rpt_denial_work_queue_by_team",
+    "rpt_denial_work_queue_totals",
     "data_health_summary",
     "file_findings_by_rule",
     "quarantine_by_rule",
