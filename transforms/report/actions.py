@@ -1,8 +1,8 @@
 """What a manager acts on: the denial work queue, the targets, payer x root cause, the window.
 
 Each function reads one published table and returns a `Table` (or plain values); the measures are
-computed in dbt (`rpt_denial_work_queue`, seed `kpi_targets`, `rpt_denials`, `rpt_kpis_monthly`):
-here they are only selected, summed over the window or pivoted. The work queue is the one report
+computed in dbt (`rpt_denial_work_queue`, `rpt_denial_work_queue_by_team`, seed `kpi_targets`,
+`rpt_denials_by_payer_root_cause`, `rpt_report_months`): here they are only read. The work queue is the one report
 table that carries a claim key, `patient_control_number` (how a biller finds the claim); no other
 patient identifier is selected.
 """
@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from transforms.report.model import Column, Table, Target, make_table
+from transforms.report.reads import cells, exists, read
 
 WORK_QUEUE_SLUG = "denial_work_queue"
 WORK_QUEUE_TOP_N = 25
@@ -56,62 +57,24 @@ WORK_QUEUE_NOTE = (
 )
 
 
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
-
-
 # ---- window ------------------------------------------------------------------------------------
 
 
 def first_data_month(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
     """The first month rpt_kpis_monthly (payer ALL) has claims submitted or adjudicated in,
-    up to the as-of date."""
-    row = con.execute(
-        """
-        select min(month_start_date) from marts.rpt_kpis_monthly
-        where payer_id = 'ALL' and month_start_date <= ?
-            and (coalesce(claims_submitted, 0) > 0 or coalesce(claims_adjudicated, 0) > 0)""",
-        [as_of],
-    ).fetchone()
-    return row[0] if row else None
+    up to the as-of date (rpt_report_months.has_data)."""
+    months = read(con, "marts.rpt_report_months", "month_start_date", has_data=True)
+    return next((m["month_start_date"] for m in months if m["month_start_date"] <= as_of), None)
 
 
 # ---- maturity ----------------------------------------------------------------------------------
 
 
 def maturity_labels(con: duckdb.DuckDBPyConnection) -> dict[dt.date, str]:
-    """'mature', or 'immature: N days since month end, X% adjudicated', per month (payer ALL),
-    from rpt_kpis_monthly.days_since_month_end and adjudicated_share."""
-    columns = {
-        row[0]
-        for row in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'marts' and table_name = 'rpt_kpis_monthly'"
-        ).fetchall()
-    }
-    days = "days_since_month_end" if "days_since_month_end" in columns else "null"
-    share = "adjudicated_share" if "adjudicated_share" in columns else "null"
-    rows = con.execute(
-        f"""
-        select month_start_date, coalesce(is_mature, false), {days}, {share}
-        from marts.rpt_kpis_monthly where payer_id = 'ALL'"""
-    ).fetchall()
-    return {month: maturity_text(mature, d, s) for month, mature, d, s in rows}
-
-
-def maturity_text(is_mature: bool, days: Any, share: Any) -> str:
-    if is_mature:
-        return "mature"
-    parts = []
-    if days is not None:
-        parts.append(f"{int(days)} days since month end" if int(days) > 0 else "month not over yet")
-    if share is not None:
-        parts.append(f"{Decimal(share) * 100:.0f}% adjudicated")
-    return "immature" + (": " + ", ".join(parts) if parts else "")
+    """'mature', or 'immature: N days since month end, X% adjudicated', per month (payer ALL):
+    rpt_report_months.month_status."""
+    months = read(con, "marts.rpt_report_months", "month_start_date")
+    return {m["month_start_date"]: m["month_status"] for m in months}
 
 
 # ---- targets -----------------------------------------------------------------------------------
@@ -120,12 +83,11 @@ def maturity_text(is_mature: bool, days: Any, share: Any) -> str:
 def kpi_targets(con: duckdb.DuckDBPyConnection) -> dict[str, Target]:
     """Targets by measure from ref.kpi_targets (seed seeds/kpi_targets.csv); none when the
     published warehouse predates the seed (the page then says targets are not loaded)."""
-    if not _exists(con, "ref", "kpi_targets"):
-        return {}
-    rows = con.execute(
-        "select measure, comparator, target_value, benchmark_low, benchmark_high, target_text, "
-        "source from ref.kpi_targets"
-    ).fetchall()
+    names = [
+        "measure", "comparator", "target_value", "benchmark_low", "benchmark_high", "target_text",
+        "source",
+    ]  # fmt: skip
+    rows = cells(read(con, "ref.kpi_targets", "measure"), names)
     return {
         measure: Target(
             comparator,
@@ -178,34 +140,26 @@ def targets_table(targets: dict[str, Target]) -> Table:
 def work_queue(con: duckdb.DuckDBPyConnection) -> Table:
     """The whole work queue (rpt_denial_work_queue) in rank order: the CSV and the sheet hold
     every row, the page the top rows (`work_queue_top`)."""
-    rows: list[tuple] = []
     note = WORK_QUEUE_NOTE
-    if _exists(con, "marts", "rpt_denial_work_queue"):
-        present = {
-            r[0]
-            for r in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = 'marts' and table_name = 'rpt_denial_work_queue'"
-            ).fetchall()
-        }
-        select = ", ".join(c.name if c.name in present else "null" for c in WORK_QUEUE_COLUMNS)
-        rows = con.execute(
-            f"select {select} from marts.rpt_denial_work_queue order by work_queue_rank"
-        ).fetchall()
-    else:
+    queue = read(con, "marts.rpt_denial_work_queue", "work_queue_rank")
+    rows = cells(queue, [c.name for c in WORK_QUEUE_COLUMNS])
+    if not exists(con, "marts", "rpt_denial_work_queue"):
         note = "The published warehouse has no marts.rpt_denial_work_queue yet (rebuild it)."
     return make_table(
         WORK_QUEUE_SLUG, "Denial work queue: what to work next", WORK_QUEUE_COLUMNS, rows, note
     )
 
 
-def work_queue_top(queue: Table, top_n: int = WORK_QUEUE_TOP_N) -> tuple[Table, int, Decimal]:
-    """The first `top_n` rows of the queue, and the count and recoverable dollars of the rest."""
-    rest = queue.rows[top_n:]
-    amount_index = [c.name for c in queue.columns].index("recoverable_amount")
-    rest_amount = sum((Decimal(r[amount_index] or 0) for r in rest), Decimal("0.00"))
-    top = make_table(queue.slug, queue.title, queue.columns, queue.rows[:top_n], queue.note)
-    return top, len(rest), rest_amount
+def work_queue_totals(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The queue in one line (rpt_denial_work_queue_totals): claims and dollars, of P1, and after
+    the ranks the page lists (`top_rows`)."""
+    rows = read(con, "marts.rpt_denial_work_queue_totals", "claims")
+    return rows[0] if rows else {}
+
+
+def work_queue_top(queue: Table, top_n: int = WORK_QUEUE_TOP_N) -> Table:
+    """The first `top_n` rows of the queue (the page lists them)."""
+    return make_table(queue.slug, queue.title, queue.columns, queue.rows[:top_n], queue.note)
 
 
 def work_queue_display(top: Table) -> tuple[Table, list[tuple[str, str]]]:
@@ -260,31 +214,22 @@ def work_queue_display(top: Table) -> tuple[Table, list[tuple[str, str]]]:
     return table, sorted(sources.items())
 
 
-def work_queue_summary(queue: Table) -> Table:
-    """Claims and recoverable dollars by team and priority (what each team has this week)."""
-    records = queue.records()
-    groups: dict[tuple[str, str], list[Any]] = {}
-    for r in records:
-        key = (r["owning_team"] or "", r["priority_label"] or "")
-        entry = groups.setdefault(key, [0, Decimal("0.00"), None])
-        entry[0] += 1
-        entry[1] += Decimal(r["recoverable_amount"] or 0)
-        due = r["next_deadline_date"] or r["appeal_deadline_date"]
-        entry[2] = due if entry[2] is None else min(entry[2], due)
-    rows = [
-        (team, prio, n, amount, first)
-        for (team, prio), (n, amount, first) in sorted(groups.items())
-    ]
+def work_queue_summary(con: duckdb.DuckDBPyConnection) -> Table:
+    """Claims and recoverable dollars by team and priority (what each team has this week):
+    rpt_denial_work_queue_by_team."""
+    columns = (
+        Column("owning_team", "Team"),
+        Column("priority_label", "Priority"),
+        Column("claims", "Claims", "int"),
+        Column("recoverable_amount", "Recoverable $", "money"),
+        Column("first_deadline_date", "Earliest next-step deadline", "date"),
+    )
+    teams = read(con, "marts.rpt_denial_work_queue_by_team", "owning_team, priority_label")
+    rows = cells(teams, [c.name for c in columns])
     return make_table(
         "denial_work_queue_by_team",
         "Work queue by team and priority",
-        (
-            Column("owning_team", "Team"),
-            Column("priority_label", "Priority"),
-            Column("claims", "Claims", "int"),
-            Column("recoverable_amount", "Recoverable $", "money"),
-            Column("first_deadline_date", "Earliest next-step deadline", "date"),
-        ),
+        columns,
         rows,
         note="Counts and sums of the work queue rows above (every row, not only the top ones).",
     )
@@ -301,27 +246,9 @@ ROOT_CAUSE_COLUMNS = (
 )
 
 
-def payer_root_cause(
-    con: duckdb.DuckDBPyConnection, first_month: dt.date, last_month: dt.date
-) -> Table:
-    """Denied dollars by payer (rows) and root cause (columns) over the window (rpt_denials,
-    additive), with each payer's total and its largest cause."""
-    sums = ", ".join(
-        f"sum(case when denial_root_cause = '{code}' then denied_amount else 0 end) as {code}"
-        for code, _ in ROOT_CAUSE_COLUMNS
-    )
-    codes = ", ".join(f"'{code}'" for code, _ in ROOT_CAUSE_COLUMNS)
-    rows = con.execute(
-        f"""
-        select payer_id, max(payer_name), {sums},
-            sum(case when denial_root_cause not in ({codes}) then denied_amount else 0 end),
-            sum(denied_amount)
-        from marts.rpt_denials
-        where month_start_date between ? and ?
-        group by payer_id
-        order by sum(denied_amount) desc, payer_id""",
-        [first_month, last_month],
-    ).fetchall()
+def payer_root_cause(con: duckdb.DuckDBPyConnection, window_end_month: dt.date) -> Table:
+    """Denied dollars by payer (rows) and root cause (columns) over the window, with each payer's
+    total and its largest cause (rpt_denials_by_payer_root_cause)."""
     columns = [Column("payer_id", "Payer id"), Column("payer_name", "Payer")]
     columns += [Column(code, label, "money") for code, label in ROOT_CAUSE_COLUMNS]
     columns += [
@@ -329,12 +256,16 @@ def payer_root_cause(
         Column("denied_amount", "Total denied $", "money"),
     ]
     columns.append(Column("largest_root_cause", "Largest cause"))
-    labels = [label for _, label in ROOT_CAUSE_COLUMNS] + ["Other"]
-    body = []
-    for row in rows:
-        amounts = list(row[2:8])
-        largest = max(range(len(amounts)), key=lambda i: amounts[i] or 0)
-        body.append(list(row) + [labels[largest] if (amounts[largest] or 0) > 0 else None])
+    names = ["payer_id", "payer_name"]
+    names += [f"{code}_denied_amount" for code, _ in ROOT_CAUSE_COLUMNS]
+    names += ["other_denied_amount", "denied_amount", "largest_root_cause"]
+    payers = read(
+        con,
+        "marts.rpt_denials_by_payer_root_cause",
+        "display_order",
+        window_end_month=window_end_month,
+    )
+    body = cells(payers, names)
     return make_table(
         "payer_root_cause",
         "Denied dollars by payer and root cause (window total)",

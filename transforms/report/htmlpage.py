@@ -319,17 +319,17 @@ def render_split(table: Table) -> str:
 def render_work_queue(data: ReportData) -> str:
     """The first rows of the work queue, a count and total of the rest, and the team summary."""
     queue = data.tables[actions.WORK_QUEUE_SLUG]
-    top, rest_count, rest_amount = actions.work_queue_top(queue)
-    records = queue.records()
-    total = sum((r["recoverable_amount"] or 0 for r in records), 0)
-    urgent = [r for r in records if str(r["priority_label"] or "").startswith("P1")]
-    urgent_amount = sum((r["recoverable_amount"] or 0 for r in urgent), 0)
-    if records:
+    totals = data.work_queue_totals
+    top = actions.work_queue_top(queue, totals.get("top_rows") or actions.WORK_QUEUE_TOP_N)
+    rest_count = totals.get("claims_after_top_rows") or 0
+    rest_amount = totals.get("recoverable_amount_after_top_rows")
+    if totals.get("claims"):
         lead = (
-            f"{len(records):,} denied claim(s) can still be appealed or corrected: "
-            f"{html_text(total, 'money')} recoverable. {len(urgent):,} of them "
-            f"({html_text(urgent_amount, 'money')}) are due within 14 days (P1: appeal or "
-            "corrected claim)."
+            f"{totals['claims']:,} denied claim(s) can still be appealed or corrected: "
+            f"{html_text(totals['recoverable_amount'], 'money')} recoverable. "
+            f"{totals['p1_claims']:,} of them "
+            f"({html_text(totals['p1_recoverable_amount'], 'money')}) are due within 14 days "
+            "(P1: appeal or corrected claim)."
         )
     else:
         lead = "No denied claim is waiting to be worked."

@@ -275,6 +275,7 @@ class ReportData:
     immature_months: frozenset[dt.date] = frozenset()
     targets: dict[str, Target] = field(default_factory=dict)
     maturity: dict[dt.date, str] = field(default_factory=dict)  # month -> 'mature' / why not
+    work_queue_totals: dict[str, Any] = field(default_factory=dict)  # rpt_denial_work_queue_totals
     tables: dict[str, Table] = field(default_factory=dict)
 
     def add(self, table: Table) -> None:

@@ -1,13 +1,13 @@
-"""Reading the report's tables from the published warehouse (schemas `marts` and `quality`).
+"""Reading the report's tables from the published warehouse (schemas `marts`, `audit`, `quality`).
 
-Each function runs one SQL query over a read-only DuckDB connection and returns a `Table`. Measures
-that a mart already holds (every rate of `rpt_kpis_monthly`, the denial sums of `rpt_denials`, the
-aging of `rpt_ar_aging`) are selected as they are; the report only sums additive mart columns over
-the window, divides two such sums for a share, pivots, or picks the top rows. Two tables read fact
-marts directly because no reporting mart holds them yet: remark codes (RARC) and the distribution
-of days to payment. No query selects a patient identifier (claim ids, patient control numbers,
-encounter ids, row keys or offending values of quality failures): only aggregates leave the
-warehouse.
+Every measure is computed in dbt: the KPIs (`rpt_kpis_monthly`), the window sums, shares and
+rankings of the denials (`rpt_denials_by_*`, `rpt_denial_rankings`, `rpt_denial_remark_codes`), the
+A/R tables (`rpt_ar_aging_by_*`), days to payment (`rpt_days_to_payment`), the months' maturity and
+the report windows (`rpt_report_months`, `rpt_report_windows`). Each function here reads one of
+them (`reads.read`: the rows of the report's window, in the model's display order) and names its
+columns for display; the window measures are keyed by the window's end month (`window_key`). No
+read selects a patient identifier (claim ids, patient control numbers, encounter ids, row keys or
+offending values of quality failures): only aggregates leave the warehouse.
 """
 
 from __future__ import annotations
@@ -35,15 +35,25 @@ from transforms.report.model import (
     data_window,
     make_table,
 )
+from transforms.report.reads import cells, exists, read
 
 REQUIRED_MARTS = (
     "rpt_kpis_monthly",
     "rpt_denials",
     "rpt_ar_aging",
-    "fct_claims",
-    "fct_claim_lines",
+    "rpt_report_months",
+    "rpt_report_windows",
+    "rpt_warehouse_summary",
+    "rpt_denials_by_root_cause",
+    "rpt_denials_by_root_cause_monthly",
+    "rpt_denials_by_payer_root_cause",
+    "rpt_denial_rankings",
+    "rpt_denial_remark_codes",
+    "rpt_ar_aging_by_payer",
+    "rpt_ar_aging_by_bucket",
+    "rpt_days_to_payment",
+    "rpt_denial_work_queue_totals",
 )
-TOP_N = 15
 ROOT_CAUSES = (
     ("coding", "Coding", "Coders"),
     ("billing", "Billing", "Billers"),
@@ -60,17 +70,6 @@ UNCLASSIFIED_NOTE = (
     "missing from the CARC reference list); read their remark codes and earlier remittances to "
     "find who has to fix them."
 )
-AGE_BUCKETS = ("0-30", "31-60", "61-90", "91-120", ">120")
-DAYS_BUCKETS = (
-    ("<= 14", None, 14),
-    ("15-30", 15, 30),
-    ("31-45", 31, 45),
-    ("46-60", 46, 60),
-    ("61-90", 61, 90),
-    ("91-120", 91, 120),
-    ("> 120", 121, None),
-)
-
 # (label, mart column, kind, lower is better); the net collection rate row is chosen per month
 # (`collection_rate_choice`): the full NCR when the mart has it, else the payer NCR, so labelled.
 HEADLINE_MEASURES: tuple[tuple[str, str, Kind, bool], ...] = (
@@ -153,18 +152,6 @@ OPERATIONS_TREND_COLUMNS = (
     Column("mean_days_to_payment", "Mean days to pay", "days"),
 )
 
-# Sums over `rpt_denials` rows for one grouping; every column is additive in the mart.
-DENIAL_SUMS = """
-        sum(denied_lines) as denied_lines,
-        sum(denied_amount) as denied_amount,
-        cast(sum(denied_amount) / nullif(sum(sum(denied_amount)) over (), 0) as decimal(9, 6))
-            as share_of_denied_amount,
-        sum(still_denied_amount) as still_denied_amount,
-        sum(failed_coding_check_denied_amount) as failed_coding_check_denied_amount,
-        cast(sum(failed_coding_check_denied_amount) / nullif(sum(denied_amount), 0)
-            as decimal(9, 6)) as share_amount_failed_coding_check,
-        cast(sum(lines_failed_coding_check) / nullif(sum(denied_lines), 0) as decimal(9, 6))
-            as share_lines_failed_coding_check"""
 DENIAL_SUM_COLUMNS = (
     Column("denied_lines", "Denied lines", "int"),
     Column("denied_amount", "Denied $", "money"),
@@ -181,20 +168,8 @@ DENIAL_SUM_COLUMNS = (
 # ---- helpers -----------------------------------------------------------------------------------
 
 
-def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    return con.execute(sql, list(params)).fetchall()
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def check_required_marts(con: duckdb.DuckDBPyConnection, database: str) -> None:
-    missing = [name for name in REQUIRED_MARTS if not table_exists(con, "marts", name)]
+    missing = [name for name in REQUIRED_MARTS if not exists(con, "marts", name)]
     if missing:
         names = ", ".join(f"marts.{name}" for name in missing)
         raise ReportError(
@@ -203,13 +178,24 @@ def check_required_marts(con: duckdb.DuckDBPyConnection, database: str) -> None:
         )
 
 
-def _month_bounds(window: Window) -> tuple[dt.date, dt.date]:
-    return window.first_month, window.last_month
+# Report columns named otherwise in the marts (a mart column ending in _amount is money).
+MART_NAMES = {"share_of_denied_amount": "denied_amount_share"}
 
 
-def _date_bounds(window: Window) -> tuple[dt.date, dt.date]:
-    """[first day of the window, first day after it) for filtering dates by month."""
-    return window.first_month, add_months(window.last_month, 1)
+def mart_names(columns: Sequence[Column]) -> list[str]:
+    return [MART_NAMES.get(c.name, c.name) for c in columns]
+
+
+def in_window(rows: list[dict], first: dt.date, last: dt.date) -> list[dict]:
+    return [row for row in rows if first <= row["month_start_date"] <= last]
+
+
+def window_key(con: duckdb.DuckDBPyConnection, window: Window) -> dt.date:
+    """The end month of the window's rows in the window marts (rpt_report_windows): the window's
+    last month, or, for a month the build has no window for (after its last one), the last one,
+    which like every later window holds no data."""
+    ends = [row["window_end_month"] for row in read(con, "marts.rpt_report_windows", "1")]
+    return window.last_month if window.last_month in ends or not ends else max(ends)
 
 
 def month_label(month: dt.date) -> str:
@@ -219,26 +205,14 @@ def month_label(month: dt.date) -> str:
 # ---- KPIs --------------------------------------------------------------------------------------
 
 
-def kpi_columns(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """The columns rpt_kpis_monthly has (information_schema), so optional ones can be read when
-    they exist and left out when they do not."""
-    rows = fetch(
-        con,
-        "select column_name from information_schema.columns "
-        "where table_schema = 'marts' and table_name = 'rpt_kpis_monthly'",
-    )
-    return frozenset(row[0] for row in rows)
+def kpi_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The 'ALL' rows of rpt_kpis_monthly, by month (every column the mart has)."""
+    return read(con, "marts.rpt_kpis_monthly", "month_start_date", payer_id="ALL")
 
 
-def available(columns: Sequence[Column], present: frozenset[str]) -> list[Column]:
+def available(columns: Sequence[Column], present: Sequence[str]) -> list[Column]:
     """The columns to show: all, less the optional mart columns the warehouse does not have yet."""
     return [c for c in columns if c.name not in OPTIONAL_KPI_COLUMNS or c.name in present]
-
-
-def _select(column: Column) -> str:
-    if column.name == MONTH_STATUS.name:
-        return f"case when coalesce(is_mature, false) then 'mature' else '{IMMATURE}' end"
-    return column.name
 
 
 def kpi_trend(
@@ -249,57 +223,23 @@ def kpi_trend(
     columns: Sequence[Column],
     note: str = "",
 ) -> Table:
-    """The 'ALL' rows of rpt_kpis_monthly in the window, every month, each marked mature or not."""
-    columns = available(columns, kpi_columns(con))
-    select = ", ".join(_select(c) for c in columns)
-    rows = fetch(
-        con,
-        f"""
-        select {select}
-        from marts.rpt_kpis_monthly
-        where payer_id = 'ALL' and month_start_date between ? and ?
-        order by month_start_date""",
-        _month_bounds(window),
-    )
-    rows = _label_maturity(con, columns, rows)
+    """The 'ALL' rows of rpt_kpis_monthly in the window, every month, with its maturity in words
+    (rpt_report_months.month_status)."""
+    rows = kpi_rows(con)
+    columns = available(columns, rows.names)
+    status = actions.maturity_labels(con)
+    records = [
+        {**row, MONTH_STATUS.name: status.get(row["month_start_date"], IMMATURE)}
+        for row in in_window(rows, window.first_month, window.last_month)
+    ]
     note = f"{note} {IMMATURE_NOTE}".strip()
-    return make_table(slug, title, columns, rows, note)
-
-
-def _label_maturity(
-    con: duckdb.DuckDBPyConnection, columns: Sequence[Column], rows: list[tuple]
-) -> list[tuple]:
-    """Replace 'immature' in the month_status column by why: 'immature: 15 days since month
-    end, 60% adjudicated' (rpt_kpis_monthly.days_since_month_end, adjudicated_share)."""
-    names = [c.name for c in columns]
-    if MONTH_STATUS.name not in names or "month_start_date" not in names:
-        return rows
-    labels = actions.maturity_labels(con)
-    status, month = names.index(MONTH_STATUS.name), names.index("month_start_date")
-    out = []
-    for row in rows:
-        row = list(row)
-        if row[status] == IMMATURE:
-            row[status] = labels.get(row[month], IMMATURE)
-        out.append(tuple(row))
-    return out
+    return make_table(slug, title, columns, cells(records, [c.name for c in columns]), note)
 
 
 def kpi_all_payers(con: duckdb.DuckDBPyConnection, window: Window) -> dict[dt.date, dict]:
     """The 'ALL' rows of rpt_kpis_monthly in the window (plus the month before), by month."""
-    present = kpi_columns(con)
-    names = ["month_start_date", "claims_adjudicated", "is_mature", "payer_net_collection_rate"]
-    names += [m[1] for m in HEADLINE_MEASURES if m[1] not in names]
-    names = [n for n in names if n not in OPTIONAL_KPI_COLUMNS or n in present]
-    rows = fetch(
-        con,
-        f"""
-        select {", ".join(names)}
-        from marts.rpt_kpis_monthly
-        where payer_id = 'ALL' and month_start_date between ? and ?""",
-        (add_months(window.first_month, -1), window.last_month),
-    )
-    return {row[0]: dict(zip(names, row, strict=True)) for row in rows}
+    rows = in_window(kpi_rows(con), add_months(window.first_month, -1), window.last_month)
+    return {row["month_start_date"]: row for row in rows}
 
 
 def immature_months(by_month: dict[dt.date, dict]) -> frozenset[dt.date]:
@@ -441,22 +381,23 @@ def payer_pivot(
 ) -> Table:
     """One rpt_kpis_monthly measure by payer (rows) and month (columns), as stored; an immature
     month's header says so."""
-    rows = fetch(
-        con,
-        f"""
-        select payer_id, max(payer_name) over (partition by payer_id) as payer_name,
-            month_start_date, {measure}
-        from marts.rpt_kpis_monthly
-        where payer_id <> 'ALL' and month_start_date between ? and ?
-        order by payer_id, month_start_date""",
-        _month_bounds(window),
-    )
-    months = sorted({row[2] for row in rows})
-    cells: dict[str, dict[dt.date, Any]] = {}
-    names: dict[str, str | None] = {}
-    for payer_id, payer_name, month, value in rows:
-        cells.setdefault(payer_id, {})[month] = value
-        names[payer_id] = payer_name
+    rows = [
+        row
+        for row in in_window(
+            read(con, "marts.rpt_kpis_monthly", "payer_id, month_start_date"),
+            window.first_month,
+            window.last_month,
+        )
+        if row["payer_id"] != "ALL"
+    ]
+    months = sorted({row["month_start_date"] for row in rows})
+    cells_by_payer: dict[str, dict[dt.date, Any]] = {}
+    all_names: dict[str, set[str]] = {}
+    for row in rows:
+        payer_id = row["payer_id"]
+        cells_by_payer.setdefault(payer_id, {})[row["month_start_date"]] = row.get(measure)
+        all_names.setdefault(payer_id, set()).update({row["payer_name"]} - {None})
+    names = {payer: max(found, default=None) for payer, found in all_names.items()}
     columns = [Column("payer_id", "Payer id"), Column("payer_name", "Payer")]
     columns += [
         Column(
@@ -469,8 +410,8 @@ def payer_pivot(
     if any(m in immature for m in months):
         note = f"{note} {IMMATURE_NOTE}".strip()
     body = [
-        [payer_id, names[payer_id]] + [cells[payer_id].get(m) for m in months]
-        for payer_id in sorted(cells)
+        [payer_id, names[payer_id]] + [cells_by_payer[payer_id].get(m) for m in months]
+        for payer_id in sorted(cells_by_payer)
     ]
     return make_table(slug, title, columns, body, note)
 
@@ -478,45 +419,13 @@ def payer_pivot(
 # ---- denials -----------------------------------------------------------------------------------
 
 
-def _root_cause_values() -> str:
-    return ", ".join(
-        f"('{code}', '{label}', '{who}', {order})"
-        for order, (code, label, who) in enumerate(ROOT_CAUSES, start=1)
-    )
-
-
 def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
-    rows = fetch(
+    """rpt_denials_by_root_cause: the window's denials by root cause, every cause named."""
+    rows = read(
         con,
-        f"""
-        with causes (denial_root_cause, root_cause_label, fixed_by, sort_order) as (
-            values {_root_cause_values()}
-        ),
-        denials as (
-            select * from marts.rpt_denials where month_start_date between ? and ?
-        ),
-        summed as (
-            select denial_root_cause, {DENIAL_SUMS}
-            from denials
-            group by denial_root_cause
-        ),
-        all_causes as (
-            select denial_root_cause, root_cause_label, fixed_by, sort_order from causes
-            union all
-            select denial_root_cause, denial_root_cause, 'Other', 99 from summed
-            where denial_root_cause not in (select denial_root_cause from causes)
-        )
-        select
-            all_causes.denial_root_cause, all_causes.root_cause_label, all_causes.fixed_by,
-            coalesce(summed.denied_lines, 0), coalesce(summed.denied_amount, 0),
-            summed.share_of_denied_amount, coalesce(summed.still_denied_amount, 0),
-            coalesce(summed.failed_coding_check_denied_amount, 0),
-            summed.share_amount_failed_coding_check, summed.share_lines_failed_coding_check
-        from all_causes
-        left join summed on all_causes.denial_root_cause = summed.denial_root_cause
-        order by all_causes.sort_order, summed.denied_amount desc nulls last,
-            all_causes.denial_root_cause""",
-        _month_bounds(window),
+        "marts.rpt_denials_by_root_cause",
+        "display_order",
+        window_end_month=window_key(con, window),
     )
     columns = (
         Column("denial_root_cause", "Root cause code"),
@@ -527,7 +436,7 @@ def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
         "denials_by_root_cause",
         "Denials by root cause (window total)",
         columns,
-        rows,
+        cells(rows, mart_names(columns)),
         note="Initial denials of billed lines whose first adjudication falls in the window, each "
         "line under its dominant denial CARC (rpt_denials). " + UNCLASSIFIED_NOTE,
     )
@@ -536,134 +445,63 @@ def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
 def root_cause_trend(
     con: duckdb.DuckDBPyConnection, window: Window, measure: str, kind: Kind, slug: str, title: str
 ) -> Table:
-    """Month x root cause of one additive rpt_denials column (denied_amount or denied_lines)."""
-    codes = [code for code, _, _ in ROOT_CAUSES]
-    parts = [
-        f"sum(case when denial_root_cause = '{code}' then {measure} else 0 end) as {code}"
-        for code in codes
-    ]
-    in_list = ", ".join(f"'{code}'" for code in codes)
-    parts.append(
-        f"sum(case when denial_root_cause not in ({in_list}) then {measure} else 0 end) as other"
+    """Month x root cause of one rpt_denials measure (denied_amount or denied_lines), from
+    rpt_denials_by_root_cause_monthly (columns <cause>_<measure>, other_, total_)."""
+    rows = in_window(
+        read(con, "marts.rpt_denials_by_root_cause_monthly", "month_start_date"),
+        window.first_month,
+        window.last_month,
     )
-    parts.append(f"sum({measure}) as total")
-    rows = fetch(
-        con,
-        f"""
-        with by_month as (
-            select month_start_date, {", ".join(parts)}
-            from marts.rpt_denials
-            where month_start_date between ? and ?
-            group by month_start_date
-        ),
-        maturity as (
-            select month_start_date, is_mature
-            from marts.rpt_kpis_monthly
-            where payer_id = 'ALL'
-        )
-        select by_month.month_start_date,
-            case when coalesce(maturity.is_mature, false) then 'mature' else '{IMMATURE}' end,
-            by_month.* exclude (month_start_date)
-        from by_month
-        left join maturity on maturity.month_start_date = by_month.month_start_date
-        order by by_month.month_start_date""",
-        _month_bounds(window),
-    )
+    causes = [code for code, _, _ in ROOT_CAUSES] + ["other", "total"]
+    names = ["month_start_date", MONTH_STATUS.name] + [f"{code}_{measure}" for code in causes]
     columns = [Column("month_start_date", "Month", "month"), MONTH_STATUS]
     columns += [Column(code, label, kind) for code, label, _ in ROOT_CAUSES]
     columns += [Column("other", "Other", kind), Column("total", "Total", kind)]
-    return make_table(slug, title, columns, _label_maturity(con, columns, rows), IMMATURE_NOTE)
+    return make_table(slug, title, columns, cells(rows, names), IMMATURE_NOTE)
 
 
-def _ref_join(
-    con: duckdb.DuckDBPyConnection, table: str, key: str, alias_key: str
-) -> tuple[str, str]:
-    """(select expression, join clause) for a description from a ref table, when it exists."""
-    if not table_exists(con, "ref", table):
-        return "cast(null as varchar)", ""
-    join = f"left join ref.{table} as ref_codes on cast(ref_codes.{key} as varchar) = {alias_key}"
-    return "max(ref_codes.description)", join
+# The rankings of rpt_denial_rankings: ranking -> its key columns.
+RANKING_KEYS = {
+    "carc": ("carc_code", "denial_root_cause"),
+    "procedure": ("procedure_code",),
+    "rendering_provider": ("rendering_provider_npi",),
+    "coder": ("coder_id",),
+}
 
 
 def top_denials_by(
     con: duckdb.DuckDBPyConnection,
     window: Window,
+    ranking: str,
     slug: str,
     title: str,
     key_columns: Sequence[Column],
     note: str = "",
-    describe: tuple[str, str] | None = None,
-    limit: int = TOP_N,
+    describe: bool = False,
 ) -> Table:
-    """The top `limit` groups of rpt_denials by denied dollars over the window.
-
-    `describe` = (ref table, its code column) adds a description of the first key column.
-    """
-    keys = [f"denials.{c.name}" for c in key_columns]
-    group_keys = ", ".join(keys)
-    select_keys, join_sql = list(keys), ""
+    """The top groups of one ranking of rpt_denial_rankings over the window, by denied dollars;
+    `describe` adds the first key's description (CARC)."""
+    rows = read(
+        con,
+        "marts.rpt_denial_rankings",
+        "denial_rank",
+        ranking=ranking,
+        window_end_month=window_key(con, window),
+    )
     columns = list(key_columns)
     if describe:
-        expr, join_sql = _ref_join(con, describe[0], describe[1], keys[0])
-        select_keys.insert(1, f"{expr} as description")
         columns.insert(1, Column("description", "Description"))
-    rows = fetch(
-        con,
-        f"""
-        select {", ".join(select_keys)}, {DENIAL_SUMS}
-        from marts.rpt_denials as denials
-        {join_sql}
-        where denials.month_start_date between ? and ?
-        group by {group_keys}
-        order by denied_amount desc, {group_keys}
-        limit {int(limit)}""",
-        _month_bounds(window),
-    )
-    return make_table(slug, title, columns + list(DENIAL_SUM_COLUMNS), rows, note)
+    columns += list(DENIAL_SUM_COLUMNS)
+    return make_table(slug, title, columns, cells(rows, mart_names(columns)), note)
 
 
-def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window, limit: int = TOP_N) -> Table:
-    """Top RARCs on initially denied billed lines (fct_claim_lines.initial_remark_codes)."""
-    expr, join_sql = ("cast(null as varchar)", "")
-    if table_exists(con, "ref", "ref_rarc_codes"):
-        expr = "max(ref_codes.description)"
-        join_sql = (
-            "left join ref.ref_rarc_codes as ref_codes "
-            "on cast(ref_codes.rarc_code as varchar) = remarks.rarc_code"
-        )
-    rows = fetch(
+def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
+    """Top RARCs on initially denied billed lines (rpt_denial_remark_codes)."""
+    rows = read(
         con,
-        f"""
-        with denied_lines as (
-            select initial_remark_codes, initial_denied_amount, final_denied_amount,
-                has_coding_check_failure
-            from marts.fct_claim_lines
-            where is_billed and is_initially_denied and initial_remark_codes is not null
-                and first_adjudication_date >= ? and first_adjudication_date < ?
-        ),
-        remarks as (
-            select trim(unnest(string_split(initial_remark_codes, ','))) as rarc_code,
-                initial_denied_amount, final_denied_amount, has_coding_check_failure
-            from denied_lines
-        )
-        select remarks.rarc_code, {expr} as description,
-            count(*) as denied_lines,
-            sum(remarks.initial_denied_amount) as denied_amount,
-            sum(remarks.final_denied_amount) as still_denied_amount,
-            sum(case when remarks.has_coding_check_failure then remarks.initial_denied_amount
-                else 0 end) as failed_coding_check_denied_amount,
-            cast(sum(case when remarks.has_coding_check_failure then remarks.initial_denied_amount
-                else 0 end) / nullif(sum(remarks.initial_denied_amount), 0) as decimal(9, 6))
-                as share_amount_failed_coding_check,
-            cast(sum(case when remarks.has_coding_check_failure then 1 else 0 end)
-                / count(*) as decimal(9, 6)) as share_lines_failed_coding_check
-        from remarks
-        {join_sql}
-        where remarks.rarc_code <> ''
-        group by remarks.rarc_code
-        order by denied_amount desc, remarks.rarc_code
-        limit {int(limit)}""",
-        _date_bounds(window),
+        "marts.rpt_denial_remark_codes",
+        "denial_rank",
+        window_end_month=window_key(con, window),
     )
     columns = [Column("rarc_code", "RARC"), Column("description", "Description")]
     columns += [c for c in DENIAL_SUM_COLUMNS if c.name != "share_of_denied_amount"]
@@ -671,7 +509,7 @@ def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window, limit: int 
         "top_rarcs",
         "Top remark codes (RARC) on denied lines",
         columns,
-        rows,
+        cells(rows, [c.name for c in columns]),
         note="From fct_claim_lines (initially denied billed lines, first adjudication in the "
         "window); a line with several remark codes counts under each.",
     )
@@ -680,6 +518,7 @@ def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window, limit: int 
 # ---- A/R and payment timing --------------------------------------------------------------------
 
 
+AGE_BUCKETS = ("0-30", "31-60", "61-90", "91-120", ">120")
 AR_COMPONENTS = (
     Column("open_claims", "Claims in A/R", "int"),
     Column("insurance_balance_amount", "Insurance balance", "money"),
@@ -695,39 +534,14 @@ AR_NOTE = (
 
 
 def ar_over_90(con: duckdb.DuckDBPyConnection) -> Decimal | None:
-    """HFMA's A/R > 90 days: billed A/R older than 90 days / all billed A/R (null without A/R)."""
-    row = con.execute("""
-        select cast(sum(case when is_over_90_days then ar_balance_amount else 0 end)
-            / nullif(sum(ar_balance_amount), 0) as decimal(9, 6))
-        from marts.rpt_ar_aging""").fetchone()
-    return row[0] if row else None
+    """HFMA's A/R > 90 days: billed A/R older than 90 days / all billed A/R (null without A/R):
+    rpt_ar_aging_by_payer, row 'ALL'."""
+    rows = read(con, "marts.rpt_ar_aging_by_payer", "display_order", payer_id="ALL")
+    return rows[0]["ar_over_90_share"] if rows else None
 
 
 def ar_aging(con: duckdb.DuckDBPyConnection) -> Table:
     """Total A/R by payer and age bucket, its parts, and the share older than 90 days."""
-    buckets = ", ".join(
-        f"sum(case when age_bucket = '{b}' then ar_balance_amount else 0 end) as {_bucket(b)}"
-        for b in AGE_BUCKETS
-    )
-    sums = ", ".join(f"sum({c.name}) as {c.name}" for c in AR_COMPONENTS)
-    rows = fetch(
-        con,
-        f"""
-        select
-            case when grouping(payer_id) = 1 then 'ALL' else payer_id end as payer_id,
-            case when grouping(payer_id) = 1 then 'All payers' else max(payer_name) end
-                as payer_name,
-            {buckets},
-            {sums},
-            sum(case when is_over_90_days then ar_balance_amount else 0 end)
-                as ar_over_90_amount,
-            cast(sum(case when is_over_90_days then ar_balance_amount else 0 end)
-                / nullif(sum(ar_balance_amount), 0) as decimal(9, 6)) as ar_over_90_share
-        from marts.rpt_ar_aging
-        group by grouping sets ((payer_id), ())
-        having count(*) > 0
-        order by grouping(payer_id), ar_balance_amount desc, payer_id""",
-    )
     columns = [Column("payer_id", "Payer id"), Column("payer_name", "Payer")]
     columns += [Column(_bucket(b), f"{b} days", "money") for b in AGE_BUCKETS]
     columns += list(AR_COMPONENTS)
@@ -735,11 +549,12 @@ def ar_aging(con: duckdb.DuckDBPyConnection) -> Table:
         Column("ar_over_90_amount", "A/R > 90 days", "money"),
         Column("ar_over_90_share", "A/R > 90 days share", "rate"),
     ]
+    rows = read(con, "marts.rpt_ar_aging_by_payer", "display_order")
     return make_table(
         "ar_aging",
         "A/R by payer and age (days since first submission)",
         columns,
-        rows,
+        cells(rows, [c.name for c in columns]),
         note=f"{AR_NOTE} Bucket columns are total A/R; A/R > 90 days share = A/R in the 91-120 "
         "and >120 buckets / total A/R (HFMA). The last row adds up every payer.",
     )
@@ -747,31 +562,18 @@ def ar_aging(con: duckdb.DuckDBPyConnection) -> Table:
 
 def ar_aging_detail(con: duckdb.DuckDBPyConnection) -> Table:
     """Insurance, denied and patient balances by payer and age bucket, then all payers."""
-    sums = ", ".join(f"sum({c.name}) as {c.name}" for c in AR_COMPONENTS)
-    rows = fetch(
-        con,
-        f"""
-        select
-            case when grouping(payer_id) = 1 then 'ALL' else payer_id end as payer_id,
-            case when grouping(payer_id) = 1 then 'All payers' else max(payer_name) end
-                as payer_name,
-            age_bucket,
-            {sums}
-        from marts.rpt_ar_aging
-        group by grouping sets ((payer_id, age_bucket, bucket_order), (age_bucket, bucket_order))
-        order by grouping(payer_id), payer_id, bucket_order""",
-    )
     columns = [
         Column("payer_id", "Payer id"),
         Column("payer_name", "Payer"),
         Column("age_bucket", "Age (days)"),
         *AR_COMPONENTS,
     ]
+    rows = read(con, "marts.rpt_ar_aging_by_bucket", "display_order")
     return make_table(
         "ar_aging_by_bucket",
         "A/R balances by payer and age bucket",
         columns,
-        rows,
+        cells(rows, [c.name for c in columns]),
         note=AR_NOTE,
     )
 
@@ -781,39 +583,19 @@ def _bucket(label: str) -> str:
 
 
 def days_to_payment_distribution(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
-    values = ", ".join(
-        f"('{label}', {order}, {lo if lo is not None else -2147483648}, "
-        f"{hi if hi is not None else 2147483647})"
-        for order, (label, lo, hi) in enumerate(DAYS_BUCKETS, start=1)
-    )
-    rows = fetch(
-        con,
-        f"""
-        with buckets (days_bucket, bucket_order, min_days, max_days) as (values {values}),
-        paid as (
-            select days_to_payment from marts.fct_claims
-            where days_to_payment is not null
-                and first_adjudication_date >= ? and first_adjudication_date < ?
-        )
-        select buckets.days_bucket, count(paid.days_to_payment) as claims,
-            cast(count(paid.days_to_payment) / nullif(sum(count(paid.days_to_payment)) over (), 0)
-                as decimal(9, 6)) as share_of_claims
-        from buckets
-        left join paid on paid.days_to_payment between buckets.min_days and buckets.max_days
-        group by buckets.days_bucket, buckets.bucket_order
-        order by buckets.bucket_order""",
-        _date_bounds(window),
-    )
     columns = (
         Column("days_bucket", "Days to payment"),
         Column("claims", "Claims", "int"),
         Column("share_of_claims", "Share of claims", "rate"),
     )
+    rows = read(
+        con, "marts.rpt_days_to_payment", "bucket_order", window_end_month=window_key(con, window)
+    )
     return make_table(
         "days_to_payment",
         "Distribution of days to payment",
         columns,
-        rows,
+        cells(rows, [c.name for c in columns]),
         note="Claims first adjudicated in the window that were paid (fct_claims.days_to_payment: "
         "first submission to first payment).",
     )
@@ -841,18 +623,10 @@ def quality_file_holds(con: duckdb.DuckDBPyConnection) -> Table:
         Column("flagged_rows", "Rows flagged", "int"),
         Column("released_as_of", "Released as of", "date"),
     )
-    rows: list[tuple] = []
-    if table_exists(con, "audit", "file_holds"):
-        rows = fetch(
-            con,
-            """
-            select file_name, hold_status, held_since_as_of, check_names, flagged_rows,
-                released_as_of
-            from audit.file_holds
-            where hold_status = 'held'
-                or released_as_of = (select max(released_as_of) from audit.file_holds)
-            order by hold_status, held_since_as_of, file_name""",
-        )
+    holds = read(con, "audit.file_holds", "hold_status, held_since_as_of, file_name")
+    latest = max((h["released_as_of"] for h in holds if h["released_as_of"]), default=None)
+    shown = [h for h in holds if h["hold_status"] == "held" or h["released_as_of"] == latest]
+    rows = cells(shown, [c.name for c in columns])
     return make_table(
         "quality_file_holds",
         "Files held back",
@@ -875,18 +649,8 @@ def ingestion_findings(con: duckdb.DuckDBPyConnection) -> Table:
         Column("first_position", "First segment", "int"),
         Column("recorded_at", "Recorded", "timestamp"),
     )
-    rows: list[tuple] = []
-    if table_exists(con, "audit", "file_findings"):
-        rows = fetch(
-            con,
-            """
-            select file_name, rule_id, coalesce(element_id, ''), count(*), min(source_position),
-                max(recorded_at)
-            from audit.file_findings
-            group by file_name, rule_id, coalesce(element_id, '')
-            order by max(recorded_at) desc, file_name, rule_id
-            limit 50""",
-        )
+    findings = read(con, "audit.file_findings_by_rule", "newest_rank", limit=50)
+    rows = cells(findings, [c.name for c in columns])
     return make_table(
         "ingestion_findings",
         "Accepted with findings",
@@ -908,17 +672,8 @@ def unmatched_remittances(con: duckdb.DuckDBPyConnection) -> Table:
         Column("remittance_claims", "Claims", "int"),
         Column("paid_amount", "Paid", "money"),
     )
-    rows: list[tuple] = []
-    if table_exists(con, "audit", "unmatched_remittances"):
-        rows = fetch(
-            con,
-            """
-            select file_name, payer_id, payee_provider_key, unmatched_reason, remittance_claims,
-                paid_amount
-            from audit.unmatched_remittances
-            order by paid_amount desc, file_name
-            limit 50""",
-        )
+    unmatched = read(con, "audit.unmatched_remittances", "paid_amount desc, file_name", limit=50)
+    rows = cells(unmatched, [c.name for c in columns])
     return make_table(
         "unmatched_remittances",
         "Remittances for claims we did not bill",
@@ -942,24 +697,22 @@ def quality_runs(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
         Column("rows_validated", "Rows validated", "int"),
         Column("finished_at", "Finished (UTC)", "timestamp"),
     )
-    rows: list[tuple] = []
-    if run_id and table_exists(con, "quality", "validation_runs"):
-        rows = fetch(
-            con,
-            """
-            select gate, suite,
-                case when coalesce(evaluated_expectations, 0) = 0
-                        and coalesce(rows_validated, 0) = 0 then 'nothing new to check'
-                    when success then 'passed'
-                    when coalesce(critical_failures, 0) > 0 then 'failed'
-                    else 'passed with warnings' end,
-                critical_failures, warning_failures, evaluated_expectations, rows_validated,
-                finished_at
-            from quality.validation_runs where run_id = ?
-            order by case gate when 'ingestion' then 1 when 'publish' then 2 else 3 end, suite""",
-            [run_id],
-        )
+    runs = read(con, "quality.validation_runs", "suite", run_id=run_id) if run_id else []
+    runs = sorted(runs, key=lambda r: GATE_ORDER.get(r["gate"], 3))
+    rows = cells([{**r, "outcome": gate_outcome(r)} for r in runs], [c.name for c in columns])
     return make_table("quality_gates", "Quality gates of the run", columns, rows)
+
+
+GATE_ORDER = {"ingestion": 1, "publish": 2}
+
+
+def gate_outcome(run: dict) -> str:
+    """One gate run in words: nothing to check, passed, failed (critical) or with warnings."""
+    if not (run["evaluated_expectations"] or 0) and not (run["rows_validated"] or 0):
+        return "nothing new to check"
+    if run["success"]:
+        return "passed"
+    return "failed" if (run["critical_failures"] or 0) > 0 else "passed with warnings"
 
 
 def quality_failing_checks(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
@@ -974,9 +727,8 @@ def quality_failing_checks(con: duckdb.DuckDBPyConnection, run_id: str | None) -
         Column("observed_value", "Observed (numeric)"),
     )
     rows: list[tuple] = []
-    if run_id and table_exists(con, "quality", "expectation_results"):
-        rows = fetch(
-            con,
+    if run_id and exists(con, "quality", "expectation_results"):
+        rows = con.execute(
             """
             select suite, check_name, table_name, severity, unexpected_count,
                 cast(unexpected_percent / 100 as decimal(9, 6)), element_count,
@@ -985,7 +737,7 @@ def quality_failing_checks(con: duckdb.DuckDBPyConnection, run_id: str | None) -
             where run_id = ? and not coalesce(success, false)
             order by case severity when 'critical' then 1 else 2 end, suite, check_name""",
             [run_id],
-        )
+        ).fetchall()
     return make_table(
         "quality_failing_checks",
         "Failing checks",
@@ -1006,18 +758,16 @@ def quality_row_failures(con: duckdb.DuckDBPyConnection, run_id: str | None) -> 
         Column("flagged_rows", "Rows flagged", "int"),
         Column("flagged_claims", "Claims flagged", "int"),
     )
-    rows: list[tuple] = []
-    if run_id and table_exists(con, "quality", "row_failures"):
-        rows = fetch(
-            con,
-            """
-            select check_name, severity, table_name, count(*) as flagged_rows,
-                count(distinct claim_id) as flagged_claims
-            from quality.row_failures where run_id = ?
-            group by check_name, severity, table_name
-            order by flagged_rows desc, check_name, table_name""",
-            [run_id],
-        )
+    groups: dict[tuple, list[Any]] = {}
+    failures = read(con, "quality.row_failures", "check_name", run_id=run_id) if run_id else []
+    for f in failures:
+        group = groups.setdefault((f["check_name"], f["severity"], f["table_name"]), [0, set()])
+        group[0] += 1
+        group[1].update({f["claim_id"]} - {None})
+    rows = sorted(
+        ((*key, n, len(claims)) for key, (n, claims) in groups.items()),
+        key=lambda r: (-r[3], r[0], r[2]),
+    )
     return make_table(
         "quality_row_failures", "Rows flagged by the checks (counts only)", columns, rows
     )
@@ -1026,23 +776,23 @@ def quality_row_failures(con: duckdb.DuckDBPyConnection, run_id: str | None) -> 
 # ---- context -----------------------------------------------------------------------------------
 
 
+def warehouse_summary(con: duckdb.DuckDBPyConnection) -> dict:
+    """The one row of rpt_warehouse_summary: the build's dates and claim counts."""
+    rows = read(con, "marts.rpt_warehouse_summary", "as_of_date")
+    return rows[0] if rows else {}
+
+
 def warehouse_as_of(con: duckdb.DuckDBPyConnection, run_id: str | None) -> dt.date | None:
-    row = con.execute("select max(as_of_date) from marts.rpt_ar_aging").fetchone()
-    if row and row[0]:
-        return row[0]
-    if run_id and table_exists(con, "quality", "validation_runs"):
-        row = con.execute(
-            "select max(as_of_date) from quality.validation_runs where run_id = ?", [run_id]
-        ).fetchone()
-        return row[0] if row else None
-    return None
+    """The as-of date of the A/R tables, else that of the run's gate results."""
+    built = warehouse_summary(con).get("ar_as_of_date")
+    if built or not run_id:
+        return built
+    runs = read(con, "quality.validation_runs", "as_of_date", run_id=run_id)
+    return max((r["as_of_date"] for r in runs if r["as_of_date"]), default=None)
 
 
 def report_info(con: duckdb.DuckDBPyConnection, data: ReportData) -> Table:
-    claims = con.execute("""
-        select count(*), min(first_submission_date), max(first_submission_date),
-            max(last_adjudication_date)
-        from marts.fct_claims""").fetchone()
+    claims = warehouse_summary(con)
     window = data.window
     items: list[tuple[str, Any, Kind]] = [
         ("Report as-of date", window.as_of, "date"),
@@ -1059,10 +809,10 @@ def report_info(con: duckdb.DuckDBPyConnection, data: ReportData) -> Table:
         ("Warehouse built as of", data.warehouse_as_of, "date"),
         ("Run id", data.quality.run_id, "text"),
         ("Quality gates", data.quality.label, "text"),
-        ("Claims in the warehouse", claims[0], "int"),
-        ("First claim submitted", claims[1], "date"),
-        ("Last claim submitted", claims[2], "date"),
-        ("Last adjudication", claims[3], "date"),
+        ("Claims in the warehouse", claims.get("claims", 0), "int"),
+        ("First claim submitted", claims.get("first_submission_date"), "date"),
+        ("Last claim submitted", claims.get("last_submission_date"), "date"),
+        ("Last adjudication", claims.get("last_adjudication_date"), "date"),
         ("Source", "analytics.duckdb (published warehouse): schemas marts, quality", "text"),
     ]
     return make_table(
@@ -1118,10 +868,11 @@ def load_report(
         immature_months=immature,
         targets=targets,
         maturity=actions.maturity_labels(con),
+        work_queue_totals=actions.work_queue_totals(con),
     )
     queue = actions.work_queue(con)
     data.add(queue)
-    data.add(actions.work_queue_summary(queue))
+    data.add(actions.work_queue_summary(con))
     data.add(headline_table(items, month, is_mature))
     data.add(actions.targets_table(targets))
     data.add(
@@ -1181,7 +932,7 @@ def load_report(
             immature=immature,
         )
     )
-    data.add(actions.payer_root_cause(con, window.first_month, window.last_month))
+    data.add(actions.payer_root_cause(con, window_key(con, window)))
     data.add(root_cause_summary(con, window))
     data.add(
         root_cause_trend(
@@ -1207,10 +958,11 @@ def load_report(
         top_denials_by(
             con,
             window,
+            "carc",
             "top_carcs",
             "Top denial reasons (CARC)",
             (Column("carc_code", "CARC"), Column("denial_root_cause", "Root cause")),
-            describe=("ref_carc_codes", "carc_code"),
+            describe=True,
             note="Each line counts under its dominant denial CARC (rpt_denials).",
         )
     )
@@ -1219,6 +971,7 @@ def load_report(
         top_denials_by(
             con,
             window,
+            "procedure",
             "top_procedures",
             "Top denied procedure codes",
             (Column("procedure_code", "Procedure code"),),
@@ -1229,6 +982,7 @@ def load_report(
         top_denials_by(
             con,
             window,
+            "rendering_provider",
             "denials_by_provider",
             "Denials by rendering provider",
             (Column("rendering_provider_npi", "Rendering provider NPI"),),
@@ -1236,7 +990,12 @@ def load_report(
     )
     data.add(
         top_denials_by(
-            con, window, "denials_by_coder", "Denials by coder", (Column("coder_id", "Coder"),)
+            con,
+            window,
+            "coder",
+            "denials_by_coder",
+            "Denials by coder",
+            (Column("coder_id", "Coder"),),
         )
     )
     data.add(ar_aging(con))

@@ -2,7 +2,10 @@
 
 `build_warehouse(data_dir)` writes `<data_dir>/warehouse/analytics.duckdb` with the mart tables the
 report reads (columns and types as the dbt marts in models/marts/** create them), a few rows each,
-the gates' `quality` tables and two `ref` code sets. Rows outside the report window, a later gate
+the gates' `quality` tables and two `ref` code sets. The report marts computed from those
+(`REPORT_MODELS`: the window sums, rankings, A/R and audit summaries) are the dbt models
+themselves, compiled once per session and run on the fixture (`build_report_marts`); a test that
+changes a base table rebuilds them. Rows outside the report window, a later gate
 run and an older one are there to prove the report filters them out. Patient identifiers
 (`PHI_TOKENS`) sit in the columns that hold them in the real warehouse, and in a staging table with
 names and birth dates, so a test can prove none of them reaches a report file.
@@ -11,7 +14,10 @@ names and birth dates, so a test can prove none of them reaches a report file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
+import tempfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -133,6 +139,10 @@ DDL = {
         "unmatched_reason varchar, remittance_claims bigint, paid_amount decimal(18,2)"
     ),
     "audit.build_watermarks": "built_at timestamp, as_of_date date",
+    "audit.file_findings": (
+        "file_name varchar, file_sha256 varchar, source_position bigint, element_id varchar, "
+        "rule_id varchar, recorded_at timestamp"
+    ),
     "staging.stg_encounters__coded_lines": (
         "encounter_id varchar, patient_name varchar, patient_birth_date date, member_id varchar"
     ),
@@ -1031,6 +1041,74 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]
     )
 
 
+# The dbt models the report reads that the fixture does not write by hand: built from its tables.
+REPORT_MODELS = (
+    "rpt_report_months",
+    "rpt_report_windows",
+    "rpt_warehouse_summary",
+    "rpt_denials_by_root_cause",
+    "rpt_denials_by_root_cause_monthly",
+    "rpt_denials_by_payer_root_cause",
+    "rpt_denial_rankings",
+    "rpt_denial_remark_codes",
+    "rpt_ar_aging_by_payer",
+    "rpt_ar_aging_by_bucket",
+    "rpt_days_to_payment",
+    "rpt_denial_work_queue_by_team",
+    "rpt_denial_work_queue_totals",
+    "data_health_summary",
+    "file_findings_by_rule",
+    "quarantine_by_rule",
+)
+
+
+@functools.cache
+def compiled_report_models() -> tuple[tuple[str, str, str], ...]:
+    """(schema, name, compiled SQL) of REPORT_MODELS in build order, compiled by dbt as of AS_OF
+    against a database named like the fixture's (analytics), so their refs resolve in it."""
+    from dbt.cli.main import dbtRunner
+
+    from transforms.settings import PROJECT_ROOT
+    from transforms.warehouse import _environment
+
+    root = Path(tempfile.mkdtemp(prefix="report-models-"))
+    database = root / "analytics.duckdb"
+    duckdb.connect(str(database)).close()
+    target = root / "target"
+    env = {"RCM_BUILD_DB": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    with _environment(env):
+        outcome = dbtRunner().invoke(
+            ["compile", "--quiet", "--select", *REPORT_MODELS]
+            + ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+            + ["--target-path", str(target), "--log-path", str(root / "logs")]
+            + ["--vars", json.dumps({"as_of_date": AS_OF.isoformat()})]
+        )
+    assert outcome.success, outcome.exception
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    chosen = {k: v for k, v in nodes.items() if v["resource_type"] == "model"}
+    chosen = {k: v for k, v in chosen.items() if v["name"] in REPORT_MODELS}
+    ordered: list[str] = []
+    while len(ordered) < len(chosen):
+        for key, node in sorted(chosen.items()):
+            needs = [d for d in node["depends_on"]["nodes"] if d in chosen]
+            if key not in ordered and all(d in ordered for d in needs):
+                ordered.append(key)
+    return tuple(
+        (chosen[k]["schema"], chosen[k]["name"], chosen[k]["compiled_code"]) for k in ordered
+    )
+
+
+def build_report_marts(database: Path) -> None:
+    """(Re)build the report marts (REPORT_MODELS) from the fixture's tables."""
+    con = duckdb.connect(str(database))
+    try:
+        for schema, name, sql in compiled_report_models():
+            con.execute(f"create or replace table {schema}.{name} as {sql}")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
 def build_warehouse(data_dir: Path, *, empty: bool = False) -> Path:
     """Write the fixture warehouse; `empty=True` creates the tables without rows."""
     path = data_dir / "warehouse" / "analytics.duckdb"
@@ -1096,4 +1174,5 @@ def build_warehouse(data_dir: Path, *, empty: bool = False) -> Path:
         con.execute("checkpoint")
     finally:
         con.close()
+    build_report_marts(path)
     return path

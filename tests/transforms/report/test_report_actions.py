@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
-from report_warehouse import AS_OF, RUN_ID, WORK_QUEUE_ROWS, build_warehouse
+from report_warehouse import AS_OF, RUN_ID, WORK_QUEUE_ROWS, build_report_marts, build_warehouse
 
 from transforms.report import write_report
 from transforms.report.errors import ReportError
@@ -37,10 +37,12 @@ def _page(result: dict) -> str:
 
 def _warehouse(tmp_path: Path, *sql: str) -> Path:
     data_dir = tmp_path / "data"
-    con = duckdb.connect(str(build_warehouse(data_dir)))
+    database = build_warehouse(data_dir)
+    con = duckdb.connect(str(database))
     for statement in sql:
         con.execute(statement)
     con.close()
+    build_report_marts(database)
     return data_dir
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 import zipfile
@@ -213,3 +214,27 @@ def test_report_date_and_window_follow_the_as_of_argument(tmp_path: Path) -> Non
     page = Path(result["html"]).read_text(encoding="utf-8")
     # the warehouse was built as of 2026-10-15: the page says so
     assert "built as of <b>2026-10-15</b>" in page
+
+
+def _csv(result: dict, slug: str) -> list[dict[str, str]]:
+    with (Path(result["report_dir"]) / f"{slug}.csv").open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_a_report_for_a_later_month_reads_its_own_window(tmp_path: Path) -> None:
+    # GIVEN the warehouse built as of 2026-10-15 WHEN reports are written a month and two years
+    # after it (rpt_report_windows holds windows up to a year after the build)
+    build_warehouse(tmp_path / "data")
+    later = write_report(tmp_path / "data", dt.date(2026, 11, 20))
+    much_later = write_report(tmp_path / "data", dt.date(2028, 11, 20))
+    # THEN the month-later report covers December 2025 - November 2026 with the denials in it
+    assert later["window"] == {"first_month": "2025-12-01", "last_month": "2026-11-01"}
+    causes = {r["denial_root_cause"]: r for r in _csv(later, "denials_by_root_cause")}
+    assert causes["coding"]["denied_amount"] not in ("0", "0.00")
+    # and the report two years on, whose window holds no data, lists every root cause at zero
+    # and every days-to-payment bucket empty, not nothing
+    assert much_later["tables"]["denials_by_root_cause"] == 5
+    assert much_later["tables"]["days_to_payment"] == 7
+    assert much_later["tables"]["top_carcs"] == 0
+    empty = _csv(much_later, "denials_by_root_cause")
+    assert {r["denied_amount"] for r in empty} <= {"0", "0.00"}

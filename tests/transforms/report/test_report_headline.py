@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from report_warehouse import AR_OVER_90_SHARE, AS_OF, build_warehouse
+from report_warehouse import AR_OVER_90_SHARE, AS_OF, build_report_marts, build_warehouse
 
 from transforms.report import write_report
 from transforms.report.model import Target
@@ -131,10 +131,12 @@ def test_unclassified_denials_are_shown_with_their_note(report) -> None:
 
 def _warehouse(tmp_path: Path, *sql: str) -> Path:
     data_dir = tmp_path / "data"
-    con = duckdb.connect(str(build_warehouse(data_dir)))
+    database = build_warehouse(data_dir)
+    con = duckdb.connect(str(database))
     for statement in sql:
         con.execute(statement)
     con.close()
+    build_report_marts(database)
     return data_dir
 
 

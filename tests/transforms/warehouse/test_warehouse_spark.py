@@ -31,6 +31,11 @@ MARTS = {
     "fct_remittance_adjustments", "fct_remittance_claims", "fct_remittance_payments",
     "fct_remittance_service_lines", "rpt_ar_aging", "rpt_denial_work_queue", "rpt_denials",
     "rpt_kpis_monthly",
+    # the report's marts (issue 18)
+    "rpt_ar_aging_by_bucket", "rpt_ar_aging_by_payer", "rpt_days_to_payment", "rpt_denial_rankings",
+    "rpt_denial_remark_codes", "rpt_denial_work_queue_by_team", "rpt_denials_by_payer_root_cause",
+    "rpt_denials_by_root_cause", "rpt_denials_by_root_cause_monthly", "rpt_report_months",
+    "rpt_report_windows", "rpt_warehouse_summary", "rpt_denial_work_queue_totals",
 }  # fmt: skip
 
 
