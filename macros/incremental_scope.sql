@@ -72,6 +72,35 @@
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
+{#- on-run-start: the log of earlier builds exists before a first build (empty: everything is then
+    in scope), with the columns the model build_watermarks appends. -#}
+{% macro create_build_log() -%}
+    {{- return(adapter.dispatch('create_build_log')()) -}}
+{%- endmacro %}
+
+{% macro spark__create_build_log() -%}{%- endmacro %}
+
+{% macro default__create_build_log() -%}
+    {#- dbt listed the warehouse's tables before this hook: tell it the log exists, so the model
+        build_watermarks appends to it (an incremental run) instead of creating it -#}
+    {%- do adapter.cache_added(api.Relation.create(database=target.database, schema='audit',
+                                                   identifier='build_watermarks', type='table')) -%}
+    create schema if not exists audit;
+    create table if not exists audit.build_watermarks (
+        built_at timestamp with time zone,
+        as_of_date date,
+        manifest_watermark timestamp,
+        project_fingerprint varchar,
+        is_full_scope boolean,
+        holds_snapshot varchar,
+        claims_in_scope bigint,
+        claim_count bigint,
+        claim_line_count bigint,
+        remittance_claim_count bigint,
+        remittance_line_count bigint
+    )
+{%- endmacro %}
+
 {#- Checksums of every model and seed: a changed definition puts every claim in scope. -#}
 {% macro project_fingerprint() -%}
     {%- if execute -%}
