@@ -145,7 +145,7 @@
 {% macro age_bucket_balances() -%}
     {%- for label, suffix in age_buckets() %}
         {{ sum_money("case when age_bucket = '" ~ label ~ "' then ar_balance_amount else 0 end") }}
-            as balance_{{ suffix }}{% if not loop.last %},{% endif %}
+            as balance_{{ suffix }}_amount{% if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
 

@@ -322,7 +322,7 @@ def render_work_queue(data: ReportData) -> str:
     totals = data.work_queue_totals
     top = actions.work_queue_top(queue, totals.get("top_rows") or actions.WORK_QUEUE_TOP_N)
     rest_count = totals.get("claims_after_top_rows") or 0
-    rest_amount = totals.get("recoverable_amount_after_top_rows")
+    rest_amount = totals.get("after_top_rows_recoverable_amount")
     if totals.get("claims"):
         lead = (
             f"{totals['claims']:,} denied claim(s) can still be appealed or corrected: "

@@ -579,7 +579,7 @@ def ar_aging_detail(con: duckdb.DuckDBPyConnection) -> Table:
 
 
 def _bucket(label: str) -> str:
-    return "balance_" + label.replace(">", "over_").replace("-", "_")
+    return "balance_" + label.replace(">", "over_").replace("-", "_") + "_amount"
 
 
 def days_to_payment_distribution(con: duckdb.DuckDBPyConnection, window: Window) -> Table:

@@ -23,7 +23,7 @@ final as (
             as p1_recoverable_amount,
         sum(case when work_queue_rank > {{ top_rows }} then 1 else 0 end) as claims_after_top_rows,
         {{ sum_money('case when work_queue_rank > ' ~ top_rows ~ ' then recoverable_amount else 0 end') }}
-            as recoverable_amount_after_top_rows
+            as after_top_rows_recoverable_amount
     from queue
 
 )

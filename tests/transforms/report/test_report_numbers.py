@@ -248,11 +248,11 @@ def test_ar_aging_equals_the_mart_per_payer_and_bucket_with_a_total_row(report) 
     rows = report.csv_rows("ar_aging")
     assert [row["payer_id"] for row in rows] == ["P2", "P1", "ALL"]  # largest A/R first
     buckets = {
-        "0-30": "balance_0_30",
-        "31-60": "balance_31_60",
-        "61-90": "balance_61_90",
-        "91-120": "balance_91_120",
-        ">120": "balance_over_120",
+        "0-30": "balance_0_30_amount",
+        "31-60": "balance_31_60_amount",
+        "61-90": "balance_61_90_amount",
+        "91-120": "balance_91_120_amount",
+        ">120": "balance_over_120_amount",
     }
     for row in rows[:2]:
         for bucket, column in buckets.items():
@@ -266,7 +266,7 @@ def test_ar_aging_equals_the_mart_per_payer_and_bucket_with_a_total_row(report) 
     parts += ("patient_balance_amount", "ar_balance_amount")
     totals = report.query(f"select {', '.join(f'sum({c})' for c in parts)} from marts.rpt_ar_aging")
     assert [rows[2][c] for c in parts] == [text(v) for v in totals[0]]
-    assert rows[2]["balance_over_120"] == "1075.25"
+    assert rows[2]["balance_over_120_amount"] == "1075.25"
 
 
 def test_ar_aging_by_bucket_shows_each_balance_by_payer_and_bucket(report) -> None:
