@@ -72,6 +72,13 @@ FAILURE_COLUMNS = (
     "file_sha256",
 )
 
+# the columns every row must have (NOT NULL in the table): a row without them is a writer's bug
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "validation_runs": ("run_id", "gate", "as_of_date", "suite"),
+    "expectation_results": ("run_id", "as_of_date", "suite", "expectation"),
+    "row_failures": (),
+}
+
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "validation_runs": RUN_COLUMNS,
     "expectation_results": RESULT_COLUMNS,
@@ -107,6 +114,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
             present = set(con.table(f"{SCHEMA}.{table}").columns)
         except duckdb.CatalogException:
             wanted.create(f"{SCHEMA}.{table}")
+            for column in REQUIRED_COLUMNS[table]:
+                con.execute(f"alter table {SCHEMA}.{table} alter column {column} set not null")
             continue
         for column, column_type in zip(wanted.columns, wanted.types, strict=True):
             if column not in present:
