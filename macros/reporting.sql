@@ -43,11 +43,11 @@
     window's end month: a row is in every window whose months cover its month. -#}
 {% macro in_report_windows(relation, month_column) -%}
     select
-        windows.window_end_month,
+        windows.window_last_month_date,
         rows_in.*
     from {{ ref('rpt_report_windows') }} as windows
     inner join {{ relation }} as rows_in
-        on rows_in.{{ month_column }} between windows.window_first_month and windows.window_end_month
+        on rows_in.{{ month_column }} between windows.window_first_month_date and windows.window_last_month_date
 {%- endmacro %}
 
 {#- The additive denial sums of one grouping (over rpt_denials-like rows). -#}
@@ -64,9 +64,9 @@
         {{ safe_rate('denied_amount', 'sum(denied_amount) over (partition by ' ~ partition ~ ')') }}
             as denied_amount_share,
         {{ safe_rate('failed_coding_check_denied_amount', 'denied_amount') }}
-            as share_amount_failed_coding_check,
+            as failed_coding_check_amount_share,
         {{ safe_rate('lines_failed_coding_check', 'denied_lines') }}
-            as share_lines_failed_coding_check
+            as failed_coding_check_line_share
 {%- endmacro %}
 
 {#- A non-negative decimal rounded to a whole number, ties to even (as Python formats a Decimal). -#}
@@ -167,27 +167,27 @@
 {%- endmacro %}
 
 {#- One ranking of rpt_denial_rankings: the groups of `keys` over each window (rows of `relation`,
-    tagged with window_end_month), ranked by denied dollars (ties by the keys), the top `top_n`;
+    tagged with window_last_month_date), ranked by denied dollars (ties by the keys), the top `top_n`;
     every key column of `key_columns` present (null when not a key of this ranking). -#}
 {% macro denial_ranking(relation, ranking, keys, key_columns, top_n) -%}
     select *
     from (
         select
             *,
-            {{ denial_shares('window_end_month') }},
+            {{ denial_shares('window_last_month_date') }},
             row_number() over (
-                partition by window_end_month order by denied_amount desc, {{ keys | join(', ') }}
+                partition by window_last_month_date order by denied_amount desc, {{ keys | join(', ') }}
             ) as denial_rank
         from (
             select
                 '{{ ranking }}' as ranking,
-                window_end_month,
+                window_last_month_date,
                 {%- for column in key_columns %}
                 {% if column not in keys %}cast(null as {{ dbt.type_string() }}) as {% endif %}{{ column }},
                 {%- endfor %}
                 {{ denial_sums() }}
             from {{ relation }}
-            group by window_end_month, {{ keys | join(', ') }}
+            group by window_last_month_date, {{ keys | join(', ') }}
         ) as summed
     ) as ranked
     where denial_rank <= {{ top_n }}

@@ -60,7 +60,7 @@ WORK_QUEUE_NOTE = (
 # ---- window ------------------------------------------------------------------------------------
 
 
-def first_data_month(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
+def first_data_month_date(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> dt.date | None:
     """The first month rpt_kpis_monthly (payer ALL) has claims submitted or adjudicated in,
     up to the as-of date (rpt_report_months.has_data)."""
     months = read(con, "marts.rpt_report_months", "month_start_date", has_data=True)
@@ -246,7 +246,7 @@ ROOT_CAUSE_COLUMNS = (
 )
 
 
-def payer_root_cause(con: duckdb.DuckDBPyConnection, window_end_month: dt.date) -> Table:
+def payer_root_cause(con: duckdb.DuckDBPyConnection, window_last_month_date: dt.date) -> Table:
     """Denied dollars by payer (rows) and root cause (columns) over the window, with each payer's
     total and its largest cause (rpt_denials_by_payer_root_cause)."""
     columns = [Column("payer_id", "Payer id"), Column("payer_name", "Payer")]
@@ -263,7 +263,7 @@ def payer_root_cause(con: duckdb.DuckDBPyConnection, window_end_month: dt.date) 
         con,
         "marts.rpt_denials_by_payer_root_cause",
         "display_order",
-        window_end_month=window_end_month,
+        window_last_month_date=window_last_month_date,
     )
     body = cells(payers, names)
     return make_table(

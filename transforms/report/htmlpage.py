@@ -303,7 +303,7 @@ def render_split(table: Table) -> str:
     for record in table.records()[: len(ROOT_CAUSE_CODES)]:
         color = charts.ROOT_CAUSE_COLORS.get(record["denial_root_cause"], "#9aa3ad")
         share = html_text(record["share_of_denied_amount"], "rate")
-        coding = html_text(record["share_amount_failed_coding_check"], "rate")
+        coding = html_text(record["failed_coding_check_amount_share"], "rate")
         cards.append(
             f'<div class="cause" style="border-left-color:{color}">'
             f'<div class="name">{escape(record["root_cause_label"])}</div>'

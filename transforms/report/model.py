@@ -139,13 +139,13 @@ def report_window(as_of: dt.date, months: int = WINDOW_MONTHS) -> Window:
     return Window(as_of=as_of, first_month=add_months(last, -(months - 1)), last_month=last)
 
 
-def data_window(as_of: dt.date, first_data_month: dt.date | None) -> Window:
+def data_window(as_of: dt.date, first_data_month_date: dt.date | None) -> Window:
     """The trailing twelve months, started later when the data starts later: a practice whose
     first claim is from March shows "Mar 2026 – Oct 2026", never empty months before it."""
     window = report_window(as_of)
-    if first_data_month is None:
+    if first_data_month_date is None:
         return window
-    first = max(window.first_month, month_start(first_data_month))
+    first = max(window.first_month, month_start(first_data_month_date))
     return Window(
         as_of=as_of, first_month=min(first, window.last_month), last_month=window.last_month
     )

@@ -160,8 +160,8 @@ DENIAL_SUM_COLUMNS = (
     Column(
         "failed_coding_check_denied_amount", "Denied $ on lines failing a coding check", "money"
     ),
-    Column("share_amount_failed_coding_check", "Share of $ failing a coding check", "rate"),
-    Column("share_lines_failed_coding_check", "Share of lines failing a coding check", "rate"),
+    Column("failed_coding_check_amount_share", "Share of $ failing a coding check", "rate"),
+    Column("failed_coding_check_line_share", "Share of lines failing a coding check", "rate"),
 )
 
 
@@ -194,7 +194,7 @@ def window_key(con: duckdb.DuckDBPyConnection, window: Window) -> dt.date:
     """The end month of the window's rows in the window marts (rpt_report_windows): the window's
     last month, or, for a month the build has no window for (after its last one), the last one,
     which like every later window holds no data."""
-    ends = [row["window_end_month"] for row in read(con, "marts.rpt_report_windows", "1")]
+    ends = [row["window_last_month_date"] for row in read(con, "marts.rpt_report_windows", "1")]
     return window.last_month if window.last_month in ends or not ends else max(ends)
 
 
@@ -425,7 +425,7 @@ def root_cause_summary(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
         con,
         "marts.rpt_denials_by_root_cause",
         "display_order",
-        window_end_month=window_key(con, window),
+        window_last_month_date=window_key(con, window),
     )
     columns = (
         Column("denial_root_cause", "Root cause code"),
@@ -486,7 +486,7 @@ def top_denials_by(
         "marts.rpt_denial_rankings",
         "denial_rank",
         ranking=ranking,
-        window_end_month=window_key(con, window),
+        window_last_month_date=window_key(con, window),
     )
     columns = list(key_columns)
     if describe:
@@ -501,7 +501,7 @@ def top_remark_codes(con: duckdb.DuckDBPyConnection, window: Window) -> Table:
         con,
         "marts.rpt_denial_remark_codes",
         "denial_rank",
-        window_end_month=window_key(con, window),
+        window_last_month_date=window_key(con, window),
     )
     columns = [Column("rarc_code", "RARC"), Column("description", "Description")]
     columns += [c for c in DENIAL_SUM_COLUMNS if c.name != "share_of_denied_amount"]
@@ -586,10 +586,13 @@ def days_to_payment_distribution(con: duckdb.DuckDBPyConnection, window: Window)
     columns = (
         Column("days_bucket", "Days to payment"),
         Column("claims", "Claims", "int"),
-        Column("share_of_claims", "Share of claims", "rate"),
+        Column("claims_share", "Share of claims", "rate"),
     )
     rows = read(
-        con, "marts.rpt_days_to_payment", "bucket_order", window_end_month=window_key(con, window)
+        con,
+        "marts.rpt_days_to_payment",
+        "bucket_order",
+        window_last_month_date=window_key(con, window),
     )
     return make_table(
         "days_to_payment",
@@ -848,7 +851,7 @@ def load_report(
 ) -> ReportData:
     """Read every table of the report, in display order."""
     check_required_marts(con, database)
-    window = data_window(window.as_of, actions.first_data_month(con, window.as_of))
+    window = data_window(window.as_of, actions.first_data_month_date(con, window.as_of))
     run_id = run_id or select_run_id(con, window.as_of)
     by_month = kpi_all_payers(con, window)
     month = pick_reporting_month(by_month, window)

@@ -50,29 +50,29 @@ windowed as (
 summed as (
 
     select
-        window_end_month,
+        window_last_month_date,
         bucket_order,
         sum(claims) as claims
     from windowed
-    group by window_end_month, bucket_order
+    group by window_last_month_date, bucket_order
 
 ),
 
 final as (
 
     select
-        windows.window_end_month,
+        windows.window_last_month_date,
         buckets.bucket_order,
         buckets.days_bucket,
         coalesce(summed.claims, 0) as claims,
         {{ safe_rate('coalesce(summed.claims, 0)',
-                     'sum(coalesce(summed.claims, 0)) over (partition by windows.window_end_month)') }}
-            as share_of_claims
+                     'sum(coalesce(summed.claims, 0)) over (partition by windows.window_last_month_date)') }}
+            as claims_share
     from windows
     cross join buckets
     left join summed
         on
-            windows.window_end_month = summed.window_end_month
+            windows.window_last_month_date = summed.window_last_month_date
             and buckets.bucket_order = summed.bucket_order
 
 )

@@ -37,7 +37,7 @@ final as (
 
     select
         ranked.ranking,
-        ranked.window_end_month,
+        ranked.window_last_month_date,
         ranked.denial_rank,
         ranked.carc_code,
         ranked.denial_root_cause,
@@ -50,8 +50,8 @@ final as (
         ranked.denied_amount_share,
         ranked.still_denied_amount,
         ranked.failed_coding_check_denied_amount,
-        ranked.share_amount_failed_coding_check,
-        ranked.share_lines_failed_coding_check
+        ranked.failed_coding_check_amount_share,
+        ranked.failed_coding_check_line_share
     from ranked
     left join carc_codes
         on ranked.ranking = 'carc' and cast(carc_codes.carc_code as {{ dbt.type_string() }}) = ranked.carc_code

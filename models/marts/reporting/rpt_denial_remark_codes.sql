@@ -58,11 +58,11 @@ windowed as (
 summed as (
 
     select
-        window_end_month,
+        window_last_month_date,
         rarc_code,
         {{ denial_sums() }}
     from windowed
-    group by window_end_month, rarc_code
+    group by window_last_month_date, rarc_code
 
 ),
 
@@ -71,10 +71,10 @@ ranked as (
     select
         *,
         {{ safe_rate('failed_coding_check_denied_amount', 'denied_amount') }}
-            as share_amount_failed_coding_check,
+            as failed_coding_check_amount_share,
         {{ safe_rate('lines_failed_coding_check', 'denied_lines') }}
-            as share_lines_failed_coding_check,
-        row_number() over (partition by window_end_month order by denied_amount desc, rarc_code) as denial_rank
+            as failed_coding_check_line_share,
+        row_number() over (partition by window_last_month_date order by denied_amount desc, rarc_code) as denial_rank
     from summed
 
 ),
@@ -82,7 +82,7 @@ ranked as (
 final as (
 
     select
-        ranked.window_end_month,
+        ranked.window_last_month_date,
         ranked.denial_rank,
         ranked.rarc_code,
         rarc_codes.description,
@@ -90,8 +90,8 @@ final as (
         ranked.denied_amount,
         ranked.still_denied_amount,
         ranked.failed_coding_check_denied_amount,
-        ranked.share_amount_failed_coding_check,
-        ranked.share_lines_failed_coding_check
+        ranked.failed_coding_check_amount_share,
+        ranked.failed_coding_check_line_share
     from ranked
     left join rarc_codes
         on cast(rarc_codes.rarc_code as {{ dbt.type_string() }}) = ranked.rarc_code

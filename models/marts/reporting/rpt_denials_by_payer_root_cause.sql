@@ -21,21 +21,21 @@ denials as (
 summed as (
 
     select
-        window_end_month,
+        window_last_month_date,
         payer_id,
         max(payer_name) as payer_name,
         {{ sums_by_root_cause('denied_amount', 'denied_amount') }}
     from denials
-    group by window_end_month, payer_id
+    group by window_last_month_date, payer_id
 
 ),
 
 final as (
 
     select
-        window_end_month,
+        window_last_month_date,
         row_number() over (
-            partition by window_end_month order by total_denied_amount desc, payer_id
+            partition by window_last_month_date order by total_denied_amount desc, payer_id
         ) as display_order,
         payer_id,
         payer_name,

@@ -26,11 +26,11 @@ causes as (
 summed as (
 
     select
-        window_end_month,
+        window_last_month_date,
         denial_root_cause,
         {{ denial_sums() }}
     from denials
-    group by window_end_month, denial_root_cause
+    group by window_last_month_date, denial_root_cause
 
 ),
 
@@ -38,7 +38,7 @@ shared as (
 
     select
         *,
-        {{ denial_shares('window_end_month') }}
+        {{ denial_shares('window_last_month_date') }}
     from summed
 
 ),
@@ -46,7 +46,7 @@ shared as (
 all_causes as (
 
     select
-        windows.window_end_month,
+        windows.window_last_month_date,
         causes.denial_root_cause,
         causes.root_cause_label,
         causes.fixed_by,
@@ -55,7 +55,7 @@ all_causes as (
     cross join causes
     union all
     select
-        window_end_month,
+        window_last_month_date,
         denial_root_cause,
         denial_root_cause as root_cause_label,
         'Other' as fixed_by,
@@ -68,9 +68,9 @@ all_causes as (
 final as (
 
     select
-        all_causes.window_end_month,
+        all_causes.window_last_month_date,
         row_number() over (
-            partition by all_causes.window_end_month
+            partition by all_causes.window_last_month_date
             order by all_causes.sort_order, shared.denied_amount desc nulls last, all_causes.denial_root_cause
         ) as display_order,
         all_causes.denial_root_cause,
@@ -81,12 +81,12 @@ final as (
         shared.denied_amount_share,
         coalesce(shared.still_denied_amount, 0) as still_denied_amount,
         coalesce(shared.failed_coding_check_denied_amount, 0) as failed_coding_check_denied_amount,
-        shared.share_amount_failed_coding_check,
-        shared.share_lines_failed_coding_check
+        shared.failed_coding_check_amount_share,
+        shared.failed_coding_check_line_share
     from all_causes
     left join shared
         on
-            all_causes.window_end_month = shared.window_end_month
+            all_causes.window_last_month_date = shared.window_last_month_date
             and all_causes.denial_root_cause = shared.denial_root_cause
 
 )

@@ -16,7 +16,7 @@ months as (
 data_bounds as (
 
     select
-        min(case when has_data then month_start_date end) as first_data_month,
+        min(case when has_data then month_start_date end) as first_data_month_date,
         {{ month_start(as_of_date()) }} as as_of_month
     from months
 
@@ -25,9 +25,9 @@ data_bounds as (
 bounds as (
 
     select
-        first_data_month,
+        first_data_month_date,
         as_of_month,
-        least(coalesce(first_data_month, as_of_month), as_of_month) as first_end_month
+        least(coalesce(first_data_month_date, as_of_month), as_of_month) as first_end_month
     from data_bounds
 
 ),
@@ -50,10 +50,10 @@ numbers as (
 ends as (
 
     select
-        bounds.first_data_month,
+        bounds.first_data_month_date,
         bounds.as_of_month,
         cast({{ dbt.dateadd('month', 'numbers.month_number', 'bounds.first_end_month') }} as date)
-            as window_end_month
+            as window_last_month_date
     from bounds
     cross join numbers
 
@@ -62,15 +62,15 @@ ends as (
 final as (
 
     select
-        window_end_month,
+        window_last_month_date,
         greatest(
-            cast({{ dbt.dateadd('month', '-11', 'window_end_month') }} as date),
-            coalesce(first_data_month, cast({{ dbt.dateadd('month', '-11', 'window_end_month') }} as date))
-        ) as window_first_month,
-        first_data_month,
-        window_end_month = cast({{ dbt.dateadd('month', '12', 'as_of_month') }} as date) as is_last_window
+            cast({{ dbt.dateadd('month', '-11', 'window_last_month_date') }} as date),
+            coalesce(first_data_month_date, cast({{ dbt.dateadd('month', '-11', 'window_last_month_date') }} as date))
+        ) as window_first_month_date,
+        first_data_month_date,
+        window_last_month_date = cast({{ dbt.dateadd('month', '12', 'as_of_month') }} as date) as is_last_window
     from ends
-    where window_end_month <= cast({{ dbt.dateadd('month', '12', 'as_of_month') }} as date)
+    where window_last_month_date <= cast({{ dbt.dateadd('month', '12', 'as_of_month') }} as date)
 
 )
 

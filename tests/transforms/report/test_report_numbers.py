@@ -147,8 +147,8 @@ def test_root_cause_summary_sums_the_denials_mart_and_keeps_every_main_cause(rep
         assert Decimal(row["still_denied_amount"]) == still
         assert Decimal(row["failed_coding_check_denied_amount"]) == failed
         assert row["share_of_denied_amount"] == (ratio(amount, total) if amount else "")
-        assert row["share_amount_failed_coding_check"] == ratio(failed, amount)
-        assert row["share_lines_failed_coding_check"] == ratio(failed_lines, lines)
+        assert row["failed_coding_check_amount_share"] == ratio(failed, amount)
+        assert row["failed_coding_check_line_share"] == ratio(failed_lines, lines)
     coding = rows[0]
     assert (coding["denied_amount"], coding["share_of_denied_amount"]) == ("750.00", "0.600000")
 
@@ -207,8 +207,8 @@ def test_top_denial_tables_equal_mart_sums_by_their_key(report, slug: str, key: 
             text(failed),
         ]
         assert row["share_of_denied_amount"] == ratio(amount, total)
-        assert row["share_amount_failed_coding_check"] == ratio(failed, amount)
-        assert row["share_lines_failed_coding_check"] == ratio(failed_lines, lines)
+        assert row["failed_coding_check_amount_share"] == ratio(failed, amount)
+        assert row["failed_coding_check_line_share"] == ratio(failed_lines, lines)
 
 
 def test_top_carcs_carry_their_root_cause_and_description(report) -> None:
@@ -230,8 +230,8 @@ def test_top_rarcs_count_each_remark_code_of_initially_denied_lines(report) -> N
             r["denied_amount"],
             r["still_denied_amount"],
             r["failed_coding_check_denied_amount"],
-            r["share_amount_failed_coding_check"],
-            r["share_lines_failed_coding_check"],
+            r["failed_coding_check_amount_share"],
+            r["failed_coding_check_line_share"],
         )
         for r in rows
     ]
@@ -301,7 +301,7 @@ def test_ar_aging_by_bucket_shows_each_balance_by_payer_and_bucket(report) -> No
 def test_days_to_payment_counts_paid_claims_first_adjudicated_in_the_window(report) -> None:
     # GIVEN paid claims with 10, 14, 20, 35 and 130 days in the window, one (50 days) before it
     rows = report.csv_rows("days_to_payment")
-    got = [(r["days_bucket"], r["claims"], r["share_of_claims"]) for r in rows]
+    got = [(r["days_bucket"], r["claims"], r["claims_share"]) for r in rows]
     assert got == [
         ("<= 14", "2", "0.400000"),
         ("15-30", "1", "0.200000"),
