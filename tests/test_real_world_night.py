@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from transforms.harness.x12_synth import interchange, payment_835
 from transforms.settings import Paths
-from transforms.x12.synth import interchange, payment_835
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "x12"

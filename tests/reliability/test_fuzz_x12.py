@@ -26,11 +26,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from reliability_scenarios import FUZZ_PROFILE
 
+from transforms.harness.x12_synth import Style, interchange
 from transforms.raw.arrow import rows_to_batch
 from transforms.x12.constants import Rule
 from transforms.x12.errors import X12Error
 from transforms.x12.reader import EnvelopeFailure, TransactionResult, X12Reader, read_file
-from transforms.x12.synth import Style, interchange
 from transforms.x12.tokenizer import tokenize_bytes
 
 TOKENS = [

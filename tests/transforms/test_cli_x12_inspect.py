@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from transforms.cli import main
-from transforms.x12.synth import Style, bare_transactions, payment_835
+from transforms.harness.x12_synth import Style, bare_transactions, payment_835
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "x12"
 

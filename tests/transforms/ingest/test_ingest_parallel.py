@@ -9,10 +9,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from transforms.harness.x12_synth import Style, bare_transactions, interchange, payment_835
 from transforms.ingest import ingest
 from transforms.ingest import parallel as parallel_module
 from transforms.x12.errors import X12ContentError
-from transforms.x12.synth import Style, bare_transactions, interchange, payment_835
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "x12"
 

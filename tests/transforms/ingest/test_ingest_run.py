@@ -15,10 +15,10 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from transforms.harness.x12_synth import Style, bare_transactions, interchange, payment_835
 from transforms.ingest import arrow_schema, discover_new_files, ingest
 from transforms.ingest import discover as discover_module
 from transforms.ingest.x12_load import load_x12
-from transforms.x12.synth import Style, bare_transactions, interchange, payment_835
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "x12"
 ERA = FIXTURES / "835" / "stupidedi__X221A1__era-sample.edi"

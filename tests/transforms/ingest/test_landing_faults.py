@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from transforms.harness.x12_synth import interchange, payment_835
 from transforms.ingest import ingest
 from transforms.ingest import run as run_module
-from transforms.x12.synth import interchange, payment_835
 
 
 def _claims(count: int) -> list:

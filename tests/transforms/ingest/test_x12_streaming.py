@@ -10,10 +10,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from transforms.harness.x12_synth import interchange, payment_835
 from transforms.ingest import x12_load
 from transforms.ingest.x12_load import load_x12
 from transforms.x12.reader import TransactionResult, TransactionRows, X12Reader
-from transforms.x12.synth import interchange, payment_835
 
 SHA = "d" * 64
 

@@ -4,7 +4,7 @@ GIVEN a generated practice with many defects (ground truth in OUT/ground_truth/c
 WHEN  it is ingested and the ingestion gate runs
 THEN  every defect claim is flagged by a check of the team its denial belongs to, and by a check
       that predicts its CARC; no clean claim is flagged at all (billed coding + 837 rows).
-The 3,000-claim figure of the report: `.venv/bin/python -m transforms.quality.agreement DATA_DIR`.
+The 3,000-claim figure of the report: `.venv/bin/python -m transforms.harness.agreement DATA_DIR`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 
 from transforms.generate.run import generate
+from transforms.harness import agreement
 from transforms.ingest.run import ingest
-from transforms.quality import agreement, run_gate
+from transforms.quality import run_gate
 
 
 def test_every_defect_is_caught_by_its_check_and_no_clean_claim_is_flagged(tmp_path):

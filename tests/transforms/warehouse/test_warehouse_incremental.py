@@ -25,8 +25,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from transforms.bench import file_date
 from transforms.generate import generate
+from transforms.harness.bench import file_date
 from transforms.ingest import ingest
 from transforms.quality import holds
 from transforms.warehouse import build

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from transforms.harness.x12_synth import Style, interchange, payment_835
 from transforms.raw_schema import RAW_TABLES, X835_TABLES
 from transforms.x12.constants import Rule
 from transforms.x12.reader import TransactionResult, X12Reader
-from transforms.x12.synth import Style, interchange, payment_835
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "x12" / "835"
 D = Decimal

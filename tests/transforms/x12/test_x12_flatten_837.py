@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from transforms.harness.x12_synth import interchange
 from transforms.raw_schema import RAW_TABLES, X837_TABLES
 from transforms.x12.constants import Rule
 from transforms.x12.inspect import inspect_file
 from transforms.x12.reader import TransactionResult, X12Reader
-from transforms.x12.synth import interchange
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "x12" / "837"
 D = Decimal

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from transforms.cli import main
+from transforms.harness.x12_synth import interchange, payment_835
 from transforms.x12.inspect import inspect_file
-from transforms.x12.synth import interchange, payment_835
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "x12"
 KEYS = {

@@ -12,11 +12,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from transforms.harness.x12_bench import synthesize_835
+from transforms.harness.x12_synth import Style, interchange, isa, payment_835
 from transforms.ingest.schema import rows_to_batch
-from transforms.x12.bench import synthesize_835
 from transforms.x12.errors import X12Error
 from transforms.x12.reader import TransactionResult, X12Reader
-from transforms.x12.synth import Style, interchange, isa, payment_835
 from transforms.x12.tokenizer import tokenize_bytes
 from transforms.x12.values import DATE_CACHE, MONEY_CACHE, QUANTITY_CACHE
 

@@ -10,12 +10,12 @@ import io
 
 import pytest
 
+from transforms.harness.x12_synth import Style, bare_transactions, interchange, payment_835
 from transforms.x12.constants import SCOPE_GROUP, SCOPE_INTERCHANGE, SCOPE_TRANSACTION, Rule
 from transforms.x12.context import TransactionContext
 from transforms.x12.errors import X12ContentError, X12EnvelopeError
 from transforms.x12.flatten_835 import X835Flattener
 from transforms.x12.reader import EnvelopeFailure, TransactionResult, X12Reader
-from transforms.x12.synth import Style, bare_transactions, interchange, payment_835
 
 CLAIM = [["CLP", "PCN1", "1", "100", "80", "20", "12"], ["CAS", "PR", "1", "20"]]
 BODY = payment_835([CLAIM], payment="80")

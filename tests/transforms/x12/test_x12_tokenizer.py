@@ -6,9 +6,9 @@ import io
 
 import pytest
 
+from transforms.harness.x12_synth import Style, bare_transactions, interchange
 from transforms.x12.constants import MAX_SEGMENT_CHARS, Rule
 from transforms.x12.errors import X12SyntaxError
-from transforms.x12.synth import Style, bare_transactions, interchange
 from transforms.x12.tokenizer import Tokenizer, tokenize_bytes
 
 BODY = [[["CLP", "PCN1", "1", "100", "80", "20", "12"]]]

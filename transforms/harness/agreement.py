@@ -9,7 +9,7 @@ type it counts the claims with the defect, those flagged by a check of the team 
 denial belongs to (`transforms.generate.catalog.DEFECT_DENIAL`), those flagged by a check that
 predicts the defect's CARC, and -- the false positives -- clean claims flagged at all.
 
-    .venv/bin/python -m transforms.quality.agreement DATA_DIR
+    .venv/bin/python -m transforms.harness.agreement DATA_DIR
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Benchmark: synthesise a large, balanced 835 and time our parser and loader against edi-835-parser.
 
-    python -m transforms.x12.bench --size-mb 100 --workdir /tmp/x12bench [--peer-mb 20]
+    python -m transforms.harness.x12_bench --size-mb 100 --workdir /tmp/x12bench [--peer-mb 20]
 
 Writes deterministic balanced 835 files under `<workdir>` (reused when present), then runs each
 measurement in its own child process so peak RSS (`ru_maxrss`) belongs to that measurement alone:
@@ -220,7 +220,7 @@ MEASURES = {"parse": measure_parse, "load": measure_load, "peer": measure_peer}
 def _child(mode: str, path: Path) -> dict[str, float]:
     """Run one measurement in a fresh interpreter; add MB/s, segments/s and peak RSS."""
     out = subprocess.run(
-        [sys.executable, "-m", "transforms.x12.bench", "--child", mode, str(path)],
+        [sys.executable, "-m", "transforms.harness.x12_bench", "--child", mode, str(path)],
         check=True,
         capture_output=True,
         text=True,

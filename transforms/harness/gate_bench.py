@@ -1,6 +1,6 @@
 """Measure the ingestion gate on a large synthetic coded-services batch: time and peak RSS.
 
-    .venv/bin/python -m transforms.quality.bench --rows 1000000 --out /tmp/rcm-gx-bench
+    .venv/bin/python -m transforms.harness.gate_bench --rows 1000000 --out /tmp/rcm-gx-bench
 
 Writes `--rows` encounter lines with DuckDB (one raw Parquet file per `--files`, plus the ingest
 run's manifest), about 5% of them with one coding defect, then runs `run_gate("ingestion", ...)`
