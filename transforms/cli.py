@@ -528,6 +528,14 @@ def _explain_held_back(left_out: dict, paths: settings.Paths, summary: dict) -> 
     help="Hold back the last full day of files, then land them and time the nightly DAG run "
     "(airflow dags test) on the built warehouse.",
 )
+@click.option(
+    "--x12",
+    is_flag=True,
+    default=False,
+    help="Instead of the stages: our 835 reading against oxedi (and edi-835-parser, pyx12) on a "
+    "32 MB single payment, a 10-file batch and a 100 MB transaction set, as whole processes "
+    "(CPU, wall, peak RSS); python -m transforms.harness.x12_peers sets the sizes.",
+)
 def bench(
     sizes: str,
     work_dir: Path,
@@ -536,8 +544,14 @@ def bench(
     days: int,
     peers: bool,
     increment: bool,
+    x12: bool,
 ) -> None:
     """Measure every stage (wall time, peak RSS) on generated data sets, with peers in the same run."""
+    if x12:
+        from transforms.harness.x12_peers import run_peer_benchmark
+
+        click.echo(run_peer_benchmark(work_dir)["table"])
+        return
     from transforms.harness.bench import run_bench
 
     result = run_bench(

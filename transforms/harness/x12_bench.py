@@ -32,6 +32,7 @@ from pathlib import Path
 MB = 1_000_000
 CLAIMS_PER_TRANSACTION = 200
 BYTES_PER_CLAIM = 430  # average size of one generated claim loop (2.5 lines), for sizing
+CLAIMS_TABLE = "x835_claims"  # one row per CLP
 
 
 def _money(cents: int) -> str:
@@ -147,19 +148,34 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def measure_parse(path: Path) -> dict[str, float]:
+def measure_parse(paths: list[Path]) -> dict[str, float]:
+    """Tokenize, check and flatten every file (rows built, not written), handing a long set's rows
+    over every `FLUSH_SEGMENTS` segments as the loader does."""
+    from transforms.ingest.x12_load import FLUSH_SEGMENTS
     from transforms.x12.reader import X12Reader, paused_gc
 
     start, cpu = time.perf_counter(), time.process_time()
-    rows = 0
-    with path.open("rb") as stream, paused_gc():
-        reader = X12Reader(stream, file_name=path.name, file_sha256="0" * 64)
-        for event in reader:
-            if getattr(event, "error", None) is not None:
-                raise SystemExit(f"benchmark file did not parse: {event.error}")
-            rows += sum(len(r) for r in getattr(event, "rows", {}).values())
+    rows = claims = segments = 0
+    for path in paths:
+        with path.open("rb") as stream, paused_gc():
+            reader = X12Reader(
+                stream, file_name=path.name, file_sha256="0" * 64, flush_segments=FLUSH_SEGMENTS
+            )
+            for event in reader:
+                if getattr(event, "error", None) is not None:
+                    raise SystemExit(f"benchmark file did not parse: {event.error}")
+                produced = getattr(event, "rows", {})
+                rows += sum(len(r) for r in produced.values())
+                claims += len(produced.get(CLAIMS_TABLE, ()))
+        segments += reader.segments
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {"seconds": seconds, "cpu_seconds": cpu, "segments": reader.segments, "rows": rows}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "segments": segments,
+        "rows": rows,
+        "claims": claims,
+    }
 
 
 def _warm_up_arrow() -> None:
@@ -178,43 +194,125 @@ def _warm_up_arrow() -> None:
     )
 
 
-def measure_load(path: Path) -> dict[str, float]:
+def measure_load(paths: list[Path]) -> dict[str, float]:
+    """`load_x12` on every file in turn (one process), Parquet committed in a temporary folder."""
     from transforms.ingest.x12_load import load_x12
 
     _warm_up_arrow()
 
-    sha = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            sha.update(chunk)
+    start, cpu = time.perf_counter(), time.process_time()
+    rows = claims = segments = 0
     with tempfile.TemporaryDirectory() as raw:
-        start, cpu = time.perf_counter(), time.process_time()
-        result = load_x12(path, file_name=path.name, file_sha256=sha.hexdigest(), raw_dir=Path(raw))
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    if result.units_quarantined:
-        raise SystemExit("benchmark file had rejected transaction sets")
+        for path in paths:
+            sha = hashlib.sha256()
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    sha.update(chunk)
+            result = load_x12(
+                path, file_name=path.name, file_sha256=sha.hexdigest(), raw_dir=Path(raw)
+            )
+            if result.units_quarantined:
+                raise SystemExit("benchmark file had rejected transaction sets")
+            segments += result.segments
+            rows += sum(result.row_counts.values())
+            claims += result.row_counts.get(CLAIMS_TABLE, 0)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,
-        "segments": result.segments,
-        "rows": sum(result.row_counts.values()),
+        "segments": segments,
+        "rows": rows,
+        "claims": claims,
     }
 
 
-def measure_peer(path: Path) -> dict[str, float]:
+def measure_peer(paths: list[Path]) -> dict[str, float]:
+    """edi-835-parser: each file parsed and turned into a DataFrame (one row per service line)."""
     import warnings
 
     import edi_835_parser
 
     warnings.simplefilter("ignore")
     start, cpu = time.perf_counter(), time.process_time()
-    frame = edi_835_parser.parse(str(path)).to_dataframe()
+    rows = 0
+    for path in paths:
+        rows += len(edi_835_parser.parse(str(path)).to_dataframe())
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    segments = path.read_text(encoding="ascii").count("~")
-    return {"seconds": seconds, "cpu_seconds": cpu, "segments": segments, "rows": len(frame)}
+    segments = sum(path.read_bytes().count(b"~") for path in paths)
+    return {"seconds": seconds, "cpu_seconds": cpu, "segments": segments, "rows": rows}
 
 
-MEASURES = {"parse": measure_parse, "load": measure_load, "peer": measure_peer}
+def measure_pyx12(paths: list[Path]) -> dict[str, float]:
+    """pyx12's X12Reader: segments only (no tables)."""
+    import pyx12.x12file
+
+    start, cpu = time.perf_counter(), time.process_time()
+    segments = 0
+    for path in paths:
+        for _ in pyx12.x12file.X12Reader(str(path)):
+            segments += 1
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu_seconds": cpu, "segments": segments, "rows": 0}
+
+
+def measure_oxedi(paths: list[Path]) -> dict[str, float]:
+    """oxedi (Rust core): `parse_file`, then every table it projects to a pyarrow Table."""
+    import oxedi
+    import pyarrow as pa
+
+    start, cpu = time.perf_counter(), time.process_time()
+    rows = claims = diagnostics = 0
+    for path in paths:
+        result = oxedi.parse_file(path)
+        tables = {name: pa.table(result.tables[name]) for name in result.tables}
+        rows += sum(table.num_rows for table in tables.values())
+        claims += tables["claims"].num_rows
+        diagnostics += len(result.diagnostics)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "rows": rows,
+        "claims": claims,
+        "diagnostics": diagnostics,
+    }
+
+
+def measure_oxedi_stream(paths: list[Path]) -> dict[str, float]:
+    """oxedi's streaming reader over a memory-mapped file, one batch per claim loop (2000) closed,
+    every batch's tables to pyarrow: its memory-bounded route for one large transaction set."""
+    import mmap
+
+    import oxedi
+    import pyarrow as pa
+
+    start, cpu = time.perf_counter(), time.process_time()
+    rows = claims = diagnostics = 0
+    for path in paths:
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            for batch in oxedi.stream(m, by="2000"):
+                tables = {name: pa.table(batch.tables[name]) for name in batch.tables}
+                rows += sum(table.num_rows for table in tables.values())
+                claims += tables["claims"].num_rows
+                diagnostics += len(batch.diagnostics)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "rows": rows,
+        "claims": claims,
+        "diagnostics": diagnostics,
+    }
+
+
+MEASURES = {
+    "parse": measure_parse,
+    "load": measure_load,
+    "peer": measure_peer,
+    "pyx12": measure_pyx12,
+    "oxedi": measure_oxedi,
+    "oxedi-stream": measure_oxedi_stream,
+}
 
 
 def _child(mode: str, path: Path) -> dict[str, float]:
@@ -280,11 +378,11 @@ def main(argv: list[str] | None = None) -> None:
         help="size of the single-payment file both parsers read (the peer reads "
         "a file whole and accepts one payer per file)",
     )
-    parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="+", metavar="MODE FILE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        mode, file = args.child
-        result = MEASURES[mode](Path(file))
+        mode, *files = args.child
+        result = MEASURES[mode]([Path(f) for f in files])
         result["peak_rss_mb"] = round(_peak_rss_mb(), 1)
         print(json.dumps(result))
         return
