@@ -5,9 +5,11 @@ own: the peak comes from `os.wait4`, the kernel's account of that child. Ingesti
 feed by landing the encounter extracts, then the 837s, then the 835s, one `rcm ingest` each.
 
 Peers run in the same invocation on the same bytes: `edi-835-parser` (835 -> DataFrame), pyx12's
-X12 reader (segments only), and DuckDB reading every input byte once (the lower bound); ours is
+X12 reader (segments only), oxedi (Rust core: 835 -> Arrow tables, each to pyarrow), and DuckDB reading every input byte once (the lower bound); ours is
 `transforms.x12.inspect.inspect_file` (full parse with envelope checks and balancing).
 Results are printed as a Markdown table and written as JSON next to the data.
+`rcm bench --x12` runs `transforms.harness.x12_peers` instead: our X12 reading against oxedi on
+synthesised 835s (one large payment, a batch, one 100 MB transaction set), as whole processes.
 """
 
 from __future__ import annotations
@@ -91,6 +93,13 @@ PEER_SNIPPETS = {
         "for f in sorted(glob.glob(sys.argv[1] + '/*.835')):\n"
         "    r = x.X12Reader(f)\n"
         "    for seg in r: n += 1\n"
+        "print(n)"
+    ),
+    "peer: oxedi (Rust core; 835 -> every table to pyarrow)": (
+        "import sys, glob, oxedi, pyarrow as pa; n = 0\n"
+        "for f in sorted(glob.glob(sys.argv[1] + '/*.835')):\n"
+        "    r = oxedi.parse_file(f); t = {k: pa.table(r.tables[k]) for k in r.tables}\n"
+        "    n += t['claims'].num_rows\n"
         "print(n)"
     ),
     "lower bound: DuckDB reads the bytes once (counts segments)": (

@@ -13,7 +13,12 @@ measurement in its own child process so peak RSS (`ru_maxrss`) belongs to that m
   and, for the speed comparison, all three on the same single-payment file of `peer-mb`.
 
 Prints one JSON object: seconds, MB/s, segments/s and peak RSS per measurement, and our speed-up over
-the peer. Needs no network; the peer is a dev dependency (uv.lock dev group).
+the peer. Needs no network; the peers are dev dependencies (uv.lock dev group).
+
+`--child MODE FILE [FILE ...]` runs one measurement over the files in this process and prints its
+JSON (seconds and CPU seconds of the measured call, rows, claims, peak RSS): `parse`, `load`, `peer`
+(edi-835-parser), `pyx12`, `oxedi` and `oxedi-stream`. `transforms.harness.x12_peers`
+(`rcm bench --x12`) runs these as whole processes against oxedi.
 """
 
 from __future__ import annotations
