@@ -11,11 +11,12 @@ Synthesises (seeded, deterministic; reused when already there) three inputs with
 - `batch`: `batch-files` 835s of `batch-mb` in all, each a payer's daily file of 200-claim payments;
 - `large`: one transaction set of `large-mb` (the memory case of issue 19).
 
-Every measurement is a whole child process (interpreter start and imports included), measured by
-this process with `os.wait4`: CPU seconds (user + sys, including any worker processes it reaped),
-wall seconds and peak RSS (the largest single process: workers are not added up). Each child also
-reports the CPU seconds of its measured call alone (`in_call_cpu_s`), and the claims (CLP rows) it
-produced, so a peer that silently did nothing shows. Readers:
+Every measurement is a whole child process (interpreter start and imports included), started by a
+minimal launcher that reads its `os.wait4` usage: CPU seconds (user + sys, including any worker
+processes it reaped), wall seconds and peak RSS (the largest single process: workers are not added
+up). Each child also reports the CPU seconds of its measured call alone (`in_call_cpu_s`) and the
+claims (CLP rows) it produced, so a peer that silently did nothing shows. Each child's stderr is
+kept under `<workdir>/logs/`. Readers:
 
 - ours `load`: `x12_bench --child load`, `load_x12` per file: read, check, flatten, Parquet written;
 - ours `parse`: `x12_bench --child parse`, the reader and flatteners only (rows built, not written);
@@ -35,11 +36,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -67,29 +68,53 @@ class Run:
         return round(self.file_mb / self.cpu_s, 2) if self.cpu_s > 0 else None
 
 
-def run_child(argv: list[str], env: dict[str, str] | None = None) -> dict:
-    """Run one child to its end; its CPU (user + sys, reaped descendants included), wall time, peak
-    RSS (kernel's account via wait4) and last stdout line. Output goes to files, never a pipe, so a
-    chatty child cannot block on a full pipe."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.monotonic()
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+# A minimal interpreter starts each measured child and reads its rusage with wait4. Measuring from
+# the bench process itself would be wrong: on Linux a child's ru_maxrss starts at the high-water RSS
+# of the memory image it was spawned from (exec records it), so every child would report at least
+# the bench's own peak. The launcher's image is a few MiB.
+LAUNCHER = """
+import json, os, sys, time
+report, argv = sys.argv[1], sys.argv[2:]
+start = time.monotonic()
+pid = os.posix_spawn(argv[0], argv, os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.monotonic() - start
+with open(report, "w") as out:
+    json.dump({"wall_s": wall, "user_s": usage.ru_utime, "sys_s": usage.ru_stime,
+               "maxrss_kib": usage.ru_maxrss, "exit": os.waitstatus_to_exitcode(status)}, out)
+"""
+
+
+def run_child(argv: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> dict:
+    """Run one child to its end through `LAUNCHER`; its CPU (user + sys, reaped descendants
+    included), wall time, peak RSS (the kernel's account via wait4) and last stdout line. Output
+    goes to files, never a pipe, so a chatty child cannot block on a full pipe; stderr is kept in
+    `log` when given."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        report = Path(scratch) / "usage.json"
+        launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, str(report)]
+        subprocess.run(launcher + argv, env=env, stdout=out, stderr=err, check=True)
+        usage = json.loads(report.read_text())
         out.seek(0)
         err.seek(0)
-        stdout = out.read().decode(errors="replace")
-        if proc.returncode != 0:
-            tail = err.read().decode(errors="replace")[-2000:]
-            raise RuntimeError(f"{' '.join(argv[:6])} ... failed ({proc.returncode}): {tail}")
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(stderr)
+    if usage["exit"] != 0:
+        raise RuntimeError(f"{' '.join(argv[:6])} ... failed ({usage['exit']}): {stderr[-2000:]}")
     return {
-        "cpu_s": usage.ru_utime + usage.ru_stime,
-        "user_s": usage.ru_utime,
-        "sys_s": usage.ru_stime,
-        "wall_s": wall,
-        "peak_rss_mib": usage.ru_maxrss / 1024,  # Linux: KiB
+        "cpu_s": usage["user_s"] + usage["sys_s"],
+        "user_s": usage["user_s"],
+        "sys_s": usage["sys_s"],
+        "wall_s": usage["wall_s"],
+        "peak_rss_mib": usage["maxrss_kib"] / 1024,  # Linux: KiB
         "stdout": stdout.strip().splitlines()[-1] if stdout.strip() else "",
+        "stderr": stderr,
     }
 
 
@@ -213,12 +238,24 @@ def _plan(
     return plan
 
 
+WORKERS_USED = re.compile(r"read by (\d+) worker process")
+
+
 def _measure(
-    name: str, reader: str, argv: list[str], env: dict | None, data: Path | None, mb: float
+    name: str,
+    reader: str,
+    argv: list[str],
+    env: dict | None,
+    data: Path | None,
+    mb: float,
+    log_dir: Path,
 ) -> Run:
     load = os.getloadavg()[0]
-    child = run_child(argv, env=env)
+    slug = re.sub(r"[^a-z0-9]+", "_", f"{name} {reader}".lower()).strip("_")[:60]
+    child = run_child(argv, env=env, log=log_dir / f"{slug}.log")
     detail = {k: round(v, 3) for k, v in child.items() if k in ("user_s", "sys_s")}
+    if (used := WORKERS_USED.search(child["stderr"])) is not None:
+        detail["worker_processes"] = int(used.group(1))
     in_call = claims = None
     if data is None:
         reported = json.loads(child["stdout"])
@@ -232,7 +269,7 @@ def _measure(
     return Run(
         name,
         reader,
-        round(mb, 1),
+        round(mb, 2),
         claims,
         round(child["cpu_s"], 2),
         round(child["wall_s"], 2),
@@ -260,7 +297,7 @@ def run_peer_benchmark(
     sizes = {name: sum(p.stat().st_size for p in paths) / MB for name, paths in inputs.items()}
     runs: list[Run] = []
     for name, reader, argv, env, data in _plan(inputs, workdir, python_peers):
-        runs.append(_measure(name, reader, argv, env, data, sizes[name]))
+        runs.append(_measure(name, reader, argv, env, data, sizes[name], workdir / "logs"))
         print(f"{name}: {reader}: {runs[-1].cpu_s} s CPU", file=sys.stderr, flush=True)
     for name in ORDER:
         group = [r for r in runs if r.input == name]
@@ -311,7 +348,7 @@ def to_markdown(runs: list[Run], inputs: dict[str, list[Path]]) -> str:
             f"{r.cpu_s:.2f}",
             f"{r.in_call_cpu_s:.2f}" if r.in_call_cpu_s is not None else "",
             f"{r.wall_s:.2f}",
-            f"{r.mb_per_cpu_s:.1f}" if r.mb_per_cpu_s else "",
+            f"{r.mb_per_cpu_s:.1f}" if r.mb_per_cpu_s is not None else "",
             f"{r.peak_rss_mib:,.0f}",
             f"{r.ratio_vs_oxedi:.2f}" if r.ratio_vs_oxedi is not None else "",
             f"{r.load_average:.1f}",
