@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transforms.harness.bench import file_date, scan_raw
+from transforms.harness.bench import file_date, run_measured, scan_raw
 
 
 def test_scan_raw_reads_every_row_of_every_table(tmp_path: Path, capsys):
@@ -27,3 +28,14 @@ def test_scan_raw_reads_every_row_of_every_table(tmp_path: Path, capsys):
 def test_file_date_reads_the_delivery_date_from_a_generated_name():
     assert file_date(Path("835_51001_20260316_20260316510010001.835")) == dt.date(2026, 3, 16)
     assert file_date(Path("no-date.835")) is None
+
+
+def test_a_child_s_peak_memory_is_its_own_not_the_bench_s():
+    """Linux starts a child's ru_maxrss at the RSS of the image it was spawned from; the bench
+    holding 400 MiB must still see a small child as small (the launcher in between)."""
+    ballast = bytearray(400 * 2**20)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page: it is resident
+    seconds, peak_mib, status = run_measured([sys.executable, "-c", "x = bytearray(64 * 2**20)"])
+    assert status == 0 and seconds > 0
+    assert 64 <= peak_mib < 200, peak_mib
+    del ballast
