@@ -28,7 +28,8 @@ from typing import BinaryIO
 
 from transforms.fsio import temp_path
 from transforms.raw.layout import ParquetSink, commit, secure_dir
-from transforms.x12.constants import SUPPORTED_TRANSACTIONS
+from transforms.x12 import native
+from transforms.x12.constants import SUPPORTED_TRANSACTIONS, TRANSACTION_835
 from transforms.x12.errors import X12Error, X12Finding
 from transforms.x12.reader import EnvelopeFailure, TransactionRows, X12Reader, paused_gc
 from transforms.x12.records import Rows
@@ -155,6 +156,69 @@ def _read_pass(
     return result
 
 
+def _native_pass(
+    source: Path,
+    *,
+    file_name: str,
+    file_sha256: str,
+    raw_dir: Path,
+    batch_rows: int,
+    pending_dirs: set[Path] | None,
+) -> X12FileLoad | None:
+    """The whole file through the native 835 reader, committed; None when it declines (nothing is
+    left behind: the sinks are dropped and the Python reader reads the file from the start)."""
+    sinks: dict[str, ParquetSink] = {}
+    summary = native.NativeSummary()
+    try:
+        for table, batch in native.read_835(
+            source,
+            file_name=file_name,
+            file_sha256=file_sha256,
+            flush_segments=FLUSH_SEGMENTS,
+            summary=summary,
+        ):
+            sink = sinks.get(table)
+            if sink is None:
+                sink = sinks[table] = ParquetSink(
+                    table,
+                    raw_dir / table / f"{file_sha256}.parquet",
+                    batch_rows=batch_rows,
+                    pending_dirs=pending_dirs,
+                )
+            sink.extend_batch(batch)
+        for sink in sinks.values():  # every table written in full before any is published
+            sink.finish()
+    except native.Declined:
+        for sink in sinks.values():
+            sink.abort()
+        return None
+    except BaseException:
+        for sink in sinks.values():
+            sink.abort()
+        raise
+    row_counts: dict[str, int] = {}
+    try:
+        for table, sink in sorted(sinks.items()):
+            if sink.publish() is not None:
+                row_counts[table] = sink.rows_written
+    except BaseException:
+        for sink in sinks.values():
+            sink.abort()
+        raise
+    return X12FileLoad(
+        kind=TRANSACTION_835,
+        units_in=summary.transactions,
+        units_loaded=summary.transactions,
+        units_quarantined=0,
+        row_counts=row_counts,
+        rejections=[],
+        findings=[],
+        versions=summary.versions,
+        segments=summary.segments,
+        passes=1,
+    )
+
+
 def load_x12(
     source: Path,
     *,
@@ -166,8 +230,21 @@ def load_x12(
 ) -> X12FileLoad:
     """Parse `source` and commit its valid transaction sets' rows under `raw_dir`.
 
+    A well-formed 835 is read by the native reader (`transforms.x12.native`); anything it declines
+    (and every 837) by the Python reader, the reference, with the same rows.
     `pending_dirs`: see `layout.commit` (folders to fsync later, once per run).
     """
+    if native.enabled():
+        loaded = _native_pass(
+            source,
+            file_name=file_name,
+            file_sha256=file_sha256,
+            raw_dir=raw_dir,
+            batch_rows=batch_rows,
+            pending_dirs=pending_dirs,
+        )
+        if loaded is not None:
+            return loaded
     options = {
         "file_name": file_name,
         "file_sha256": file_sha256,
