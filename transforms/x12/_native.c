@@ -28,18 +28,63 @@
 #define DEC_LIMIT 1000000000000000000LL /* |scaled| < 10^18: DECIMAL(18, s) */
 
 static PyObject *Declined;
-static __thread int g_oom;
+static int g_oom; /* set when an allocation failed; the GIL is held throughout */
 
 /* ---- growable buffers --------------------------------------------------------------------- */
 typedef struct {
     char *p;
     Py_ssize_t len, cap;
+    Py_ssize_t hint; /* capacity to allocate at once after the memory was handed over */
 } Buf;
 
-static int grow(Buf *b, Py_ssize_t need) {
-    if (b->len + need <= b->cap) return 0;
-    Py_ssize_t cap = b->cap ? b->cap : 256;
+/* Blocks handed to Python come back here when Arrow is done with them (Memory_dealloc) and are
+ * reused for the next chunk's columns: touching fresh pages (the kernel zeroes each one) costs more
+ * than the parsing itself. Bounded; `release_memory()` empties it at the end of a file. */
+#define POOL_BLOCKS 256
+#define POOL_BYTES (32 << 20)
+static struct {
+    char *p;
+    Py_ssize_t cap;
+} pool[POOL_BLOCKS];
+static int pool_n;
+static Py_ssize_t pool_bytes;
+
+static char *pool_take(Py_ssize_t want, Py_ssize_t *cap) {
+    int best = -1;
+    for (int i = 0; i < pool_n; i++)
+        if (pool[i].cap >= want && (best < 0 || pool[i].cap < pool[best].cap)) best = i;
+    if (best < 0) return NULL;
+    char *p = pool[best].p;
+    *cap = pool[best].cap;
+    pool_bytes -= pool[best].cap;
+    pool[best] = pool[--pool_n];
+    return p;
+}
+
+static void pool_give(char *p, Py_ssize_t cap) {
+    if (!p) return;
+    if (pool_n < POOL_BLOCKS && pool_bytes + cap <= POOL_BYTES) {
+        pool[pool_n].p = p;
+        pool[pool_n].cap = cap;
+        pool_n++;
+        pool_bytes += cap;
+    } else {
+        PyMem_RawFree(p);
+    }
+}
+
+static int grow_slow(Buf *b, Py_ssize_t need) {
+    Py_ssize_t cap = b->cap ? b->cap : (b->hint > 256 ? b->hint : 256);
     while (cap < b->len + need) cap *= 2;
+    if (!b->p) {
+        Py_ssize_t got;
+        char *p = pool_take(cap, &got);
+        if (p) {
+            b->p = p;
+            b->cap = got;
+            return 0;
+        }
+    }
     char *p = PyMem_RawRealloc(b->p, (size_t)cap);
     if (!p) {
         g_oom = 1;
@@ -50,15 +95,39 @@ static int grow(Buf *b, Py_ssize_t need) {
     return 0;
 }
 
+static inline int grow(Buf *b, Py_ssize_t need) {
+    if (b->len + need <= b->cap) return 0;
+    return grow_slow(b, need);
+}
+
 static void buf_free(Buf *b) {
     PyMem_RawFree(b->p);
     b->p = NULL;
     b->len = b->cap = 0;
 }
 
-static void add(Buf *b, const char *p, Py_ssize_t n) {
+static inline void add(Buf *b, const char *p, Py_ssize_t n) {
     if (grow(b, n)) return;
-    memcpy(b->p + b->len, p, (size_t)n);
+    char *d = b->p + b->len;
+    if (n <= 16) { /* most values: overlapping word moves instead of a call to memcpy */
+        if (n >= 8) {
+            uint64_t a, z;
+            memcpy(&a, p, 8);
+            memcpy(&z, p + n - 8, 8);
+            memcpy(d, &a, 8);
+            memcpy(d + n - 8, &z, 8);
+        } else if (n >= 4) {
+            uint32_t a, z;
+            memcpy(&a, p, 4);
+            memcpy(&z, p + n - 4, 4);
+            memcpy(d, &a, 4);
+            memcpy(d + n - 4, &z, 4);
+        } else {
+            for (Py_ssize_t i = 0; i < n; i++) d[i] = p[i];
+        }
+    } else {
+        memcpy(d, p, (size_t)n);
+    }
     b->len += n;
 }
 
@@ -116,19 +185,35 @@ static const char *TABLE_TYPES[6] = {
 };
 enum { T_PAY, T_LINE, T_CLAIM, T_ADJ, T_PLB, T_REM, NTAB };
 
-static void vbit(Col *c, int ok) {
+/* The validity bitmap is made only when a column gets its first null (most never do). */
+static void first_null(Col *c) {
+    Py_ssize_t bytes = (Py_ssize_t)((c->n + 8) / 8);
+    c->valid.len = 0;
+    if (grow(&c->valid, bytes)) return;
+    memset(c->valid.p, 0xff, (size_t)bytes);
+    c->valid.len = bytes;
+}
+
+static inline void vbit(Col *c, int ok) {
+    if (ok) {
+        if (!c->nulls) return;
+    } else if (!c->nulls) {
+        first_null(c);
+        if (g_oom) return;
+    }
     int64_t i = c->n;
-    if ((i & 7) == 0) {
+    if ((i & 7) == 0 && !(c->valid.len > (i >> 3))) {
         if (grow(&c->valid, 1)) return;
         c->valid.p[c->valid.len++] = 0;
     }
     if (ok)
         c->valid.p[i >> 3] |= (char)(1 << (i & 7));
     else
-        c->nulls++;
+        c->valid.p[i >> 3] &= (char)~(1 << (i & 7));
+    if (!ok) c->nulls++;
 }
 
-static void put_s(Col *c, const char *p, Py_ssize_t n) {
+static inline void put_s(Col *c, const char *p, Py_ssize_t n) {
     vbit(c, 1);
     add(&c->data, p, n);
     int32_t o = (int32_t)c->data.len;
@@ -136,7 +221,7 @@ static void put_s(Col *c, const char *p, Py_ssize_t n) {
     c->n++;
 }
 
-static void put_null(Col *c) {
+static inline void put_null(Col *c) {
     vbit(c, 0);
     switch (c->type) {
     case 's': {
@@ -169,16 +254,16 @@ static void put_null(Col *c) {
 }
 
 /* an element value, or null when empty (Python's `value or None`) */
-static void put_so(Col *c, El e) {
+static inline void put_so(Col *c, El e) {
     if (e.n)
         put_s(c, e.p, e.n);
     else
         put_null(c);
 }
 
-static void put_sv(Col *c, El e) { put_s(c, e.p, e.n); }
+static inline void put_sv(Col *c, El e) { put_s(c, e.p, e.n); }
 
-static void put_dec(Col *c, int64_t v) {
+static inline void put_dec(Col *c, int64_t v) {
     vbit(c, 1);
     int64_t hi = v < 0 ? -1 : 0;
     if (!grow(&c->data, 16)) {
@@ -189,33 +274,33 @@ static void put_dec(Col *c, int64_t v) {
     c->n++;
 }
 
-static void put_deco(Col *c, int has, int64_t v) {
+static inline void put_deco(Col *c, int has, int64_t v) {
     if (has)
         put_dec(c, v);
     else
         put_null(c);
 }
 
-static void put_i32(Col *c, int32_t v) {
+static inline void put_i32(Col *c, int32_t v) {
     vbit(c, 1);
     add(&c->data, (const char *)&v, 4);
     c->n++;
 }
 
-static void put_i32o(Col *c, int has, int32_t v) {
+static inline void put_i32o(Col *c, int has, int32_t v) {
     if (has)
         put_i32(c, v);
     else
         put_null(c);
 }
 
-static void put_i64(Col *c, int64_t v) {
+static inline void put_i64(Col *c, int64_t v) {
     vbit(c, 1);
     add(&c->data, (const char *)&v, 8);
     c->n++;
 }
 
-static void put_b(Col *c, int v) {
+static inline void put_b(Col *c, int v) {
     vbit(c, 1);
     if ((c->n & 7) == 0 && !grow(&c->data, 1)) c->data.p[c->data.len++] = 0;
     if (v && c->data.p) c->data.p[c->n >> 3] |= (char)(1 << (c->n & 7));
@@ -252,7 +337,45 @@ static void table_free(Table *t) {
     }
 }
 
-static PyObject *bytes_of(Buf *b) { return PyBytes_FromStringAndSize(b->p ? b->p : "", b->len); }
+/* Memory handed to Python without a copy: a read-only buffer that frees itself (pa.py_buffer keeps
+ * a reference for as long as Arrow uses it). */
+typedef struct {
+    PyObject_HEAD char *p;
+    Py_ssize_t len, cap;
+} Memory;
+
+static int Memory_getbuffer(Memory *m, Py_buffer *view, int flags) {
+    return PyBuffer_FillInfo(view, (PyObject *)m, m->p ? m->p : (char *)"", m->len, 1, flags);
+}
+
+static void Memory_dealloc(Memory *m) {
+    pool_give(m->p, m->cap);
+    Py_TYPE(m)->tp_free((PyObject *)m);
+}
+
+static PyBufferProcs Memory_as_buffer = {(getbufferproc)Memory_getbuffer, NULL};
+
+static PyTypeObject MemoryType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "transforms.x12._native.Memory",
+    .tp_basicsize = sizeof(Memory),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Column memory of the native reader (buffer protocol, read-only).",
+    .tp_dealloc = (destructor)Memory_dealloc,
+    .tp_as_buffer = &Memory_as_buffer,
+};
+
+/* the buffer's memory as a Memory object; the buffer starts again empty (same capacity next time) */
+static PyObject *bytes_of(Buf *b) {
+    Memory *m = PyObject_New(Memory, &MemoryType);
+    if (!m) return NULL;
+    m->p = b->p;
+    m->len = b->len;
+    m->cap = b->cap;
+    b->hint = b->cap;
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return (PyObject *)m;
+}
 
 /* (rows, (column, ...)) or None; then the table is emptied */
 static PyObject *table_take(Table *t) {
@@ -444,10 +567,27 @@ static int acc(Reader *r, int64_t *total, int64_t v) {
 
 #define E(i) ((i) < nel ? el[(i)] : EMPTY)
 
+static inline int decimal_digits(char *out, int64_t v) {
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    for (int i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* a row id: `<first 16 hex of the SHA-256>:<position>[:<k>]` */
 static Py_ssize_t make_id(char *out, Reader *r, int64_t pos, int k) {
     Py_ssize_t n = r->prefix.len;
     memcpy(out, r->prefix.p, (size_t)n);
-    n += k ? sprintf(out + n, ":%lld:%d", (long long)pos, k) : sprintf(out + n, ":%lld", (long long)pos);
+    out[n++] = ':';
+    n += decimal_digits(out + n, pos);
+    if (k) {
+        out[n++] = ':';
+        n += decimal_digits(out + n, k);
+    }
     return n;
 }
 
@@ -1310,6 +1450,21 @@ static PyObject *Reader_summary(Reader *r, PyObject *unused) {
                          "groups", (long long)r->groups, "versions", r->versions);
 }
 
+static PyObject *release_memory(PyObject *module, PyObject *unused) {
+    while (pool_n) {
+        pool_n--;
+        PyMem_RawFree(pool[pool_n].p);
+    }
+    pool_bytes = 0;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"release_memory", release_memory, METH_NOARGS,
+     "Free the column memory kept for reuse (call when a file is done)."},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyMethodDef Reader_methods[] = {
     {"next_chunk", (PyCFunction)Reader_next_chunk, METH_NOARGS,
      "Read on; (done, tables) with each x835_* table's closed rows as Arrow buffers."},
@@ -1329,11 +1484,12 @@ static PyTypeObject ReaderType = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_native", "Native 835 reader (see transforms/x12/native.py).", -1, NULL,
+    PyModuleDef_HEAD_INIT, "_native", "Native 835 reader (see transforms/x12/native.py).", -1,
+    module_methods,
 };
 
 PyMODINIT_FUNC PyInit__native(void) {
-    if (PyType_Ready(&ReaderType) < 0) return NULL;
+    if (PyType_Ready(&ReaderType) < 0 || PyType_Ready(&MemoryType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     Declined = PyErr_NewException("transforms.x12._native.Declined", NULL, NULL);

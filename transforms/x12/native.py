@@ -84,6 +84,13 @@ class NativeSummary:
     versions: list[str] = field(default_factory=list)
 
 
+def release_memory() -> None:
+    """Free the column memory the extension keeps for reuse (blocks still held by Arrow arrays go
+    back to it when those are freed, at most 32 MB)."""
+    if _native is not None:
+        _native.release_memory()
+
+
 def _batch(table: str, rows: int, columns: tuple) -> pa.RecordBatch:
     schema = arrow_schema(table)
     arrays = [
@@ -94,7 +101,9 @@ def _batch(table: str, rows: int, columns: tuple) -> pa.RecordBatch:
         )
         for field, buffers in zip(schema, columns, strict=True)
     ]
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+    batch = pa.RecordBatch.from_arrays(arrays, schema=schema)
+    batch.validate()  # buffer sizes against the row count (cheap; not every offset)
+    return batch
 
 
 def read_835(
@@ -115,14 +124,17 @@ def read_835(
     reader = _native.Reader835(str(path), file_name, file_sha256, flush_segments)
     tables = tuple(_native.TABLES)
     done = False
-    while not done:
-        try:
-            done, chunk = reader.next_chunk()
-        except _native.Declined as exc:
-            raise Declined(str(exc)) from None
-        for table, taken in zip(tables, chunk, strict=True):
-            if taken is not None:
-                yield table, _batch(table, *taken)
+    try:
+        while not done:
+            try:
+                done, chunk = reader.next_chunk()
+            except _native.Declined as exc:
+                raise Declined(str(exc)) from None
+            for table, taken in zip(tables, chunk, strict=True):
+                if taken is not None:
+                    yield table, _batch(table, *taken)
+    finally:
+        release_memory()
     if summary is not None:
         counts = reader.summary()
         summary.segments = counts["segments"]
