@@ -21,19 +21,21 @@ transaction set (with its ISA and GS) to its own quarantine file, streaming.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from transforms.fsio import temp_path
 from transforms.raw.layout import ParquetSink, commit, secure_dir
 from transforms.x12 import native
 from transforms.x12.constants import SUPPORTED_TRANSACTIONS, TRANSACTION_835
 from transforms.x12.errors import X12Error, X12Finding
-from transforms.x12.reader import EnvelopeFailure, TransactionRows, X12Reader, paused_gc
-from transforms.x12.records import Rows
-from transforms.x12.tokenizer import Tokenizer
+
+if TYPE_CHECKING:  # the Python reader is imported when a file needs it (not for native reads)
+    from transforms.x12.reader import EnvelopeFailure
+    from transforms.x12.records import Rows
 
 UNIT_FILE = "file"
 UNIT_TRANSACTION = "transaction"
@@ -106,6 +108,8 @@ def _read_pass(
     batch_rows: int,
     pending_dirs: set[Path] | None,
 ) -> _Pass:
+    from transforms.x12.reader import EnvelopeFailure, TransactionRows, X12Reader, paused_gc
+
     sinks: dict[str, ParquetSink] = {}
     result = _Pass(sinks, set(), {}, [], 0, 0, "unknown")
 
@@ -169,6 +173,8 @@ def _native_pass(
     left behind: the sinks are dropped and the Python reader reads the file from the start)."""
     sinks: dict[str, ParquetSink] = {}
     summary = native.NativeSummary()
+    was_enabled = gc.isenabled()
+    gc.disable()  # as `paused_gc` for the Python reader: nothing here makes reference cycles
     try:
         for table, batch in native.read_835(
             source,
@@ -197,6 +203,9 @@ def _native_pass(
         for sink in sinks.values():
             sink.abort()
         raise
+    finally:
+        if was_enabled:
+            gc.enable()
     row_counts: dict[str, int] = {}
     try:
         for table, sink in sorted(sinks.items()):
@@ -325,6 +334,8 @@ def extract_transactions(
     """
     if not ranges:
         return
+    from transforms.x12.tokenizer import Tokenizer
+
     pending = sorted(ranges)
     index = 0
     start, end = pending[0]

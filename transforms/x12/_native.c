@@ -1196,19 +1196,24 @@ static int delimiter(char c) { return !alnum(c) && c != ' '; }
 static int inner_delimiter(char c) { return delimiter(c) && c != '\t' && c != '\r' && c != '\n'; }
 
 static int split_segment(const char *p, Py_ssize_t n, char sep, El *el) {
+    /* a byte loop: elements are short, a call to memchr per element costs more */
     int nel = 0;
-    const char *end = p + n;
-    for (;;) {
-        const char *q = memchr(p, sep, (size_t)(end - p));
-        if (nel < MAXEL) {
-            el[nel].p = p;
-            el[nel].n = (q ? q : end) - p;
+    const char *start = p, *end = p + n;
+    for (const char *q = p; q < end; q++) {
+        if (*q == sep) {
+            if (nel < MAXEL) {
+                el[nel].p = start;
+                el[nel].n = q - start;
+            }
+            nel++;
+            start = q + 1;
         }
-        nel++;
-        if (!q) break;
-        p = q + 1;
     }
-    return nel;
+    if (nel < MAXEL) {
+        el[nel].p = start;
+        el[nel].n = end - start;
+    }
+    return nel + 1;
 }
 
 static int padding(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
