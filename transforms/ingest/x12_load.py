@@ -194,7 +194,6 @@ def _native_pass(
             sink.extend_batch(batch)
         for sink in sinks.values():  # every table written in full before any is published
             sink.finish()
-        native.release_memory()
     except native.Declined:
         for sink in sinks.values():
             sink.abort()

@@ -37,54 +37,9 @@ typedef struct {
     Py_ssize_t hint; /* capacity to allocate at once after the memory was handed over */
 } Buf;
 
-/* Blocks handed to Python come back here when Arrow is done with them (Memory_dealloc) and are
- * reused for the next chunk's columns: touching fresh pages (the kernel zeroes each one) costs more
- * than the parsing itself. Bounded; `release_memory()` empties it at the end of a file. */
-#define POOL_BLOCKS 256
-#define POOL_BYTES (32 << 20)
-static struct {
-    char *p;
-    Py_ssize_t cap;
-} pool[POOL_BLOCKS];
-static int pool_n;
-static Py_ssize_t pool_bytes;
-
-static char *pool_take(Py_ssize_t want, Py_ssize_t *cap) {
-    int best = -1;
-    for (int i = 0; i < pool_n; i++)
-        if (pool[i].cap >= want && (best < 0 || pool[i].cap < pool[best].cap)) best = i;
-    if (best < 0) return NULL;
-    char *p = pool[best].p;
-    *cap = pool[best].cap;
-    pool_bytes -= pool[best].cap;
-    pool[best] = pool[--pool_n];
-    return p;
-}
-
-static void pool_give(char *p, Py_ssize_t cap) {
-    if (!p) return;
-    if (pool_n < POOL_BLOCKS && pool_bytes + cap <= POOL_BYTES) {
-        pool[pool_n].p = p;
-        pool[pool_n].cap = cap;
-        pool_n++;
-        pool_bytes += cap;
-    } else {
-        PyMem_RawFree(p);
-    }
-}
-
 static int grow_slow(Buf *b, Py_ssize_t need) {
     Py_ssize_t cap = b->cap ? b->cap : (b->hint > 256 ? b->hint : 256);
     while (cap < b->len + need) cap *= 2;
-    if (!b->p) {
-        Py_ssize_t got;
-        char *p = pool_take(cap, &got);
-        if (p) {
-            b->p = p;
-            b->cap = got;
-            return 0;
-        }
-    }
     char *p = PyMem_RawRealloc(b->p, (size_t)cap);
     if (!p) {
         g_oom = 1;
@@ -341,7 +296,7 @@ static void table_free(Table *t) {
  * a reference for as long as Arrow uses it). */
 typedef struct {
     PyObject_HEAD char *p;
-    Py_ssize_t len, cap;
+    Py_ssize_t len;
 } Memory;
 
 static int Memory_getbuffer(Memory *m, Py_buffer *view, int flags) {
@@ -349,7 +304,7 @@ static int Memory_getbuffer(Memory *m, Py_buffer *view, int flags) {
 }
 
 static void Memory_dealloc(Memory *m) {
-    pool_give(m->p, m->cap);
+    PyMem_RawFree(m->p);
     Py_TYPE(m)->tp_free((PyObject *)m);
 }
 
@@ -364,13 +319,14 @@ static PyTypeObject MemoryType = {
     .tp_as_buffer = &Memory_as_buffer,
 };
 
-/* the buffer's memory as a Memory object; the buffer starts again empty (same capacity next time) */
+/* the buffer's memory as a Memory object; the buffer starts again empty and allocates its previous
+ * capacity at once when it is next written (fresh memory: reusing blocks handed back by Arrow was
+ * tried, and cost peak memory for no measurable time) */
 static PyObject *bytes_of(Buf *b) {
     Memory *m = PyObject_New(Memory, &MemoryType);
     if (!m) return NULL;
     m->p = b->p;
     m->len = b->len;
-    m->cap = b->cap;
     b->hint = b->cap;
     b->p = NULL;
     b->len = b->cap = 0;
@@ -1455,21 +1411,6 @@ static PyObject *Reader_summary(Reader *r, PyObject *unused) {
                          "groups", (long long)r->groups, "versions", r->versions);
 }
 
-static PyObject *release_memory(PyObject *module, PyObject *unused) {
-    while (pool_n) {
-        pool_n--;
-        PyMem_RawFree(pool[pool_n].p);
-    }
-    pool_bytes = 0;
-    Py_RETURN_NONE;
-}
-
-static PyMethodDef module_methods[] = {
-    {"release_memory", release_memory, METH_NOARGS,
-     "Free the column memory kept for reuse (call when a file is done)."},
-    {NULL, NULL, 0, NULL},
-};
-
 static PyMethodDef Reader_methods[] = {
     {"next_chunk", (PyCFunction)Reader_next_chunk, METH_NOARGS,
      "Read on; (done, tables) with each x835_* table's closed rows as Arrow buffers."},
@@ -1489,8 +1430,7 @@ static PyTypeObject ReaderType = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_native", "Native 835 reader (see transforms/x12/native.py).", -1,
-    module_methods,
+    PyModuleDef_HEAD_INIT, "_native", "Native 835 reader (see transforms/x12/native.py).", -1, NULL,
 };
 
 PyMODINIT_FUNC PyInit__native(void) {

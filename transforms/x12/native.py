@@ -84,13 +84,6 @@ class NativeSummary:
     versions: list[str] = field(default_factory=list)
 
 
-def release_memory() -> None:
-    """Free the column memory the extension keeps for reuse (blocks still held by Arrow arrays go
-    back to it when those are freed, at most 32 MB)."""
-    if _native is not None:
-        _native.release_memory()
-
-
 def _batch(table: str, rows: int, columns: tuple) -> pa.RecordBatch:
     schema = arrow_schema(table)
     arrays = [
@@ -124,17 +117,14 @@ def read_835(
     reader = _native.Reader835(str(path), file_name, file_sha256, flush_segments)
     tables = tuple(_native.TABLES)
     done = False
-    try:
-        while not done:
-            try:
-                done, chunk = reader.next_chunk()
-            except _native.Declined as exc:
-                raise Declined(str(exc)) from None
-            for table, taken in zip(tables, chunk, strict=True):
-                if taken is not None:
-                    yield table, _batch(table, *taken)
-    finally:
-        release_memory()
+    while not done:
+        try:
+            done, chunk = reader.next_chunk()
+        except _native.Declined as exc:
+            raise Declined(str(exc)) from None
+        for table, taken in zip(tables, chunk, strict=True):
+            if taken is not None:
+                yield table, _batch(table, *taken)
     if summary is not None:
         counts = reader.summary()
         summary.segments = counts["segments"]
