@@ -91,7 +91,7 @@ def test_most_public_835s_are_read_natively(tmp_path: Path, monkeypatch):
         for n, path in enumerate(FIXTURES)
         if path.parent.name == "835"
     ]
-    assert sum(read) >= 8, read
+    assert sum(read) >= 14, read  # 23 public 835s; the rest are bare, preambled or have findings
 
 
 @pytest.mark.parametrize("single", [False, True])
