@@ -114,7 +114,10 @@ def read_835(
     """
     if _native is None:
         raise Declined(LAYOUT_PROBLEM)
-    reader = _native.Reader835(str(path), file_name, file_sha256, flush_segments)
+    try:
+        reader = _native.Reader835(str(path), file_name, file_sha256, flush_segments)
+    except (OSError, UnicodeError) as exc:  # the Python reader reports it the way it always has
+        raise Declined(f"cannot open natively: {exc}") from None
     tables = tuple(_native.TABLES)
     done = False
     while not done:

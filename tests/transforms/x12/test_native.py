@@ -222,6 +222,15 @@ DECLINED = {
 }
 
 
+def test_a_file_that_is_not_there_fails_as_before(tmp_path: Path, monkeypatch):
+    # the native reader declines what it cannot open; the Python reader raises as it always has
+    monkeypatch.setenv(native.ENV_SWITCH, "1")
+    with pytest.raises(FileNotFoundError):
+        x12_load.load_x12(
+            tmp_path / "gone.835", file_name="gone.835", file_sha256=SHA, raw_dir=tmp_path
+        )
+
+
 @pytest.mark.parametrize("name", sorted(TAKEN))
 def test_well_formed_shapes_are_read_natively_and_the_same(name, tmp_path: Path, monkeypatch):
     path = _write(tmp_path, TAKEN[name]())
@@ -273,22 +282,38 @@ def random_claim(draw: st.DrawFn) -> list:
     return segments
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(
-    claims=st.lists(random_claim(), min_size=1, max_size=4),
-    payment=st.sampled_from(AMOUNTS),
-    seed=st.integers(0, 1000),
-)
-def test_random_835s_read_the_same_both_ways(claims, payment, seed, tmp_path_factory, monkeypatch):
+RANDOM = {
+    "claims": st.lists(random_claim(), min_size=1, max_size=4),
+    "payment": st.sampled_from(AMOUNTS),
+    "seed": st.integers(0, 1000),
+}
+RANDOM_SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+}
+
+
+def _random_case(claims, payment, seed, tmp_path_factory, monkeypatch) -> bool:
     tmp_path = tmp_path_factory.mktemp("random")
     text = interchange([payment_835(claims, payment=payment, credit_debit="CD"[seed % 2])])
     path = _write(tmp_path, text)
     monkeypatch.setattr(x12_load, "FLUSH_SEGMENTS", random.Random(seed).randint(1, 20))
-    RANDOM_READ_NATIVELY.append(both(path, tmp_path, monkeypatch))
+    return both(path, tmp_path, monkeypatch)
+
+
+@settings(max_examples=60, **RANDOM_SETTINGS)
+@given(**RANDOM)
+def test_random_835s_read_the_same_both_ways(claims, payment, seed, tmp_path_factory, monkeypatch):
+    RANDOM_READ_NATIVELY.append(_random_case(claims, payment, seed, tmp_path_factory, monkeypatch))
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, **RANDOM_SETTINGS)
+@given(**RANDOM)
+def test_many_random_835s_read_the_same_both_ways(
+    claims, payment, seed, tmp_path_factory, monkeypatch
+):
+    _random_case(claims, payment, seed, tmp_path_factory, monkeypatch)
 
 
 RANDOM_READ_NATIVELY: list[bool] = []
