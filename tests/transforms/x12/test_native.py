@@ -28,6 +28,7 @@ FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures" / "x12").glob("83*/*")
 SHARED = Path("/work/shared/samples/x12")  # public samples on the project's machines, if present
 SAMPLES = sorted(p for p in SHARED.glob("83*/*") if p.is_file()) if SHARED.is_dir() else []
 SHA = "5" * 64
+NATIVE_PASS = x12_load._native_pass  # the real one (hypothesis examples share one monkeypatch)
 
 
 def _load(path: Path, raw: Path, *, use_native: bool, monkeypatch) -> x12_load.X12FileLoad:
@@ -49,10 +50,9 @@ def _plain(value):
 def both(path: Path, tmp_path: Path, monkeypatch) -> bool:
     """Load `path` both ways and assert the same outcome and tables; True when native read it."""
     taken: list[bool] = []
-    real = x12_load._native_pass
 
     def spy(*args, **kwargs):
-        result = real(*args, **kwargs)
+        result = NATIVE_PASS(*args, **kwargs)
         taken.append(result is not None)
         return result
 
