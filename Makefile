@@ -47,12 +47,12 @@ setup: $(STAMP) native java ## create .venv from uv.lock (idempotent; fast when 
 # falls back to the Python reader without it, and tests/transforms/x12/test_native.py fails when
 # it is missing). Built for .venv's interpreter: its headers and extension suffix come from
 # sysconfig; rebuilt when the source or the environment changes.
-native: $(STAMP) ## compile the native 835 reader for .venv's Python (gcc -O2)
+native: $(STAMP) ## compile the native 835 reader for .venv's Python (gcc -O3)
 	@out=transforms/x12/_native$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
 	if [ ! -e "$$out" ] || [ transforms/x12/_native.c -nt "$$out" ] || [ $(STAMP) -nt "$$out" ]; then \
 		inc=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
 		echo "==> compiling $$out"; \
-		$(CC) -O2 -Wall -fPIC -shared -I"$$inc" transforms/x12/_native.c -o "$$out.tmp" && mv "$$out.tmp" "$$out"; \
+		$(CC) -O3 -Wall -fPIC -shared -I"$$inc" transforms/x12/_native.c -o "$$out.tmp" && mv "$$out.tmp" "$$out"; \
 	fi
 
 # pyspark 4 needs Java 17+; it comes from the OS packages (Debian's openjdk-17-jre-headless).
