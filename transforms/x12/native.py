@@ -21,13 +21,13 @@ table by table on every public fixture and generated files).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
+from transforms import settings
 from transforms.raw.arrow import arrow_schema
 
 try:
@@ -35,7 +35,7 @@ try:
 except ImportError:  # not compiled (`make native`): the Python reader reads everything
     _native = None
 
-ENV_SWITCH = "RCM_X12_NATIVE"
+ENV_SWITCH = settings.ENV_X12_NATIVE
 _TYPES = {
     "s": pa.string(),
     "m": pa.decimal128(18, 2),
@@ -72,7 +72,7 @@ def available() -> bool:
 
 def enabled() -> bool:
     """Use the native reader: available and not switched off with `RCM_X12_NATIVE=0`."""
-    return available() and os.environ.get(ENV_SWITCH, "1") != "0"
+    return available() and settings.x12_native()
 
 
 @dataclass
