@@ -23,7 +23,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # standalone test (tests/dags/test_airflow_standalone.py) starts Airflow through the same script.
 AIRFLOW_ENV := RCM_DATA_DIR=$(DEMO_DATA) scripts/airflow-env
 
-.PHONY: help setup java browser test test-reliability demo lint airflow-init airflow-standalone docs clean
+.PHONY: help setup native java browser test test-reliability demo lint airflow-init airflow-standalone docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -41,7 +41,19 @@ $(STAMP): pyproject.toml uv.lock Makefile | $(UV)
 	@UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode --extra spark
 	@touch $(STAMP)
 
-setup: $(STAMP) java ## create .venv from uv.lock (idempotent; fast when nothing changed)
+setup: $(STAMP) native java ## create .venv from uv.lock (idempotent; fast when nothing changed)
+
+# The native 835 reader (transforms/x12/_native.c, a CPython extension; transforms/x12/native.py
+# falls back to the Python reader without it, and tests/transforms/x12/test_native.py fails when
+# it is missing). Built for .venv's interpreter: its headers and extension suffix come from
+# sysconfig; rebuilt when the source or the environment changes.
+native: $(STAMP) ## compile the native 835 reader for .venv's Python (gcc -O3)
+	@out=transforms/x12/_native$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))'); \
+	if [ ! -e "$$out" ] || [ transforms/x12/_native.c -nt "$$out" ] || [ $(STAMP) -nt "$$out" ]; then \
+		inc=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])'); \
+		echo "==> compiling $$out"; \
+		$(CC) -O3 -Wall -fPIC -shared -I"$$inc" transforms/x12/_native.c -o "$$out.tmp" && mv "$$out.tmp" "$$out"; \
+	fi
 
 # pyspark 4 needs Java 17+; it comes from the OS packages (Debian's openjdk-17-jre-headless).
 java: ## Java 17+ for the Spark target (installs Debian's openjdk-17-jre-headless when missing; needs root)

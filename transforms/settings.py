@@ -31,6 +31,9 @@ ENV_SETTLE_SECONDS = "RCM_SETTLE_SECONDS"
 ENV_MAX_FILE_BYTES = "RCM_MAX_FILE_BYTES"
 ENV_PUBLISHED_FILE_MODE = "RCM_PUBLISHED_FILE_MODE"
 ENV_INGEST_WORKERS = "RCM_INGEST_WORKERS"
+ENV_X12_NATIVE = (
+    "RCM_X12_NATIVE"  # 0: every 835 through the Python reader (transforms/x12/native.py)
+)
 # The dbt engine of `rcm build` and of the DAG's dbt_build task: duckdb (default) or spark.
 ENV_ENGINE = "RCM_ENGINE"
 ENGINES = ("duckdb", "spark")
@@ -139,6 +142,12 @@ def ingest_workers() -> int | None:
         return max(1, int(raw))
     except ValueError:
         return 1
+
+
+def x12_native() -> bool:
+    """Whether well-formed 835s are read by the native reader (RCM_X12_NATIVE, default on; `0`
+    sends every file through the Python reader, the reference)."""
+    return (os.environ.get(ENV_X12_NATIVE) or "1").strip() != "0"
 
 
 def seeds_dir() -> Path:

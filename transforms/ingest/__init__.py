@@ -17,8 +17,31 @@ types for old imports.
 
 from __future__ import annotations
 
-from transforms.ingest.run import IngestError, discover_new_files, ingest
-from transforms.raw.arrow import arrow_schema
-from transforms.raw.layout import ensure_raw_layout
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transforms.ingest.run import IngestError, discover_new_files, ingest
+    from transforms.raw.arrow import arrow_schema
+    from transforms.raw.layout import ensure_raw_layout
 
 __all__ = ["IngestError", "arrow_schema", "discover_new_files", "ensure_raw_layout", "ingest"]
+
+# Imported on first use, so that a process that needs one module (an X12 worker importing
+# `transforms.ingest.x12_load`) does not import the whole orchestration with it.
+_HOMES = {
+    "IngestError": "transforms.ingest.run",
+    "discover_new_files": "transforms.ingest.run",
+    "ingest": "transforms.ingest.run",
+    "arrow_schema": "transforms.raw.arrow",
+    "ensure_raw_layout": "transforms.raw.layout",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

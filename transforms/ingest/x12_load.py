@@ -21,18 +21,21 @@ transaction set (with its ISA and GS) to its own quarantine file, streaming.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from transforms.fsio import temp_path
 from transforms.raw.layout import ParquetSink, commit, secure_dir
-from transforms.x12.constants import SUPPORTED_TRANSACTIONS
+from transforms.x12 import native
+from transforms.x12.constants import SUPPORTED_TRANSACTIONS, TRANSACTION_835
 from transforms.x12.errors import X12Error, X12Finding
-from transforms.x12.reader import EnvelopeFailure, TransactionRows, X12Reader, paused_gc
-from transforms.x12.records import Rows
-from transforms.x12.tokenizer import Tokenizer
+
+if TYPE_CHECKING:  # the Python reader is imported when a file needs it (not for native reads)
+    from transforms.x12.reader import EnvelopeFailure
+    from transforms.x12.records import Rows
 
 UNIT_FILE = "file"
 UNIT_TRANSACTION = "transaction"
@@ -105,6 +108,8 @@ def _read_pass(
     batch_rows: int,
     pending_dirs: set[Path] | None,
 ) -> _Pass:
+    from transforms.x12.reader import EnvelopeFailure, TransactionRows, X12Reader, paused_gc
+
     sinks: dict[str, ParquetSink] = {}
     result = _Pass(sinks, set(), {}, [], 0, 0, "unknown")
 
@@ -155,6 +160,74 @@ def _read_pass(
     return result
 
 
+def _native_pass(
+    source: Path,
+    *,
+    file_name: str,
+    file_sha256: str,
+    raw_dir: Path,
+    batch_rows: int,
+    pending_dirs: set[Path] | None,
+) -> X12FileLoad | None:
+    """The whole file through the native 835 reader, committed; None when it declines (nothing is
+    left behind: the sinks are dropped and the Python reader reads the file from the start)."""
+    sinks: dict[str, ParquetSink] = {}
+    summary = native.NativeSummary()
+    was_enabled = gc.isenabled()
+    gc.disable()  # as `paused_gc` for the Python reader: nothing here makes reference cycles
+    try:
+        for table, batch in native.read_835(
+            source,
+            file_name=file_name,
+            file_sha256=file_sha256,
+            flush_segments=FLUSH_SEGMENTS,
+            summary=summary,
+        ):
+            sink = sinks.get(table)
+            if sink is None:
+                sink = sinks[table] = ParquetSink(
+                    table,
+                    raw_dir / table / f"{file_sha256}.parquet",
+                    batch_rows=batch_rows,
+                    pending_dirs=pending_dirs,
+                )
+            sink.extend_batch(batch)
+        for sink in sinks.values():  # every table written in full before any is published
+            sink.finish()
+    except native.Declined:
+        for sink in sinks.values():
+            sink.abort()
+        return None
+    except BaseException:
+        for sink in sinks.values():
+            sink.abort()
+        raise
+    finally:
+        if was_enabled:
+            gc.enable()
+    row_counts: dict[str, int] = {}
+    try:
+        for table, sink in sorted(sinks.items()):
+            if sink.publish() is not None:
+                row_counts[table] = sink.rows_written
+    except BaseException:
+        for sink in sinks.values():
+            sink.abort()
+        raise
+    return X12FileLoad(
+        kind=TRANSACTION_835,
+        units_in=summary.transactions,
+        units_loaded=summary.transactions,
+        units_quarantined=0,
+        row_counts=row_counts,
+        rejections=[],
+        findings=[],
+        versions=summary.versions,
+        segments=summary.segments,
+        passes=1,
+    )
+
+
 def load_x12(
     source: Path,
     *,
@@ -166,8 +239,21 @@ def load_x12(
 ) -> X12FileLoad:
     """Parse `source` and commit its valid transaction sets' rows under `raw_dir`.
 
+    A well-formed 835 is read by the native reader (`transforms.x12.native`); anything it declines
+    (and every 837) by the Python reader, the reference, with the same rows.
     `pending_dirs`: see `layout.commit` (folders to fsync later, once per run).
     """
+    if native.enabled():
+        loaded = _native_pass(
+            source,
+            file_name=file_name,
+            file_sha256=file_sha256,
+            raw_dir=raw_dir,
+            batch_rows=batch_rows,
+            pending_dirs=pending_dirs,
+        )
+        if loaded is not None:
+            return loaded
     options = {
         "file_name": file_name,
         "file_sha256": file_sha256,
@@ -247,6 +333,8 @@ def extract_transactions(
     """
     if not ranges:
         return
+    from transforms.x12.tokenizer import Tokenizer
+
     pending = sorted(ranges)
     index = 0
     start, end = pending[0]

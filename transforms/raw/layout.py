@@ -145,6 +145,8 @@ class ParquetSink:
         self.rows_written = 0
         self._batch_rows = batch_rows
         self._buffer: list[tuple] = []
+        self._batches: list[pa.RecordBatch] = []  # Arrow batches waiting (`extend_batch`)
+        self._batched_rows = 0
         self._temp: Path | None = None
         self._handle: BinaryIO | None = None
         self._writer: pq.ParquetWriter | None = None
@@ -154,8 +156,15 @@ class ParquetSink:
         if len(self._buffer) >= self._batch_rows:
             self._flush()
 
+    def extend_batch(self, batch: pa.RecordBatch) -> None:
+        """Rows already in Arrow form (the table's exact schema), e.g. from the native reader."""
+        self._batches.append(batch)
+        self._batched_rows += batch.num_rows
+        if self._batched_rows >= self._batch_rows:
+            self._flush()
+
     def _flush(self) -> None:
-        if not self._buffer:
+        if not self._buffer and not self._batches:
             return
         if self._writer is None:
             secure_dir(self.target.parent)
@@ -168,10 +177,16 @@ class ParquetSink:
                 compression=PARQUET_COMPRESSION,
                 use_dictionary=False,
             )
-        batch = rows_to_batch(self.table, self._buffer)
-        self._writer.write_batch(batch)
-        self.rows_written += batch.num_rows
-        self._buffer = []
+        if self._batches:  # one row group, as a buffer of row tuples makes
+            table = pa.Table.from_batches(self._batches, schema=arrow_schema(self.table))
+            self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
+            self.rows_written += table.num_rows
+            self._batches, self._batched_rows = [], 0
+        if self._buffer:
+            batch = rows_to_batch(self.table, self._buffer)
+            self._writer.write_batch(batch)
+            self.rows_written += batch.num_rows
+            self._buffer = []
 
     def finish(self) -> None:
         """Write the buffered rows and close the temporary file (still invisible)."""
@@ -194,6 +209,7 @@ class ParquetSink:
     def abort(self) -> None:
         """Drop everything written so far."""
         self._buffer = []
+        self._batches, self._batched_rows = [], 0
         self._close()
         if self._temp is not None:
             self._temp.unlink(missing_ok=True)
