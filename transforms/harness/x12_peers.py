@@ -190,7 +190,7 @@ def _plan(
         plan.append(
             (
                 name,
-                "ours: parse only (rows built, not written)",
+                "ours: Python reader (the reference), parse only",
                 _bench_child("parse", paths),
                 None,
                 None,
