@@ -1,5 +1,5 @@
 {#-
-    Nightly growth without rebuilding history.
+    Nightly growth without rebuilding history (docs/architecture.md, "Incremental models").
 
     Every claim-level model is partitioned by patient control number: all that decides the rows
     of a claim (claim_id = provider key + patient control number, macros/claim_keys.sql) is the 837
@@ -8,10 +8,10 @@
     scope is kept by patient control number, a coarser partition than the claim: a touched number
     recomputes every claim that has it, whatever its provider, which stays exact. So a night
     recomputes only the patient control numbers in `int_claims_in_scope` (touched by files loaded
-    since the last build, or by a date that crossed the as-of boundary) and keeps every other
-    claim's rows as they are. The models that do this are `incremental`: a pre-hook deletes the
-    rows in scope (by their patient_control_number column), the model's SQL (filtered with
-    `claims_scope()`) inserts them again.
+    since the last build, by a date that crossed the as-of boundary, or by a file hold change) and
+    keeps every other claim's rows as they are. The models that do this are configured per folder
+    in dbt_project.yml (`&claim_scoped`): `incremental`, strategy `replace_scope` (below), their
+    inputs filtered with `claims_scope()`.
 
     First build, `rcm build --full-refresh`, or a changed model or seed: everything is in scope.
 -#}
@@ -21,13 +21,24 @@
     {{- return(this is not none and is_incremental()) -}}
 {%- endmacro %}
 
-{#- A predicate: the row's claim is in tonight's scope (always true on a full build). -#}
+{#- A predicate: the row's claim is in tonight's scope (always true when the model is built in
+    full). The ref is taken whether or not the model is incremental, so the scope is an ordinary
+    parent of every model that calls this (dbt records refs when it parses, where is_incremental()
+    is false). -#}
 {% macro claims_scope(column='patient_control_number') -%}
+    {%- set scope = ref('int_claims_in_scope') -%}
     {%- if rcm_is_incremental() -%}
-        coalesce({{ column }}, '') in (select claim_key from {{ ref('int_claims_in_scope') }})
+        coalesce({{ column }}, '') in (select claim_key from {{ scope }})
     {%- else -%}
         1 = 1
     {%- endif -%}
+{%- endmacro %}
+
+{#- The same predicate, applied on every build: for int_claim_lines_outcomes, an ephemeral model
+    inlined into the incremental fct_claim_lines, whose own is_incremental() dbt does not pass on.
+    Exact on a full build too: then the scope holds every claim (int_build_scope.is_full_scope). -#}
+{% macro in_claims_scope(column='patient_control_number') -%}
+    coalesce({{ column }}, '') in (select claim_key from {{ ref('int_claims_in_scope') }})
 {%- endmacro %}
 
 {#- A predicate on an 835 row keyed by its CLP (remit_claim_id): its claim is in scope. -#}
@@ -42,52 +53,52 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The same predicate for an ephemeral model inlined into the incremental model `consumer`. -#}
-{% macro claims_scope_for(consumer_schema, consumer, column='patient_control_number') -%}
-    {%- set existing = adapter.get_relation(database=target.database, schema=consumer_schema,
-                                            identifier=consumer) if execute else none -%}
-    {%- if existing is not none and not flags.FULL_REFRESH -%}
-        coalesce({{ column }}, '') in (select claim_key from {{ ref('int_claims_in_scope') }})
-    {%- else -%}
-        1 = 1
-    {%- endif -%}
+{#-
+    The incremental strategy of every claim-level model (`+incremental_strategy: replace_scope` in
+    dbt_project.yml; dbt calls `get_incremental_<strategy>_sql`, its documented hook for a custom
+    strategy). Like dbt's delete+insert, it deletes the rows of a key and inserts the model's new
+    rows, in one transaction; unlike it, the keys deleted are tonight's scope (`unique_key` names
+    the column holding the patient control number), not the keys found in the new rows. A claim can
+    lose every row of a table in one night (its only file held back by the ingestion gate, a backfill
+    to a date before its submission, a re-coding that moves its only coded line to another claim):
+    then no new row carries its key and delete+insert would keep its old rows; this keeps none.
+-#}
+{% macro get_incremental_replace_scope_sql(arg_dict) -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ in_claims_scope(arg_dict['unique_key']) }};
+
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
-{#- Pre-hook of an incremental claim-level model: drop the claims about to be recomputed. A
-    table built by an older definition may lack the scope column (it came with the claim key):
-    a changed model puts every claim in scope, so then every row goes. -#}
-{% macro delete_claims_in_scope(column='patient_control_number') -%}
-    {%- if rcm_is_incremental() -%}
-        {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name')
-                           | map('lower') | list -%}
-        {%- if column | lower in existing -%}
-            delete from {{ this }} where {{ claims_scope(column) }}
-        {%- else -%}
-            delete from {{ this }}
-        {%- endif -%}
-    {%- else -%}
-        select 1
-    {%- endif -%}
+{#- on-run-start: the log of earlier builds exists before a first build (empty: everything is then
+    in scope), with the columns the model build_watermarks appends. -#}
+{% macro create_build_log() -%}
+    {{- return(adapter.dispatch('create_build_log')()) -}}
 {%- endmacro %}
 
-{#- Coded lines (encounter_id, line_number) with a version on a claim in scope. -#}
-{% macro coded_lines_in_scope() -%}
-    select distinct encounter_id, line_number
-    from {{ source('encounters', 'encounter_lines') }}
-    where coalesce(claim_id, '') in (select claim_key from {{ ref('int_claims_in_scope') }})
-{%- endmacro %}
+{% macro spark__create_build_log() -%}{%- endmacro %}
 
-{#- Pre-hook of stg_encounters__coded_lines: drop the lines about to be re-ranked. -#}
-{% macro delete_coded_lines_in_scope() -%}
-    {%- if rcm_is_incremental() -%}
-        delete from {{ this }}
-        where coded_line_id in (
-            select {{ composite_key(['encounter_id', 'line_number']) }}
-            from ({{ coded_lines_in_scope() }}) as lines_in_scope
-        )
-    {%- else -%}
-        select 1
-    {%- endif -%}
+{% macro default__create_build_log() -%}
+    {#- dbt listed the warehouse's tables before this hook: tell it the log exists, so the model
+        build_watermarks appends to it (an incremental run) instead of creating it -#}
+    {%- do adapter.cache_added(api.Relation.create(database=target.database, schema='audit',
+                                                   identifier='build_watermarks', type='table')) -%}
+    create schema if not exists audit;
+    create table if not exists audit.build_watermarks (
+        built_at timestamp with time zone,
+        as_of_date date,
+        manifest_watermark timestamp,
+        project_fingerprint varchar,
+        is_full_scope boolean,
+        holds_snapshot varchar,
+        claims_in_scope bigint,
+        claim_count bigint,
+        claim_line_count bigint,
+        remittance_claim_count bigint,
+        remittance_line_count bigint
+    )
 {%- endmacro %}
 
 {#- Checksums of every model and seed: a changed definition puts every claim in scope. -#}
