@@ -34,9 +34,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The same predicate, applied on every build: for int_claim_lines_outcomes, an ephemeral model
-    inlined into the incremental fct_claim_lines, whose own is_incremental() dbt does not pass on.
-    Exact on a full build too: then the scope holds every claim (int_build_scope.is_full_scope). -#}
+{#- The same predicate, unconditional: the delete of the replace_scope strategy (below). Never a
+    model's input filter: on a first build the scope holds every claim, and filtering a model's
+    inputs by it (what the ephemeral line outcomes once did) ran out of memory at 1M claims
+    (docs/benchmarks.md). -#}
 {% macro in_claims_scope(column='patient_control_number') -%}
     coalesce({{ column }}, '') in (select claim_key from {{ ref('int_claims_in_scope') }})
 {%- endmacro %}
