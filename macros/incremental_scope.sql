@@ -21,12 +21,43 @@
     {{- return(this is not none and is_incremental()) -}}
 {%- endmacro %}
 
+{#- Everything is in tonight's scope (int_build_scope.is_full_scope: no previous build, or a changed
+    model or seed), read when the model runs: int_build_scope is a parent of every claim-scoped
+    model (claims_scope() takes the ref on every parse), so it is built by then. -#}
+{% macro scope_is_full() -%}
+    {%- set build_scope = ref('int_build_scope') -%}
+    {%- if not execute -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set result = run_query('select is_full_scope from ' ~ build_scope) -%}
+    {{- return(result.rows | length == 0 or result.rows[0][0] is true) -}}
+{%- endmacro %}
+
+{#- dbt's should_full_refresh() (global project, called by the incremental materialization and by
+    is_incremental()), plus one case: a claim-scoped model (strategy replace_scope) is rebuilt in
+    full when the whole scope is in. Then dbt takes its own full-refresh path (a new table, swapped
+    in) instead of an incremental step that would delete and re-insert every row: at 1M claims that
+    step, on the night after a changed model, ran out of memory in two models running side by side
+    (docs/benchmarks.md, "Incremental models at 1M"). -#}
+{% macro should_full_refresh() -%}
+    {%- set config_full_refresh = config.get('full_refresh') -%}
+    {%- if config_full_refresh is none -%}
+        {%- set config_full_refresh = flags.FULL_REFRESH -%}
+    {%- endif -%}
+    {%- if not config_full_refresh and config.get('incremental_strategy') == 'replace_scope' -%}
+        {%- set config_full_refresh = scope_is_full() -%}
+    {%- endif -%}
+    {%- do return(config_full_refresh) -%}
+{%- endmacro %}
+
 {#- A predicate: the row's claim is in tonight's scope (always true when the model is built in
-    full). The ref is taken whether or not the model is incremental, so the scope is an ordinary
-    parent of every model that calls this (dbt records refs when it parses, where is_incremental()
-    is false). -#}
+    full: a first build, --full-refresh, or the whole scope in, see should_full_refresh()). The refs
+    are taken whether or not the model is incremental, so the scope (and the build scope that
+    should_full_refresh() reads) are ordinary parents of every model that calls this (dbt records
+    refs when it parses, where is_incremental() is false). -#}
 {% macro claims_scope(column='patient_control_number') -%}
     {%- set scope = ref('int_claims_in_scope') -%}
+    {%- set build_scope = ref('int_build_scope') -%}
     {%- if rcm_is_incremental() -%}
         coalesce({{ column }}, '') in (select claim_key from {{ scope }})
     {%- else -%}
@@ -34,20 +65,22 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The same predicate, unconditional: the delete of the replace_scope strategy (below). Never a
-    model's input filter: on a first build the scope holds every claim, and filtering a model's
-    inputs by it (what the ephemeral line outcomes once did) ran out of memory at 1M claims
-    (docs/benchmarks.md). -#}
+{#- The same predicate without the is_incremental() condition: the delete of the replace_scope
+    strategy (below), which runs only on a night that is not in full. Never a model's input filter:
+    filtering by a scope that holds every claim (what the ephemeral line outcomes once did on a
+    first build) ran out of memory at 1M claims. -#}
 {% macro in_claims_scope(column='patient_control_number') -%}
     coalesce({{ column }}, '') in (select claim_key from {{ ref('int_claims_in_scope') }})
 {%- endmacro %}
 
 {#- A predicate on an 835 row keyed by its CLP (remit_claim_id): its claim is in scope. -#}
 {% macro remit_claims_scope(column='remit_claim_id') -%}
+    {%- set remit_claims = ref('stg_remittances__claims') -%}
+    {%- set scope = claims_scope() -%}
     {%- if rcm_is_incremental() -%}
         {{ column }} in (
-            select remit_claim_id from {{ ref('stg_remittances__claims') }}
-            where {{ claims_scope() }}
+            select remit_claim_id from {{ remit_claims }}
+            where {{ scope }}
         )
     {%- else -%}
         1 = 1
