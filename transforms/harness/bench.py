@@ -28,6 +28,7 @@ from pathlib import Path
 
 from transforms import log
 from transforms.harness.x12_peers import run_child
+from transforms.settings import PROJECT_ROOT
 
 LOG = log.get_logger("bench")
 
@@ -265,7 +266,7 @@ def bench_increment(size: int, work: Path, data: Path, gen: Path, day: dt.date) 
         **os.environ,
         "AIRFLOW_HOME": str(home),
         "RCM_DATA_DIR": str(data),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(Path(__file__).resolve().parent.parent / "dags"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
     }
     airflow = str(Path(sys.executable).parent / "airflow")
