@@ -26,15 +26,3 @@
     );
     alter table quality.row_failures add column if not exists file_sha256 varchar;
 {%- endmacro %}
-
-{#- on-run-start: int_claim_lines_outcomes was a view before it became ephemeral: no stale copy in
-    the warehouse. A Spark build starts from an empty catalog: nothing to drop. -#}
-{% macro drop_stale_relations() -%}
-    {{- return(adapter.dispatch('drop_stale_relations')()) -}}
-{%- endmacro %}
-
-{% macro default__drop_stale_relations() -%}
-    drop view if exists intermediate.int_claim_lines_outcomes
-{%- endmacro %}
-
-{% macro spark__drop_stale_relations() -%}{%- endmacro %}

@@ -22,7 +22,8 @@
 
 {% macro spark__register_sources() -%}
     {%- if execute -%}
-    {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
+    {#- a source marked duckdb_only (the build log: a Spark build is always in full) is not registered -#}
+    {%- for node in graph.sources.values() | rejectattr('source_meta.duckdb_only') | sort(attribute='unique_id') -%}
         {%- set meta = {} -%}
         {%- do meta.update(node.source_meta or {}) -%}
         {%- do meta.update(node.meta or {}) -%}

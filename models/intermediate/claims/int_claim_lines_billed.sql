@@ -3,13 +3,6 @@
     (claim_id: billing provider key + patient control number) and the keys the coded lines and the
     remittance lines are matched on (within the claim).
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 claim_lines as (

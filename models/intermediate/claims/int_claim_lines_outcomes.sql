@@ -12,10 +12,9 @@
         a check its coded line failed, or one its claim's 837 rows failed (an NPI check digit
         predicts the claim-level CO-16); the first by name when several do, null when none does.
 -#}
-{#- inlined into marts.fct_claim_lines (its only reader), filtered to that model's claims in scope -#}
-{{ config(materialized='ephemeral') }}
--- depends_on: {{ ref('int_claims_in_scope') }}
-{%- set scope = claims_scope_for('marts', 'fct_claim_lines') %}
+{#- incremental like the rest of intermediate/claims (dbt_project.yml): on a night, every input is
+    filtered to the claims in scope; on a first build or full refresh, not filtered at all -#}
+{%- set scope = claims_scope() %}
 with
 
 billed_lines as (

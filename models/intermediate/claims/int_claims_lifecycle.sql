@@ -42,14 +42,7 @@
         (pending) are not posted: that money is still open;
       - open balance: what is left, i.e. not yet adjudicated, pending, or a difference the
         remittances do not explain (audit.unreconciled... see fct_claims.is_balance_unexplained).
--#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
+#}
 with
 
 submitted_claims as (

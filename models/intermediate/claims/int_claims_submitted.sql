@@ -6,13 +6,6 @@
     is the current bill whose lines are matched downstream. Two practices that reuse a patient
     control number bill two claims.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 submissions as (

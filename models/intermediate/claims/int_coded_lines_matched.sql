@@ -9,13 +9,6 @@
       3. claim + procedure + modifiers + service date
     A coded line with no match was never billed (a missed or late charge).
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 coded_lines as (

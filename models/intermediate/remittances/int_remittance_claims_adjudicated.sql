@@ -35,13 +35,6 @@
       duplicate_adjustment_amount               root cause duplicate (CARC 18, B13): a duplicate's answer
       pending_adjustment_amount                 root cause pending (CARC 133): held for review, still open
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 remit_claims as (

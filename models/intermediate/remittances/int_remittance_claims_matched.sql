@@ -17,13 +17,6 @@
     Every candidate shares the 835 claim's patient control number, so the build scope (patient
     control numbers) recomputes a match whenever anything it depends on changes.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 remit_claims as (

@@ -13,13 +13,6 @@
       patient_responsibility  paid 0 and the patient owes (PR)
       paid                    anything else
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 service_lines as (

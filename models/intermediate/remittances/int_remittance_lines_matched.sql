@@ -9,13 +9,6 @@
     An unmatched 835 claim has its own claim id, which no 837 line carries: its lines stay
     unmatched.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 remit_lines as (

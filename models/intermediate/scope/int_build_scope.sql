@@ -1,33 +1,31 @@
 {#-
     One row: what tonight's build must recompute, from the previous build's watermark
-    (`audit.build_watermarks`, written last by every successful build). New files are those the
+    (`audit.build_watermarks`, written last by every successful build, read as the source
+    `build_log`). New files are those the
     manifest says were loaded after the previous watermark; the as-of window is the span between
     the previous and tonight's as-of dates (either direction, so a backfill works too); the hold
     snapshots are the ingestion gate's file holds the previous build saw and tonight's (files whose
     hold state differs between them are recomputed). No previous build, `--full-refresh`, or a
     changed model or seed (project fingerprint) puts everything in scope.
 -#}
-{%- set previous_log = adapter.get_relation(database=target.database, schema='audit',
-                                            identifier='build_watermarks') if execute else none -%}
-{%- set previous_columns = adapter.get_columns_in_relation(previous_log) | map(attribute='name')
-                           | list if previous_log is not none else [] -%}
+{#- the log of earlier builds (DuckDB only: a Spark build is always in full) -#}
+{%- set previous_log = source('build_log', 'build_watermarks') if target.type == 'duckdb' else none -%}
 {%- set fingerprint = project_fingerprint() -%}
 with
 
 {% if previous_log is not none and not flags.FULL_REFRESH %}
-previous as (
+    previous as (
 
-    select
-        as_of_date as previous_as_of_date,
-        manifest_watermark as previous_watermark,
-        project_fingerprint as previous_fingerprint,
-        {{ 'holds_snapshot' if 'holds_snapshot' in previous_columns
-           else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as previous_holds_snapshot
-    from {{ previous_log }}
-    order by built_at desc
-    limit 1
+        select
+            as_of_date as previous_as_of_date,
+            manifest_watermark as previous_watermark,
+            project_fingerprint as previous_fingerprint,
+            holds_snapshot as previous_holds_snapshot
+        from {{ previous_log }}
+        order by built_at desc
+        limit 1
 
-),
+    ),
 {% else %}
     previous as (
 

@@ -1,15 +1,9 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 claim_lines as (
 
     select * from {{ ref('int_claim_lines_outcomes') }}
+    where {{ claims_scope() }}
 
 ),
 

@@ -1,10 +1,3 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_claims_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 remit_lines as (

@@ -6,28 +6,15 @@
     coding of the version just before the one kept, when it differs.
     Codings made after the as-of date are not visible yet, nor are rows of files the ingestion gate
     holds back (macros/file_holds.sql). The raw layer keeps every delivery.
-    Incremental: a night re-ranks only the lines with a version on a claim in scope (see
-    macros/incremental_scope.sql); the key is the line, since a re-coding may move it between claims.
+    A table rebuilt in full every night (dbt_project.yml): ~7 models read it, and a staging model
+    reads only sources, so it cannot take the claim scope (an intermediate model) to grow by night.
 -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_coded_lines_in_scope() }}"
-) }}
--- depends_on: {{ ref('int_claims_in_scope') }}
 with
 
 source as (
 
     select source_rows.*
     from {{ source('encounters', 'encounter_lines') }} as source_rows
-    {%- if rcm_is_incremental() %}
-    {#- a night re-ranks only the lines with a version on a claim in scope (every version) #}
-    inner join ({{ coded_lines_in_scope() }}) as lines_in_scope
-        on source_rows.encounter_id = lines_in_scope.encounter_id
-        and source_rows.line_number = lines_in_scope.line_number
-    {%- endif %}
     where {{ exclude_held_files('source_rows.file_sha256') }}
 
 ),

@@ -419,11 +419,11 @@ def test_materialisations_follow_the_measured_plan(built):
         )
     }
     # THEN the coded lines (read by ~7 models) are written once as a table, the adjustments'
-    # classification is a view, the line outcomes are inlined into fct_claim_lines (no relation),
-    # and every mart analysts query is a table
+    # classification is a view, the line outcomes are a (claim-scoped incremental) table that
+    # fct_claim_lines projects, and every mart analysts query is a table
     assert kinds[("staging", "stg_encounters__coded_lines")] == "BASE TABLE"
     assert kinds[("staging", "stg_claims__claim_lines")] == "VIEW"
-    assert ("intermediate", "int_claim_lines_outcomes") not in kinds
+    assert kinds[("intermediate", "int_claim_lines_outcomes")] == "BASE TABLE"
     assert kinds[("intermediate", "int_remittance_adjustments_classified")] == "VIEW"
     assert kinds[("intermediate", "int_claims_lifecycle")] == "BASE TABLE"
     marts = {name: kind for (schema, name), kind in kinds.items() if schema == "marts"}

@@ -279,3 +279,20 @@ def test_a_backfill_to_an_earlier_date_equals_a_full_rebuild(nights: dict, tmp_p
     full_db = _full_rebuild_of(nights["data_dir"], tmp_path / "full", NIGHTS[0])
     # THEN they agree row for row
     assert _differences(backfilled / "warehouse" / "build.duckdb", full_db) == {}
+
+
+def test_the_scope_is_an_ordinary_dependency_of_every_model():
+    # GIVEN the dbt project's models and the claim-scope macros
+    root = Path(__file__).resolve().parents[3]
+    sources = [*sorted((root / "models").rglob("*.sql")), root / "macros" / "incremental_scope.sql"]
+    # THEN no model hides a dependency from dbt's lineage (a `-- depends_on` comment, a relation
+    # looked up at run time), and only the build log configures itself as incremental (the
+    # claim-level models take theirs from dbt_project.yml, once)
+    hidden = [
+        path.relative_to(root).as_posix()
+        for path in sources
+        if re.search(r"--\s*depends_on|adapter\.get_relation", path.read_text())
+    ]
+    assert hidden == []
+    configured = {path.name for path in sources if "materialized='incremental'" in path.read_text()}
+    assert configured == {"build_watermarks.sql"}
