@@ -21,7 +21,6 @@ transaction set (with its ISA and GS) to its own quarantine file, streaming.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from transforms.raw.layout import ParquetSink, commit, secure_dir
 from transforms.x12 import native
 from transforms.x12.constants import SUPPORTED_TRANSACTIONS, TRANSACTION_835
 from transforms.x12.errors import X12Error, X12Finding
+from transforms.x12.gcpause import paused_gc
 
 if TYPE_CHECKING:  # the Python reader is imported when a file needs it (not for native reads)
     from transforms.x12.reader import EnvelopeFailure
@@ -98,6 +98,26 @@ class _Pass:
             sink.abort()
 
 
+def _sink(
+    sinks: dict[str, ParquetSink],
+    table: str,
+    raw_dir: Path,
+    file_sha256: str,
+    batch_rows: int,
+    pending_dirs: set[Path] | None,
+) -> ParquetSink:
+    """The sink of `table` for this file, opened on first use (`raw/<table>/<sha256>.parquet`)."""
+    sink = sinks.get(table)
+    if sink is None:
+        sink = sinks[table] = ParquetSink(
+            table,
+            raw_dir / table / f"{file_sha256}.parquet",
+            batch_rows=batch_rows,
+            pending_dirs=pending_dirs,
+        )
+    return sink
+
+
 def _read_pass(
     source: Path,
     *,
@@ -108,7 +128,7 @@ def _read_pass(
     batch_rows: int,
     pending_dirs: set[Path] | None,
 ) -> _Pass:
-    from transforms.x12.reader import EnvelopeFailure, TransactionRows, X12Reader, paused_gc
+    from transforms.x12.reader import EnvelopeFailure, TransactionRows, X12Reader
 
     sinks: dict[str, ParquetSink] = {}
     result = _Pass(sinks, set(), {}, [], 0, 0, "unknown")
@@ -116,15 +136,9 @@ def _read_pass(
     def write(rows: Rows) -> None:
         for table, table_rows in rows.items():
             if table_rows:
-                sink = sinks.get(table)
-                if sink is None:
-                    sink = sinks[table] = ParquetSink(
-                        table,
-                        raw_dir / table / f"{file_sha256}.parquet",
-                        batch_rows=batch_rows,
-                        pending_dirs=pending_dirs,
-                    )
-                sink.extend(table_rows)
+                _sink(sinks, table, raw_dir, file_sha256, batch_rows, pending_dirs).extend(
+                    table_rows
+                )
 
     try:
         with source.open("rb") as stream, paused_gc():
@@ -173,27 +187,20 @@ def _native_pass(
     left behind: the sinks are dropped and the Python reader reads the file from the start)."""
     sinks: dict[str, ParquetSink] = {}
     summary = native.NativeSummary()
-    was_enabled = gc.isenabled()
-    gc.disable()  # as `paused_gc` for the Python reader: nothing here makes reference cycles
     try:
-        for table, batch in native.read_835(
-            source,
-            file_name=file_name,
-            file_sha256=file_sha256,
-            flush_segments=FLUSH_SEGMENTS,
-            summary=summary,
-        ):
-            sink = sinks.get(table)
-            if sink is None:
-                sink = sinks[table] = ParquetSink(
-                    table,
-                    raw_dir / table / f"{file_sha256}.parquet",
-                    batch_rows=batch_rows,
-                    pending_dirs=pending_dirs,
+        with paused_gc():
+            for table, batch in native.read_835(
+                source,
+                file_name=file_name,
+                file_sha256=file_sha256,
+                flush_segments=FLUSH_SEGMENTS,
+                summary=summary,
+            ):
+                _sink(sinks, table, raw_dir, file_sha256, batch_rows, pending_dirs).extend_batch(
+                    batch
                 )
-            sink.extend_batch(batch)
-        for sink in sinks.values():  # every table written in full before any is published
-            sink.finish()
+            for sink in sinks.values():  # every table written in full before any is published
+                sink.finish()
     except native.Declined:
         for sink in sinks.values():
             sink.abort()
@@ -202,9 +209,6 @@ def _native_pass(
         for sink in sinks.values():
             sink.abort()
         raise
-    finally:
-        if was_enabled:
-            gc.enable()
     row_counts: dict[str, int] = {}
     try:
         for table, sink in sorted(sinks.items()):

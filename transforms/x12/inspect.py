@@ -26,7 +26,8 @@ from typing import Any
 
 from transforms.x12.constants import CLAIM_STATUS_REVERSAL
 from transforms.x12.errors import X12Finding
-from transforms.x12.reader import EnvelopeFailure, TransactionResult, X12Reader, paused_gc
+from transforms.x12.gcpause import paused_gc
+from transforms.x12.reader import EnvelopeFailure, TransactionResult, X12Reader
 
 ZERO = Decimal("0.00")
 
