@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 MB = 1_000_000
@@ -157,7 +158,8 @@ def measure_parse(paths: list[Path]) -> dict[str, float]:
     """Tokenize, check and flatten every file (rows built, not written), handing a long set's rows
     over every `FLUSH_SEGMENTS` segments as the loader does."""
     from transforms.ingest.x12_load import FLUSH_SEGMENTS
-    from transforms.x12.reader import X12Reader, paused_gc
+    from transforms.x12.gcpause import paused_gc
+    from transforms.x12.reader import X12Reader
 
     start, cpu = time.perf_counter(), time.process_time()
     rows = claims = segments = 0
@@ -260,27 +262,31 @@ def measure_pyx12(paths: list[Path]) -> dict[str, float]:
     return {"seconds": seconds, "cpu_seconds": cpu, "segments": segments, "rows": 0}
 
 
+def _oxedi_counts(parsed, counts: dict[str, float]) -> None:
+    """Add one oxedi result's (or batch's) tables, as pyarrow Tables, to the running counts."""
+    import pyarrow as pa
+
+    tables = {name: pa.table(parsed.tables[name]) for name in parsed.tables}
+    counts["rows"] += sum(table.num_rows for table in tables.values())
+    counts["claims"] += tables["claims"].num_rows
+    counts["diagnostics"] += len(parsed.diagnostics)
+
+
+def _oxedi_measure(batches: Iterator[object]) -> dict[str, float]:
+    """Time the conversion of every oxedi result `batches` yields (parsing happens as it yields)."""
+    counts: dict[str, float] = {"rows": 0, "claims": 0, "diagnostics": 0}
+    start, cpu = time.perf_counter(), time.process_time()
+    for parsed in batches:
+        _oxedi_counts(parsed, counts)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu_seconds": cpu, **counts}
+
+
 def measure_oxedi(paths: list[Path]) -> dict[str, float]:
     """oxedi (Rust core): `parse_file`, then every table it projects to a pyarrow Table."""
     import oxedi
-    import pyarrow as pa
 
-    start, cpu = time.perf_counter(), time.process_time()
-    rows = claims = diagnostics = 0
-    for path in paths:
-        result = oxedi.parse_file(path)
-        tables = {name: pa.table(result.tables[name]) for name in result.tables}
-        rows += sum(table.num_rows for table in tables.values())
-        claims += tables["claims"].num_rows
-        diagnostics += len(result.diagnostics)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {
-        "seconds": seconds,
-        "cpu_seconds": cpu,
-        "rows": rows,
-        "claims": claims,
-        "diagnostics": diagnostics,
-    }
+    return _oxedi_measure(oxedi.parse_file(path) for path in paths)
 
 
 def measure_oxedi_stream(paths: list[Path]) -> dict[str, float]:
@@ -289,25 +295,16 @@ def measure_oxedi_stream(paths: list[Path]) -> dict[str, float]:
     import mmap
 
     import oxedi
-    import pyarrow as pa
 
-    start, cpu = time.perf_counter(), time.process_time()
-    rows = claims = diagnostics = 0
-    for path in paths:
-        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            for batch in oxedi.stream(m, by="2000"):
-                tables = {name: pa.table(batch.tables[name]) for name in batch.tables}
-                rows += sum(table.num_rows for table in tables.values())
-                claims += tables["claims"].num_rows
-                diagnostics += len(batch.diagnostics)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {
-        "seconds": seconds,
-        "cpu_seconds": cpu,
-        "rows": rows,
-        "claims": claims,
-        "diagnostics": diagnostics,
-    }
+    def batches() -> Iterator[object]:
+        for path in paths:
+            with (
+                path.open("rb") as handle,
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
+            ):
+                yield from oxedi.stream(mapped, by="2000")
+
+    return _oxedi_measure(batches())
 
 
 MEASURES = {
