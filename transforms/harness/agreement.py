@@ -4,7 +4,7 @@ Measured on a generated practice after `rcm ingest` and the ingestion gate (`rcm
 ingestion`): the ground truth is `OUT/ground_truth/claims.csv` (one row per claim, `defect_type`
 empty for a clean claim), the findings are `quality.row_failures` of the build database. A claim
 is *flagged* when a row of its billed coding (the latest coding version of each of its encounter
-lines, as stg_encounters__coded_lines picks it) or one of its 837 rows failed a check. Per defect
+lines, as int_coded_lines picks it) or one of its 837 rows failed a check. Per defect
 type it counts the claims with the defect, those flagged by a check of the team the defect's
 denial belongs to (`transforms.generate.catalog.DEFECT_DENIAL`), those flagged by a check that
 predicts the defect's CARC, and -- the false positives -- clean claims flagged at all.
@@ -50,7 +50,7 @@ def _check_facts() -> tuple[dict[str, str], dict[str, set[str]]]:
 
 def _billed_line_ids(data_dir: Path) -> set[str]:
     """The raw ids of each encounter line's latest coding version (later coded_at, then later file
-    name and source line wins), the lines stg_encounters__coded_lines bills."""
+    name and source line wins), the lines int_coded_lines bills."""
     files = str(data_dir / "raw" / "encounter_lines" / "*.parquet")
     lines = (
         duckdb.read_parquet(files, union_by_name=True)

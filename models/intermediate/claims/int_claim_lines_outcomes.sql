@@ -26,7 +26,7 @@ billed_lines as (
 
 coded_lines as (
 
-    select * from {{ ref('stg_encounters__coded_lines') }}
+    select * from {{ ref('int_coded_lines') }}
     where {{ scope }}
 
 ),
@@ -306,27 +306,55 @@ classified as (
 
 ),
 
+denied_lines as (
+
+    select
+        claim_line_key,
+        encounter_line_id,
+        claim_id,
+        initial_primary_denial_carc_code
+    from classified
+    where is_initially_denied
+
+),
+
+{# the checks each denied line failed, by two equi-joins: a check on the coded line itself, or
+    one on its claim's 837 rows (an OR of the two in one join condition is a nested-loop join) #}
+line_checks as (
+
+    select
+        denied_lines.claim_line_key,
+        denied_lines.initial_primary_denial_carc_code,
+        failed_checks.check_name
+    from denied_lines
+    inner join failed_checks
+        on denied_lines.encounter_line_id = failed_checks.row_key
+    where failed_checks.table_name = 'encounter_lines'
+
+    union all
+
+    select
+        denied_lines.claim_line_key,
+        denied_lines.initial_primary_denial_carc_code,
+        failed_checks.check_name
+    from denied_lines
+    inner join failed_checks
+        on denied_lines.claim_id = failed_checks.claim_id
+    where failed_checks.table_name <> 'encounter_lines'
+
+),
+
 explaining_checks as (
 
     select
-        classified.claim_line_key,
-        min(failed_checks.check_name) as denial_attributed_check
-    from classified
-    inner join failed_checks
-        on (
-            failed_checks.table_name = 'encounter_lines'
-            and classified.encounter_line_id = failed_checks.row_key
-        )
-        or (
-            failed_checks.table_name <> 'encounter_lines'
-            and classified.claim_id = failed_checks.claim_id
-        )
+        line_checks.claim_line_key,
+        min(line_checks.check_name) as denial_attributed_check
+    from line_checks
     inner join check_denial_carcs
         on
-            failed_checks.check_name = check_denial_carcs.check_name
-            and classified.initial_primary_denial_carc_code = check_denial_carcs.carc_code
-    where classified.is_initially_denied
-    group by classified.claim_line_key
+            line_checks.check_name = check_denial_carcs.check_name
+            and line_checks.initial_primary_denial_carc_code = check_denial_carcs.carc_code
+    group by line_checks.claim_line_key
 
 ),
 

@@ -13,7 +13,7 @@ with
 
 coded_lines as (
 
-    select * from {{ ref('stg_encounters__coded_lines') }}
+    select * from {{ ref('int_coded_lines') }}
     where {{ claims_scope() }}
 
 ),

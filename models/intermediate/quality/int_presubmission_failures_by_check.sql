@@ -33,7 +33,7 @@ check_owners as (
 
 coded_lines as (
 
-    select * from {{ ref('stg_encounters__coded_lines') }}
+    select * from {{ ref('int_coded_lines') }}
 
 ),
 

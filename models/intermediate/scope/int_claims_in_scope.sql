@@ -5,7 +5,9 @@
         coded lines or patient payments (a coded line's every version counts: a re-coding may
         move a line between claims, and both claims change);
       - one of its dates crossed the as-of boundary since the previous build: an 837 submission
-        date, an 835 payment's adjudication date, a coding time, a patient payment's date;
+        date, an 835 payment's adjudication date, a coding time, a patient payment's date, or the
+        day a denial left unanswered after a remittance would be written off (adjudication date +
+        denial_write_off_days + 1: the write-off event of fct_claim_events);
       - a gate recorded a pre-submission finding on one of its rows for an as-of date in that span;
       - a file carrying one of its rows changed hold state since the previous build (the ingestion
         gate held it back, or released it: its rows leave or enter the staging models; the raw
@@ -157,6 +159,19 @@ window_payments as (
 
 ),
 
+write_off_payments as (
+
+    select payments.payment_id
+    from {{ ref('stg_remittances__payments') }} as payments
+    cross join scope
+    where
+        {{ dbt.dateadd('day', var('denial_write_off_days') + 1,
+            'coalesce(payments.payment_date, payments.production_date)') }} > scope.window_start
+        and {{ dbt.dateadd('day', var('denial_write_off_days') + 1,
+            'coalesce(payments.payment_date, payments.production_date)') }} <= scope.window_end
+
+),
+
 remittance_claims as (
 
     select coalesce(remit_claims.patient_control_number, '') as claim_key
@@ -166,6 +181,7 @@ remittance_claims as (
         scope.is_full_scope
         or remit_claims.file_sha256 in (select file_sha256 from new_files)
         or remit_claims.payment_id in (select payment_id from window_payments)
+        or remit_claims.payment_id in (select payment_id from write_off_payments)
 
 ),
 

@@ -5,44 +5,54 @@
     payer (reversals included), each patient payment or refund, and the write-off of a denial left
     unanswered for `denial_write_off_days`. Payer money (paid_amount) summed over a claim's events
     equals fct_claims.paid_amount.
+    Incremental like fct_claim_lines (dbt_project.yml): a night replaces the claims in scope, whose
+    write-off day crossing the as-of date puts a claim in scope too (int_claims_in_scope).
 -#}
 with
 
 coded_lines as (
 
-    select * from {{ ref('stg_encounters__coded_lines') }}
+    select * from {{ ref('int_coded_lines') }}
+    where {{ claims_scope() }}
 
 ),
 
 coded_matches as (
 
     select * from {{ ref('int_coded_lines_matched') }}
+    where {{ claims_scope() }}
 
 ),
 
 submissions as (
 
     select * from {{ ref('stg_claims__claims') }}
-    where submission_date <= {{ as_of_date() }}
+    where
+        submission_date <= {{ as_of_date() }}
+        and {{ claims_scope() }}
 
 ),
 
 remit_claims as (
 
     select * from {{ ref('fct_remittance_claims') }}
-    where is_counted
+    where
+        is_counted
+        and {{ claims_scope() }}
 
 ),
 
 patient_payments as (
 
     select * from {{ ref('fct_patient_payments') }}
+    where {{ claims_scope() }}
 
 ),
 
 claims as (
 
     select * from {{ ref('fct_claims') }}
+    where {{ claims_scope() }}
 
 ),
 

@@ -8,7 +8,7 @@ code_set as (
 
 coded_lines as (
 
-    select * from {{ ref('stg_encounters__coded_lines') }}
+    select * from {{ ref('int_coded_lines') }}
 
 ),
 

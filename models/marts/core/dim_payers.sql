@@ -14,7 +14,7 @@ payments as (
 
 coded_lines as (
 
-    select * from {{ ref('stg_encounters__coded_lines') }}
+    select * from {{ ref('int_coded_lines') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 coded_lines as (
 
-    select * from {{ ref('stg_encounters__coded_lines') }}
+    select * from {{ ref('int_coded_lines') }}
 
 ),
 
@@ -113,6 +113,23 @@ provider_names as (
 
 ),
 
+{# each name's best sighting per rank and date first (millions of claim lines become a few
+    thousand rows), so the ranking below sorts those, not every line #}
+name_sightings as (
+
+    select
+        provider_npi,
+        last_name,
+        first_name,
+        source_rank,
+        seen_date,
+        max(source_id) as source_id
+    from provider_names
+    where provider_npi is not null and last_name is not null
+    group by provider_npi, last_name, first_name, source_rank, seen_date
+
+),
+
 latest_names as (
 
     select
@@ -123,8 +140,7 @@ latest_names as (
             partition by provider_npi
             order by source_rank, seen_date desc, source_id desc
         ) as name_rank
-    from provider_names
-    where provider_npi is not null and last_name is not null
+    from name_sightings
 
 ),
 

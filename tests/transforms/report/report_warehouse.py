@@ -7,7 +7,7 @@ the gates' `quality` tables and two `ref` code sets. The report marts computed f
 themselves, compiled once per session and run on the fixture (`build_report_marts`); a test that
 changes a base table rebuilds them. Rows outside the report window, a later gate
 run and an older one are there to prove the report filters them out. Patient identifiers
-(`PHI_TOKENS`) sit in the columns that hold them in the real warehouse, and in a staging table with
+(`PHI_TOKENS`) sit in the columns that hold them in the real warehouse, and in an intermediate table with
 names and birth dates, so a test can prove none of them reaches a report file.
 """
 
@@ -143,7 +143,7 @@ DDL = {
         "file_name varchar, file_sha256 varchar, source_position bigint, element_id varchar, "
         "rule_id varchar, recorded_at timestamp"
     ),
-    "staging.stg_encounters__coded_lines": (
+    "intermediate.int_coded_lines": (
         "encounter_id varchar, patient_name varchar, patient_birth_date date, member_id varchar"
     ),
     "quality.validation_runs": (
@@ -1115,7 +1115,7 @@ def build_warehouse(data_dir: Path, *, empty: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     try:
-        for schema in ("marts", "ref", "staging", "quality", "audit"):
+        for schema in ("marts", "ref", "intermediate", "quality", "audit"):
             con.execute(f"create schema if not exists {schema}")
         for table, columns in DDL.items():
             con.execute(f"create table {table} ({columns})")
@@ -1155,7 +1155,7 @@ def build_warehouse(data_dir: Path, *, empty: bool = False) -> Path:
             )
             insert(
                 con,
-                "staging.stg_encounters__coded_lines",
+                "intermediate.int_coded_lines",
                 [
                     {
                         "encounter_id": "ENC-SECRET-1",

@@ -8,6 +8,7 @@ hand from that description, not read back from the warehouse. One build serves e
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
     # GIVEN the scenario's raw layer, code set and gate findings in a fresh data directory
     data_dir = tmp_path_factory.mktemp("warehouse") / "data"
     write_scenario(data_dir)
-    # WHEN the warehouse is built as of 2026-03-31
-    summary = build(data_dir, AS_OF)
+    # WHEN the warehouse is built as of 2026-03-31, with dbt's unit tests (a nightly leaves them out)
+    summary = build(data_dir, AS_OF, unit_tests=True)
     return data_dir, summary
 
 
@@ -49,6 +50,9 @@ def test_build_runs_every_node_and_reports_them(built):
     assert summary["failed"] == []
     assert summary["statuses"].get("error", 0) == 0 and summary["statuses"].get("fail", 0) == 0
     assert summary["statuses"]["pass"] >= 100  # data + unit tests
+    run = json.loads((data_dir / "dbt" / "target" / "run_results.json").read_text())
+    unit = [r for r in run["results"] if r["unique_id"].startswith("unit_test.")]
+    assert len(unit) >= 20 and {r["status"] for r in unit} == {"pass"}
     assert summary["statuses"]["success"] >= 40  # models + seeds
     assert summary["as_of"] == "2026-03-31"
     assert summary["database"] == str((data_dir / "warehouse" / "build.duckdb").resolve())
@@ -418,10 +422,11 @@ def test_materialisations_follow_the_measured_plan(built):
             data_dir, "select table_schema, table_name, table_type from information_schema.tables"
         )
     }
-    # THEN the coded lines (read by ~7 models) are written once as a table, the adjustments'
-    # classification is a view, the line outcomes are a (claim-scoped incremental) table that
-    # fct_claim_lines projects, and every mart analysts query is a table
-    assert kinds[("staging", "stg_encounters__coded_lines")] == "BASE TABLE"
+    # THEN the coded lines (read by ~8 models) are written once as a (claim-scoped incremental)
+    # table over a view of their versions, the adjustments' classification is a view, the line
+    # outcomes are a table that fct_claim_lines projects, and every mart analysts query is a table
+    assert kinds[("intermediate", "int_coded_lines")] == "BASE TABLE"
+    assert kinds[("staging", "stg_encounters__coded_line_versions")] == "VIEW"
     assert kinds[("staging", "stg_claims__claim_lines")] == "VIEW"
     assert kinds[("intermediate", "int_claim_lines_outcomes")] == "BASE TABLE"
     assert kinds[("intermediate", "int_remittance_adjustments_classified")] == "VIEW"

@@ -42,7 +42,7 @@ MUST_HAVE_ROWS = {
     "fct_claim_lines",
     "fct_remittance_claims",
     "fct_remittance_service_lines",
-    "stg_encounters__coded_lines",
+    "int_coded_lines",
     "int_remittance_claims_matched",
 }
 OTHER_NPI, OTHER_TIN = "9876543213", "987654321"  # another practice paid by the same payers
@@ -153,7 +153,7 @@ def _rows_from(db: Path, shas: set[str]) -> dict[str, int]:
             for t in (
                 "intermediate.int_remittance_claims_adjudicated",
                 "intermediate.int_remittance_lines_adjudicated",
-                "staging.stg_encounters__coded_lines",
+                "intermediate.int_coded_lines",
             )
         }
     finally:
@@ -279,6 +279,30 @@ def test_a_backfill_to_an_earlier_date_equals_a_full_rebuild(nights: dict, tmp_p
     full_db = _full_rebuild_of(nights["data_dir"], tmp_path / "full", NIGHTS[0])
     # THEN they agree row for row
     assert _differences(backfilled / "warehouse" / "build.duckdb", full_db) == {}
+
+
+def test_a_night_long_after_with_no_new_file_equals_a_full_rebuild(nights: dict, tmp_path: Path):
+    # GIVEN a copy of the nightly warehouse, built incrementally 130 days after the last night with
+    # nothing new landed: only dates decide what changes (denials left unanswered for
+    # denial_write_off_days are written off, a write-off event in fct_claim_events)
+    later = tmp_path / "later"
+    shutil.copytree(nights["data_dir"], later, symlinks=True)
+    late_night = NIGHTS[-1] + dt.timedelta(days=130)
+    build(later, late_night)
+    assert _scope(later)[0] is False
+    db = later / "warehouse" / "build.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        write_offs = con.execute(
+            "select count(*) from marts.fct_claim_events where event_type = 'denial_written_off'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert write_offs > 0
+    # WHEN the same raw layer is rebuilt from scratch as of that date
+    full_db = _full_rebuild_of(nights["data_dir"], tmp_path / "full", late_night)
+    # THEN they agree row for row: the claims whose write-off day passed were recomputed
+    assert _differences(db, full_db) == {}
 
 
 def test_the_scope_is_an_ordinary_dependency_of_every_model():
