@@ -284,7 +284,15 @@ def codesets(data_dir: Path) -> None:
     help="duckdb: the build database (incremental). spark: dbt-spark on a local pyspark session, "
     "always a full rebuild, every model as Parquet under DATA_DIR/warehouse/spark/tables/.",
 )
-def build(data_dir: Path, as_of: dt.date | None, full_refresh: bool, engine: str) -> None:
+@click.option(
+    "--unit-tests",
+    is_flag=True,
+    help="Also run dbt's unit tests (the SQL logic on fixed rows; the test suite runs them, a "
+    "nightly build leaves them out).",
+)
+def build(
+    data_dir: Path, as_of: dt.date | None, full_refresh: bool, engine: str, unit_tests: bool
+) -> None:
     """Run `dbt build` into the private build database (DATA_DIR/warehouse/build.duckdb), or on
     Spark with --engine spark."""
     from transforms.locking import run_lock
@@ -292,7 +300,9 @@ def build(data_dir: Path, as_of: dt.date | None, full_refresh: bool, engine: str
 
     root, day = _data_dir(data_dir), _as_date(as_of)
     with run_lock(root, as_of=day, command="build"):
-        _echo_json(run_build(root, day, full_refresh=full_refresh, engine=engine))
+        _echo_json(
+            run_build(root, day, full_refresh=full_refresh, engine=engine, unit_tests=unit_tests)
+        )
 
 
 @main.command()

@@ -112,7 +112,7 @@ def summarize(results: list[Any], elapsed: float) -> dict[str, Any]:
     failed: list[str] = []
     warned: list[str] = []
     for result in results:
-        status = str(getattr(result.status, "value", result.status))
+        status = _status(result)
         counts[status] = counts.get(status, 0) + 1
         name = result.node.unique_id
         if status in FAILED_STATUSES:
@@ -229,13 +229,19 @@ def build(
     full_refresh: bool = False,
     engine: str = "duckdb",
     tests: bool = True,
+    unit_tests: bool = False,
 ) -> dict[str, Any]:
-    """Run `dbt build` (seeds, models, tests) into <data_dir>/warehouse/build.duckdb as of `as_of`.
+    """Run `dbt build` (seeds, models, data tests) into <data_dir>/warehouse/build.duckdb as of
+    `as_of`.
 
     The claim-level models are incremental: a build recomputes only the claims touched since the
     previous one (see models/intermediate/scope). `full_refresh` rebuilds every model from raw.
+    dbt's unit tests check SQL logic on fixed rows, not the data: like dbt's own advice for
+    production runs, a build leaves them out unless `unit_tests` (`rcm build --unit-tests`; the
+    test suite runs them). Models that ran out of memory side by side are built again one at a
+    time (`dbt retry --threads 1`, see `_retry_out_of_memory`).
     `engine="spark"` builds on Apache Spark instead (always in full; transforms/warehouse/spark.py);
-    `tests=False` skips dbt's tests there (the DuckDB build always runs them).
+    `tests=False` skips dbt's tests there (the DuckDB build always runs the data tests).
 
     Returns a summary (node counts by status, failed and warned nodes, elapsed seconds). Raises
     WarehouseBuildFailed naming the failing nodes when a model, seed or error-severity test fails.
@@ -253,8 +259,15 @@ def build(
     with writer_lock(paths.warehouse):
         LOG.info("dbt build as of %s into %s", as_of, paths.build_db)
         command = ["build", "--full-refresh"] if full_refresh else ["build"]
+        if not unit_tests:
+            command += ["--exclude-resource-type", "unit_test"]
         outcome, elapsed = _invoke(command, data_dir, as_of, project_dir)
-    summary = summarize(list(outcome.result or []), elapsed)
+        results, success = list(outcome.result or []), bool(outcome.success)
+        if not success and _out_of_memory(results):
+            results, success, elapsed = _retry_out_of_memory(
+                results, elapsed, data_dir, as_of, project_dir
+            )
+    summary = summarize(results, elapsed)
     summary.update(
         {
             "as_of": as_of.isoformat(),
@@ -263,13 +276,48 @@ def build(
             "full_refresh": full_refresh,
         }
     )
-    if summary["failed"] or not outcome.success:
+    if summary["failed"] or not success:
         raise WarehouseBuildFailed(
             f"dbt build failed for {len(summary['failed'])} node(s): {', '.join(summary['failed'])}"
             f" (details in {dbt_dirs(data_dir)[1] / 'dbt.log'})"
         )
     LOG.info("dbt build: %d nodes in %.1fs (%s)", summary["nodes"], elapsed, summary["statuses"])
     return summary
+
+
+def _out_of_memory(results: list[Any]) -> bool:
+    """Whether a node failed because DuckDB ran out of memory (its memory_limit, profiles.yml)."""
+    return any(
+        _status(result) in FAILED_STATUSES and "Out of Memory Error" in str(result.message or "")
+        for result in results
+    )
+
+
+def _retry_out_of_memory(
+    results: list[Any], elapsed: float, data_dir: Path, as_of: dt.date, project_dir: Path
+) -> tuple[list[Any], bool, float]:
+    """`dbt retry --threads 1`: the failed nodes and those skipped after them, one at a time.
+
+    Two large models built side by side share one DuckDB memory limit; on a build of every claim
+    (a first build, a changed model) a pair of them can run out where each alone fits, and which
+    pair depends on timing. A failed model changed nothing (each runs in a transaction), so
+    building the rest again, alone, gives the build that would have been. The nodes of the first
+    pass that passed keep their results; a node that fails again fails the build."""
+    failed = [r.node.unique_id for r in results if _status(r) in FAILED_STATUSES]
+    LOG.warning(
+        "dbt build: %d node(s) failed, some out of memory side by side (%s); retrying them "
+        "one at a time",
+        len(failed),
+        ", ".join(failed),
+    )
+    retry, retry_elapsed = _invoke(["retry", "--threads", "1"], data_dir, as_of, project_dir)
+    retried = {r.node.unique_id: r for r in retry.result or []}
+    merged = [retried.pop(r.node.unique_id, r) for r in results] + list(retried.values())
+    return merged, bool(retry.success), elapsed + retry_elapsed
+
+
+def _status(result: Any) -> str:
+    return str(getattr(result.status, "value", result.status))
 
 
 def last_build_as_of(data_dir: Path) -> dt.date | None:

@@ -139,3 +139,79 @@ def test_summarize_counts_statuses_and_names_failed_and_warned_nodes():
     ]
     assert summary["warned"] == ["test.rcm.relationships_x"]
     assert summary["nodes"] == 5 and summary["elapsed_seconds"] == 12.35
+
+
+def _result(unique_id: str, status: str, message: str = "") -> SimpleNamespace:
+    return SimpleNamespace(
+        node=SimpleNamespace(unique_id=unique_id), status=status, message=message
+    )
+
+
+def test_build_leaves_unit_tests_out_and_retries_what_ran_out_of_memory_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import transforms.warehouse as warehouse
+
+    # GIVEN a dbt whose first pass fails two models side by side with DuckDB's out-of-memory
+    # error (their child skipped) and whose retry builds them
+    oom = "Out of Memory Error: failed to pin block of size 256.0 KiB (2.3 GiB/2.3 GiB used)"
+    first = [
+        _result("model.rcm.a", "success"),
+        _result("model.rcm.big_1", "error", oom),
+        _result("model.rcm.big_2", "error", oom),
+        _result("model.rcm.child", "skipped"),
+    ]
+    retried = [
+        _result("model.rcm.big_1", "success"),
+        _result("model.rcm.big_2", "success"),
+        _result("model.rcm.child", "success"),
+        _result("test.rcm.on_child", "pass"),
+    ]
+    calls: list[list[str]] = []
+
+    def fake_invoke(command, data_dir, as_of, project_dir, engine="duckdb"):
+        calls.append(command)
+        results, ok = (first, False) if len(calls) == 1 else (retried, True)
+        return SimpleNamespace(result=results, success=ok), 1.5
+
+    monkeypatch.setattr(warehouse, "_invoke", fake_invoke)
+    monkeypatch.setattr(warehouse, "_ensure_inputs", lambda data_dir: None)
+    # WHEN a nightly build runs
+    summary = warehouse.build(tmp_path, dt.date(2026, 3, 31))
+    # THEN the unit tests were left out, the failed nodes were retried one at a time, and the
+    # summary counts each node once, by its last result
+    assert calls == [["build", "--exclude-resource-type", "unit_test"], ["retry", "--threads", "1"]]
+    assert summary["failed"] == []
+    assert summary["nodes"] == 5
+    assert summary["statuses"] == {"pass": 1, "success": 4}
+    assert summary["elapsed_seconds"] == 3.0
+
+
+def test_build_fails_when_the_retry_fails_and_does_not_retry_other_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import transforms.warehouse as warehouse
+    from transforms.warehouse import WarehouseBuildFailed
+
+    oom = "Out of Memory Error: could not allocate block of size 256.0 KiB"
+    runs = {
+        "oom twice": [[_result("model.rcm.big", "error", oom)]] * 2,
+        "sql error": [[_result("model.rcm.bad", "error", "Binder Error: column x not found")]],
+    }
+    for name, passes in runs.items():
+        calls: list[list[str]] = []
+
+        def fake_invoke(
+            command, data_dir, as_of, project_dir, engine="duckdb", passes=passes, calls=calls
+        ):
+            calls.append(command)
+            return SimpleNamespace(result=passes[len(calls) - 1], success=False), 1.0
+
+        monkeypatch.setattr(warehouse, "_invoke", fake_invoke)
+        monkeypatch.setattr(warehouse, "_ensure_inputs", lambda data_dir: None)
+        # WHEN the build runs with unit tests, THEN it fails naming the node
+        with pytest.raises(WarehouseBuildFailed, match="model.rcm."):
+            warehouse.build(tmp_path, dt.date(2026, 3, 31), unit_tests=True)
+        # an out-of-memory failure is retried once, any other error is not
+        assert len(calls) == len(passes), name
+        assert calls[0] == ["build"], name
