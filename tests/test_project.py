@@ -77,9 +77,12 @@ def test_readme_documents_every_encounter_column():
     assert not missing, missing
 
 
-# Issue 18's goal is at most 60 lines of SQL in Python strings (dbt is the home of SQL); after the
-# report and gate inputs moved into models/ there are 40. The ceiling only ever goes down.
-SQL_IN_PYTHON_CEILING = 40
+# Issue 18's goal is at most 60 lines of SQL in Python strings (dbt is the home of SQL), counted by
+# tests/sql_in_python.py: statements, and the relational API's expressions too (the harness
+# included). What is left is DDL and catalog reads (publish, the gates' result store), the CSV
+# contract's parsing rules (ingest/encounters.py, before dbt) and the engine-parity checks. The
+# ceiling only ever goes down.
+SQL_IN_PYTHON_CEILING = 58
 
 
 def test_sql_in_python_strings_does_not_grow():

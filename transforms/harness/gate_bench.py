@@ -2,7 +2,7 @@
 
     .venv/bin/python -m transforms.harness.gate_bench --rows 1000000 --out /tmp/rcm-gx-bench
 
-Writes `--rows` encounter lines with DuckDB (one raw Parquet file per `--files`, plus the ingest
+Writes `--rows` encounter lines with pyarrow (one raw Parquet file per `--files`, plus the ingest
 run's manifest), about 5% of them with one coding defect, then runs `run_gate("ingestion", ...)`
 in this process and prints one JSON line: rows, files, chunk size, seconds to synthesise, seconds
 for the gate, peak RSS (MiB, whole process: GX import included), checks failed, rows flagged.
@@ -20,10 +20,13 @@ import shutil
 import time
 from pathlib import Path
 
-import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from transforms import raw_schema
 from transforms.quality.frames import CHUNK_ROWS
+from transforms.raw.arrow import arrow_schema
 
 # (clean values, one defective value) per column; the defect lands every n-th row.
 _ICD = (["E119", "I10", "J069", "M5450", "Z0000", "R0789", "E785", "K219", "F419", "N390"], "E11")
@@ -34,14 +37,72 @@ _POS = (["11", "22", "02", "10"], "AA")
 _NPIS = (["1234567893", "1245319599"], "1234567890")
 
 
-def _pick(values: tuple[list[str], str], expr: str, defect_every: int) -> str:
-    """SQL choosing a clean value by `expr`, and the defective one every `defect_every` rows."""
+def _text(prefix: str, numbers: np.ndarray) -> pa.Array:
+    return pc.binary_join_element_wise(prefix, pa.array(numbers).cast(pa.string()), "")
+
+
+def _pick(values: tuple[list[str], str], key: np.ndarray, i: np.ndarray, defect_every: int):
+    """A clean value chosen by `key`, and the defective one every `defect_every` rows."""
     clean, bad = values
-    array = "[" + ", ".join(f"'{v}'" for v in clean) + "]"
-    return (
-        f"case when i % {defect_every} = 0 then '{bad}' "
-        f"else {array}[1 + (({expr}) % {len(clean)})] end"
-    )
+    chosen = pa.array(clean).take(pa.array(key % len(clean)))
+    return pc.if_else(pa.array(i % defect_every == 0), bad, chosen)
+
+
+def _some(mask: np.ndarray, values: pa.Array) -> pa.Array:
+    """`values` where `mask`, null elsewhere."""
+    return pc.if_else(pa.array(mask), values, pa.scalar(None, values.type))
+
+
+def _encounter_lines(i: np.ndarray, sha: str, file_index: int, start: int) -> dict[str, object]:
+    n = len(i)
+    return {
+        "encounter_line_id": _text(f"{sha[:16]}:", i),
+        "encounter_id": _text("E", i // 3),
+        "claim_id": _text("PCN", i // 3),
+        "line_number": 1 + i % 3,
+        "line_item_control_number": _text("LI", i),
+        "patient_id": _text("SYNTH", i // 7),
+        "patient_birth_date": np.datetime64("1950-01-01") + (i % 20000).astype("timedelta64[D]"),
+        "patient_sex": np.where(i % 2 == 0, "F", "M"),
+        "payer_id": _text("PAYER", i % 6),
+        "payer_name": _text("Payer ", i % 6),
+        "claim_filing_indicator_code": ["CI"] * n,
+        "rendering_npi": _pick(_NPIS, i // 11, i, 101),
+        "billing_npi": _pick(_NPIS, i // 13, i, 103),
+        "place_of_service_code": _pick(_POS, i // 17, i, 107),
+        "service_date": np.datetime64("2026-01-01") + (i % 180).astype("timedelta64[D]"),
+        "procedure_code": _pick(_CPT, i * 7, i, 109),
+        "modifier_1": _some(i % 4 == 0, _pick(_MOD, i // 4, i, 113)),
+        "units": 1 + i % 3,
+        "charge_amount": 50 + i % 400,
+        "diagnosis_code_1": _pick(_ICD, i * 3, i, 127),
+        "diagnosis_code_2": _some(i % 2 == 0, _pick(_ICD_2, i * 5, i, 131)),
+        "coder_id": _text("coder-", i % 25),
+        "coded_at": np.datetime64("2026-01-02T09:00:00") + (i % 86400).astype("timedelta64[s]"),
+        "file_name": [f"bench_{file_index}.csv"] * n,
+        "file_sha256": [sha] * n,
+        "source_line_number": i - start + 2,
+    }
+
+
+def _cast(values: pa.Array, to: pa.DataType) -> pa.Array:
+    # whole numbers reach a decimal through their text: Arrow refuses int64 -> decimal(9, 2),
+    # whatever the values, since an int64 may have 19 digits
+    if pa.types.is_decimal(to) and pa.types.is_integer(values.type):
+        values = values.cast(pa.string())
+    return values.cast(to)
+
+
+def _table(name: str, columns: dict[str, object], rows: int) -> pa.Table:
+    """The raw table `name` (its exact schema); columns not given are null."""
+    schema = arrow_schema(name)
+    arrays = [
+        _cast(pa.array(columns[field.name]), field.type)
+        if field.name in columns
+        else pa.nulls(rows, field.type)
+        for field in schema
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def synthesise(data_dir: Path, rows: int, files: int) -> list[str]:
@@ -49,64 +110,33 @@ def synthesise(data_dir: Path, rows: int, files: int) -> list[str]:
     raw = data_dir / "raw"
     (raw / "encounter_lines").mkdir(parents=True, exist_ok=True)
     (raw / "file_manifest").mkdir(parents=True, exist_ok=True)
-    types = dict(raw_schema.RAW_TABLES["encounter_lines"])
-    con = duckdb.connect()
     shas = []
     per_file = -(-rows // files)
     for f in range(files):
         sha = hashlib.sha256(f"bench-file-{f}".encode()).hexdigest()
         shas.append(sha)
         start, stop = f * per_file, min(rows, (f + 1) * per_file)
-        values = {
-            "encounter_line_id": f"'{sha[:16]}:' || i",
-            "encounter_id": "'E' || (i // 3)",
-            "claim_id": "'PCN' || (i // 3)",
-            "line_number": "1 + i % 3",
-            "line_item_control_number": "'LI' || i",
-            "patient_id": "'SYNTH' || (i // 7)",
-            "patient_birth_date": "date '1950-01-01' + cast(i % 20000 as integer)",
-            "patient_sex": "case when i % 2 = 0 then 'F' else 'M' end",
-            "payer_id": "'PAYER' || (i % 6)",
-            "payer_name": "'Payer ' || (i % 6)",
-            "claim_filing_indicator_code": "'CI'",
-            "rendering_npi": _pick(_NPIS, "i // 11", 101),
-            "billing_npi": _pick(_NPIS, "i // 13", 103),
-            "place_of_service_code": _pick(_POS, "i // 17", 107),
-            "service_date": "date '2026-01-01' + cast(i % 180 as integer)",
-            "procedure_code": _pick(_CPT, "i * 7", 109),
-            "modifier_1": f"case when i % 4 = 0 then {_pick(_MOD, 'i // 4', 113)} end",
-            "modifier_2": "null",
-            "modifier_3": "null",
-            "modifier_4": "null",
-            "units": "cast(1 + i % 3 as decimal(9,2))",
-            "charge_amount": "cast(50 + (i % 400) as decimal(18,2))",
-            "diagnosis_code_1": _pick(_ICD, "i * 3", 127),
-            "diagnosis_code_2": f"case when i % 2 = 0 then {_pick(_ICD_2, 'i * 5', 131)} end",
-            "diagnosis_code_3": "null",
-            "diagnosis_code_4": "null",
-            "coder_id": "'coder-' || (i % 25)",
-            "coded_at": "timestamp '2026-01-02 09:00:00' + to_seconds(i % 86400)",
-            "file_name": f"'bench_{f}.csv'",
-            "file_sha256": f"'{sha}'",
-            "source_line_number": "i - " + str(start) + " + 2",
-        }
-        select = ", ".join(f"cast({values[c]} as {types[c]}) as {c}" for c in types)
-        target = raw / "encounter_lines" / f"{sha}.parquet"
-        con.execute(
-            f"copy (select {select} from range({start}, {stop}) as t(i)) "
-            f"to '{target}' (format parquet)"
-        )
-    manifest = raw / "file_manifest" / "bench-ingest.parquet"
-    rows_sql = " union all ".join(
-        f"select 'bench-ingest' as ingest_run_id, 'bench_{i}.csv' as file_name, '{sha}' as "
-        "file_sha256, 'encounters' as file_kind, 0::bigint as size_bytes, "
-        "timestamp '2026-06-30 02:00:00' as received_at, timestamp '2026-06-30 02:00:00' as "
-        "loaded_at, 'loaded' as status, null::varchar as duplicate_of, 0::bigint as units_in, "
-        "0::bigint as units_loaded, 0::bigint as units_quarantined, '{}' as row_counts"
-        for i, sha in enumerate(shas)
+        i = np.arange(start, stop, dtype=np.int64)
+        table = _table("encounter_lines", _encounter_lines(i, sha, f, start), len(i))
+        pq.write_table(table, raw / "encounter_lines" / f"{sha}.parquet")
+    loaded = dt.datetime(2026, 6, 30, 2, 0)
+    manifest = {
+        "ingest_run_id": ["bench-ingest"] * files,
+        "file_name": [f"bench_{f}.csv" for f in range(files)],
+        "file_sha256": shas,
+        "file_kind": ["encounters"] * files,
+        "size_bytes": [0] * files,
+        "received_at": [loaded] * files,
+        "loaded_at": [loaded] * files,
+        "status": ["loaded"] * files,
+        "units_in": [0] * files,
+        "units_loaded": [0] * files,
+        "units_quarantined": [0] * files,
+        "row_counts": ["{}"] * files,
+    }
+    pq.write_table(
+        _table("file_manifest", manifest, files), raw / "file_manifest" / "bench-ingest.parquet"
     )
-    con.execute(f"copy ({rows_sql}) to '{manifest}' (format parquet)")
-    con.close()
     return shas
 
 

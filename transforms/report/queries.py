@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import duckdb
@@ -729,18 +729,24 @@ def quality_failing_checks(con: duckdb.DuckDBPyConnection, run_id: str | None) -
         Column("element_count", "Rows checked", "int"),
         Column("observed_value", "Observed (numeric)"),
     )
-    rows: list[tuple] = []
-    if run_id and exists(con, "quality", "expectation_results"):
-        rows = con.execute(
-            """
-            select suite, check_name, table_name, severity, unexpected_count,
-                cast(unexpected_percent / 100 as decimal(9, 6)), element_count,
-                case when try_cast(observed_value as double) is not null then observed_value end
-            from quality.expectation_results
-            where run_id = ? and not coalesce(success, false)
-            order by case severity when 'critical' then 1 else 2 end, suite, check_name""",
-            [run_id],
-        ).fetchall()
+    results = read(con, "quality.expectation_results", "suite, check_name", run_id=run_id)
+    failing = sorted(
+        (r for r in results if not r["success"]),
+        key=lambda r: (r["severity"] != "critical", r["suite"], r["check_name"]),
+    )
+    rows = [
+        (
+            r["suite"],
+            r["check_name"],
+            r["table_name"],
+            r["severity"],
+            r["unexpected_count"],
+            _share(r["unexpected_percent"]),
+            r["element_count"],
+            r["observed_value"] if _is_number(r["observed_value"]) else None,
+        )
+        for r in failing
+    ]
     return make_table(
         "quality_failing_checks",
         "Failing checks",
@@ -751,6 +757,21 @@ def quality_failing_checks(con: duckdb.DuckDBPyConnection, run_id: str | None) -
         "critical failure stops the run before publishing; a warning is "
         "published with the data.",
     )
+
+
+def _share(percent: Any) -> Decimal | None:
+    """A percentage (GX's unexpected_percent) as a share, to six places."""
+    if percent is None:
+        return None
+    return (Decimal(str(percent)) / 100).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def quality_row_failures(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Table:
