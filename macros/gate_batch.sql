@@ -1,22 +1,17 @@
 {#-
     What the ingestion gate validates (models/quality/ingestion): the raw rows of one batch.
 
-    The gate (transforms/quality/inputs.py) runs those models with the var `gate_files`: the sha256
-    of the batch's files (the ingest runs no gate has passed yet, plus every file held back). Each
-    raw file is `<table>/<sha256>.parquet`, so the filter is on DuckDB's `filename` column (the
-    file itself, whatever its rows say; DuckDB prunes the other files). Without the var (the
-    nightly `dbt build`) the models select nothing.
+    The gate (transforms/quality/inputs.py) reads these views on a connection whose DuckDB session
+    variable `gate_files` lists the sha256 of the batch's files (the ingest runs no gate has passed
+    yet, plus every file held back). Each raw file is `<table>/<sha256>.parquet`, so the filter is
+    on DuckDB's `filename` column (the file itself, whatever its rows say); DuckDB folds the
+    variable into a constant list and prunes the other files. The view's definition does not
+    change with the batch, so a night's gate runs no dbt. Without the variable (the nightly
+    `dbt build`, an analyst's session) the views select nothing.
 -#}
 {% macro gate_batch(source_name, table_name) -%}
-    {%- set files = var('gate_files', []) -%}
-    {%- for sha in files if not modules.re.fullmatch('[0-9a-f]{64}', sha | string) -%}
-        {{ exceptions.raise_compiler_error("gate_files: not a sha256: " ~ sha) }}
-    {%- endfor -%}
     select * from {{ source(source_name, table_name) }}
-    where
-        {%- if files %} parse_filename(filename, true) in ('{{ files | join("', '") }}')
-        {%- else %} false
-        {%- endif %}
+    where list_contains(getvariable('gate_files'), parse_filename(filename, true))
 {%- endmacro %}
 
 {#-

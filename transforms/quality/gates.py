@@ -234,12 +234,12 @@ def _ingestion_runs(
     if not frames:
         return []
     try:
-        broken = inputs.build(data_dir, as_of, "ingestion", batch.file_shas)
+        broken = inputs.build(data_dir, as_of, "ingestion", [f.model for f in frames])
     except inputs.InputsNotBuilt as exc:
         broken = {frame.model: str(exc) for frame in frames}
     runs: list[FrameRun] = []
     scratch = tempfile.TemporaryDirectory(prefix=".quality-", dir=Paths(data_dir).warehouse)
-    con = _read_only(data_dir, _duckdb_config(scratch.name))
+    con = inputs.connect(data_dir, batch.file_shas, _duckdb_config(scratch.name))
     try:
         for frame in frames:
             try:
@@ -266,13 +266,6 @@ def _ingestion_runs(
 
 def _read_only(data_dir: Path, config: dict[str, str] | None = None) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(Paths(data_dir).build_db), read_only=True, config=config or {})
-
-
-def _relations(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = ?", [schema]
-    ).fetchall()
-    return {r[0] for r in rows}
 
 
 def _unreadable(frame: Frame, exc: Exception) -> FrameRun:
@@ -304,7 +297,7 @@ def _publish_runs(
         ]
     con = _read_only(data_dir)
     try:
-        present, built = _relations(con, "marts"), _relations(con, inputs.SCHEMA)
+        present, built = inputs.relations(con, "marts"), inputs.relations(con, inputs.SCHEMA)
     finally:
         con.close()
     runs: list[FrameRun] = []
@@ -328,7 +321,7 @@ def _publish_runs(
     if any(frame.model not in built for frame in ready):
         # a build from before models/quality/publish existed, or hand-made marts: make the views
         try:
-            broken = inputs.build(data_dir, as_of, "publish")
+            broken = inputs.build(data_dir, as_of, "publish", [f.model for f in ready])
         except inputs.InputsNotBuilt as exc:
             broken = {frame.model: str(exc) for frame in ready}
     tables: dict[Frame, Any] = {}

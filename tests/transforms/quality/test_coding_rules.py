@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 from quality_builders import AS_OF, RawBatch, encounter_line
 
@@ -92,8 +91,8 @@ def judged(tmp_path_factory) -> tuple[dict[str, dict], dict[str, dict[str, str]]
     data_dir = tmp_path_factory.mktemp("coding-rules")
     lines, cases = _case_lines()
     RawBatch(data_dir).add("encounters.csv", "encounter_lines", lines + OTHER_LINES).write()
-    assert inputs.build(data_dir, AS_OF, "ingestion", gates.latest_batch(data_dir).file_shas) == {}
-    con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
+    assert inputs.build(data_dir, AS_OF, "ingestion") == {}
+    con = inputs.connect(data_dir, gates.latest_batch(data_dir).file_shas)
     try:
         table = con.sql(inputs.select_model(frames.ENCOUNTER_LINES.model)).to_arrow_table()
     finally:

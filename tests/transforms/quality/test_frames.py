@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import duckdb
 import pyarrow as pa
 import pytest
 from quality_builders import (
@@ -41,12 +40,13 @@ def _suite_columns(gx_suite: str) -> set[str]:
 
 
 def _build(data_dir, gate: str = "ingestion") -> None:
-    shas = gates.latest_batch(data_dir).file_shas if gate == "ingestion" else []
-    assert inputs.build(data_dir, AS_OF, gate, shas) == {}
+    assert inputs.build(data_dir, AS_OF, gate) == {}
 
 
-def _run(data_dir, frame: frames.Frame) -> pa.Table:
-    con = duckdb.connect(str(data_dir / "warehouse" / "build.duckdb"), read_only=True)
+def _run(data_dir, frame: frames.Frame, shas: list[str] | None = None) -> pa.Table:
+    """The frame's rows, the ingestion views reading the latest batch's files unless `shas`."""
+    shas = gates.latest_batch(data_dir).file_shas if shas is None else shas
+    con = inputs.connect(data_dir, shas)
     try:
         return con.sql(inputs.select_model(frame.model)).to_arrow_table()
     finally:
@@ -74,10 +74,10 @@ def test_frames_output_what_suites_check_and_no_phi(data_dir):
     build_marts(data_dir)
     _build(data_dir, "publish")
     batch = gates.latest_batch(data_dir, ["ingest-001", "ingest-pp"])
-    assert inputs.build(data_dir, AS_OF, "ingestion", batch.file_shas) == {}
+    assert inputs.build(data_dir, AS_OF, "ingestion") == {}
     for frame_set in frames.FRAMES_BY_GATE.values():
         for frame in frame_set:
-            table = _run(data_dir, frame)
+            table = _run(data_dir, frame, batch.file_shas)
             assert table.num_rows > 0, frame.gx_suite
             columns = set(table.column_names)
             keys = {frame.row_key, frame.claim_key, frame.file_key} - {None}
