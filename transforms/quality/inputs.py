@@ -6,8 +6,10 @@ the files named by the DuckDB session variable `gate_files` (macros/gate_batch.s
 every other file); the gate sets it on its read-only connection (`connect`), so a new batch needs
 no dbt run. dbt runs only when the views are missing or their definitions may have changed: a
 fingerprint of the files they are made from (models/quality, macros, seeds, the sources, the
-project and profile files, dbt's version) is kept beside the gate's dbt target, and a different one
-builds them again, with the seeds the coding rules read (a fixed seed counts at once):
+project and profile files, dbt's version) is kept beside the gate's dbt target, written by the
+gate's own dbt run and by every successful warehouse build (which makes the same views and seeds
+from the same files); a different one builds them again, with the seeds the coding rules read (a
+fixed seed counts at once):
 
     dbt build --select +path:models/quality/ingestion --exclude-resource-type test ...
 
@@ -146,9 +148,22 @@ def build(
         return {}
     failed = _run_dbt(data_dir, as_of, gate)
     if not failed:
-        recorded.parent.mkdir(parents=True, exist_ok=True)
-        recorded.write_text(current + "\n")
+        _record(data_dir, gate, current)
     return failed
+
+
+def mark_current(data_dir: Path) -> None:
+    """After a successful warehouse build (which creates every gate view and loads every seed
+    from the project as it is): the views are current, so the next gate runs no dbt."""
+    current = fingerprint()
+    for gate in SELECTORS:
+        _record(Path(data_dir).resolve(), gate, current)
+
+
+def _record(data_dir: Path, gate: str, current: str) -> None:
+    recorded = _fingerprint_file(data_dir, gate)
+    recorded.parent.mkdir(parents=True, exist_ok=True)
+    recorded.write_text(current + "\n")
 
 
 def _run_dbt(data_dir: Path, as_of: dt.date, gate: str) -> dict[str, str]:

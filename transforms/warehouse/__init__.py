@@ -281,6 +281,9 @@ def build(
             f"dbt build failed for {len(summary['failed'])} node(s): {', '.join(summary['failed'])}"
             f" (details in {dbt_dirs(data_dir)[1] / 'dbt.log'})"
         )
+    from transforms.quality import inputs  # the gates' views were built from this project too
+
+    inputs.mark_current(data_dir)
     LOG.info("dbt build: %d nodes in %.1fs (%s)", summary["nodes"], elapsed, summary["statuses"])
     return summary
 

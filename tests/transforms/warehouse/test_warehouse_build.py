@@ -491,3 +491,14 @@ def test_build_names_the_failing_rule(tmp_path: Path):
     # WHEN building THEN the error names the singular test that quotes the rule
     with pytest.raises(WarehouseBuildFailed, match="assert_835_payment_balancing_reflected"):
         build(data_dir, AS_OF)
+
+
+def test_after_a_build_the_ingestion_gate_needs_no_dbt_run(built, monkeypatch):
+    from transforms.quality import inputs
+
+    data_dir, _ = built
+    # GIVEN the build (it created the gates' views from this project) WHEN a gate prepares its
+    # inputs, THEN dbt is not run again
+    monkeypatch.setattr(inputs, "_run_dbt", lambda *args: pytest.fail("dbt ran again"))
+    assert inputs.build(data_dir, AS_OF, "ingestion", ["qi_encounter_lines"]) == {}
+    assert inputs.build(data_dir, AS_OF, "publish", ["qi_rpt_kpis_monthly"]) == {}
