@@ -133,13 +133,22 @@ def relations(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
 
 
 def build(
-    data_dir: Path, as_of: dt.date, gate: str, models: Iterable[str] = (), *, force: bool = False
+    data_dir: Path,
+    as_of: dt.date,
+    gate: str,
+    models: Iterable[str] | None = None,
+    *,
+    force: bool = False,
 ) -> dict[str, str]:
-    """Make sure the gate's input views (`models`, by name) exist as the project defines them:
-    dbt builds them when one is missing, when the fingerprint of their definitions differs from the
-    one recorded at their last build here, or when `force`. {model: dbt's message} of those that
-    failed (empty when every one is there). Raises InputsNotBuilt when dbt cannot run."""
+    """Make sure the gate's input views (`models`, by name; default: every model of
+    models/quality/<gate>) exist as the project defines them: dbt builds them when one is missing,
+    when the fingerprint of their definitions differs from the one recorded at their last build
+    here, or when `force`. {model: dbt's message} of those that failed (empty when every one is
+    there). Raises InputsNotBuilt when dbt cannot run."""
     data_dir = Path(data_dir).resolve()
+    if models is None:
+        folder = settings.PROJECT_ROOT / "models" / "quality" / gate
+        models = [path.stem for path in folder.glob("*.sql")]
     current = fingerprint()
     recorded = _fingerprint_file(data_dir, gate)
     fresh = recorded.is_file() and recorded.read_text().strip() == current

@@ -56,6 +56,11 @@ def test_views_are_built_again_when_their_definitions_change_or_one_is_missing(
     # WHEN a view the gate needs is missing, THEN dbt runs
     assert inputs.build(data_dir, AS_OF, "ingestion", ["qi_not_built_yet"]) == {}
     assert runs == ["ingestion", "ingestion"]
+    # and by default every view of the gate's folder must be there: with the fingerprint recorded,
+    # the publish gate's view (never built here) still makes dbt run
+    inputs.mark_current(data_dir)
+    assert inputs.build(data_dir, AS_OF, "publish") == {}
+    assert runs == ["ingestion", "ingestion", "publish"]
 
 
 def test_the_fingerprint_covers_the_models_macros_and_seeds_the_views_are_made_from():
