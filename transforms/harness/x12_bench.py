@@ -175,14 +175,13 @@ def measure_parse(paths: list[Path]) -> dict[str, float]:
                 rows += sum(len(r) for r in produced.values())
                 claims += len(produced.get(CLAIMS_TABLE, ()))
         segments += reader.segments
+    return _timed(start, cpu, segments=segments, rows=rows, claims=claims)
+
+
+def _timed(start: float, cpu: float, **counts: int) -> dict[str, float]:
+    """Wall and CPU seconds since `start` / `cpu` (perf_counter, process_time), with the counts."""
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {
-        "seconds": seconds,
-        "cpu_seconds": cpu,
-        "segments": segments,
-        "rows": rows,
-        "claims": claims,
-    }
+    return {"seconds": seconds, "cpu_seconds": cpu, **counts}
 
 
 def _warm_up_arrow() -> None:
@@ -223,14 +222,7 @@ def measure_load(paths: list[Path]) -> dict[str, float]:
             segments += result.segments
             rows += sum(result.row_counts.values())
             claims += result.row_counts.get(CLAIMS_TABLE, 0)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {
-        "seconds": seconds,
-        "cpu_seconds": cpu,
-        "segments": segments,
-        "rows": rows,
-        "claims": claims,
-    }
+    return _timed(start, cpu, segments=segments, rows=rows, claims=claims)
 
 
 def measure_peer(paths: list[Path]) -> dict[str, float]:
@@ -258,11 +250,10 @@ def measure_pyx12(paths: list[Path]) -> dict[str, float]:
     for path in paths:
         for _ in pyx12.x12file.X12Reader(str(path)):
             segments += 1
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {"seconds": seconds, "cpu_seconds": cpu, "segments": segments, "rows": 0}
+    return _timed(start, cpu, segments=segments, rows=0)
 
 
-def _oxedi_counts(parsed, counts: dict[str, float]) -> None:
+def _oxedi_counts(parsed, counts: dict[str, int]) -> None:
     """Add one oxedi result's (or batch's) tables, as pyarrow Tables, to the running counts."""
     import pyarrow as pa
 
@@ -274,12 +265,11 @@ def _oxedi_counts(parsed, counts: dict[str, float]) -> None:
 
 def _oxedi_measure(batches: Iterator[object]) -> dict[str, float]:
     """Time the conversion of every oxedi result `batches` yields (parsing happens as it yields)."""
-    counts: dict[str, float] = {"rows": 0, "claims": 0, "diagnostics": 0}
+    counts = {"rows": 0, "claims": 0, "diagnostics": 0}
     start, cpu = time.perf_counter(), time.process_time()
     for parsed in batches:
         _oxedi_counts(parsed, counts)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {"seconds": seconds, "cpu_seconds": cpu, **counts}
+    return _timed(start, cpu, **counts)
 
 
 def measure_oxedi(paths: list[Path]) -> dict[str, float]:
